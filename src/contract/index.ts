@@ -1,0 +1,1 @@
+export type { GatewayConfig, ServiceConfig, RouteConfig, UpstreamProtocol, RouteProtocol } from './gateway-config.js'

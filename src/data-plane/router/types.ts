@@ -1,0 +1,34 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import type { RouteConfig, ServiceConfig } from '../../contract/index.js'
+
+/** What the router looks at. `path` is already normalised (see normalize-path.ts) and has no query. */
+export interface MatchInput {
+  method: string
+  /** Raw Host header value (may carry a port, any case), or undefined. */
+  host: string | undefined
+  path: string
+  headers: IncomingHttpHeaders
+}
+
+/** Regex captures of the matched `~` path: by index (0 = whole match) and by name. */
+export interface RouteCaptures {
+  unnamed: string[]
+  named: Record<string, string>
+}
+
+export interface RouteMatch {
+  route: RouteConfig
+  service: ServiceConfig
+  /** Index of the route in GatewayConfig.routes. */
+  routeIndex: number
+  /** The route path that matched (as written, `~` included), or null for a route without paths. */
+  matchedPath: string | null
+  /** The part of the request path consumed by the match: the prefix, or the whole regex match. */
+  matchedPrefix: string
+  captures: RouteCaptures | null
+}
+
+export interface Router {
+  /** Hot path: never throws, never compiles anything. */
+  match (input: MatchInput): RouteMatch | null
+}

@@ -1,0 +1,11 @@
+import { pino, type Logger } from 'pino'
+
+export type { Logger }
+
+/** The root logger: pino JSON on stdout. Components take a child: `log.child({ component: 'router' })`. */
+export function createLogger (options: { level?: string } = {}): Logger {
+  return pino({
+    name: 'atrium',
+    level: options.level ?? process.env.ATRIUM_LOG_LEVEL ?? 'info'
+  })
+}
