@@ -1,0 +1,22 @@
+import type { GatewayConfig } from '../contract/index.js'
+import type { Router } from './router/types.js'
+import type { UpstreamSet } from './proxy/upstreams.js'
+
+/**
+ * Everything the request path needs for one config version, built once when the config is applied
+ * and swapped in as a whole: a request holds on to the instance it started with, so a reload never
+ * changes the rules under an in-flight request.
+ */
+export interface CompiledGateway {
+  hash: string
+  config: GatewayConfig
+  router: Router
+  upstreams: UpstreamSet
+  /** Date.now() when it was applied. */
+  appliedAt: number
+}
+
+/** The slot the proxy reads on every request; replacing `current` is the atomic swap. */
+export interface GatewayState {
+  current: CompiledGateway | null
+}
