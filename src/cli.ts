@@ -1,0 +1,129 @@
+import { parseArgs } from 'node:util'
+import { fileURLToPath } from 'node:url'
+import { once } from 'node:events'
+import { GatewayError } from './errors.js'
+import { createLogger, type Logger } from './log.js'
+import { ATRIUM_VERSION } from './version.js'
+import { parseListenAddress, type ListenAddress } from './cli/listen-address.js'
+import { validateCommand } from './cli/config-validate.js'
+import { startDataPlane, type DataPlane } from './data-plane/data-plane.js'
+import { createEchoUpstream } from './demo/echo-upstream.js'
+
+const HELP = `atrium ${ATRIUM_VERSION}: API gateway with an integrated service catalog
+
+Usage:
+  atrium start [--config FILE] [--proxy-listen HOST:PORT] [--status-listen HOST:PORT]
+               [--demo-listen HOST:PORT]
+      What \`npm start\` runs: a data plane on config/example.yaml plus the demo echo upstream
+      (127.0.0.1:9080) that the example proxies to.
+  atrium data-plane --config FILE [--proxy-listen HOST:PORT] [--status-listen HOST:PORT]
+      Run a data plane from a declarative (Kong 3.x format) file. SIGHUP re-reads the file.
+  atrium config validate FILE
+      Exit 0 when FILE is valid; exit 1 listing every error by path.
+  atrium help | --help        This text.
+  atrium version | --version  The version.
+
+Defaults and environment (flags win over the environment):
+  --config          ATRIUM_CONFIG
+  --proxy-listen    ATRIUM_PROXY_LISTEN    default 0.0.0.0:8000
+  --status-listen   ATRIUM_STATUS_LISTEN   default 127.0.0.1:8100
+  --demo-listen     ATRIUM_DEMO_LISTEN     default 127.0.0.1:9080
+  log level         ATRIUM_LOG_LEVEL       default info (pino JSON on stdout)
+`
+
+const EXAMPLE_CONFIG = fileURLToPath(new URL('../../config/example.yaml', import.meta.url))
+
+const DATA_PLANE_OPTIONS = {
+  config: { type: 'string' },
+  'proxy-listen': { type: 'string' },
+  'status-listen': { type: 'string' },
+  'demo-listen': { type: 'string' },
+  help: { type: 'boolean', short: 'h' }
+} as const
+
+function usageError (message: string): GatewayError {
+  return new GatewayError('ATRIUM_ERR_CLI_USAGE', `${message}\nRun \`atrium --help\` for usage.`)
+}
+
+function listenFrom (flag: string | undefined, envName: string, fallback: string, field: string): ListenAddress {
+  return parseListenAddress(flag ?? process.env[envName] ?? fallback, field)
+}
+
+/** Keeps a data plane running: SIGHUP reloads, SIGINT/SIGTERM close gracefully. */
+async function serve (dataPlane: DataPlane, logger: Logger, extraClose: () => Promise<void> = async () => {}): Promise<number> {
+  const onHup = (): void => { void dataPlane.reload() }
+  process.on('SIGHUP', onHup)
+  const signal = await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
+  logger.info({ signal: signal[0] }, 'shutting down')
+  process.off('SIGHUP', onHup)
+  await dataPlane.close()
+  await extraClose()
+  return 0
+}
+
+async function runDataPlane (args: string[], demo: boolean): Promise<number> {
+  const { values } = parseArgs({ args, options: DATA_PLANE_OPTIONS, strict: true, allowPositionals: false })
+  if (values.help === true) {
+    process.stdout.write(HELP)
+    return 0
+  }
+  if (!demo && values['demo-listen'] !== undefined) throw usageError('--demo-listen belongs to `atrium start`')
+  const configFile = values.config ?? process.env.ATRIUM_CONFIG ?? (demo ? EXAMPLE_CONFIG : undefined)
+  if (configFile === undefined) throw usageError('data-plane needs --config FILE (or ATRIUM_CONFIG)')
+  const proxyListen = listenFrom(values['proxy-listen'], 'ATRIUM_PROXY_LISTEN', '0.0.0.0:8000', '--proxy-listen')
+  const statusListen = listenFrom(values['status-listen'], 'ATRIUM_STATUS_LISTEN', '127.0.0.1:8100', '--status-listen')
+  const logger = createLogger()
+
+  let closeDemo = async (): Promise<void> => {}
+  if (demo) {
+    const address = listenFrom(values['demo-listen'], 'ATRIUM_DEMO_LISTEN', '127.0.0.1:9080', '--demo-listen')
+    const echo = createEchoUpstream()
+    echo.listen(address.port, address.host)
+    await once(echo, 'listening')
+    logger.info({ address: address.host, port: address.port }, 'demo echo upstream listening')
+    closeDemo = async () => { echo.closeAllConnections(); echo.close() }
+  }
+  const dataPlane = await startDataPlane({ configFile, proxyListen, statusListen, logger })
+  return await serve(dataPlane, logger, closeDemo)
+}
+
+function printError (err: unknown): void {
+  if (err instanceof GatewayError) {
+    process.stderr.write(`error: ${err.message}\n`)
+    for (const f of err.fields) process.stderr.write(`  ${f.path === '' ? '(file)' : f.path}: ${f.message}\n`)
+  } else {
+    process.stderr.write(`error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
+  }
+}
+
+/** Entry point of the `atrium` binary; resolves to the exit code. */
+export async function main (argv: string[]): Promise<number> {
+  const [command, ...rest] = argv
+  try {
+    switch (command) {
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(HELP)
+        return command === undefined ? 1 : 0
+      case 'version':
+      case '--version':
+        process.stdout.write(`${ATRIUM_VERSION}\n`)
+        return 0
+      case 'start':
+        return await runDataPlane(rest, true)
+      case 'data-plane':
+        return await runDataPlane(rest, false)
+      case 'config':
+        if (rest[0] !== 'validate') throw usageError(`unknown config subcommand "${rest[0] ?? ''}"; expected \`config validate FILE\``)
+        if (rest.length !== 2) throw usageError('usage: atrium config validate FILE')
+        return await validateCommand(rest[1])
+      default:
+        throw usageError(`unknown command "${command}"`)
+    }
+  } catch (err) {
+    printError(err)
+    return 1
+  }
+}

@@ -1,0 +1,52 @@
+import { createServer, type Server, type ServerResponse } from 'node:http'
+import type { GatewayState } from './compiled-gateway.js'
+
+export interface ReloadOutcome {
+  ok: boolean
+  at: number
+  errors: Array<{ path: string, message: string }>
+}
+
+export interface StatusSource {
+  state: GatewayState
+  startedAt: number
+  version: string
+  lastReload: () => ReloadOutcome | null
+}
+
+function sendJson (res: ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) })
+  res.end(payload)
+}
+
+/**
+ * The node's status listener (Kong's status API on 8100): `GET /status` for the loaded config,
+ * `GET /status/ready` for load balancers (200 once a config is serving, else 503).
+ */
+export function createStatusServer (source: StatusSource): Server {
+  return createServer((req, res) => {
+    const path = (req.url ?? '/').split('?', 1)[0]
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendJson(res, 405, { message: 'Method not allowed' })
+      return
+    }
+    const current = source.state.current
+    if (path === '/status') {
+      sendJson(res, 200, {
+        version: source.version,
+        config_hash: current?.hash ?? null,
+        config_applied_at: current === null ? null : new Date(current.appliedAt).toISOString(),
+        services: current?.config.services.length ?? 0,
+        routes: current?.config.routes.length ?? 0,
+        uptime_seconds: Math.floor((Date.now() - source.startedAt) / 1000),
+        last_reload: source.lastReload()
+      })
+    } else if (path === '/status/ready') {
+      if (current === null) sendJson(res, 503, { message: 'no configuration loaded' })
+      else sendJson(res, 200, { message: 'ready' })
+    } else {
+      sendJson(res, 404, { message: 'Not found' })
+    }
+  })
+}
