@@ -1,0 +1,78 @@
+// Route rules beyond shape: path syntax and RE2 compilation, hosts, headers, path_handling, and
+// "at least one matching field".
+
+import RE2 from 're2'
+import { checkRouteHost } from './hosts.js'
+import { checkLiteralPath, effectiveRoutePath } from './path-rules.js'
+import { isObject, joinPath } from './paths.js'
+import type { RouteEntry } from './entities.js'
+import type { Issues } from './types.js'
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
+export function checkRoute (entry: RouteEntry, legacy: boolean, issues: Issues): void {
+  const { route, path } = entry
+  checkPaths(route.paths, joinPath(path, 'paths'), legacy, issues)
+  if (Array.isArray(route.hosts)) {
+    route.hosts.forEach((host: unknown, i) => {
+      if (typeof host !== 'string') return
+      const message = checkRouteHost(host)
+      if (message !== null) issues.error(joinPath(joinPath(path, 'hosts'), i), message)
+    })
+  }
+  checkHeaders(route.headers, joinPath(path, 'headers'), issues)
+  if (route.path_handling === 'v1') issues.error(joinPath(path, 'path_handling'), 'path_handling v1 is not supported')
+  const matchers = [route.methods, route.hosts, route.paths].some((v) => Array.isArray(v) && v.length > 0) ||
+    (isObject(route.headers) && Object.keys(route.headers).length > 0)
+  if (!matchers) issues.error(path, 'must have at least one of methods, hosts, headers or paths')
+}
+
+/** Compiles a regex path's pattern the way the router will; returns RE2's message on failure. */
+export function regexPathError (pattern: string): string | null {
+  try {
+    // eslint-disable-next-line no-new
+    new RE2(pattern)
+    return null
+  } catch (err) {
+    return (err as Error).message
+  }
+}
+
+function checkPaths (paths: unknown, base: string, legacy: boolean, issues: Issues): void {
+  if (!Array.isArray(paths)) return
+  paths.forEach((raw: unknown, i) => {
+    if (typeof raw !== 'string') return
+    const at = joinPath(base, i)
+    const p = effectiveRoutePath(raw, legacy)
+    if (p !== raw) issues.warn(at, `read as regex path "${p}" (format versions before 3.0 did not mark regex paths with ~)`)
+    let message: string | null
+    if (p.startsWith('~/')) {
+      const reError = regexPathError(p.slice(1))
+      message = reError === null ? null : `invalid regex: ${reError}`
+    } else if (p.startsWith('/')) {
+      message = checkLiteralPath(p)
+    } else {
+      message = 'must start with / (prefix path) or ~/ (regex path)'
+    }
+    if (message !== null) issues.error(at, message)
+  })
+}
+
+function checkHeaders (headers: unknown, base: string, issues: Issues): void {
+  if (!isObject(headers)) return
+  const seen = new Map<string, string>()
+  for (const [name, values] of Object.entries(headers)) {
+    const at = joinPath(base, name)
+    const lower = name.toLowerCase()
+    if (!HEADER_NAME.test(name)) issues.error(at, 'is not a valid header name')
+    else if (lower === 'host') issues.error(at, 'a host header is not allowed here; use hosts')
+    const first = seen.get(lower)
+    if (first !== undefined) issues.error(at, `duplicate header name (also at ${first})`)
+    else seen.set(lower, at)
+    if (!Array.isArray(values)) continue
+    values.forEach((v: unknown, i) => {
+      // Kong's `~*` header regexes are not implemented; matching them literally would be wrong.
+      if (typeof v === 'string' && v.startsWith('~*')) issues.error(joinPath(at, i), 'regex header values (~*) are not supported')
+    })
+  }
+}

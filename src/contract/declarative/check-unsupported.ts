@@ -1,0 +1,36 @@
+// Kong fields this release does not implement: accepted so Kong files load, reported as warnings,
+// never applied. A field left at the value we already behave as (empty list, Kong's default) is
+// not worth a warning: Kong exports write every field.
+
+import { ROUTE_UNSUPPORTED_FIELDS, SERVICE_UNSUPPORTED_FIELDS, TOP_LEVEL_UNSUPPORTED_FIELDS } from './schema.js'
+import { isObject, joinPath } from './paths.js'
+import type { RouteEntry, ServiceEntry } from './entities.js'
+import type { Issues } from './types.js'
+
+const NOT_IMPLEMENTED = 'not implemented yet; ignored'
+
+/** Values equal to what Atrium does anyway. */
+const BEHAVES_AS: Record<string, unknown> = {
+  https_redirect_status_code: 426,
+  request_buffering: true,
+  response_buffering: true
+}
+
+function matters (field: string, value: unknown): boolean {
+  if (value === undefined || value === null) return false
+  if (Array.isArray(value) && value.length === 0) return false
+  if (isObject(value) && Object.keys(value).length === 0) return false
+  return BEHAVES_AS[field] !== value
+}
+
+function warnFields (obj: Record<string, unknown>, base: string, fields: readonly string[], issues: Issues): void {
+  for (const field of fields) {
+    if (matters(field, obj[field])) issues.warn(joinPath(base, field), NOT_IMPLEMENTED)
+  }
+}
+
+export function warnUnsupported (doc: Record<string, unknown>, services: ServiceEntry[], routes: RouteEntry[], issues: Issues): void {
+  warnFields(doc, '', TOP_LEVEL_UNSUPPORTED_FIELDS, issues)
+  for (const { service, path } of services) warnFields(service, path, SERVICE_UNSUPPORTED_FIELDS, issues)
+  for (const { route, path } of routes) warnFields(route, path, ROUTE_UNSUPPORTED_FIELDS, issues)
+}

@@ -1,0 +1,89 @@
+// Valid document → GatewayConfig. Runs only after every check passed, so shapes are trusted here.
+// Defaults come from schema.ts; routes are flattened (nested first, then top-level) and point at
+// their service by index. Disabled services and their routes are left out.
+
+import { normalizeServiceHost } from './hosts.js'
+import { effectiveRoutePath } from './path-rules.js'
+import { collectRoutes, collectServices, type RouteEntry } from './entities.js'
+import { resolveServiceRef } from './references.js'
+import { ROUTE_DEFAULTS, SERVICE_DEFAULTS, type DeclarativeInput, type NestedRouteInput, type ServiceInput } from './schema.js'
+import { defaultPort, parseServiceUrl, type ServiceTarget } from './service-url.js'
+import { isLegacyFormat } from './check-document.js'
+import type { GatewayConfig, RouteConfig, ServiceConfig, UpstreamProtocol } from '../gateway-config.js'
+
+export function normalizeDocument (doc: DeclarativeInput): GatewayConfig {
+  const raw = doc as unknown as Record<string, unknown>
+  const entries = collectServices(raw)
+  const services: ServiceConfig[] = []
+  // Original service index → index in GatewayConfig.services, or -1 when disabled.
+  const remap = entries.map(({ service }) => {
+    const input = service as ServiceInput
+    if (input.enabled === false) return -1
+    services.push(normalizeService(input))
+    return services.length - 1
+  })
+  const legacy = isLegacyFormat(raw)
+  const routes: RouteConfig[] = []
+  for (const entry of collectRoutes(raw)) {
+    const target = remap[ownerOf(entry, entries)]
+    if (target !== -1) routes.push(normalizeRoute(entry.route as NestedRouteInput, target, legacy))
+  }
+  return { services, routes }
+}
+
+function ownerOf (entry: RouteEntry, services: ReturnType<typeof collectServices>): number {
+  if (entry.owner !== null) return entry.owner
+  const ref = resolveServiceRef(entry.route.service, entry.path, services)
+  if (!ref.ok) throw new Error(`unresolved service reference at ${ref.path}`) // checks ran first
+  return ref.index
+}
+
+function target (s: ServiceInput): ServiceTarget {
+  if (s.url !== undefined) {
+    const parsed = parseServiceUrl(s.url)
+    if (!parsed.ok) throw new Error(`invalid url: ${parsed.message}`) // checks ran first
+    return parsed.target
+  }
+  const protocol: UpstreamProtocol = s.protocol ?? SERVICE_DEFAULTS.protocol
+  return {
+    protocol,
+    host: normalizeServiceHost(s.host as string),
+    port: s.port ?? defaultPort(protocol),
+    path: s.path ?? null
+  }
+}
+
+function normalizeService (s: ServiceInput): ServiceConfig {
+  return {
+    id: s.id?.toLowerCase() ?? null,
+    name: s.name ?? null,
+    ...target(s),
+    connect_timeout: s.connect_timeout ?? SERVICE_DEFAULTS.timeout,
+    write_timeout: s.write_timeout ?? SERVICE_DEFAULTS.timeout,
+    read_timeout: s.read_timeout ?? SERVICE_DEFAULTS.timeout,
+    retries: s.retries ?? SERVICE_DEFAULTS.retries,
+    tls_verify: s.tls_verify ?? SERVICE_DEFAULTS.tls_verify,
+    tags: [...(s.tags ?? [])]
+  }
+}
+
+function normalizeRoute (r: NestedRouteInput, service: number, legacy: boolean): RouteConfig {
+  const headers: Record<string, string[]> = {}
+  for (const [name, values] of Object.entries(r.headers ?? {})) {
+    headers[name.toLowerCase()] = values.map((v) => v.toLowerCase())
+  }
+  return {
+    id: r.id?.toLowerCase() ?? null,
+    name: r.name ?? null,
+    service,
+    paths: (r.paths ?? []).map((p) => effectiveRoutePath(p, legacy)),
+    methods: [...(r.methods ?? [])],
+    hosts: (r.hosts ?? []).map((h) => h.toLowerCase()),
+    headers,
+    strip_path: r.strip_path ?? ROUTE_DEFAULTS.strip_path,
+    preserve_host: r.preserve_host ?? ROUTE_DEFAULTS.preserve_host,
+    regex_priority: r.regex_priority ?? ROUTE_DEFAULTS.regex_priority,
+    protocols: r.protocols === undefined ? [...ROUTE_DEFAULTS.protocols] : [...r.protocols],
+    tags: [...(r.tags ?? [])]
+  }
+}

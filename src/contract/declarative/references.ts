@@ -1,0 +1,65 @@
+// Names, ids and the `service` reference of top-level routes.
+
+import { isObject, joinPath } from './paths.js'
+import type { RouteEntry, ServiceEntry } from './entities.js'
+import type { Issues } from './types.js'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+export type ServiceRef = { ok: true, index: number } | { ok: false, path: string, message: string }
+
+/** Resolves `service: name | { name } | { id }` of the top-level route at `routePath`. */
+export function resolveServiceRef (ref: unknown, routePath: string, services: ServiceEntry[]): ServiceRef {
+  const path = joinPath(routePath, 'service')
+  const byName = (name: string): number | undefined => services.find((s) => s.service.name === name)?.index
+  const byId = (id: string): number | undefined =>
+    services.find((s) => typeof s.service.id === 'string' && s.service.id.toLowerCase() === id.toLowerCase())?.index
+  if (typeof ref === 'string') {
+    const index = byName(ref) ?? (UUID.test(ref) ? byId(ref) : undefined)
+    return index === undefined ? { ok: false, path, message: `no service named "${ref}"` } : { ok: true, index }
+  }
+  if (!isObject(ref)) return { ok: false, path, message: 'must be a service name or an object with name or id' }
+  for (const key of Object.keys(ref)) {
+    if (key !== 'name' && key !== 'id') return { ok: false, path: joinPath(path, key), message: 'unknown field' }
+  }
+  const { name, id } = ref
+  if (name === undefined && id === undefined) return { ok: false, path, message: 'must have a name or an id' }
+  if (name !== undefined && typeof name !== 'string') return { ok: false, path: joinPath(path, 'name'), message: 'must be a string' }
+  if (id !== undefined && typeof id !== 'string') return { ok: false, path: joinPath(path, 'id'), message: 'must be a string' }
+  const fromId = id === undefined ? undefined : byId(id)
+  const fromName = name === undefined ? undefined : byName(name)
+  if (id !== undefined && fromId === undefined) return { ok: false, path: joinPath(path, 'id'), message: `no service with id "${id}"` }
+  if (name !== undefined && fromName === undefined) return { ok: false, path: joinPath(path, 'name'), message: `no service named "${name}"` }
+  if (fromId !== undefined && fromName !== undefined && fromId !== fromName) {
+    return { ok: false, path, message: 'name and id refer to different services' }
+  }
+  return { ok: true, index: (fromId ?? fromName) as number }
+}
+
+export function checkServiceRefs (routes: RouteEntry[], services: ServiceEntry[], issues: Issues): void {
+  for (const { route, path, owner } of routes) {
+    if (owner !== null || route.service === undefined) continue
+    const ref = resolveServiceRef(route.service, path, services)
+    if (!ref.ok) issues.error(ref.path, ref.message)
+  }
+}
+
+/** Duplicate names and ids, each reported at the later occurrence with the first one's path. */
+export function checkDuplicates (services: ServiceEntry[], routes: RouteEntry[], issues: Issues): void {
+  const entries = (list: Array<{ path: string, value: Record<string, unknown> }>): void => {
+    for (const [field, fold] of [['name', false], ['id', true]] as const) {
+      const seen = new Map<string, string>()
+      for (const { path, value } of list) {
+        const raw = value[field]
+        if (typeof raw !== 'string') continue
+        const key = fold ? raw.toLowerCase() : raw
+        const fieldPath = joinPath(path, field)
+        const first = seen.get(key)
+        if (first === undefined) seen.set(key, fieldPath)
+        else issues.error(fieldPath, `duplicate ${field} "${raw}" (also at ${first})`)
+      }
+    }
+  }
+  entries(services.map((s) => ({ path: s.path, value: s.service })))
+  entries(routes.map((r) => ({ path: r.path, value: r.route })))
+}

@@ -1,0 +1,122 @@
+// The shapes of Kong 3.x declarative entities, as data (TypeBox → JSON Schema, checked by Ajv).
+// Only shapes live here: types, bounds, patterns, unknown fields. Rules that need more than one
+// field or the whole file (url vs host, regex compilation, duplicates, references) are in checks-*.ts.
+// Kong fields this release accepts but does not implement are typed loosely (`Type.Unknown`) and
+// reported as warnings by checks-unsupported.ts, so a Kong export loads instead of failing.
+
+import { Type, type Static, type TOptional, type TSchema, type TUnknown } from '@sinclair/typebox'
+
+export const FORMAT_VERSIONS = ['1.1', '2.1', '3.0'] as const
+
+/** Defaults filled in by normalize.ts; they also annotate the schema below. */
+export const SERVICE_DEFAULTS = {
+  protocol: 'http',
+  timeout: 60_000,
+  retries: 5,
+  // Kong leaves upstream TLS verification off unless asked; Atrium verifies by default (secure
+  // by default). `tls_verify: false` turns it off per service.
+  tls_verify: true
+} as const
+
+export const ROUTE_DEFAULTS = {
+  strip_path: true,
+  preserve_host: false,
+  regex_priority: 0,
+  protocols: ['http', 'https']
+} as const
+
+/** `errorMessage` is our annotation (Ajv ignores it, strict: false); validate.ts prints it. */
+function StringEnum<T extends string> (values: readonly T[], options: Record<string, unknown> = {}): TSchema & { static: T } {
+  return Type.Unsafe<T>({ type: 'string', enum: [...values], ...options })
+}
+
+const NAME_PATTERN = '^[\\p{L}\\p{N}._~-]+$'
+const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+
+const Name = Type.String({ pattern: NAME_PATTERN, errorMessage: 'must contain only letters, digits, ".", "-", "_" or "~"' })
+const Id = Type.String({ pattern: UUID_PATTERN, errorMessage: 'must be a UUID' })
+const Tags = Type.Array(Type.String({ pattern: '^[^,\\s]+$', errorMessage: 'must be a non-empty tag without commas or spaces' }))
+const Timeout = Type.Integer({ minimum: 1, maximum: 2_147_483_646, default: SERVICE_DEFAULTS.timeout, description: 'milliseconds' })
+const Protocol = StringEnum(['http', 'https'] as const)
+const Anything = Type.Unknown()
+
+/** Fields accepted with any value (reported as not implemented, never applied). */
+function looseFields<K extends string> (keys: readonly K[]): Record<K, TOptional<TUnknown>> {
+  return Object.fromEntries(keys.map((k) => [k, Type.Optional(Type.Unknown())])) as Record<K, TOptional<TUnknown>>
+}
+
+/** Kong timestamps in exports; accepted and ignored. */
+const Timestamps = {
+  created_at: Type.Optional(Anything),
+  updated_at: Type.Optional(Anything)
+}
+
+export const ROUTE_UNSUPPORTED_FIELDS = [
+  'plugins', 'snis', 'sources', 'destinations', 'https_redirect_status_code',
+  'request_buffering', 'response_buffering'
+] as const
+
+const routeFields = {
+  id: Type.Optional(Id),
+  name: Type.Optional(Name),
+  paths: Type.Optional(Type.Array(Type.String())),
+  methods: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Z]+$', errorMessage: 'must be an upper-case HTTP method, e.g. GET' }))),
+  hosts: Type.Optional(Type.Array(Type.String())),
+  headers: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String(), { minItems: 1 }))),
+  strip_path: Type.Optional(Type.Boolean({ default: ROUTE_DEFAULTS.strip_path })),
+  preserve_host: Type.Optional(Type.Boolean({ default: ROUTE_DEFAULTS.preserve_host })),
+  regex_priority: Type.Optional(Type.Integer({ default: ROUTE_DEFAULTS.regex_priority })),
+  protocols: Type.Optional(Type.Array(Protocol, { minItems: 1 })),
+  path_handling: Type.Optional(StringEnum(['v0', 'v1'] as const)),
+  tags: Type.Optional(Tags),
+  ...looseFields(ROUTE_UNSUPPORTED_FIELDS),
+  ...Timestamps
+}
+
+/** A route nested in a service: its service is implicit. */
+export const NestedRouteSchema = Type.Object(routeFields, { additionalProperties: false })
+
+/** A top-level route names its service: `service: name`, `{ name }` or `{ id }` (checked in checks-references.ts). */
+export const TopLevelRouteSchema = Type.Object({ ...routeFields, service: Anything }, { additionalProperties: false })
+
+export const SERVICE_UNSUPPORTED_FIELDS = ['plugins', 'client_certificate', 'ca_certificates', 'tls_verify_depth'] as const
+
+export const ServiceSchema = Type.Object({
+  id: Type.Optional(Id),
+  name: Type.Optional(Name),
+  url: Type.Optional(Type.String()),
+  protocol: Type.Optional(Protocol),
+  host: Type.Optional(Type.String({ minLength: 1 })),
+  port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535 })),
+  path: Type.Optional(Type.String()),
+  connect_timeout: Type.Optional(Timeout),
+  write_timeout: Type.Optional(Timeout),
+  read_timeout: Type.Optional(Timeout),
+  retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 32_767, default: SERVICE_DEFAULTS.retries })),
+  tls_verify: Type.Optional(Type.Boolean({ default: SERVICE_DEFAULTS.tls_verify })),
+  enabled: Type.Optional(Type.Boolean()),
+  tags: Type.Optional(Tags),
+  routes: Type.Optional(Type.Array(NestedRouteSchema)),
+  ...looseFields(SERVICE_UNSUPPORTED_FIELDS),
+  ...Timestamps
+}, { additionalProperties: false })
+
+export const TOP_LEVEL_UNSUPPORTED_FIELDS = [
+  'plugins', 'consumers', 'upstreams', 'targets', 'certificates', 'ca_certificates', 'snis',
+  'vaults', 'key_sets', 'keys'
+] as const
+
+export const DeclarativeSchema = Type.Object({
+  _format_version: Type.String(),
+  _transform: Type.Optional(Anything),
+  _comment: Type.Optional(Anything),
+  _workspace: Type.Optional(Anything),
+  services: Type.Optional(Type.Array(ServiceSchema)),
+  routes: Type.Optional(Type.Array(TopLevelRouteSchema)),
+  ...looseFields(TOP_LEVEL_UNSUPPORTED_FIELDS)
+}, { additionalProperties: false })
+
+export type ServiceInput = Static<typeof ServiceSchema>
+export type NestedRouteInput = Static<typeof NestedRouteSchema>
+export type TopLevelRouteInput = Static<typeof TopLevelRouteSchema>
+export type DeclarativeInput = Static<typeof DeclarativeSchema>
