@@ -1,0 +1,118 @@
+// compileRouter: config → Router, once per configuration. Everything costly happens here: candidates
+// (one per route path; one for a route without paths) are built, sorted into the total priority order
+// (route-priority.ts) and given their rank, regexes are compiled, and candidates are filed into
+// host buckets, each with a prefix tree (radix-tree.ts), regex groups (regex-group.ts) and a list of
+// path-less candidates. A bad regex or wildcard host throws ATRIUM_ERR_CONFIG_INVALID here, never later.
+
+import RE2 from 're2'
+import type { GatewayConfig, RouteConfig } from '../../contract/index.js'
+import { GatewayError } from '../../errors.js'
+import { PATH_NONE, PATH_PREFIX, PATH_REGEX } from './candidate.js'
+import type { Candidate, HeaderRule } from './candidate.js'
+import { CompiledRouter, createBucket } from './compiled-router.js'
+import type { Bucket } from './compiled-router.js'
+import { HostIndex, classifyHost } from './host-index.js'
+import { normalizePercentEncoding } from './normalize-path.js'
+import { radixInsert, radixVisit } from './radix-tree.js'
+import { createRegexGroup, finishRegexGroup } from './regex-group.js'
+import { regexLiteralPrefix } from './regex-literal-prefix.js'
+import { compareRoutePriority, isPlainHostOnly } from './route-priority.js'
+import type { Router } from './types.js'
+
+export function compileRouter (config: GatewayConfig): Router {
+  const candidates: Candidate[] = []
+  config.routes.forEach((route, routeIndex) => { buildCandidates(config, route, routeIndex, candidates) })
+  candidates.sort(compareRoutePriority)
+  for (let i = 0; i < candidates.length; i++) candidates[i].rank = i
+
+  const index = new HostIndex<Bucket>(createBucket(), createBucket)
+  for (const c of candidates) {
+    const { route, routeIndex } = c
+    if (route.hosts.length === 0) {
+      addToBucket(index.hostless, c)
+      continue
+    }
+    const seen = new Set<string>()
+    route.hosts.forEach((host, h) => {
+      if (seen.has(host)) return
+      seen.add(host)
+      addToBucket(index.bucketFor(classifyHost(host, `routes[${routeIndex}].hosts[${h}]`)), c)
+    })
+  }
+  for (const bucket of index.buckets()) finishBucket(bucket)
+  return new CompiledRouter(index)
+}
+
+/** Candidate rank sort order is documented in route-priority.ts (ROUTE_PRIORITY_RULES). */
+function buildCandidates (config: GatewayConfig, route: RouteConfig, routeIndex: number, out: Candidate[]): void {
+  const service = config.services[route.service]
+  if (service === undefined) {
+    throw invalid(`routes[${routeIndex}].service`, `route refers to a missing service (${route.service})`)
+  }
+  const headerNames = Object.keys(route.headers)
+  const headers: HeaderRule[] | null = headerNames.length === 0
+    ? null
+    : headerNames.map((name) => ({ name, values: route.headers[name] }))
+  const base = {
+    rank: 0,
+    route,
+    service,
+    routeIndex,
+    methods: route.methods.length === 0 ? null : new Set(route.methods),
+    headers,
+    criteriaCount: Number(route.methods.length > 0) + Number(route.hosts.length > 0) +
+      Number(headerNames.length > 0) + Number(route.paths.length > 0),
+    plainHostOnly: isPlainHostOnly(route.hosts),
+    headerCount: headerNames.length
+  }
+  if (route.paths.length === 0) {
+    out.push({ ...base, pathIndex: 0, pathKind: PATH_NONE, matchedPath: null, prefix: '', regex: null,
+      regexSource: '', isRegex: false, regexPriority: 0, prefixLength: 0 })
+    return
+  }
+  route.paths.forEach((path, pathIndex) => {
+    const field = `routes[${routeIndex}].paths[${pathIndex}]`
+    if (path.startsWith('~')) {
+      const regexSource = '^(?:' + path.slice(1) + ')'
+      out.push({ ...base, pathIndex, pathKind: PATH_REGEX, matchedPath: path, prefix: regexLiteralPrefix(path.slice(1)),
+        regex: compileRegex(regexSource, field), regexSource, isRegex: true, regexPriority: route.regex_priority,
+        prefixLength: 0 })
+      return
+    }
+    const prefix = normalizePercentEncoding(path)
+    if (prefix === null) throw invalid(field, `invalid percent-encoding in path '${path}'`)
+    out.push({ ...base, pathIndex, pathKind: PATH_PREFIX, matchedPath: path, prefix, regex: null, regexSource: '',
+      isRegex: false, regexPriority: 0, prefixLength: prefix.length })
+  })
+}
+
+function compileRegex (source: string, field: string): RE2 {
+  try {
+    return new RE2(source)
+  } catch (err) {
+    throw invalid(field, `invalid regex path: ${(err as Error).message}`, err)
+  }
+}
+
+/** Candidates arrive in rank order, so every list stays sorted. */
+function addToBucket (bucket: Bucket, c: Candidate): void {
+  bucket.minRank = Math.min(bucket.minRank, c.rank)
+  if (c.pathKind === PATH_NONE) {
+    bucket.pathless.push(c)
+    return
+  }
+  const node = radixInsert(bucket.root, c.prefix)
+  if (c.pathKind === PATH_PREFIX) {
+    (node.prefixCands ??= []).push(c)
+  } else {
+    (node.regexGroup ??= createRegexGroup()).cands.push(c)
+  }
+}
+
+function finishBucket (bucket: Bucket): void {
+  radixVisit(bucket.root, (node) => { if (node.regexGroup !== null) finishRegexGroup(node.regexGroup) })
+}
+
+function invalid (path: string, message: string, cause?: unknown): GatewayError {
+  return new GatewayError('ATRIUM_ERR_CONFIG_INVALID', message, { cause, fields: [{ path, message }] })
+}

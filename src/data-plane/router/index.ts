@@ -1,0 +1,6 @@
+export { compileRouter } from './compile-router.js'
+export { normalizePath, splitQuery, normalizePercentEncoding } from './normalize-path.js'
+export { buildUpstreamPath } from './upstream-path.js'
+export { ROUTE_PRIORITY_RULES, compareRoutePriority } from './route-priority.js'
+export type { RoutePriorityKey } from './route-priority.js'
+export type { MatchInput, RouteCaptures, RouteMatch, Router } from './types.js'
