@@ -22,9 +22,10 @@ export function checkRoute (entry: RouteEntry, legacy: boolean, issues: Issues):
   }
   checkHeaders(route.headers, joinPath(path, 'headers'), issues)
   if (route.path_handling === 'v1') issues.error(joinPath(path, 'path_handling'), 'path_handling v1 is not supported')
-  const matchers = [route.methods, route.hosts, route.paths].some((v) => Array.isArray(v) && v.length > 0) ||
-    (isObject(route.headers) && Object.keys(route.headers).length > 0)
-  if (!matchers) issues.error(path, 'must have at least one of methods, hosts, headers or paths')
+  // A matcher of the wrong type is already an error; only absent or empty ones count as missing.
+  const missing = [route.methods, route.hosts, route.paths, route.headers].every((v) =>
+    v === undefined || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0))
+  if (missing) issues.error(path, 'must have at least one of methods, hosts, headers or paths')
 }
 
 /** Compiles a regex path's pattern the way the router will; returns RE2's message on failure. */

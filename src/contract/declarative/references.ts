@@ -28,8 +28,8 @@ export function resolveServiceRef (ref: unknown, routePath: string, services: Se
   if (id !== undefined && typeof id !== 'string') return { ok: false, path: joinPath(path, 'id'), message: 'must be a string' }
   const fromId = id === undefined ? undefined : byId(id)
   const fromName = name === undefined ? undefined : byName(name)
-  if (id !== undefined && fromId === undefined) return { ok: false, path: joinPath(path, 'id'), message: `no service with id "${id}"` }
-  if (name !== undefined && fromName === undefined) return { ok: false, path: joinPath(path, 'name'), message: `no service named "${name}"` }
+  if (id !== undefined && fromId === undefined) return { ok: false, path, message: `no service with id "${id}"` }
+  if (name !== undefined && fromName === undefined) return { ok: false, path, message: `no service named "${name}"` }
   if (fromId !== undefined && fromName !== undefined && fromId !== fromName) {
     return { ok: false, path, message: 'name and id refer to different services' }
   }

@@ -1,0 +1,38 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { canonicalJson, hashGatewayConfig, loadDeclarativeConfig, type DeclarativeResult } from '../../../src/contract/index.js'
+import { readFixture } from './fixtures.js'
+
+function hashOf (result: DeclarativeResult): string {
+  if (!result.ok) assert.fail(JSON.stringify(result.errors))
+  return result.hash
+}
+
+test('the YAML and JSON forms of the same config have the same hash', () => {
+  const yaml = hashOf(loadDeclarativeConfig(readFixture('kong-full.yaml')))
+  const json = hashOf(loadDeclarativeConfig(readFixture('kong-full.json')))
+  assert.match(yaml, /^[0-9a-f]{64}$/)
+  assert.equal(yaml, json)
+})
+
+test('the hash changes when the config changes', () => {
+  const before = hashOf(loadDeclarativeConfig(readFixture('kong-full.yaml')))
+  const after = hashOf(loadDeclarativeConfig(readFixture('kong-full.yaml').replace('retries: 2', 'retries: 3')))
+  assert.notEqual(before, after)
+})
+
+test('writing a default explicitly does not change the hash', () => {
+  const a = hashOf(loadDeclarativeConfig('_format_version: "3.0"\nservices: [{ host: a, routes: [{ paths: [/] }] }]'))
+  const b = hashOf(loadDeclarativeConfig('_format_version: "3.0"\nservices: [{ host: a, port: 80, retries: 5, routes: [{ paths: [/], strip_path: true }] }]'))
+  assert.equal(a, b)
+})
+
+test('the hash is the result returned by hashGatewayConfig', () => {
+  const result = loadDeclarativeConfig(readFixture('kong-full.yaml'))
+  if (!result.ok) assert.fail(JSON.stringify(result.errors))
+  assert.equal(hashGatewayConfig(result.config), result.hash)
+})
+
+test('canonical JSON sorts keys at every level and keeps array order', () => {
+  assert.equal(canonicalJson({ b: 1, a: { d: [2, 1], c: null } }), '{"a":{"c":null,"d":[2,1]},"b":1}')
+})
