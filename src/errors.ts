@@ -12,7 +12,8 @@ export const ErrorCodes = {
   ATRIUM_ERR_PROXY_UPSTREAM_UNAVAILABLE: { status: 502, message: 'An invalid response was received from the upstream server' },
   ATRIUM_ERR_PROXY_UPSTREAM_TIMEOUT: { status: 504, message: 'The upstream server is timing out' },
   ATRIUM_ERR_PROXY_NAME_RESOLUTION: { status: 503, message: 'name resolution failed' },
-  ATRIUM_ERR_PROXY_NO_CONFIG: { status: 503, message: 'no configuration loaded' }
+  ATRIUM_ERR_PROXY_NO_CONFIG: { status: 503, message: 'no configuration loaded' },
+  ATRIUM_ERR_PROXY_INTERNAL: { status: 500, message: 'An unexpected error occurred' }
 } as const satisfies Record<string, { status: number, message: string }>
 
 export type ErrorCode = keyof typeof ErrorCodes

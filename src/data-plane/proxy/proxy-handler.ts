@@ -1,0 +1,314 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { TLSSocket } from 'node:tls'
+import type { Pool } from 'undici'
+import type { Logger } from '../../log.js'
+import type { CompiledGateway, GatewayState } from '../compiled-gateway.js'
+import { normalizePath, splitQuery } from '../router/normalize-path.js'
+import { buildUpstreamPath } from '../router/upstream-path.js'
+import type { RouteMatch } from '../router/types.js'
+import { sendErrorResponse } from './error-response.js'
+import { buildClientResponseHeaders, buildUpstreamRequestHeaders, clientAddressOf, hostWithoutPort } from './forward-headers.js'
+import { classifyUpstreamError, UpstreamWriteTimeoutError } from './upstream-errors.js'
+
+// The request path. HOT PATH, CHANGE WITH CARE.
+//
+// One ProxyCall instance per proxied request is undici's handler (the legacy onConnect/onHeaders/
+// onData/onComplete/onError API, undici's fastest path) and carries all per-request state, so no
+// closure is allocated per request: the few event listeners are module-level functions that find the
+// call through a symbol property on `res` / `req`. Headers are copied once (forward-headers.ts).
+//
+// Concurrency model: a request reads `state.current` once and keeps that CompiledGateway (router,
+// service, pool) until it ends, so a reload never changes the rules under an in-flight request; the
+// old pools are closed gracefully by UpstreamSet.retire once the new set is live.
+//
+// Bodies stream both ways with backpressure: the request body is `req` itself (undici pauses it
+// while the upstream socket is full); the response is written chunk by chunk and onData returns
+// res.write's result, which makes undici pause the upstream socket until 'drain'.
+//
+// undici leaves `req` untouched when the connection fails before the request is written (verified by
+// the "POST with a body to a refused upstream" test), so such a request can be retried and still
+// gets a JSON error; when it fails mid-upload undici destroys `req` but detaches its socket first
+// (util.destroy), so the client still receives the error response, sent with `Connection: close`.
+
+const kCall = Symbol('atrium.proxyCall')
+
+interface WithCall {
+  [kCall]?: ProxyCall
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE'])
+
+/** Errors that another attempt cannot fix. */
+const NOT_RETRIABLE = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED', 'UND_ERR_ABORTED'])
+
+/** The options object handed to undici, one per request, reused for retries. */
+class UpstreamRequestOptions {
+  readonly path: string
+  readonly method: string
+  readonly headers: string[]
+  readonly body: IncomingMessage | null
+  readonly headersTimeout: number
+  readonly bodyTimeout: number
+  /** Not in undici's typings but honoured: keeps SNI = service host even when the Host is preserved. */
+  readonly servername: string | undefined
+  readonly idempotent: boolean
+
+  constructor (path: string, method: string, headers: string[], body: IncomingMessage | null, readTimeout: number, servername: string | null, idempotent: boolean) {
+    this.path = path
+    this.method = method
+    this.headers = headers
+    this.body = body
+    this.headersTimeout = readTimeout
+    this.bodyTimeout = readTimeout
+    this.servername = servername ?? undefined
+    this.idempotent = idempotent
+  }
+}
+
+/** One proxied request: undici dispatch handler plus the state of the exchange. */
+export class ProxyCall {
+  readonly req: IncomingMessage
+  readonly res: ServerResponse
+  /** The route match, kept for plugins that run later in the request. */
+  readonly match: RouteMatch
+  readonly gateway: CompiledGateway
+  readonly pool: Pool
+  readonly opts: UpstreamRequestOptions
+  readonly log: Logger
+  retriesLeft: number
+  readonly writeTimeout: number
+  abortUpstream: ((err?: Error) => void) | null = null
+  resumeUpstream: (() => void) | null = null
+  /** undici handed the request to a connected socket: bytes may have reached the upstream. */
+  connected = false
+  /** Status and headers were written to the client. */
+  responseStarted = false
+  drainListening = false
+  done = false
+  clientGone = false
+  writeTimer: NodeJS.Timeout | null = null
+  writeBlocked = false
+
+  constructor (req: IncomingMessage, res: ServerResponse, match: RouteMatch, gateway: CompiledGateway, opts: UpstreamRequestOptions, log: Logger) {
+    this.req = req
+    this.res = res
+    this.match = match
+    this.gateway = gateway
+    this.pool = gateway.upstreams.pool(match.route.service)
+    this.opts = opts
+    this.log = log
+    this.retriesLeft = match.service.retries
+    this.writeTimeout = match.service.write_timeout
+  }
+
+  start (): void {
+    (this.res as WithCall)[kCall] = this
+    this.res.on('close', onClientResponseClose)
+    if (this.opts.body !== null && this.writeTimeout > 0) {
+      (this.req as WithCall)[kCall] = this
+      this.req.on('pause', onRequestBodyPause)
+      this.req.on('resume', onRequestBodyResume)
+    }
+    this.pool.dispatch(this.opts as never, this)
+  }
+
+  // ---- undici handler (legacy API) ----
+
+  onConnect (abort: (err?: Error) => void): void {
+    this.abortUpstream = abort
+    this.connected = true
+    if (this.clientGone) abort()
+  }
+
+  onHeaders (statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+    if (statusCode < 200) return true
+    this.resumeUpstream = resume
+    const headers = buildClientResponseHeaders(rawHeaders)
+    // Throws on a header Node refuses to send; undici then aborts and onError answers 502.
+    this.res.writeHead(statusCode, statusText === '' ? undefined : statusText, headers)
+    this.responseStarted = true
+    return true
+  }
+
+  onData (chunk: Buffer): boolean {
+    if (this.res.write(chunk)) return true
+    if (!this.drainListening) {
+      this.drainListening = true
+      this.res.on('drain', onClientResponseDrain)
+    }
+    return false
+  }
+
+  onComplete (): void {
+    this.finish()
+    this.res.end()
+  }
+
+  onError (err: Error): void {
+    if (this.done) return
+    if (this.clientGone) {
+      this.finish()
+      return
+    }
+    if (!this.responseStarted && this.retriesLeft > 0 && this.mayRetry(err)) {
+      this.retriesLeft--
+      this.connected = false
+      this.abortUpstream = null
+      process.nextTick(dispatchAgain, this)
+      return
+    }
+    this.finish()
+    if (this.responseStarted) {
+      this.res.destroy()
+      return
+    }
+    const code = classifyUpstreamError(err)
+    if (this.log.isLevelEnabled('debug')) {
+      this.log.debug({ err, code, route: this.match.route.name, service: this.match.service.name }, 'upstream request failed')
+    }
+    // A half-read request body leaves the connection unusable for another request.
+    sendErrorResponse(this.res, code, this.opts.body !== null && (!this.req.complete || this.req.destroyed))
+  }
+
+  // ---- internals ----
+
+  mayRetry (err: Error): boolean {
+    const code = (err as { code?: unknown }).code
+    if (typeof code === 'string' && NOT_RETRIABLE.has(code)) return false
+    // Nothing reached the upstream yet: any method may be retried.
+    if (!this.connected) return true
+    return this.opts.body === null && this.opts.idempotent
+  }
+
+  finish (): void {
+    this.done = true
+    if (this.writeTimer !== null) {
+      clearTimeout(this.writeTimer)
+      this.writeTimer = null
+    }
+  }
+}
+
+// ---- shared listeners (no per-request closures) ----
+
+function dispatchAgain (call: ProxyCall): void {
+  if (call.clientGone) {
+    call.finish()
+    return
+  }
+  call.pool.dispatch(call.opts as never, call)
+}
+
+/** The client connection closed: abort the upstream call unless the exchange already ended. */
+function onClientResponseClose (this: ServerResponse & WithCall): void {
+  const call = this[kCall]
+  if (call === undefined || call.done) return
+  call.clientGone = true
+  if (call.abortUpstream !== null) call.abortUpstream()
+}
+
+function onClientResponseDrain (this: ServerResponse & WithCall): void {
+  const call = this[kCall]
+  if (call !== undefined && call.resumeUpstream !== null && !call.done) call.resumeUpstream()
+}
+
+// write_timeout: the longest time undici may keep the request body paused because the upstream
+// socket does not accept more bytes (nginx's proxy_send_timeout measures the same thing).
+function onRequestBodyPause (this: IncomingMessage & WithCall): void {
+  const call = this[kCall]
+  if (call === undefined || call.done) return
+  call.writeBlocked = true
+  if (call.writeTimer === null) call.writeTimer = setTimeout(onWriteTimeout, call.writeTimeout, call)
+  else call.writeTimer.refresh()
+}
+
+function onRequestBodyResume (this: IncomingMessage & WithCall): void {
+  const call = this[kCall]
+  if (call !== undefined) call.writeBlocked = false
+}
+
+function onWriteTimeout (call: ProxyCall): void {
+  if (call.writeBlocked && !call.done && call.abortUpstream !== null) call.abortUpstream(new UpstreamWriteTimeoutError())
+}
+
+// ---- the 'request' listener ----
+
+export interface ProxyRequestHandlerOptions {
+  state: GatewayState
+  logger: Logger
+}
+
+export type ProxyRequestHandler = (req: IncomingMessage, res: ServerResponse) => void
+
+export function createProxyRequestHandler (options: ProxyRequestHandlerOptions): ProxyRequestHandler {
+  const state = options.state
+  const log = options.logger.child({ component: 'proxy' })
+
+  return function handleProxyRequest (req: IncomingMessage, res: ServerResponse): void {
+    try {
+      proxyRequest(state.current, req, res, log)
+    } catch (err) {
+      log.error({ err }, 'proxy request failed unexpectedly')
+      sendErrorResponse(res, 'ATRIUM_ERR_PROXY_INTERNAL', true)
+    }
+  }
+}
+
+function proxyRequest (gateway: CompiledGateway | null, req: IncomingMessage, res: ServerResponse, log: Logger): void {
+  if (gateway === null) {
+    sendErrorResponse(res, 'ATRIUM_ERR_PROXY_NO_CONFIG')
+    return
+  }
+  const rawUrl = req.url as string
+  const path = normalizePath(rawUrl)
+  if (path === null) {
+    sendErrorResponse(res, 'ATRIUM_ERR_PROXY_BAD_REQUEST')
+    return
+  }
+  const method = req.method as string
+  const headers = req.headers
+  const match = gateway.router.match({ method, host: headers.host, path, headers })
+  if (match === null) {
+    sendErrorResponse(res, 'ATRIUM_ERR_PROXY_NO_ROUTE')
+    return
+  }
+  const socket = req.socket
+  const tls = (socket as TLSSocket).encrypted === true
+  const route = match.route
+  if (!tls && !route.protocols.includes('http')) {
+    sendErrorResponse(res, 'ATRIUM_ERR_PROXY_PROTOCOL')
+    return
+  }
+
+  const service = match.service
+  const upstreams = gateway.upstreams
+  const serviceIndex = route.service
+  const prefix = route.strip_path && match.matchedPrefix !== '' && match.matchedPrefix !== '/' ? match.matchedPrefix : null
+  const upstreamHeaders = buildUpstreamRequestHeaders(
+    req.rawHeaders,
+    route.preserve_host && headers.host !== undefined ? headers.host : upstreams.hostHeader(serviceIndex),
+    clientAddressOf(socket.remoteAddress),
+    tls ? 'https' : 'http',
+    hostWithoutPort(headers.host),
+    socket.localPort ?? 0,
+    path,
+    prefix
+  )
+  const hasBody = headers['transfer-encoding'] !== undefined ||
+    (headers['content-length'] !== undefined && headers['content-length'] !== '0')
+  const opts = new UpstreamRequestOptions(
+    buildUpstreamPath(service.path, route.strip_path, path, match.matchedPrefix) + splitQuery(rawUrl),
+    method,
+    upstreamHeaders,
+    hasBody ? req : null,
+    service.read_timeout,
+    upstreams.servername(serviceIndex),
+    IDEMPOTENT.has(method)
+  )
+  new ProxyCall(req, res, match, gateway, opts, log).start()
+}
+
+/** The in-flight call for a response, if it is being proxied (for plugins and tests). */
+export function proxyCallOf (res: ServerResponse): ProxyCall | undefined {
+  return (res as WithCall)[kCall]
+}

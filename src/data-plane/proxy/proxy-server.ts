@@ -1,0 +1,51 @@
+import { createServer, type Server } from 'node:http'
+import type { Logger } from '../../log.js'
+import type { GatewayState } from '../compiled-gateway.js'
+import { createProxyRequestHandler } from './proxy-handler.js'
+
+/** Idle client keep-alive connections are closed after this long (nginx/Kong: 60 s). */
+const KEEP_ALIVE_TIMEOUT_MS = 60_000
+/** Must exceed the keep-alive timeout, or a slow first header on a reused connection is cut short. */
+const HEADERS_TIMEOUT_MS = 65_000
+
+export interface ProxyServerOptions {
+  state: GatewayState
+  logger: Logger
+}
+
+/**
+ * The plain-HTTP proxy listener (not yet listening). requestTimeout is 0 so long uploads are not cut
+ * off; idle and stalled peers are bounded by the keep-alive and headers timeouts.
+ */
+export function createProxyServer (options: ProxyServerOptions): Server {
+  const server = createServer({
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    headersTimeout: HEADERS_TIMEOUT_MS,
+    requestTimeout: 0
+  }, createProxyRequestHandler(options))
+  // A client that resets mid-request must not crash the process.
+  server.on('clientError', onClientError)
+  return server
+}
+
+function onClientError (err: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy()
+    return
+  }
+  const body = '{"message":"Bad request"}'
+  socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`)
+}
+
+/**
+ * Stops accepting connections, closes idle keep-alive connections now and resolves once the
+ * in-flight requests have finished and their connections closed.
+ */
+export async function closeProxyServer (server: Server): Promise<void> {
+  if (!server.listening) return
+  const closed = new Promise<void>((resolve, reject) => {
+    server.close((err) => { if (err === undefined) resolve(); else reject(err) })
+  })
+  server.closeIdleConnections()
+  await closed
+}
