@@ -6,14 +6,34 @@ import type { Issues } from './types.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
+interface ServiceLookup { names: Map<string, number>, ids: Map<string, number> }
+
+// Built once per services list (a load resolves every top-level route against the same list).
+const lookups = new WeakMap<ServiceEntry[], ServiceLookup>()
+
+/** Name and id (lower-cased) → service index; the first occurrence wins, as duplicates are errors. */
+function lookupOf (services: ServiceEntry[]): ServiceLookup {
+  let lookup = lookups.get(services)
+  if (lookup === undefined) {
+    lookup = { names: new Map(), ids: new Map() }
+    for (const { service, index } of services) {
+      if (typeof service.name === 'string' && !lookup.names.has(service.name)) lookup.names.set(service.name, index)
+      const id = typeof service.id === 'string' ? service.id.toLowerCase() : undefined
+      if (id !== undefined && !lookup.ids.has(id)) lookup.ids.set(id, index)
+    }
+    lookups.set(services, lookup)
+  }
+  return lookup
+}
+
 export type ServiceRef = { ok: true, index: number } | { ok: false, path: string, message: string }
 
 /** Resolves `service: name | { name } | { id }` of the top-level route at `routePath`. */
 export function resolveServiceRef (ref: unknown, routePath: string, services: ServiceEntry[]): ServiceRef {
   const path = joinPath(routePath, 'service')
-  const byName = (name: string): number | undefined => services.find((s) => s.service.name === name)?.index
-  const byId = (id: string): number | undefined =>
-    services.find((s) => typeof s.service.id === 'string' && s.service.id.toLowerCase() === id.toLowerCase())?.index
+  const lookup = lookupOf(services)
+  const byName = (name: string): number | undefined => lookup.names.get(name)
+  const byId = (id: string): number | undefined => lookup.ids.get(id.toLowerCase())
   if (typeof ref === 'string') {
     const index = byName(ref) ?? (UUID.test(ref) ? byId(ref) : undefined)
     return index === undefined ? { ok: false, path, message: `no service named "${ref}"` } : { ok: true, index }
