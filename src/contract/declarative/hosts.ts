@@ -42,11 +42,12 @@ export function checkServiceHost (host: string): string | null {
 }
 
 /**
- * IPv6 literals are stored in brackets so that `host:port` and the Host header compose without
- * special cases downstream.
+ * IPv6 literals are stored without brackets (as Kong does, and as `net.isIP` expects); whoever
+ * builds an origin or a Host header adds them (see data-plane/proxy/upstreams.ts).
  */
 export function normalizeServiceHost (host: string): string {
-  return isIPv6(host) ? `[${host.toLowerCase()}]` : host
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host
+  return isIPv6(bare) ? bare.toLowerCase() : host
 }
 
 /** A route host; the result is stored lower-cased. */

@@ -70,9 +70,9 @@ test('a url without a port or path gets the protocol default port and no path', 
   assert.deepEqual(c.services.map((s) => [s.protocol, s.host, s.port, s.path]), [['https', 'a.example', 443, null], ['http', 'b.example', 80, '/']])
 })
 
-test('an IPv6 upstream is stored in brackets', () => {
-  const c = config(loadDeclarativeConfig('_format_version: "3.0"\nservices: [{ host: "::1", routes: [{ paths: [/] }] }, { url: "http://[::1]:8080/x", routes: [{ paths: [/x] }] }]'))
-  assert.deepEqual(c.services.map((s) => [s.host, s.port]), [['[::1]', 80], ['[::1]', 8080]])
+test('an IPv6 upstream host is stored without brackets, from a url or a host', () => {
+  const c = config(loadDeclarativeConfig('_format_version: "3.0"\nservices: [{ host: "[::1]", routes: [{ paths: [/] }] }, { url: "http://[::1]:8080/x", routes: [{ paths: [/x] }] }, { host: "FE80::1", routes: [{ paths: [/y] }] }]'))
+  assert.deepEqual(c.services.map((s) => [s.host, s.port]), [['::1', 80], ['::1', 8080], ['fe80::1', 80]])
 })
 
 test('a format 2.1 file gets ~ on paths that look like regexes, with a warning', () => {
