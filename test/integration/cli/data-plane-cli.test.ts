@@ -35,7 +35,7 @@ services:
     url: http://127.0.0.1:${port}/base
     routes:
       - name: ${routeName}
-        paths: ["${path}"]
+        paths: ['${path}']
 `
 }
 
