@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { buildUpstreamPath } from '../../../../src/data-plane/router/upstream-path.js'
+
+// [service path, strip_path, request path, matched prefix, upstream path]
+type Row = [string | null, boolean, string, string, string]
+
+describe('buildUpstreamPath (Kong path_handling v0)', () => {
+  const rows: Array<[string, Row]> = [
+    ['strips the prefix and joins with a slash', ['/s', true, '/foo/bar', '/foo', '/s/bar']],
+    ['maps the bare prefix to the service path', ['/s', true, '/foo', '/foo', '/s']],
+    ['keeps the trailing slash of the request', ['/s', true, '/foo/', '/foo', '/s/']],
+    ['inserts a slash when the prefix is not segment-aligned', ['/s', true, '/foobar', '/foo', '/s/bar']],
+    ['does not double the slash when the service path ends with one', ['/s/', true, '/foo/bar', '/foo', '/s/bar']],
+    ['appends a non-slash postfix to a slash-ended service path', ['/s/', true, '/foo/bar', '/foo/', '/s/bar']],
+    ['drops the trailing slash of the service path for a bare prefix', ['/s/', true, '/foo', '/foo', '/s']],
+    ['keeps the service trailing slash when the request has one', ['/s/', true, '/foo/', '/foo/', '/s/']],
+    ['uses / for a null service path and a bare prefix', [null, true, '/foo', '/foo', '/']],
+    ['uses / for a root service path and a bare prefix', ['/', true, '/foo/', '/foo/', '/']],
+    ['passes the rest of the path with a null service path', [null, true, '/foo/x/y', '/foo', '/x/y']],
+    ['appends the whole request path when strip_path is false', ['/s', false, '/foo/bar', '/foo', '/s/foo/bar']],
+    ['appends without doubling the slash when strip_path is false', ['/s/', false, '/foo/bar', '/foo', '/s/foo/bar']],
+    ['maps / to the service path when strip_path is false', ['/s', false, '/', '/', '/s']],
+    ['keeps the request path as is for a null service path and no strip', [null, false, '/a/b/', '/a', '/a/b/']],
+    ['strips a whole regex match', ['/s', true, '/users/42/posts', '/users/42', '/s/posts']],
+    ['keeps nothing of the request with an empty match and no service path', [null, true, '/x', '', '/x']],
+    ['keeps a / request for a root route', ['/s', true, '/', '/', '/s']],
+    ['keeps a / request for a root route with a slash-ended service', ['/s/', true, '/', '/', '/s/']]
+  ]
+  for (const [behaviour, [svc, strip, req, prefix, expected]] of rows) {
+    test(`${behaviour}: ${String(svc)} ${strip ? 'strip' : 'keep'} ${req} − ${JSON.stringify(prefix)} → ${expected}`, () => {
+      assert.equal(buildUpstreamPath(svc, strip, req, prefix), expected)
+    })
+  }
+})
