@@ -183,7 +183,7 @@ test('atrium start serves the example config through the demo echo upstream', as
   await once(probe.server, 'close')
   const example = readFileSync(new URL('../../../../config/example.yaml', import.meta.url), 'utf8')
   const file = join(dir, 'example.yaml')
-  writeFileSync(file, example.replace('127.0.0.1:9080', `127.0.0.1:${demoPort}`))
+  writeFileSync(file, example.replaceAll('127.0.0.1:9080', `127.0.0.1:${demoPort}`))
   const proc = startAtrium(['start', '--config', file, '--proxy-listen', '127.0.0.1:0', '--status-listen', '127.0.0.1:0', '--demo-listen', `127.0.0.1:${demoPort}`])
   t.after(() => proc.stop())
   const proxyLine = await proc.waitForLog((l) => l.msg === 'proxy listening')
