@@ -37,3 +37,15 @@ export function rawHttp (port: number, request: string): Promise<RawResponse> {
     socket.write(request)
   })
 }
+
+/** Sends `request` verbatim and returns everything the server sends until it closes the connection. */
+export function rawHttpUntilClose (port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1')
+    const chunks: Buffer[] = []
+    socket.on('data', (c: Buffer) => chunks.push(c))
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString('latin1')))
+    socket.on('error', reject)
+    socket.write(request)
+  })
+}

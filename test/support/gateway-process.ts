@@ -1,0 +1,16 @@
+// A gateway in its own process, for tests that measure it (RSS) or load it (benchmarks).
+// Usage: node dist/test/support/gateway-process.js '<config input JSON>'
+// Prints one line `{"port": N, "pid": P}` once listening on 127.0.0.1; exits on SIGTERM or when stdin closes.
+import { startGateway, type ConfigInput } from './gateway.js'
+
+const input = JSON.parse(process.argv[2] ?? 'null') as ConfigInput | null
+const gateway = await startGateway(null, input)
+process.stdout.write(`${JSON.stringify({ port: gateway.port, pid: process.pid })}\n`)
+
+async function stop (): Promise<void> {
+  await gateway.close()
+  process.exit(0)
+}
+process.on('SIGTERM', () => { void stop() })
+process.stdin.on('end', () => { void stop() })
+process.stdin.resume()
