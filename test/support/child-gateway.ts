@@ -15,10 +15,14 @@ export interface ChildGateway {
   stop: () => Promise<void>
 }
 
-/** Starts a gateway serving `input` in a child process (optionally behind a command prefix such as taskset). */
-export function startChildGateway (input: ConfigInput, options: { prefix?: string[], nodeArgs?: string[] } = {}): Promise<ChildGateway> {
+/**
+ * Starts a gateway serving `input` (or the config JSON in the file `@path`) in a child process,
+ * optionally behind a command prefix such as `taskset -c 0`.
+ */
+export function startChildGateway (input: ConfigInput | `@${string}`, options: { prefix?: string[], nodeArgs?: string[] } = {}): Promise<ChildGateway> {
   const prefix = options.prefix ?? []
-  const argv = [...prefix, process.execPath, ...(options.nodeArgs ?? []), SCRIPT, JSON.stringify(input)]
+  const config = typeof input === 'string' ? input : JSON.stringify(input)
+  const argv = [...prefix, process.execPath, ...(options.nodeArgs ?? []), SCRIPT, config]
   const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] })
   return new Promise((resolve, reject) => {
     let out = ''
