@@ -7,7 +7,7 @@
 import RE2 from 're2'
 import type { GatewayConfig, RouteConfig } from '../../contract/index.js'
 import { GatewayError } from '../../errors.js'
-import { PATH_NONE, PATH_PREFIX, PATH_REGEX } from './candidate.js'
+import { PATH_NONE, PATH_PREFIX, PATH_REGEX, createCandidate } from './candidate.js'
 import type { Candidate, HeaderRule } from './candidate.js'
 import { CompiledRouter, createBucket } from './compiled-router.js'
 import type { Bucket } from './compiled-router.js'
@@ -66,23 +66,23 @@ function buildCandidates (config: GatewayConfig, route: RouteConfig, routeIndex:
     headerCount: headerNames.length
   }
   if (route.paths.length === 0) {
-    out.push({ ...base, pathIndex: 0, pathKind: PATH_NONE, matchedPath: null, prefix: '', regex: null,
-      regexSource: '', isRegex: false, regexPriority: 0, prefixLength: 0 })
+    out.push(createCandidate({ ...base, pathIndex: 0, pathKind: PATH_NONE, matchedPath: null, prefix: '', regex: null,
+      regexSource: '', isRegex: false, regexPriority: 0, prefixLength: 0 }))
     return
   }
   route.paths.forEach((path, pathIndex) => {
     const field = `routes[${routeIndex}].paths[${pathIndex}]`
     if (path.startsWith('~')) {
       const regexSource = '^(?:' + path.slice(1) + ')'
-      out.push({ ...base, pathIndex, pathKind: PATH_REGEX, matchedPath: path, prefix: regexLiteralPrefix(path.slice(1)),
+      out.push(createCandidate({ ...base, pathIndex, pathKind: PATH_REGEX, matchedPath: path, prefix: regexLiteralPrefix(path.slice(1)),
         regex: compileRegex(regexSource, field), regexSource, isRegex: true, regexPriority: route.regex_priority,
-        prefixLength: 0 })
+        prefixLength: 0 }))
       return
     }
     const prefix = normalizePercentEncoding(path)
     if (prefix === null) throw invalid(field, `invalid percent-encoding in path '${path}'`)
-    out.push({ ...base, pathIndex, pathKind: PATH_PREFIX, matchedPath: path, prefix, regex: null, regexSource: '',
-      isRegex: false, regexPriority: 0, prefixLength: prefix.length })
+    out.push(createCandidate({ ...base, pathIndex, pathKind: PATH_PREFIX, matchedPath: path, prefix, regex: null,
+      regexSource: '', isRegex: false, regexPriority: 0, prefixLength: prefix.length }))
   })
 }
 

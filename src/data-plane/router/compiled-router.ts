@@ -163,16 +163,17 @@ export class CompiledRouter implements Router {
     if (c.pathKind === PATH_PREFIX) {
       matchedPrefix = c.prefix
     } else if (c.pathKind === PATH_REGEX) {
-      const m = (c.regex as RE2).exec(this.pathBuffer ??= Buffer.from(path))
+      // re2's exec builds its result in C++ property by property: ~2-3 µs, paid once, for the winner only
+      // (on the string: exec on a Buffer measured slower, it copies every group into a new Buffer).
+      const m = (c.regex as RE2).exec(path)
       if (m !== null) {
-        const groups = m as unknown as ArrayLike<Buffer | undefined>
         const unnamed: string[] = []
-        for (let i = 0; i < groups.length; i++) unnamed.push(groups[i]?.toString() ?? '')
+        for (let i = 0; i < m.length; i++) unnamed.push(m[i] ?? '')
         const named: Record<string, string> = {}
         if (m.groups !== undefined) {
           for (const key in m.groups) {
-            const value = m.groups[key] as Buffer | undefined // unset when its group did not take part
-            if (value !== undefined) named[key] = value.toString()
+            const value = m.groups[key] as string | undefined // unset when its group did not take part
+            if (value !== undefined) named[key] = value
           }
         }
         matchedPrefix = unnamed[0]
