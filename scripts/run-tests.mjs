@@ -1,9 +1,12 @@
 // Runs every compiled *.test.js under dist/test with node's test runner.
 // Node 20's `node --test` has no glob support and silently runs nothing when given a folder of .ts
 // files, so the files are listed explicitly and the run fails when none is found.
+// Store tests run against SQLite and PostgreSQL: unless ATRIUM_TEST_POSTGRES_URL points at a server,
+// a throwaway PostgreSQL is started for the run and stopped after it.
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
+import { startThrowawayPostgres } from './throwaway-postgres.mjs'
 
 function find (dir, out) {
   for (const name of readdirSync(dir)) {
@@ -20,5 +23,15 @@ if (files.length === 0) {
   console.error('run-tests: no test files found under dist/test')
   process.exit(1)
 }
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files], { stdio: 'inherit' })
-process.exit(r.status ?? 1)
+
+let pg = null
+const env = { ...process.env }
+if (!env.ATRIUM_TEST_POSTGRES_URL) {
+  pg = await startThrowawayPostgres()
+  env.ATRIUM_TEST_POSTGRES_URL = pg.url
+  console.log(`run-tests: throwaway PostgreSQL at ${pg.url}`)
+}
+const child = spawn(process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files], { stdio: 'inherit', env })
+const code = await new Promise((resolve) => child.once('exit', (c) => resolve(c ?? 1)))
+pg?.stop()
+process.exit(code)

@@ -13,7 +13,18 @@ export const ErrorCodes = {
   ATRIUM_ERR_PROXY_UPSTREAM_TIMEOUT: { status: 504, message: 'The upstream server is timing out' },
   ATRIUM_ERR_PROXY_NAME_RESOLUTION: { status: 503, message: 'name resolution failed' },
   ATRIUM_ERR_PROXY_NO_CONFIG: { status: 503, message: 'no configuration loaded' },
-  ATRIUM_ERR_PROXY_INTERNAL: { status: 500, message: 'An unexpected error occurred' }
+  ATRIUM_ERR_PROXY_INTERNAL: { status: 500, message: 'An unexpected error occurred' },
+  ATRIUM_ERR_STORE_OPEN: { status: 500, message: 'the store could not be opened' },
+  ATRIUM_ERR_ADMIN_INVALID: { status: 400, message: 'request is invalid' },
+  ATRIUM_ERR_ADMIN_BAD_JSON: { status: 400, message: 'request body is not valid JSON' },
+  ATRIUM_ERR_ADMIN_UNAUTHORIZED: { status: 401, message: 'a valid admin token is required' },
+  ATRIUM_ERR_ADMIN_FORBIDDEN: { status: 403, message: 'this token may not do that' },
+  ATRIUM_ERR_ADMIN_NOT_FOUND: { status: 404, message: 'not found' },
+  ATRIUM_ERR_ADMIN_METHOD_NOT_ALLOWED: { status: 405, message: 'method not allowed' },
+  ATRIUM_ERR_ADMIN_CONFLICT: { status: 409, message: 'conflict' },
+  ATRIUM_ERR_ADMIN_BODY_TOO_LARGE: { status: 413, message: 'request body is too large' },
+  ATRIUM_ERR_ADMIN_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'unsupported content type' },
+  ATRIUM_ERR_ADMIN_INTERNAL: { status: 500, message: 'an unexpected error occurred' }
 } as const satisfies Record<string, { status: number, message: string }>
 
 export type ErrorCode = keyof typeof ErrorCodes

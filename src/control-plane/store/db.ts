@@ -1,0 +1,28 @@
+// The SQL seam shared by both stores. Statements are written once, PostgreSQL-style (`$1`
+// placeholders, TEXT for JSON, BIGINT seconds for timestamps); the SQLite adapter rewrites the
+// placeholders. Every write the Admin API makes runs inside one `transaction`, so a rejected or
+// failed request changes nothing.
+
+export type Row = Record<string, unknown>
+
+export interface DbExecutor {
+  query<T extends Row = Row> (sql: string, params?: readonly unknown[]): Promise<T[]>
+}
+
+export interface Db extends DbExecutor {
+  readonly dialect: 'sqlite' | 'postgres'
+  /**
+   * Runs `fn` in one transaction; commits when it resolves, rolls back when it throws.
+   * SQLite: transactions are serialised in this process (one writer). PostgreSQL: READ COMMITTED;
+   * callers lock the rows they bump (see runtime-group config_version) so concurrent CPs never lose
+   * an update.
+   */
+  transaction<T> (fn: (tx: DbExecutor) => Promise<T>): Promise<T>
+  close (): Promise<void>
+}
+
+export interface DbLocation {
+  kind: 'sqlite' | 'postgres'
+  /** File path for SQLite (`:memory:` allowed), connection string for PostgreSQL. */
+  target: string
+}

@@ -1,0 +1,89 @@
+import type { Db } from './db.js'
+
+// Versioned, forward-only schema migrations. A migration is never edited once released: changes
+// come as a new entry, written so they keep existing rows (add columns with defaults, copy data).
+// JSON columns are TEXT and timestamps BIGINT unix seconds (Kong's convention) in both stores.
+
+export interface Migration {
+  version: number
+  name: string
+  sql: string[]
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'runtime groups, gateway entities, catalog',
+    sql: [
+      `CREATE TABLE runtime_groups (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        description TEXT,
+        labels TEXT NOT NULL DEFAULT '{}',
+        config_version BIGINT NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE config_changes (
+        runtime_group_id TEXT NOT NULL REFERENCES runtime_groups(id) ON DELETE CASCADE,
+        config_version BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        summary TEXT NOT NULL,
+        PRIMARY KEY (runtime_group_id, config_version)
+      )`,
+      `CREATE TABLE gateway_entities (
+        id TEXT PRIMARY KEY,
+        runtime_group_id TEXT NOT NULL REFERENCES runtime_groups(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        name TEXT,
+        body TEXT NOT NULL,
+        position BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      'CREATE UNIQUE INDEX gateway_entities_name ON gateway_entities (runtime_group_id, kind, name)',
+      'CREATE INDEX gateway_entities_group ON gateway_entities (runtime_group_id, kind, position)',
+      `CREATE TABLE service_packages (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        slug TEXT NOT NULL UNIQUE,
+        description TEXT,
+        labels TEXT NOT NULL DEFAULT '{}',
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE service_versions (
+        id TEXT PRIMARY KEY,
+        service_package_id TEXT NOT NULL REFERENCES service_packages(id) ON DELETE CASCADE,
+        version TEXT NOT NULL,
+        runtime_group_id TEXT NOT NULL REFERENCES runtime_groups(id),
+        status TEXT NOT NULL,
+        service_id TEXT,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      'CREATE UNIQUE INDEX service_versions_unique ON service_versions (service_package_id, version, runtime_group_id)'
+    ]
+  }
+]
+
+const LOCK_KEY = 4_201_987_001 // any constant: serialises migrations of CP replicas on one PostgreSQL
+
+/** Applies every migration newer than the database, each in its own transaction. Returns those applied. */
+export async function migrate (db: Db, migrations: Migration[] = MIGRATIONS): Promise<number[]> {
+  const applied: number[] = []
+  await db.transaction(async (tx) => {
+    if (db.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY])
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`)
+    const rows = await tx.query<{ version: number }>('SELECT version FROM schema_migrations')
+    const done = new Set(rows.map((r) => Number(r.version)))
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (done.has(m.version)) continue
+      for (const statement of m.sql) await tx.query(statement)
+      await tx.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, Math.floor(Date.now() / 1000)])
+      applied.push(m.version)
+    }
+  })
+  return applied
+}
