@@ -37,15 +37,25 @@ function onClientError (err: NodeJS.ErrnoException, socket: import('node:stream'
   socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`)
 }
 
+/** How often, while closing, connections that finished their last request are closed. */
+const CLOSE_IDLE_INTERVAL_MS = 50
+
 /**
- * Stops accepting connections, closes idle keep-alive connections now and resolves once the
- * in-flight requests have finished and their connections closed.
+ * Stops accepting connections, closes idle keep-alive connections and resolves once the in-flight
+ * requests have finished and their connections closed. Node's server.close() closes only the
+ * connections idle at the time of the call; a connection whose request finishes later would stay
+ * open until the keep-alive timeout, so idle connections are swept until the server has closed.
  */
 export async function closeProxyServer (server: Server): Promise<void> {
   if (!server.listening) return
   const closed = new Promise<void>((resolve, reject) => {
     server.close((err) => { if (err === undefined) resolve(); else reject(err) })
   })
+  const sweep = setInterval(() => server.closeIdleConnections(), CLOSE_IDLE_INTERVAL_MS)
   server.closeIdleConnections()
-  await closed
+  try {
+    await closed
+  } finally {
+    clearInterval(sweep)
+  }
 }
