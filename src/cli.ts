@@ -8,6 +8,9 @@ import { parseListenAddress, type ListenAddress } from './cli/listen-address.js'
 import { validateCommand } from './cli/config-validate.js'
 import { startDataPlane, type DataPlane } from './data-plane/data-plane.js'
 import { createEchoUpstream } from './demo/echo-upstream.js'
+import { startControlPlane } from './control-plane/control-plane.js'
+import { createAdminAuth } from './control-plane/admin-api/auth.js'
+import { DEFAULT_DB_URL } from './control-plane/store/open-db.js'
 
 const HELP = `atrium ${ATRIUM_VERSION}: API gateway with an integrated service catalog
 
@@ -16,6 +19,9 @@ Usage:
                [--demo-listen HOST:PORT]
       What \`npm start\` runs: a data plane on config/example.yaml plus the demo echo upstream
       (127.0.0.1:9080) that the example proxies to.
+  atrium control-plane [--db URL] [--admin-listen HOST:PORT] [--admin-token-file FILE]
+      Run the control plane: catalog store and Admin API. URL is sqlite:PATH (default
+      sqlite:./data/atrium.db) or postgres://…; migrations run at start.
   atrium data-plane --config FILE [--proxy-listen HOST:PORT] [--status-listen HOST:PORT]
       Run a data plane from a declarative (Kong 3.x format) file. SIGHUP re-reads the file.
   atrium config validate FILE
@@ -28,6 +34,10 @@ Defaults and environment (flags win over the environment):
   --proxy-listen    ATRIUM_PROXY_LISTEN    default 0.0.0.0:8000
   --status-listen   ATRIUM_STATUS_LISTEN   default 127.0.0.1:8100
   --demo-listen     ATRIUM_DEMO_LISTEN     default 127.0.0.1:9080
+  --db              ATRIUM_DB              default sqlite:./data/atrium.db
+  --admin-listen    ATRIUM_ADMIN_LISTEN    default 127.0.0.1:8001
+  admin tokens      ATRIUM_ADMIN_TOKENS    role:token pairs, e.g. admin:s3cret,viewer:l00k
+  --admin-token-file                       the same pairs, one per line
   log level         ATRIUM_LOG_LEVEL       default info (pino JSON on stdout)
 `
 
@@ -87,6 +97,31 @@ async function runDataPlane (args: string[], demo: boolean): Promise<number> {
   return await serve(dataPlane, logger, closeDemo)
 }
 
+async function runControlPlane (args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { db: { type: 'string' }, 'admin-listen': { type: 'string' }, 'admin-token-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+    allowPositionals: false
+  })
+  if (values.help === true) {
+    process.stdout.write(HELP)
+    return 0
+  }
+  const logger = createLogger()
+  const auth = createAdminAuth({ tokens: process.env.ATRIUM_ADMIN_TOKENS, tokenFile: values['admin-token-file'] })
+  const controlPlane = await startControlPlane({
+    dbUrl: values.db ?? process.env.ATRIUM_DB ?? DEFAULT_DB_URL,
+    adminListen: listenFrom(values['admin-listen'], 'ATRIUM_ADMIN_LISTEN', '127.0.0.1:8001', '--admin-listen'),
+    auth,
+    logger
+  })
+  const signal = await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')])
+  logger.info({ signal: signal[0] }, 'shutting down')
+  await controlPlane.close()
+  return 0
+}
+
 function printError (err: unknown): void {
   if (err instanceof GatewayError) {
     process.stderr.write(`error: ${err.message}\n`)
@@ -115,6 +150,8 @@ export async function main (argv: string[]): Promise<number> {
         return await runDataPlane(rest, true)
       case 'data-plane':
         return await runDataPlane(rest, false)
+      case 'control-plane':
+        return await runControlPlane(rest)
       case 'config':
         if (rest[0] !== 'validate') throw usageError(`unknown config subcommand "${rest[0] ?? ''}"; expected \`config validate FILE\``)
         if (rest.length !== 2) throw usageError('usage: atrium config validate FILE')

@@ -3,13 +3,15 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Db, DbExecutor, Row } from './db.js'
 
-/** `$1` → `?1`: SQLite's numbered parameters, so one SQL text serves both stores. */
+/** `$1` → `@p1`: named parameters, so one SQL text (which may reuse `$1`) serves both stores. */
 function toSqlite (sql: string): string {
-  return sql.replace(/\$(\d+)/g, '?$1')
+  return sql.replace(/\$(\d+)/g, '@p$1')
 }
 
-function bindable (params: readonly unknown[]): unknown[] {
-  return params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p === undefined ? null : p))
+function bindable (params: readonly unknown[]): Record<string, unknown> {
+  const named: Record<string, unknown> = {}
+  params.forEach((p, i) => { named[`p${i + 1}`] = typeof p === 'boolean' ? (p ? 1 : 0) : p === undefined ? null : p })
+  return named
 }
 
 /**
@@ -32,8 +34,10 @@ export function openSqliteDb (file: string): Db {
       stmt = db.prepare(toSqlite(sql))
       statements.set(sql, stmt)
     }
-    if (stmt.reader) return stmt.all(...bindable(params)) as T[]
-    stmt.run(...bindable(params))
+    // better-sqlite3 rejects a named object for a statement without parameters.
+    const args = params.length === 0 ? [] : [bindable(params)]
+    if (stmt.reader) return stmt.all(...args) as T[]
+    stmt.run(...args)
     return []
   }
 
