@@ -84,6 +84,8 @@ export class ProxyCall {
   /** Status and headers were written to the client. */
   responseStarted = false
   drainListening = false
+  /** The upstream response could not be relayed (bad header): another attempt would fail the same way. */
+  invalidResponse = false
   done = false
   clientGone = false
   writeTimer: NodeJS.Timeout | null = null
@@ -124,8 +126,13 @@ export class ProxyCall {
     if (statusCode < 200) return true
     this.resumeUpstream = resume
     const headers = buildClientResponseHeaders(rawHeaders)
-    // Throws on a header Node refuses to send; undici then aborts and onError answers 502.
-    this.res.writeHead(statusCode, statusText === '' ? undefined : statusText, headers)
+    try {
+      this.res.writeHead(statusCode, statusText === '' ? undefined : statusText, headers)
+    } catch (err) {
+      // A header Node refuses to send: undici aborts on the rethrow and onError answers 502.
+      this.invalidResponse = true
+      throw err
+    }
     this.responseStarted = true
     return true
   }
@@ -173,6 +180,8 @@ export class ProxyCall {
   // ---- internals ----
 
   mayRetry (err: Error): boolean {
+    // The upstream's response did not parse or could not be relayed: it would fail the same way again.
+    if (this.invalidResponse || err.name === 'HTTPParserError') return false
     const code = (err as { code?: unknown }).code
     if (typeof code === 'string' && NOT_RETRIABLE.has(code)) return false
     // Nothing reached the upstream yet: any method may be retried.

@@ -69,11 +69,12 @@ test('answers 502 when the upstream resets the connection before answering', asy
   assert.equal(r.status, 502)
 })
 
-test('answers 502 when the upstream sends an invalid response', async (t) => {
+test('answers 502 without retrying when the upstream sends an unparseable response', async (t) => {
   const up = await startUpstream(t, (req) => { req.socket.end('HTTP/1.1 abc nonsense\r\n\r\n') })
-  const gw = await startGateway(t, { services: [{ host: '127.0.0.1', port: up.port, retries: 0 }], routes: [{ paths: ['/'] }] })
+  const gw = await startGateway(t, { services: [{ host: '127.0.0.1', port: up.port, retries: 3 }], routes: [{ paths: ['/'] }] })
   const r = await httpCall(`${gw.url}/`)
   assert.equal(r.status, 502)
+  assert.equal(up.requests, 1)
 })
 
 test('answers 503 name resolution failed when the upstream host does not resolve', async (t) => {
