@@ -126,6 +126,10 @@ export class ProxyCall {
     if (statusCode < 200) return true
     this.resumeUpstream = resume
     const headers = buildClientResponseHeaders(rawHeaders)
+    // The upstream answered before the client finished sending its body (e.g. an early 401/413).
+    // undici stops reading `req` once the response is complete, so the rest of the body would be
+    // left in the connection: close it after this response instead of keeping it alive.
+    if (this.opts.body !== null && !this.req.complete) this.res.shouldKeepAlive = false
     try {
       this.res.writeHead(statusCode, statusText === '' ? undefined : statusText, headers)
     } catch (err) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { createHash, randomBytes } from 'node:crypto'
-import { request, type IncomingHttpHeaders } from 'node:http'
+import { Agent, request, type IncomingHttpHeaders } from 'node:http'
 import { test } from 'node:test'
 import { rawHttpUntilClose } from '../../support/raw-http.js'
 import { echoHandler, startUpstream, type EchoReply } from '../../support/upstream.js'
@@ -98,4 +98,27 @@ test('forwards an empty POST with content-length 0', async (t) => {
   assert.equal(reply.method, 'POST')
   assert.equal(reply.bodyLength, 0)
   assert.equal(reply.headers['content-length'], '0')
+})
+
+test('closes the client connection when the upstream answers before the request body was sent, so the next request still works', async (t) => {
+  const up = await startUpstream(t, (_req, res) => {
+    res.writeHead(401, { 'content-length': '6' })
+    res.end('denied')
+  })
+  const gw = await startGateway(t, { services: [{ host: '127.0.0.1', port: up.port }], routes: [{ paths: ['/'] }] })
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  t.after(() => agent.destroy())
+  const call = (method: string, body: Buffer | null): Promise<{ status: number, connection: string | undefined }> =>
+    new Promise((resolve, reject) => {
+      const req = request(`${gw.url}/`, { agent, method }, (res) => {
+        res.resume()
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }))
+      })
+      req.on('error', reject)
+      req.end(body ?? undefined)
+    })
+  const early = await call('POST', Buffer.alloc(8 * 1024 * 1024))
+  assert.deepEqual(early, { status: 401, connection: 'close' })
+  const next = await call('GET', null)
+  assert.deepEqual(next, { status: 401, connection: 'keep-alive' })
 })
