@@ -1,0 +1,7 @@
+export { createProxyServer, closeProxyServer } from './proxy-server.js'
+export type { ProxyServerOptions } from './proxy-server.js'
+export { createProxyRequestHandler, proxyCallOf, ProxyCall } from './proxy-handler.js'
+export type { ProxyRequestHandler, ProxyRequestHandlerOptions } from './proxy-handler.js'
+export { buildUpstreams, UpstreamSet, upstreamOrigin, upstreamPoolKey, upstreamHostHeader } from './upstreams.js'
+export { classifyUpstreamError, UpstreamWriteTimeoutError } from './upstream-errors.js'
+export { sendErrorResponse } from './error-response.js'
