@@ -6,6 +6,8 @@ import type { ListenAddress } from '../cli/listen-address.js'
 import { createAdminServer } from './admin-api/admin-server.js'
 import type { AdminAuth } from './admin-api/auth.js'
 import { buildAdminRoutes } from './admin-routes.js'
+import { openApiRoute } from './admin-api/openapi.js'
+import type { AdminRoute } from './admin-api/admin-route.js'
 import { openDb } from './store/open-db.js'
 import { parseDbUrl } from './store/open-db.js'
 
@@ -32,7 +34,9 @@ export async function startControlPlane (options: ControlPlaneOptions): Promise<
   const store = parseDbUrl(options.dbUrl)
   const db = await openDb(options.dbUrl)
   log.info({ store: store.kind }, 'store opened')
-  const server = createAdminServer({ routes: buildAdminRoutes({ db, logger: options.logger }), auth: options.auth, logger: options.logger })
+  const routes: AdminRoute[] = buildAdminRoutes({ db, logger: options.logger })
+  routes.push(openApiRoute(() => routes))
+  const server = createAdminServer({ routes, auth: options.auth, logger: options.logger })
   server.listen(options.adminListen.port, options.adminListen.host)
   try {
     await once(server, 'listening')

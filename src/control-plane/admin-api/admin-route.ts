@@ -31,6 +31,9 @@ export interface AdminRoute {
   summary: string
   /** OpenAPI tag, e.g. "Runtime groups". */
   tag: string
+  /** JSON Schemas for the OpenAPI document (optional; a plain object schema otherwise). */
+  requestSchema?: Record<string, unknown>
+  responseSchema?: Record<string, unknown>
   /** Largest accepted body in bytes (default 1 MiB). */
   bodyLimit?: number
   handler: (ctx: AdminContext) => Promise<AdminResult>

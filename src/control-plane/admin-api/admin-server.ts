@@ -46,6 +46,14 @@ export function createAdminServer (options: AdminServerOptions): Server {
   async function handle (req: IncomingMessage): Promise<AdminResult> {
     const url = new URL(req.url ?? '/', 'http://admin.invalid')
     const method = (req.method === 'HEAD' ? 'GET' : req.method) as HttpMethod
+    // Authenticate before routing, so an anonymous caller learns nothing, not even which paths exist.
+    let role: AdminContext['role'] = 'admin'
+    if (options.auth.enabled) {
+      const r = options.auth.roleOf(req.headers.authorization)
+      if (r === null) return { ...errorResult(new GatewayError('ATRIUM_ERR_ADMIN_UNAUTHORIZED')), headers: { 'www-authenticate': 'Bearer realm="atrium-admin"' } }
+      role = r
+      if (role === 'viewer' && method !== 'GET') throw new GatewayError('ATRIUM_ERR_ADMIN_FORBIDDEN', 'the viewer role can only read')
+    }
     const found = METHODS.includes(method) ? router.find(method, url.pathname) : null
     if (found === null) {
       const allowed = METHODS.filter((m) => router.find(m, url.pathname) !== null)
@@ -55,13 +63,6 @@ export function createAdminServer (options: AdminServerOptions): Server {
       throw new GatewayError('ATRIUM_ERR_ADMIN_NOT_FOUND', `no Admin API endpoint at ${url.pathname}`)
     }
     const route = found.store as AdminRoute
-    let role: AdminContext['role'] = 'admin'
-    if (options.auth.enabled) {
-      const r = options.auth.roleOf(req.headers.authorization)
-      if (r === null) throw new GatewayError('ATRIUM_ERR_ADMIN_UNAUTHORIZED')
-      role = r
-      if (role === 'viewer' && method !== 'GET') throw new GatewayError('ATRIUM_ERR_ADMIN_FORBIDDEN', 'the viewer role can only read')
-    }
     const limit = route.bodyLimit ?? DEFAULT_BODY_LIMIT
     const params: Record<string, string> = {}
     for (const [k, v] of Object.entries(found.params)) if (v !== undefined) params[k] = v
@@ -94,7 +95,3 @@ export function createAdminServer (options: AdminServerOptions): Server {
   })
 }
 
-/** The registered routes as OpenAPI-style paths (`:id` → `{id}`), for the OpenAPI document and its test. */
-export function openApiPath (path: string): string {
-  return path.replace(/:([A-Za-z_]+)/g, '{$1}')
-}
