@@ -43,26 +43,42 @@ export const MIGRATIONS: Migration[] = [
       )`,
       'CREATE UNIQUE INDEX gateway_entities_name ON gateway_entities (runtime_group_id, kind, name)',
       'CREATE INDEX gateway_entities_group ON gateway_entities (runtime_group_id, kind, position)',
+      // Catalog. search_name / search_description hold the lower-cased (in JS, so both stores agree
+      // on Unicode) name and description for `q`; labels are also kept one row per key in
+      // service_package_labels so `labels=k:v` filters match exactly that key and value.
       `CREATE TABLE service_packages (
         id TEXT PRIMARY KEY,
         name TEXT NOT NULL UNIQUE,
         slug TEXT NOT NULL UNIQUE,
         description TEXT,
         labels TEXT NOT NULL DEFAULT '{}',
+        search_name TEXT NOT NULL,
+        search_description TEXT NOT NULL DEFAULT '',
         created_at BIGINT NOT NULL,
         updated_at BIGINT NOT NULL
       )`,
+      'CREATE INDEX service_packages_order ON service_packages (name, id)',
+      `CREATE TABLE service_package_labels (
+        service_package_id TEXT NOT NULL REFERENCES service_packages(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (service_package_id, key)
+      )`,
+      'CREATE INDEX service_package_labels_pair ON service_package_labels (key, value)',
+      // service_id is the implementation: a gateway service in runtime_group_id (no foreign key, so
+      // the gateway tables stay free to change; a dangling id reads as no implementation).
       `CREATE TABLE service_versions (
         id TEXT PRIMARY KEY,
         service_package_id TEXT NOT NULL REFERENCES service_packages(id) ON DELETE CASCADE,
         version TEXT NOT NULL,
-        runtime_group_id TEXT NOT NULL REFERENCES runtime_groups(id),
-        status TEXT NOT NULL,
+        runtime_group_id TEXT NOT NULL REFERENCES runtime_groups(id) ON DELETE CASCADE,
+        status TEXT NOT NULL DEFAULT 'unpublished',
         service_id TEXT,
         created_at BIGINT NOT NULL,
         updated_at BIGINT NOT NULL
       )`,
-      'CREATE UNIQUE INDEX service_versions_unique ON service_versions (service_package_id, version, runtime_group_id)'
+      'CREATE UNIQUE INDEX service_versions_unique ON service_versions (service_package_id, version, runtime_group_id)',
+      'CREATE INDEX service_versions_group ON service_versions (runtime_group_id, service_package_id)'
     ]
   }
 ]
