@@ -8,8 +8,7 @@ import type { AdminAuth } from './admin-api/auth.js'
 import { buildAdminRoutes } from './admin-routes.js'
 import { openApiRoute } from './admin-api/openapi.js'
 import type { AdminRoute } from './admin-api/admin-route.js'
-import { openDb } from './store/open-db.js'
-import { parseDbUrl } from './store/open-db.js'
+import { openDb, parseDbUrl } from './store/open-db.js'
 
 export interface ControlPlaneOptions {
   dbUrl: string
@@ -32,8 +31,8 @@ export async function startControlPlane (options: ControlPlaneOptions): Promise<
     throw new GatewayError('ATRIUM_ERR_CLI_USAGE', `refusing to serve the Admin API on ${options.adminListen.host} without admin tokens: set ATRIUM_ADMIN_TOKENS or --admin-token-file, or listen on 127.0.0.1`)
   }
   const store = parseDbUrl(options.dbUrl)
-  const db = await openDb(options.dbUrl)
-  log.info({ store: store.kind }, 'store opened')
+  const { db, applied } = await openDb(options.dbUrl)
+  log.info({ store: store.kind, migrations_applied: applied }, 'store opened')
   const routes: AdminRoute[] = buildAdminRoutes({ db, logger: options.logger })
   routes.push(openApiRoute(() => routes))
   const server = createAdminServer({ routes, auth: options.auth, logger: options.logger })

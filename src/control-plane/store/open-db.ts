@@ -17,15 +17,14 @@ export function parseDbUrl (url: string): { kind: 'sqlite' | 'postgres', target:
   throw new GatewayError('ATRIUM_ERR_CLI_USAGE', `--db: expected sqlite:PATH or postgres://…, got "${url}"`)
 }
 
-/** Opens the store and brings its schema up to date. */
-export async function openDb (url: string): Promise<Db> {
+/** Opens the store and brings its schema up to date; `applied` lists the migrations run now. */
+export async function openDb (url: string): Promise<{ db: Db, applied: number[] }> {
   const location = parseDbUrl(url)
   const db = location.kind === 'sqlite' ? openSqliteDb(location.target) : openPostgresDb(location.target)
   try {
-    await migrate(db)
+    return { db, applied: await migrate(db) }
   } catch (err) {
     await db.close().catch(() => {})
     throw err
   }
-  return db
 }

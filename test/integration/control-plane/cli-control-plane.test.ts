@@ -1,0 +1,50 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startAtrium, runAtrium } from '../../support/cli-process.js'
+import { httpCall } from '../../support/http-client.js'
+import { STORE_KINDS, createTestStore } from '../../support/stores.js'
+
+test('control-plane refuses a non-loopback admin listener without admin tokens', async () => {
+  const r = await runAtrium(['control-plane', '--db', 'sqlite::memory:', '--admin-listen', '0.0.0.0:0'])
+  assert.equal(r.code, 1)
+  assert.match(r.stderr, /without admin tokens/)
+})
+
+test('control-plane rejects a --db URL it does not understand', async () => {
+  const r = await runAtrium(['control-plane', '--db', 'mysql://x', '--admin-listen', '127.0.0.1:0'])
+  assert.equal(r.code, 1)
+  assert.match(r.stderr, /sqlite:PATH or postgres/)
+})
+
+test('control-plane creates the SQLite file with its folder and requires tokens when configured', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'atrium-cp-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const file = join(dir, 'nested', 'folder', 'atrium.db')
+  const cp = startAtrium(['control-plane', '--db', `sqlite:${file}`, '--admin-listen', '127.0.0.1:0'], { ATRIUM_ADMIN_TOKENS: 'admin:s3cret-admin,viewer:l00k-viewer' })
+  t.after(() => cp.stop())
+  const line = await cp.waitForLog((l) => l.msg === 'admin listening')
+  assert.ok(existsSync(file))
+  const base = `http://127.0.0.1:${line.port as number}`
+  assert.equal((await httpCall(`${base}/openapi.json`)).status, 401)
+  const doc = await httpCall(`${base}/openapi.json`, { headers: { authorization: 'Bearer l00k-viewer' } })
+  assert.equal(doc.status, 200)
+  assert.equal((JSON.parse(doc.body) as { openapi: string }).openapi, '3.1.0')
+  assert.equal(await cp.stop(), 0)
+})
+
+for (const kind of STORE_KINDS) {
+  test(`control-plane migrates a fresh ${kind} store once and restarts on it without re-running migrations`, async (t) => {
+    const store = await createTestStore(kind)
+    t.after(() => store.drop())
+    for (let round = 0; round < 2; round++) {
+      const cp = startAtrium(['control-plane', '--db', store.url, '--admin-listen', '127.0.0.1:0'])
+      await cp.waitForLog((l) => l.msg === 'admin listening')
+      const opened = await cp.waitForLog((l) => l.msg === 'store opened')
+      assert.deepEqual(opened.migrations_applied, round === 0 ? [1] : [], `round ${round}`)
+      assert.equal(await cp.stop(), 0)
+    }
+  })
+}
