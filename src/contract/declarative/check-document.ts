@@ -1,6 +1,7 @@
 // Semantic checks over the whole document. They run even when shape validation failed, so one
 // pass reports every problem; each check looks only at values of the type it expects.
 
+import { checkConsumers, checkPlugins } from './check-plugins.js'
 import { checkRoute } from './check-route.js'
 import { checkService } from './check-service.js'
 import { warnUnsupported } from './check-unsupported.js'
@@ -25,5 +26,7 @@ export function checkDocument (doc: Record<string, unknown>, issues: Issues): vo
   for (const route of routes) checkRoute(route, legacy, issues)
   checkDuplicates(services, routes, issues)
   checkServiceRefs(routes, services, issues)
+  checkConsumers(doc, issues)
+  checkPlugins(doc, issues)
   warnUnsupported(doc, services, routes, issues)
 }

@@ -2,7 +2,7 @@
 // never applied. A field left at the value we already behave as (empty list, Kong's default) is
 // not worth a warning: Kong exports write every field.
 
-import { ROUTE_UNSUPPORTED_FIELDS, SERVICE_UNSUPPORTED_FIELDS, TOP_LEVEL_UNSUPPORTED_FIELDS } from './schema.js'
+import { CONSUMER_UNSUPPORTED_FIELDS, ROUTE_UNSUPPORTED_FIELDS, SERVICE_UNSUPPORTED_FIELDS, TOP_LEVEL_UNSUPPORTED_FIELDS } from './schema.js'
 import { isObject, joinPath } from './paths.js'
 import type { RouteEntry, ServiceEntry } from './entities.js'
 import type { Issues } from './types.js'
@@ -33,4 +33,9 @@ export function warnUnsupported (doc: Record<string, unknown>, services: Service
   warnFields(doc, '', TOP_LEVEL_UNSUPPORTED_FIELDS, issues)
   for (const { service, path } of services) warnFields(service, path, SERVICE_UNSUPPORTED_FIELDS, issues)
   for (const { route, path } of routes) warnFields(route, path, ROUTE_UNSUPPORTED_FIELDS, issues)
+  if (Array.isArray(doc.consumers)) {
+    doc.consumers.forEach((c: unknown, i) => {
+      if (isObject(c)) warnFields(c, joinPath('consumers', i), CONSUMER_UNSUPPORTED_FIELDS, issues)
+    })
+  }
 }

@@ -46,7 +46,8 @@ export function collectRoutes (doc: Record<string, unknown>): RouteEntry[] {
 
 /**
  * Kong exports write unset fields as `null`; null means "not set" (default applies), as in Kong.
- * Returns a copy of the document without null-valued fields on the document, services and routes.
+ * Returns a copy of the document without null-valued fields on the document, services, routes,
+ * plugins and consumers.
  */
 export function dropNulls (doc: Record<string, unknown>): Record<string, unknown> {
   const out = withoutNulls(doc)
@@ -58,7 +59,10 @@ export function dropNulls (doc: Record<string, unknown>): Record<string, unknown
       return service
     })
   }
-  if (Array.isArray(out.routes)) out.routes = out.routes.map((r: unknown) => isObject(r) ? withoutNulls(r) : r)
+  for (const key of ['routes', 'plugins', 'consumers']) {
+    const list = out[key]
+    if (Array.isArray(list)) out[key] = list.map((r: unknown) => isObject(r) ? withoutNulls(r) : r)
+  }
   return out
 }
 

@@ -42,11 +42,28 @@ function load (text: string, options: DeclarativeOptions): DeclarativeResult {
   }
   const parsed = parseConfigText(text, options.filename)
   if (!parsed.ok) return { ok: false, code: 'ATRIUM_ERR_CONFIG_PARSE', errors: parsed.errors, warnings: [] }
-  if (!isObject(parsed.value)) {
+  return loadParsed(parsed.value)
+}
+
+/**
+ * The same pipeline as loadDeclarativeConfig for a document that is already data (the control
+ * plane builds one from its store, with a change applied): drop nulls → shape → checks → normalize.
+ */
+export function loadDeclarativeDocument (doc: object): DeclarativeResult {
+  try {
+    return loadParsed(doc)
+  } catch (err) {
+    const message = `internal error while loading configuration: ${(err as Error)?.message ?? String(err)}`
+    return { ok: false, code: 'ATRIUM_ERR_CONFIG_INVALID', errors: [{ path: '', message }], warnings: [] }
+  }
+}
+
+function loadParsed (value: unknown): DeclarativeResult {
+  if (!isObject(value)) {
     const message = 'must be an object with _format_version, services and routes'
     return { ok: false, code: 'ATRIUM_ERR_CONFIG_INVALID', errors: [{ path: '', message }], warnings: [] }
   }
-  const doc = dropNulls(parsed.value)
+  const doc = dropNulls(value)
   const issues = createIssues()
   validateShape(doc, issues)
   checkDocument(doc, issues)

@@ -5,6 +5,7 @@
 // reported as warnings by checks-unsupported.ts, so a Kong export loads instead of failing.
 
 import { Type, type Static, type TOptional, type TSchema, type TUnknown } from '@sinclair/typebox'
+import { PLUGIN_PROTOCOLS } from './plugin-names.js'
 
 export const FORMAT_VERSIONS = ['1.1', '2.1', '3.0'] as const
 
@@ -30,7 +31,7 @@ function StringEnum<T extends string> (values: readonly T[], options: Record<str
   return Type.Unsafe<T>({ type: 'string', enum: [...values], ...options })
 }
 
-const NAME_PATTERN = '^[\\p{L}\\p{N}._~-]+$'
+export const NAME_PATTERN = '^[\\p{L}\\p{N}._~-]+$'
 const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
 
 const Name = Type.String({ pattern: NAME_PATTERN, errorMessage: 'must contain only letters, digits, ".", "-", "_" or "~"' })
@@ -106,6 +107,40 @@ export const TOP_LEVEL_UNSUPPORTED_FIELDS = [
   'vaults', 'key_sets', 'keys'
 ] as const
 
+/** A reference to another entity: its name (or id) as a string, or `{ id }` / `{ name }`; resolved in check-plugins.ts. */
+const Reference = Anything
+
+/** Plugins are validated for shape (config is an object) and name; per-plugin config schemas come with the runner. */
+export const PluginSchema = Type.Object({
+  id: Type.Optional(Id),
+  name: Type.String({ minLength: 1 }),
+  instance_name: Type.Optional(Name),
+  config: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  enabled: Type.Optional(Type.Boolean()),
+  protocols: Type.Optional(Type.Array(StringEnum(PLUGIN_PROTOCOLS), { minItems: 1 })),
+  service: Type.Optional(Reference),
+  route: Type.Optional(Reference),
+  consumer: Type.Optional(Reference),
+  tags: Type.Optional(Tags),
+  ordering: Type.Optional(Anything),
+  ...Timestamps
+}, { additionalProperties: false })
+
+/** Consumer credentials and nested plugins: accepted, not stored or applied yet. */
+export const CONSUMER_UNSUPPORTED_FIELDS = [
+  'plugins', 'acls', 'basicauth_credentials', 'keyauth_credentials', 'hmacauth_credentials',
+  'jwt_secrets', 'oauth2_credentials', 'mtls_auth_credentials', 'groups'
+] as const
+
+export const ConsumerSchema = Type.Object({
+  id: Type.Optional(Id),
+  username: Type.Optional(Type.String({ minLength: 1 })),
+  custom_id: Type.Optional(Type.String({ minLength: 1 })),
+  tags: Type.Optional(Tags),
+  ...looseFields(CONSUMER_UNSUPPORTED_FIELDS),
+  ...Timestamps
+}, { additionalProperties: false })
+
 export const DeclarativeSchema = Type.Object({
   _format_version: Type.String(),
   _transform: Type.Optional(Anything),
@@ -113,10 +148,15 @@ export const DeclarativeSchema = Type.Object({
   _workspace: Type.Optional(Anything),
   services: Type.Optional(Type.Array(ServiceSchema)),
   routes: Type.Optional(Type.Array(TopLevelRouteSchema)),
-  ...looseFields(TOP_LEVEL_UNSUPPORTED_FIELDS)
+  ...looseFields(TOP_LEVEL_UNSUPPORTED_FIELDS),
+  // Still listed as unsupported (a data plane does not run them yet, and warns), but shape-checked.
+  plugins: Type.Optional(Type.Array(PluginSchema)),
+  consumers: Type.Optional(Type.Array(ConsumerSchema))
 }, { additionalProperties: false })
 
 export type ServiceInput = Static<typeof ServiceSchema>
 export type NestedRouteInput = Static<typeof NestedRouteSchema>
 export type TopLevelRouteInput = Static<typeof TopLevelRouteSchema>
+export type PluginInput = Static<typeof PluginSchema>
+export type ConsumerInput = Static<typeof ConsumerSchema>
 export type DeclarativeInput = Static<typeof DeclarativeSchema>
