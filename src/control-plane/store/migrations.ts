@@ -36,6 +36,9 @@ export const MIGRATIONS: Migration[] = [
         runtime_group_id TEXT NOT NULL REFERENCES runtime_groups(id) ON DELETE CASCADE,
         kind TEXT NOT NULL,
         name TEXT,
+        service_id TEXT,
+        route_id TEXT,
+        consumer_id TEXT,
         body TEXT NOT NULL,
         position BIGINT NOT NULL,
         created_at BIGINT NOT NULL,
@@ -43,6 +46,10 @@ export const MIGRATIONS: Migration[] = [
       )`,
       'CREATE UNIQUE INDEX gateway_entities_name ON gateway_entities (runtime_group_id, kind, name)',
       'CREATE INDEX gateway_entities_group ON gateway_entities (runtime_group_id, kind, position)',
+      // Who references a service, route or consumer (409 on delete, cascades).
+      'CREATE INDEX gateway_entities_service ON gateway_entities (runtime_group_id, service_id)',
+      'CREATE INDEX gateway_entities_route ON gateway_entities (runtime_group_id, route_id)',
+      'CREATE INDEX gateway_entities_consumer ON gateway_entities (runtime_group_id, consumer_id)',
       // Catalog. search_name / search_description hold the lower-cased (in JS, so both stores agree
       // on Unicode) name and description for `q`; labels are also kept one row per key in
       // service_package_labels so `labels=k:v` filters match exactly that key and value.

@@ -1,0 +1,88 @@
+import { GatewayError } from '../../errors.js'
+import type { AdminContext, AdminResult, AdminRoute } from '../admin-api/admin-route.js'
+import type { ControlPlaneDeps } from '../deps.js'
+import type { Db, DbExecutor } from '../store/db.js'
+import { pageResult, readPage } from '../shared/pagination.js'
+import { requireRuntimeGroup, type RuntimeGroup } from '../runtime-groups/index.js'
+import { findEntity, listEntities } from './entity-store.js'
+import { KINDS, toResponse, type EntityKind, type StoredEntity } from './entity-types.js'
+import { deleteEntity, writeEntity } from './entity-writes.js'
+
+// Kong's Admin API per runtime group: `/runtime-groups/:rg/{services,routes,plugins,consumers}`,
+// `/…/:id_or_name`, and routes nested under their service.
+
+const TAG = 'Gateway entities'
+
+function notFound (kind: EntityKind, ref: string, rg: RuntimeGroup): GatewayError {
+  return new GatewayError('ATRIUM_ERR_ADMIN_NOT_FOUND', `no ${KINDS[kind].label} "${ref}" in runtime group "${rg.name}"`)
+}
+
+async function requireService (ex: DbExecutor, rg: RuntimeGroup, ref: string): Promise<StoredEntity> {
+  const service = await findEntity(ex, rg.id, 'service', ref)
+  if (service === null) throw notFound('service', ref, rg)
+  return service
+}
+
+function cascadeOf (ctx: AdminContext): boolean {
+  const v = ctx.query.get('cascade')
+  return v === 'true' || v === '1'
+}
+
+/** The routes of one entity kind, mounted at `base` (`/runtime-groups/:rg/routes` or nested under a service). */
+function kindRoutes (db: Db, kind: EntityKind, base: string, nested: boolean): AdminRoute[] {
+  const label = KINDS[kind].label
+  const where = nested ? ' of a service' : ''
+  const scope = async (ex: DbExecutor, ctx: AdminContext): Promise<{ rg: RuntimeGroup, parent?: StoredEntity }> => {
+    const rg = await requireRuntimeGroup(ex, ctx.params.rg)
+    return nested ? { rg, parent: await requireService(ex, rg, ctx.params.svc) } : { rg }
+  }
+  const write = (mode: 'create' | 'replace' | 'patch') => async (ctx: AdminContext): Promise<AdminResult> => {
+    const body = await ctx.json()
+    const { created, entity } = await db.transaction(async (tx) => {
+      const { rg, parent } = await scope(tx, ctx)
+      return await writeEntity(tx, rg, { kind, mode, ref: ctx.params.id, body, parentService: parent })
+    })
+    return { status: created ? 201 : 200, body: toResponse(entity) }
+  }
+  return [
+    {
+      method: 'GET', path: base, tag: TAG, summary: `List ${label}s${where}`,
+      handler: async (ctx) => {
+        const page = readPage(ctx.query)
+        const { rg, parent } = await scope(db, ctx)
+        const rows = await listEntities(db, rg.id, kind, page, parent === undefined ? {} : { service_id: parent.id })
+        return { status: 200, body: pageResult(page, rows.map(toResponse)) }
+      }
+    },
+    { method: 'POST', path: base, tag: TAG, summary: `Create a ${label}${where}`, handler: write('create') },
+    {
+      method: 'GET', path: `${base}/:id`, tag: TAG, summary: `Get a ${label}${where} by id${KINDS[kind].nameField === null ? '' : ' or name'}`,
+      handler: async (ctx) => {
+        const { rg, parent } = await scope(db, ctx)
+        const entity = await findEntity(db, rg.id, kind, ctx.params.id)
+        if (entity === null || (parent !== undefined && entity.service_id !== parent.id)) throw notFound(kind, ctx.params.id, rg)
+        return { status: 200, body: toResponse(entity) }
+      }
+    },
+    { method: 'PATCH', path: `${base}/:id`, tag: TAG, summary: `Update fields of a ${label}${where}`, handler: write('patch') },
+    { method: 'PUT', path: `${base}/:id`, tag: TAG, summary: `Create or replace a ${label}${where} by id or name`, handler: write('replace') },
+    {
+      method: 'DELETE', path: `${base}/:id`, tag: TAG, summary: `Delete a ${label}${where}${kind === 'service' ? ' (409 while routes or plugins use it, unless ?cascade=true)' : ''}`,
+      handler: async (ctx) => {
+        await db.transaction(async (tx) => {
+          const { rg, parent } = await scope(tx, ctx)
+          await deleteEntity(tx, rg, kind, ctx.params.id, { cascade: cascadeOf(ctx), parentService: parent })
+        })
+        return { status: 204 }
+      }
+    }
+  ]
+}
+
+export function gatewayEntityRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
+  const kinds: EntityKind[] = ['service', 'route', 'plugin', 'consumer']
+  return [
+    ...kinds.flatMap((kind) => kindRoutes(db, kind, `/runtime-groups/:rg/${KINDS[kind].segment}`, false)),
+    ...kindRoutes(db, 'route', '/runtime-groups/:rg/services/:svc/routes', true)
+  ]
+}

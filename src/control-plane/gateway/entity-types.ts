@@ -1,0 +1,55 @@
+// Gateway entities as stored: one row per service, route, plugin or consumer of a runtime group.
+// `body` holds the Kong-shaped fields (defaults filled in, references as `{ id }`); id and
+// timestamps are columns. name/service_id/route_id/consumer_id are derived from the body so SQL
+// can enforce unique names and find who references whom.
+
+export type EntityKind = 'service' | 'route' | 'plugin' | 'consumer'
+
+export interface StoredEntity {
+  id: string
+  kind: EntityKind
+  /** service/route name, consumer username; null for plugins and unnamed entities. */
+  name: string | null
+  service_id: string | null
+  route_id: string | null
+  consumer_id: string | null
+  body: Record<string, unknown>
+  position: number
+  created_at: number
+  updated_at: number
+}
+
+/** What the Admin API answers: Kong's shape, `id` first, timestamps last. */
+export type EntityResponse = Record<string, unknown> & { id: string, created_at: number, updated_at: number }
+
+export interface KindInfo {
+  kind: EntityKind
+  /** Key of the list in a declarative document. */
+  list: 'services' | 'routes' | 'plugins' | 'consumers'
+  /** Admin API path segment. */
+  segment: string
+  /** Body field that names the entity (addressable by it); null when only ids address it. */
+  nameField: 'name' | 'username' | null
+  label: string
+}
+
+export const KINDS: Record<EntityKind, KindInfo> = {
+  service: { kind: 'service', list: 'services', segment: 'services', nameField: 'name', label: 'service' },
+  route: { kind: 'route', list: 'routes', segment: 'routes', nameField: 'name', label: 'route' },
+  plugin: { kind: 'plugin', list: 'plugins', segment: 'plugins', nameField: null, label: 'plugin' },
+  consumer: { kind: 'consumer', list: 'consumers', segment: 'consumers', nameField: 'username', label: 'consumer' }
+}
+
+export function toResponse (e: StoredEntity): EntityResponse {
+  const { name, ...rest } = e.body
+  return name === undefined
+    ? { id: e.id, ...rest, created_at: e.created_at, updated_at: e.updated_at }
+    : { id: e.id, name, ...rest, created_at: e.created_at, updated_at: e.updated_at }
+}
+
+/** A short name for messages and diffs: the entity's name, else its plugin name, else its id. */
+export function displayName (e: { kind: EntityKind, id: string, body: Record<string, unknown> }): string {
+  const b = e.body
+  if (e.kind === 'consumer') return String(b.username ?? b.custom_id ?? e.id)
+  return typeof b.name === 'string' ? b.name : e.id
+}

@@ -1,0 +1,100 @@
+import { GatewayError } from '../../errors.js'
+import type { DbExecutor } from '../store/db.js'
+import { isUuid, nowSeconds } from '../shared/ids.js'
+import type { Page } from '../shared/pagination.js'
+
+// SQL for runtime groups and their config version.
+//
+// Concurrency: every committed change to a group's gateway entities calls bumpConfigVersion once,
+// inside the change's transaction. Its `UPDATE … SET config_version = config_version + 1` takes the
+// group's row lock on PostgreSQL, so two CP replicas writing to one group serialise on it and the
+// versions stay strictly increasing with one config_changes row each; SQLite has one writer anyway.
+
+export interface RuntimeGroup {
+  id: string
+  name: string
+  description: string | null
+  labels: Record<string, string>
+  config_version: number
+  created_at: number
+  updated_at: number
+}
+
+type GroupRow = {
+  id: string
+  name: string
+  description: string | null
+  labels: string
+  config_version: number
+  created_at: number
+  updated_at: number
+}
+
+const COLUMNS = 'id, name, description, labels, config_version, created_at, updated_at'
+
+function toGroup (row: GroupRow): RuntimeGroup {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    labels: JSON.parse(row.labels) as Record<string, string>,
+    config_version: Number(row.config_version),
+    created_at: Number(row.created_at),
+    updated_at: Number(row.updated_at)
+  }
+}
+
+/** By id when the reference is UUID-shaped, else by name. */
+export async function findRuntimeGroup (ex: DbExecutor, idOrName: string): Promise<RuntimeGroup | null> {
+  let rows: GroupRow[] = []
+  if (isUuid(idOrName)) rows = await ex.query<GroupRow>(`SELECT ${COLUMNS} FROM runtime_groups WHERE id = $1`, [idOrName.toLowerCase()])
+  if (rows.length === 0) rows = await ex.query<GroupRow>(`SELECT ${COLUMNS} FROM runtime_groups WHERE name = $1`, [idOrName])
+  return rows.length === 0 ? null : toGroup(rows[0])
+}
+
+/** The group addressed by id or name; 404 when there is none. */
+export async function requireRuntimeGroup (ex: DbExecutor, idOrName: string): Promise<RuntimeGroup> {
+  const group = await findRuntimeGroup(ex, idOrName)
+  if (group === null) throw new GatewayError('ATRIUM_ERR_ADMIN_NOT_FOUND', `no runtime group with id or name "${idOrName}"`)
+  return group
+}
+
+/**
+ * Increments the group's config_version and records the change; returns the new version. Call it
+ * exactly once per transaction that changes the group's gateway entities.
+ */
+export async function bumpConfigVersion (ex: DbExecutor, runtimeGroupId: string, summary: string): Promise<number> {
+  const rows = await ex.query<{ config_version: number }>(
+    'UPDATE runtime_groups SET config_version = config_version + 1 WHERE id = $1 RETURNING config_version', [runtimeGroupId])
+  if (rows.length === 0) throw new GatewayError('ATRIUM_ERR_ADMIN_NOT_FOUND', `no runtime group with id "${runtimeGroupId}"`)
+  const version = Number(rows[0].config_version)
+  await ex.query('INSERT INTO config_changes (runtime_group_id, config_version, created_at, summary) VALUES ($1, $2, $3, $4)',
+    [runtimeGroupId, version, nowSeconds(), summary])
+  return version
+}
+
+export async function listRuntimeGroups (ex: DbExecutor, page: Page): Promise<RuntimeGroup[]> {
+  const rows = await ex.query<GroupRow>(`SELECT ${COLUMNS} FROM runtime_groups ORDER BY created_at, id LIMIT $1 OFFSET $2`, [page.size + 1, page.offset])
+  return rows.map(toGroup)
+}
+
+export async function insertRuntimeGroup (ex: DbExecutor, group: RuntimeGroup): Promise<void> {
+  await ex.query(`INSERT INTO runtime_groups (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [group.id, group.name, group.description, JSON.stringify(group.labels), group.config_version, group.created_at, group.updated_at])
+}
+
+export async function updateRuntimeGroup (ex: DbExecutor, group: RuntimeGroup): Promise<void> {
+  await ex.query('UPDATE runtime_groups SET name = $2, description = $3, labels = $4, updated_at = $5 WHERE id = $1',
+    [group.id, group.name, group.description, JSON.stringify(group.labels), group.updated_at])
+}
+
+export async function deleteRuntimeGroup (ex: DbExecutor, id: string): Promise<void> {
+  await ex.query('DELETE FROM config_changes WHERE runtime_group_id = $1', [id])
+  await ex.query('DELETE FROM gateway_entities WHERE runtime_group_id = $1', [id])
+  await ex.query('DELETE FROM runtime_groups WHERE id = $1', [id])
+}
+
+export async function hasServiceVersions (ex: DbExecutor, id: string): Promise<boolean> {
+  const rows = await ex.query('SELECT 1 AS x FROM service_versions WHERE runtime_group_id = $1 LIMIT 1', [id])
+  return rows.length > 0
+}
