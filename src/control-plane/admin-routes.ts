@@ -1,11 +1,18 @@
 import type { AdminRoute } from './admin-api/admin-route.js'
+import { catalogRoutes } from './catalog/index.js'
 import type { ControlPlaneDeps } from './deps.js'
+import { configRoutes, gatewayEntityRoutes } from './gateway/index.js'
+import { runtimeGroupRoutes } from './runtime-groups/index.js'
 
 /**
  * Every Admin API endpoint, by module. The OpenAPI document is generated from this list, so an
  * endpoint cannot exist without being described.
  */
 export function buildAdminRoutes (deps: ControlPlaneDeps): AdminRoute[] {
-  void deps
-  return []
+  return [
+    ...runtimeGroupRoutes(deps),
+    ...gatewayEntityRoutes(deps),
+    ...configRoutes(deps),
+    ...catalogRoutes(deps)
+  ]
 }

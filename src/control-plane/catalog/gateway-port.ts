@@ -1,0 +1,45 @@
+import { GatewayError } from '../../errors.js'
+import type { DbExecutor } from '../store/db.js'
+import { requireRuntimeGroup, type RuntimeGroup } from '../runtime-groups/index.js'
+import { deleteServiceCascade, getService, upsertImplementationService, type ServiceEntity } from '../gateway/index.js'
+
+// What the catalog needs from runtime groups and gateway entities, in one place: a runtime group
+// reference from a body, and a version's implementation service (read, upsert, delete with its
+// routes and plugins). Gateway errors about the service body come back under `service.`.
+
+/** The group a body names; unknown → 400 on `runtime_group` (it is a field, not the URL). */
+export async function resolveRuntimeGroup (tx: DbExecutor, ref: string): Promise<RuntimeGroup> {
+  try {
+    return await requireRuntimeGroup(tx, ref)
+  } catch (err) {
+    if (err instanceof GatewayError && err.code === 'ATRIUM_ERR_ADMIN_NOT_FOUND') {
+      throw new GatewayError('ATRIUM_ERR_ADMIN_INVALID', `no runtime group with id or name "${ref}"`, { fields: [{ path: 'runtime_group', message: `no runtime group "${ref}"` }] })
+    }
+    throw err
+  }
+}
+
+export type { ServiceEntity }
+
+/** The version's service when it still exists (someone may have deleted it under /runtime-groups). */
+export async function findImplementationService (ex: DbExecutor, runtimeGroupId: string, serviceId: string): Promise<ServiceEntity | null> {
+  return await getService(ex, runtimeGroupId, serviceId)
+}
+
+/** Deletes the service with its routes and service-scoped plugins (bumping the group's config version). */
+export async function deleteImplementationService (tx: DbExecutor, runtimeGroupId: string, serviceId: string): Promise<void> {
+  if (await getService(tx, runtimeGroupId, serviceId) === null) return
+  await deleteServiceCascade(tx, await requireRuntimeGroup(tx, runtimeGroupId), serviceId)
+}
+
+/** Creates (existingId null) or replaces the service; its field errors are reported as `service.<field>`. */
+export async function upsertVersionService (tx: DbExecutor, runtimeGroupId: string, existingId: string | null, body: unknown): Promise<ServiceEntity> {
+  const group = await requireRuntimeGroup(tx, runtimeGroupId)
+  try {
+    return await upsertImplementationService(tx, group, existingId, body)
+  } catch (err) {
+    if (!(err instanceof GatewayError) || err.fields.length === 0) throw err
+    const fields = err.fields.map((f) => ({ path: f.path === '' ? 'service' : f.path.startsWith('[') ? `service${f.path}` : `service.${f.path}`, message: f.message }))
+    throw new GatewayError(err.code, err.message, { cause: err, fields })
+  }
+}

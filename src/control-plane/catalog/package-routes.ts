@@ -1,0 +1,146 @@
+import { GatewayError } from '../../errors.js'
+import type { AdminContext, AdminRoute } from '../admin-api/admin-route.js'
+import type { ControlPlaneDeps } from '../deps.js'
+import { isUuid, newId, nowSeconds } from '../shared/ids.js'
+import { parseLabelFilters } from '../shared/labels.js'
+import { pageResult, readPage } from '../shared/pagination.js'
+import { invalid, parsePackageBody, slugFor, type PackageFields } from './package-input.js'
+import {
+  checkPackageUnique, deletePackageRow, findPackage, insertPackage, requirePackage, searchPackages, updatePackage,
+  type PackageSearch, type ServicePackage
+} from './package-store.js'
+import { mapConstraintErrors } from './sql-errors.js'
+import { deleteVersionWithImplementation } from './version-routes.js'
+import { allVersions } from './version-store.js'
+
+// /service-packages and /service-packages/{id|slug|name}. Each write is one transaction; a
+// constraint violation from a racing writer is still a 409.
+
+const TAG = 'Service catalog'
+const Q_MAX = 256
+const CONFLICT = 'the service package name, slug or id is taken'
+
+function readSearch (query: URLSearchParams): PackageSearch {
+  const search: PackageSearch = { labels: [] }
+  const q = query.get('q')
+  if (q !== null && q !== '') {
+    if (q.length > Q_MAX) throw invalid('q is too long', [{ path: 'q', message: `must be at most ${Q_MAX} characters` }])
+    search.q = q
+  }
+  const labels = parseLabelFilters(query.getAll('labels').filter((v) => v !== ''))
+  if (labels === null) throw invalid('labels filters are malformed', [{ path: 'labels', message: 'must be key:value pairs (repeat the parameter or separate with commas)' }])
+  search.labels = labels
+  const group = query.get('runtime_group')
+  if (group !== null && group !== '') search.runtimeGroup = group
+  return search
+}
+
+/** A package from a create/replace body: absent optional fields take their defaults. */
+function fromBody (id: string, fields: PackageFields, now: number, createdAt: number): ServicePackage {
+  const name = fields.name as string
+  return {
+    id,
+    name,
+    slug: typeof fields.slug === 'string' ? fields.slug : slugFor(name),
+    description: fields.description ?? null,
+    labels: fields.labels ?? {},
+    created_at: createdAt,
+    updated_at: now
+  }
+}
+
+async function create (deps: ControlPlaneDeps, ctx: AdminContext): Promise<ServicePackage> {
+  const fields = parsePackageBody(await ctx.json(), 'create')
+  const now = nowSeconds()
+  const pkg = fromBody(fields.id ?? newId(), fields, now, now)
+  return await mapConstraintErrors(() => deps.db.transaction(async (tx) => {
+    if (await findPackage(tx, pkg.id) !== null) throw new GatewayError('ATRIUM_ERR_ADMIN_CONFLICT', CONFLICT, { fields: [{ path: 'id', message: 'already exists' }] })
+    await checkPackageUnique(tx, pkg)
+    await insertPackage(tx, pkg)
+    return pkg
+  }), CONFLICT)
+}
+
+async function patch (deps: ControlPlaneDeps, ctx: AdminContext): Promise<ServicePackage> {
+  const fields = parsePackageBody(await ctx.json(), 'patch')
+  return await mapConstraintErrors(() => deps.db.transaction(async (tx) => {
+    const current = await requirePackage(tx, ctx.params.id)
+    if (fields.id !== undefined && fields.id !== current.id) throw invalid('id cannot change', [{ path: 'id', message: 'must be the id of this service package' }])
+    const name = fields.name ?? current.name
+    const next: ServicePackage = {
+      ...current,
+      name,
+      slug: fields.slug === null ? slugFor(name) : fields.slug ?? current.slug,
+      description: fields.description === undefined ? current.description : fields.description,
+      labels: fields.labels ?? current.labels,
+      updated_at: nowSeconds()
+    }
+    await checkPackageUnique(tx, next)
+    await updatePackage(tx, next)
+    return next
+  }), CONFLICT)
+}
+
+/** Kong's PUT: replaces the package, or creates it when nothing has this id, slug or name. */
+async function put (deps: ControlPlaneDeps, ctx: AdminContext): Promise<{ pkg: ServicePackage, created: boolean }> {
+  const ref = ctx.params.id
+  const fields = parsePackageBody(await ctx.json(), 'replace')
+  const now = nowSeconds()
+  return await mapConstraintErrors(() => deps.db.transaction(async (tx) => {
+    const current = await findPackage(tx, ref)
+    const id = current?.id ?? (isUuid(ref) ? ref.toLowerCase() : fields.id ?? newId())
+    if (fields.id !== undefined && fields.id !== id) throw invalid('id does not match the path', [{ path: 'id', message: 'must be the id in the path' }])
+    const pkg = fromBody(id, fields, now, current?.created_at ?? now)
+    if (current === null && !isUuid(ref) && ref !== pkg.name && ref !== pkg.slug) {
+      throw invalid('the path names another package', [{ path: 'name', message: `must be "${ref}" (the name or slug in the path) to create it` }])
+    }
+    await checkPackageUnique(tx, pkg)
+    if (current === null) await insertPackage(tx, pkg)
+    else await updatePackage(tx, pkg)
+    return { pkg, created: current === null }
+  }), CONFLICT)
+}
+
+async function remove (deps: ControlPlaneDeps, ctx: AdminContext): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const pkg = await requirePackage(tx, ctx.params.id)
+    for (const version of await allVersions(tx, pkg.id)) await deleteVersionWithImplementation(tx, version)
+    await deletePackageRow(tx, pkg.id)
+  })
+}
+
+export function packageRoutes (deps: ControlPlaneDeps): AdminRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/service-packages',
+      summary: 'List and search service packages (q, labels=k:v, runtime_group, size, next)',
+      tag: TAG,
+      handler: async (ctx) => {
+        const search = readSearch(ctx.query)
+        const page = readPage(ctx.query)
+        return { status: 200, body: pageResult(page, await searchPackages(deps.db, deps.db.dialect, search, page)) }
+      }
+    },
+    { method: 'POST', path: '/service-packages', summary: 'Create a service package', tag: TAG, handler: async (ctx) => ({ status: 201, body: await create(deps, ctx) }) },
+    { method: 'GET', path: '/service-packages/:id', summary: 'Read a service package by id, slug or name', tag: TAG, handler: async (ctx) => ({ status: 200, body: await requirePackage(deps.db, ctx.params.id) }) },
+    { method: 'PATCH', path: '/service-packages/:id', summary: 'Update fields of a service package', tag: TAG, handler: async (ctx) => ({ status: 200, body: await patch(deps, ctx) }) },
+    {
+      method: 'PUT',
+      path: '/service-packages/:id',
+      summary: 'Replace (or create) a service package',
+      tag: TAG,
+      handler: async (ctx) => {
+        const { pkg, created } = await put(deps, ctx)
+        return { status: created ? 201 : 200, body: pkg }
+      }
+    },
+    {
+      method: 'DELETE',
+      path: '/service-packages/:id',
+      summary: 'Delete a service package, its versions and their implementations',
+      tag: TAG,
+      handler: async (ctx) => { await remove(deps, ctx); return { status: 204 } }
+    }
+  ]
+}

@@ -1,0 +1,86 @@
+import { GatewayError } from '../../errors.js'
+import type { DbExecutor } from '../store/db.js'
+import { isUuid } from '../shared/ids.js'
+import type { Page } from '../shared/pagination.js'
+import { textOrder, type Dialect } from './package-store.js'
+import type { VersionStatus } from './version-input.js'
+
+// SQL for service versions. A version belongs to one package and one runtime group; its
+// implementation is `service_id`, a gateway service in that group (or null).
+
+export type VersionRecord = {
+  id: string
+  service_package_id: string
+  version: string
+  runtime_group_id: string
+  runtime_group_name: string
+  status: VersionStatus
+  service_id: string | null
+  created_at: number
+  updated_at: number
+}
+
+const COLUMNS = `v.id, v.service_package_id, v.version, v.runtime_group_id, g.name AS runtime_group_name, v.status,
+  v.service_id, v.created_at, v.updated_at`
+const FROM = 'service_versions v JOIN runtime_groups g ON g.id = v.runtime_group_id'
+
+function toRecord (row: VersionRecord): VersionRecord {
+  return { ...row, created_at: Number(row.created_at), updated_at: Number(row.updated_at) }
+}
+
+/** `vid` is a version id, or a version name when exactly one version of the package has it. */
+export async function requireVersion (ex: DbExecutor, packageId: string, vid: string): Promise<VersionRecord> {
+  const rows = isUuid(vid)
+    ? await ex.query<VersionRecord>(`SELECT ${COLUMNS} FROM ${FROM} WHERE v.service_package_id = $1 AND v.id = $2`, [packageId, vid.toLowerCase()])
+    : await ex.query<VersionRecord>(`SELECT ${COLUMNS} FROM ${FROM} WHERE v.service_package_id = $1 AND v.version = $2 LIMIT 2`, [packageId, vid])
+  if (rows.length === 0) throw new GatewayError('ATRIUM_ERR_ADMIN_NOT_FOUND', `no version "${vid}" in this service package`)
+  if (rows.length > 1) {
+    throw new GatewayError('ATRIUM_ERR_ADMIN_CONFLICT', `version "${vid}" exists in several runtime groups of this package: address it by id`, {
+      fields: [{ path: 'vid', message: 'ambiguous version name: use the version id' }]
+    })
+  }
+  return toRecord(rows[0])
+}
+
+export async function listVersions (ex: DbExecutor, dialect: Dialect, packageId: string, runtimeGroup: string | undefined, page: Page): Promise<VersionRecord[]> {
+  const params: unknown[] = [packageId, page.size + 1, page.offset]
+  let filter = ''
+  if (runtimeGroup !== undefined) {
+    params.push(runtimeGroup)
+    filter = 'AND (g.id = $4 OR g.name = $4)'
+  }
+  const rows = await ex.query<VersionRecord>(`SELECT ${COLUMNS} FROM ${FROM} WHERE v.service_package_id = $1 ${filter}
+    ORDER BY ${textOrder(dialect, 'v.version')}, ${textOrder(dialect, 'g.name')}, v.id LIMIT $2 OFFSET $3`, params)
+  return rows.map(toRecord)
+}
+
+/** Every version of a package (for its deletion). */
+export async function allVersions (ex: DbExecutor, packageId: string): Promise<VersionRecord[]> {
+  return (await ex.query<VersionRecord>(`SELECT ${COLUMNS} FROM ${FROM} WHERE v.service_package_id = $1 ORDER BY v.id`, [packageId])).map(toRecord)
+}
+
+/** 409 when the package already has `version` in the runtime group (another version than `exceptId`). */
+export async function checkVersionUnique (ex: DbExecutor, packageId: string, version: string, runtimeGroupId: string, exceptId: string): Promise<void> {
+  const rows = await ex.query('SELECT id FROM service_versions WHERE service_package_id = $1 AND version = $2 AND runtime_group_id = $3 AND id <> $4',
+    [packageId, version, runtimeGroupId, exceptId])
+  if (rows.length > 0) {
+    throw new GatewayError('ATRIUM_ERR_ADMIN_CONFLICT', `version "${version}" already exists in this runtime group`, {
+      fields: [{ path: 'version', message: 'already exists in this runtime group for this package' }]
+    })
+  }
+}
+
+export async function insertVersion (ex: DbExecutor, v: VersionRecord): Promise<void> {
+  await ex.query(`INSERT INTO service_versions (id, service_package_id, version, runtime_group_id, status, service_id, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+  [v.id, v.service_package_id, v.version, v.runtime_group_id, v.status, v.service_id, v.created_at, v.updated_at])
+}
+
+export async function updateVersion (ex: DbExecutor, v: VersionRecord): Promise<void> {
+  await ex.query('UPDATE service_versions SET version = $2, runtime_group_id = $3, status = $4, service_id = $5, updated_at = $6 WHERE id = $1',
+    [v.id, v.version, v.runtime_group_id, v.status, v.service_id, v.updated_at])
+}
+
+export async function deleteVersionRow (ex: DbExecutor, id: string): Promise<void> {
+  await ex.query('DELETE FROM service_versions WHERE id = $1', [id])
+}
