@@ -4,3 +4,7 @@ export { loadDeclarativeConfig, loadDeclarativeDocument, readDeclarativeConfigFi
 export { KNOWN_PLUGINS, PLUGIN_DEFAULT_PROTOCOLS } from './declarative/plugin-names.js'
 export { NAME_PATTERN, SERVICE_DEFAULTS, ROUTE_DEFAULTS } from './declarative/schema.js'
 export type { DeclarativeOptions, DeclarativeResult, FieldIssue } from './declarative/index.js'
+export { parseConfigText } from './declarative/parse.js'
+export { parseServiceUrl } from './declarative/service-url.js'
+export { effectiveRoutePath } from './declarative/path-rules.js'
+export { canonicalJson as canonicalJsonOf } from './config-hash.js'

@@ -1,7 +1,106 @@
-import type { AdminRoute } from '../admin-api/admin-route.js'
+import { stringify as toYaml } from 'yaml'
+import { loadDeclarativeDocument, parseConfigText } from '../../contract/index.js'
+import { GatewayError } from '../../errors.js'
+import type { AdminContext, AdminRoute } from '../admin-api/admin-route.js'
 import type { ControlPlaneDeps } from '../deps.js'
+import type { DbExecutor } from '../store/db.js'
+import { nowSeconds } from '../shared/ids.js'
+import { bumpConfigVersion, requireRuntimeGroup } from '../runtime-groups/index.js'
+import { planConfig, type ConfigPlan } from './config-plan.js'
+import { exportDocument } from './config-export.js'
+import { deleteAllEntities, insertEntities, loadEntities } from './entity-store.js'
+import { invalidError } from './group-document.js'
 
-export function configRoutes (deps: ControlPlaneDeps): AdminRoute[] {
-  void deps
-  return []
+// The declarative round trip: GET /config exports the group, PUT /config replaces it atomically
+// (one transaction, one version bump), POST /config/diff says what a PUT would change. The whole
+// file is validated once by the contract; the store write is a delete plus batched inserts.
+
+const TAG = 'Declarative config'
+export const CONFIG_BODY_LIMIT = 64 * 1024 * 1024
+
+const YAML_TYPES = new Set(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'])
+const JSON_TYPES = new Set(['application/json'])
+
+/** True when the Accept header prefers a YAML type over JSON (q values, then order). */
+export function prefersYaml (accept: string | undefined): boolean {
+  if (accept === undefined) return false
+  let best = { q: -1, yaml: false }
+  for (const part of accept.split(',')) {
+    const [type, ...params] = part.trim().toLowerCase().split(';')
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='))
+    const q = qParam === undefined ? 1 : Number(qParam.slice(2))
+    const yaml = YAML_TYPES.has(type.trim())
+    if (!yaml && !JSON_TYPES.has(type.trim())) continue
+    if (q > best.q) best = { q, yaml }
+  }
+  return best.yaml
+}
+
+/** Reads and validates the body; 415 for other media types, 400 with every error by path. */
+async function readDocument (ctx: AdminContext): Promise<Record<string, unknown>> {
+  const { text, mediaType } = await ctx.text()
+  const json = JSON_TYPES.has(mediaType) || mediaType.endsWith('+json')
+  if (!json && !YAML_TYPES.has(mediaType)) {
+    throw new GatewayError('ATRIUM_ERR_ADMIN_UNSUPPORTED_MEDIA_TYPE', `expected Content-Type application/json or application/yaml, got "${mediaType || '(none)'}"`)
+  }
+  const parsed = parseConfigText(text, json ? 'body.json' : undefined)
+  if (!parsed.ok) throw invalidError(parsed.errors)
+  const result = loadDeclarativeDocument(parsed.value as object)
+  if (!result.ok) throw invalidError(result.errors)
+  return parsed.value as Record<string, unknown>
+}
+
+async function plan (tx: DbExecutor, rgId: string, doc: Record<string, unknown>): Promise<ConfigPlan> {
+  return planConfig(doc, await loadEntities(tx, rgId), nowSeconds())
+}
+
+function summary (p: ConfigPlan): string {
+  return `config: ${p.create.length} created, ${p.update.length} updated, ${p.delete.length} deleted`
+}
+
+export function configRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
+  return [
+    {
+      method: 'GET', path: '/runtime-groups/:rg/config', tag: TAG,
+      summary: 'Export the group\'s config as a Kong 3.0 declarative document (YAML when Accept prefers it)',
+      handler: async (ctx) => {
+        const rg = await requireRuntimeGroup(db, ctx.params.rg)
+        const doc = exportDocument(await loadEntities(db, rg.id))
+        const headers = { 'x-atrium-config-version': String(rg.config_version) }
+        if (prefersYaml(ctx.req.headers.accept)) {
+          return { status: 200, raw: toYaml(doc, { lineWidth: 0 }), headers: { ...headers, 'content-type': 'application/yaml; charset=utf-8' } }
+        }
+        return { status: 200, body: doc, headers }
+      }
+    },
+    {
+      method: 'PUT', path: '/runtime-groups/:rg/config', tag: TAG, bodyLimit: CONFIG_BODY_LIMIT,
+      summary: 'Replace the group\'s config with a declarative document (JSON or YAML), atomically',
+      handler: async (ctx) => {
+        const doc = await readDocument(ctx)
+        const out = await db.transaction(async (tx) => {
+          const rg = await requireRuntimeGroup(tx, ctx.params.rg)
+          const p = await plan(tx, rg.id, doc)
+          let version = rg.config_version
+          if (p.create.length + p.update.length + p.delete.length > 0) {
+            await deleteAllEntities(tx, rg.id)
+            await insertEntities(tx, rg.id, p.entities)
+            version = await bumpConfigVersion(tx, rg.id, summary(p))
+          }
+          return { config_version: version, created: p.create.length, updated: p.update.length, deleted: p.delete.length }
+        })
+        return { status: 200, body: out }
+      }
+    },
+    {
+      method: 'POST', path: '/runtime-groups/:rg/config/diff', tag: TAG, bodyLimit: CONFIG_BODY_LIMIT,
+      summary: 'What PUT /config would create, update and delete; changes nothing',
+      handler: async (ctx) => {
+        const doc = await readDocument(ctx)
+        const rg = await requireRuntimeGroup(db, ctx.params.rg)
+        const p = await plan(db, rg.id, doc)
+        return { status: 200, body: { create: p.create, update: p.update, delete: p.delete } }
+      }
+    }
+  ]
 }

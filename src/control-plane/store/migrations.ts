@@ -31,8 +31,10 @@ export const MIGRATIONS: Migration[] = [
         summary TEXT NOT NULL,
         PRIMARY KEY (runtime_group_id, config_version)
       )`,
+      // Ids are unique per runtime group (PRIMARY KEY (runtime_group_id, id)), so one declarative
+      // file with ids can be applied to several groups (staging, production).
       `CREATE TABLE gateway_entities (
-        id TEXT PRIMARY KEY,
+        id TEXT NOT NULL,
         runtime_group_id TEXT NOT NULL REFERENCES runtime_groups(id) ON DELETE CASCADE,
         kind TEXT NOT NULL,
         name TEXT,
@@ -42,7 +44,8 @@ export const MIGRATIONS: Migration[] = [
         body TEXT NOT NULL,
         position BIGINT NOT NULL,
         created_at BIGINT NOT NULL,
-        updated_at BIGINT NOT NULL
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (runtime_group_id, id)
       )`,
       'CREATE UNIQUE INDEX gateway_entities_name ON gateway_entities (runtime_group_id, kind, name)',
       'CREATE INDEX gateway_entities_group ON gateway_entities (runtime_group_id, kind, position)',
