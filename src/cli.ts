@@ -6,6 +6,7 @@ import { createLogger, type Logger } from './log.js'
 import { ATRIUM_VERSION } from './version.js'
 import { parseListenAddress, type ListenAddress } from './cli/listen-address.js'
 import { validateCommand } from './cli/config-validate.js'
+import { applyCommand, diffCommand, dumpCommand } from './cli/config-remote.js'
 import { startDataPlane, type DataPlane } from './data-plane/data-plane.js'
 import { createEchoUpstream } from './demo/echo-upstream.js'
 import { startControlPlane } from './control-plane/control-plane.js'
@@ -26,6 +27,12 @@ Usage:
       Run a data plane from a declarative (Kong 3.x format) file. SIGHUP re-reads the file.
   atrium config validate FILE
       Exit 0 when FILE is valid; exit 1 listing every error by path.
+  atrium config apply FILE --runtime-group NAME [--admin-url URL] [--admin-token TOKEN]
+      Replace the runtime group's config on a control plane with FILE (YAML or JSON), atomically.
+  atrium config dump --runtime-group NAME [--format yaml|json] [--admin-url URL] [--admin-token TOKEN]
+      Print the runtime group's config as a Kong 3.0 declarative file.
+  atrium config diff FILE --runtime-group NAME [--admin-url URL] [--admin-token TOKEN]
+      Show what \`config apply\` would create (+), update (~) and delete (-).
   atrium help | --help        This text.
   atrium version | --version  The version.
 
@@ -36,6 +43,8 @@ Defaults and environment (flags win over the environment):
   --demo-listen     ATRIUM_DEMO_LISTEN     default 127.0.0.1:9080
   --db              ATRIUM_DB              default sqlite:./data/atrium.db
   --admin-listen    ATRIUM_ADMIN_LISTEN    default 127.0.0.1:8001
+  --admin-url       ATRIUM_ADMIN_URL       default http://127.0.0.1:8001 (config apply|dump|diff)
+  --admin-token     ATRIUM_ADMIN_TOKEN     sent as Authorization: Bearer TOKEN
   admin tokens      ATRIUM_ADMIN_TOKENS    role:token pairs, e.g. admin:s3cret,viewer:l00k
   --admin-token-file                       the same pairs, one per line
   log level         ATRIUM_LOG_LEVEL       default info (pino JSON on stdout)
@@ -153,9 +162,15 @@ export async function main (argv: string[]): Promise<number> {
       case 'control-plane':
         return await runControlPlane(rest)
       case 'config':
-        if (rest[0] !== 'validate') throw usageError(`unknown config subcommand "${rest[0] ?? ''}"; expected \`config validate FILE\``)
-        if (rest.length !== 2) throw usageError('usage: atrium config validate FILE')
-        return await validateCommand(rest[1])
+        switch (rest[0]) {
+          case 'validate':
+            if (rest.length !== 2) throw usageError('usage: atrium config validate FILE')
+            return await validateCommand(rest[1])
+          case 'apply': return await applyCommand(rest.slice(1))
+          case 'dump': return await dumpCommand(rest.slice(1))
+          case 'diff': return await diffCommand(rest.slice(1))
+          default: throw usageError(`unknown config subcommand "${rest[0] ?? ''}"; expected validate, apply, dump or diff`)
+        }
       default:
         throw usageError(`unknown command "${command}"`)
     }

@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises'
+import { parseArgs } from 'node:util'
+import { GatewayError } from '../errors.js'
+
+// `atrium config apply|dump|diff`: the declarative round trip against a control plane's Admin API
+// (PUT/GET /runtime-groups/{rg}/config, POST …/config/diff). Errors print as `path: message` lines.
+
+export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:8001'
+
+const OPTIONS = {
+  'runtime-group': { type: 'string' },
+  'admin-url': { type: 'string' },
+  'admin-token': { type: 'string' },
+  format: { type: 'string' }
+} as const
+
+interface Remote { base: string, group: string, token: string | undefined }
+
+function usage (message: string): GatewayError {
+  return new GatewayError('ATRIUM_ERR_CLI_USAGE', `${message}\nRun \`atrium --help\` for usage.`)
+}
+
+function remoteOf (values: { 'runtime-group'?: string, 'admin-url'?: string, 'admin-token'?: string }): Remote {
+  const group = values['runtime-group']
+  if (group === undefined || group === '') throw usage('--runtime-group NAME is required')
+  const base = (values['admin-url'] ?? process.env.ATRIUM_ADMIN_URL ?? DEFAULT_ADMIN_URL).replace(/\/+$/, '')
+  if (!/^https?:\/\//.test(base)) throw usage(`--admin-url must be an http(s) URL, got "${base}"`)
+  return { base, group, token: values['admin-token'] ?? process.env.ATRIUM_ADMIN_TOKEN }
+}
+
+async function call (remote: Remote, method: string, suffix: string, init: { body?: string, contentType?: string, accept?: string } = {}): Promise<{ status: number, text: string }> {
+  const headers: Record<string, string> = {}
+  if (remote.token !== undefined && remote.token !== '') headers.authorization = `Bearer ${remote.token}`
+  if (init.contentType !== undefined) headers['content-type'] = init.contentType
+  if (init.accept !== undefined) headers.accept = init.accept
+  const url = `${remote.base}/runtime-groups/${encodeURIComponent(remote.group)}/config${suffix}`
+  let res: Response
+  try {
+    res = await fetch(url, { method, headers, body: init.body })
+  } catch (err) {
+    throw new GatewayError('ATRIUM_ERR_CLI_USAGE', `cannot reach the control plane at ${remote.base}: ${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}`)
+  }
+  return { status: res.status, text: await res.text() }
+}
+
+/** An Admin API error answer, printed as the message then one `path: message` line per field. */
+function failure (status: number, text: string): number {
+  let body: { message?: unknown, fields?: unknown } = {}
+  try { body = JSON.parse(text) as typeof body } catch {}
+  process.stderr.write(`error: ${typeof body.message === 'string' ? body.message : `the control plane answered ${status}`}\n`)
+  if (typeof body.fields === 'object' && body.fields !== null) {
+    for (const [path, message] of Object.entries(body.fields)) process.stderr.write(`${path === '' ? '(file)' : path}: ${String(message)}\n`)
+  }
+  return 1
+}
+
+async function readConfigFile (file: string): Promise<{ body: string, contentType: string }> {
+  let body: string
+  try {
+    body = await readFile(file, 'utf8')
+  } catch (err) {
+    throw new GatewayError('ATRIUM_ERR_CONFIG_READ', `cannot read ${file}: ${(err as Error).message}`)
+  }
+  const json = file.toLowerCase().endsWith('.json') || body.trimStart().startsWith('{')
+  return { body, contentType: json ? 'application/json' : 'application/yaml' }
+}
+
+function parse (args: string[], positionals: number): { values: Record<string, string | undefined>, files: string[] } {
+  const { values, positionals: files } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: true })
+  if (files.length !== positionals) throw usage(positionals === 1 ? 'expected exactly one FILE' : 'unexpected argument')
+  return { values, files }
+}
+
+export async function applyCommand (args: string[]): Promise<number> {
+  const { values, files } = parse(args, 1)
+  const remote = remoteOf(values)
+  const file = await readConfigFile(files[0])
+  const res = await call(remote, 'PUT', '', file)
+  if (res.status !== 200) return failure(res.status, res.text)
+  const out = JSON.parse(res.text) as { config_version: number, created: number, updated: number, deleted: number }
+  process.stdout.write(`${files[0]}: applied to runtime group ${remote.group}: ${out.created} created, ${out.updated} updated, ${out.deleted} deleted (config version ${out.config_version})\n`)
+  return 0
+}
+
+export async function dumpCommand (args: string[]): Promise<number> {
+  const { values } = parse(args, 0)
+  const remote = remoteOf(values)
+  const format = values.format ?? 'yaml'
+  if (format !== 'yaml' && format !== 'json') throw usage('--format must be yaml or json')
+  const res = await call(remote, 'GET', '', { accept: format === 'yaml' ? 'application/yaml' : 'application/json' })
+  if (res.status !== 200) return failure(res.status, res.text)
+  process.stdout.write(format === 'json' ? `${JSON.stringify(JSON.parse(res.text), null, 2)}\n` : res.text)
+  return 0
+}
+
+interface DiffItem { kind: string, id: string, name: string }
+
+export async function diffCommand (args: string[]): Promise<number> {
+  const { values, files } = parse(args, 1)
+  const remote = remoteOf(values)
+  const file = await readConfigFile(files[0])
+  const res = await call(remote, 'POST', '/diff', file)
+  if (res.status !== 200) return failure(res.status, res.text)
+  const diff = JSON.parse(res.text) as { create: DiffItem[], update: DiffItem[], delete: DiffItem[] }
+  for (const [sign, items] of [['+', diff.create], ['~', diff.update], ['-', diff.delete]] as const) {
+    for (const item of items) process.stdout.write(`${sign} ${item.kind} ${item.name}${item.name === item.id ? '' : ` (${item.id})`}\n`)
+  }
+  process.stdout.write(`${diff.create.length} to create, ${diff.update.length} to update, ${diff.delete.length} to delete\n`)
+  return 0
+}
