@@ -22,6 +22,11 @@ export interface PackageFields {
 
 const KNOWN = new Set(['id', 'name', 'slug', 'description', 'labels'])
 
+/** PostgreSQL TEXT cannot hold U+0000 (it would be a 500 there and not on SQLite): refused everywhere. */
+export function hasNul (value: string): boolean {
+  return value.includes('\u0000')
+}
+
 export function invalid (message: string, fields: FieldError[]): GatewayError {
   return new GatewayError('ATRIUM_ERR_ADMIN_INVALID', message, { fields })
 }
@@ -76,6 +81,7 @@ export function parsePackageBody (body: unknown, mode: 'create' | 'replace' | 'p
     const d = input.description
     if (d !== null && typeof d !== 'string') errors.push({ path: 'description', message: 'must be a string or null' })
     else if (typeof d === 'string' && d.length > DESCRIPTION_MAX) errors.push({ path: 'description', message: `must be at most ${DESCRIPTION_MAX} characters` })
+    else if (typeof d === 'string' && hasNul(d)) errors.push({ path: 'description', message: 'must not contain NUL characters' })
     out.description = d as string | null
   }
   if ('labels' in input && input.labels !== null) {

@@ -2,13 +2,13 @@ import { GatewayError } from '../../errors.js'
 import type { AdminContext, AdminRoute } from '../admin-api/admin-route.js'
 import type { ControlPlaneDeps } from '../deps.js'
 import { isUuid, newId, nowSeconds } from '../shared/ids.js'
-import { parseLabelFilters } from '../shared/labels.js'
-import { pageResult, readPage } from '../shared/pagination.js'
+import { pageResult } from '../shared/pagination.js'
 import { invalid, parsePackageBody, slugFor, type PackageFields } from './package-input.js'
 import {
   checkPackageUnique, deletePackageRow, findPackage, insertPackage, requirePackage, searchPackages, updatePackage,
   type PackageSearch, type ServicePackage
 } from './package-store.js'
+import { readCatalogPage, readLabelFilters, readTextParam } from './query-input.js'
 import { mapConstraintErrors } from './sql-errors.js'
 import { deleteVersionWithImplementation } from './version-routes.js'
 import { allVersions } from './version-store.js'
@@ -17,22 +17,10 @@ import { allVersions } from './version-store.js'
 // constraint violation from a racing writer is still a 409.
 
 const TAG = 'Service catalog'
-const Q_MAX = 256
 const CONFLICT = 'the service package name, slug or id is taken'
 
 function readSearch (query: URLSearchParams): PackageSearch {
-  const search: PackageSearch = { labels: [] }
-  const q = query.get('q')
-  if (q !== null && q !== '') {
-    if (q.length > Q_MAX) throw invalid('q is too long', [{ path: 'q', message: `must be at most ${Q_MAX} characters` }])
-    search.q = q
-  }
-  const labels = parseLabelFilters(query.getAll('labels').filter((v) => v !== ''))
-  if (labels === null) throw invalid('labels filters are malformed', [{ path: 'labels', message: 'must be key:value pairs (repeat the parameter or separate with commas)' }])
-  search.labels = labels
-  const group = query.get('runtime_group')
-  if (group !== null && group !== '') search.runtimeGroup = group
-  return search
+  return { q: readTextParam(query, 'q'), labels: readLabelFilters(query), runtimeGroup: readTextParam(query, 'runtime_group') }
 }
 
 /** A package from a create/replace body: absent optional fields take their defaults. */
@@ -118,7 +106,7 @@ export function packageRoutes (deps: ControlPlaneDeps): AdminRoute[] {
       tag: TAG,
       handler: async (ctx) => {
         const search = readSearch(ctx.query)
-        const page = readPage(ctx.query)
+        const page = readCatalogPage(ctx.query)
         return { status: 200, body: pageResult(page, await searchPackages(deps.db, deps.db.dialect, search, page)) }
       }
     },

@@ -2,6 +2,7 @@ import { GatewayError } from '../../errors.js'
 import type { DbExecutor } from '../store/db.js'
 import { isUuid } from '../shared/ids.js'
 import type { Page } from '../shared/pagination.js'
+import { hasNul } from './package-input.js'
 
 // SQL for service packages. The JSON `labels` column is what the API returns; the label rows and
 // the lower-cased search columns are derived copies, rewritten with it in the same transaction.
@@ -49,6 +50,7 @@ export function textOrder (dialect: Dialect, column: string): string {
 
 /** By id (UUID-shaped reference), else by slug, else by name. */
 export async function findPackage (ex: DbExecutor, ref: string): Promise<ServicePackage | null> {
+  if (hasNul(ref)) return null
   const rows = isUuid(ref)
     ? await ex.query<PackageRow>(`SELECT ${COLUMNS} FROM service_packages p WHERE p.id = $1`, [ref.toLowerCase()])
     : await ex.query<PackageRow>(`SELECT ${COLUMNS} FROM service_packages p WHERE p.slug = $1 OR p.name = $1

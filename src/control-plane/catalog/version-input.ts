@@ -1,6 +1,6 @@
 import type { FieldError } from '../../errors.js'
 import { isUuid } from '../shared/ids.js'
-import { invalid, requireObject } from './package-input.js'
+import { hasNul, invalid, requireObject } from './package-input.js'
 
 // Validation of service version bodies (POST and PATCH). `implementation` has its own endpoint.
 
@@ -20,12 +20,12 @@ export interface VersionFields {
 
 /** `"production"`, `"<uuid>"`, or `{ "id": … }` / `{ "name": … }` as the API returns it. */
 function readGroupRef (value: unknown, errors: FieldError[]): string | undefined {
-  if (typeof value === 'string' && value !== '') return value
+  if (typeof value === 'string' && value !== '' && !hasNul(value)) return value
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const ref = value as Record<string, unknown>
     const extra = Object.keys(ref).filter((k) => k !== 'id' && k !== 'name')
-    if (extra.length === 0 && typeof ref.id === 'string' && ref.id !== '') return ref.id
-    if (extra.length === 0 && ref.id === undefined && typeof ref.name === 'string' && ref.name !== '') return ref.name
+    if (extra.length === 0 && typeof ref.id === 'string' && ref.id !== '' && !hasNul(ref.id)) return ref.id
+    if (extra.length === 0 && ref.id === undefined && typeof ref.name === 'string' && ref.name !== '' && !hasNul(ref.name)) return ref.name
   }
   errors.push({ path: 'runtime_group', message: 'must be a runtime group id or name, or {"id": …}' })
   return undefined

@@ -3,10 +3,11 @@ import type { AdminContext, AdminRoute } from '../admin-api/admin-route.js'
 import type { ControlPlaneDeps } from '../deps.js'
 import type { DbExecutor } from '../store/db.js'
 import { newId, nowSeconds } from '../shared/ids.js'
-import { pageResult, readPage } from '../shared/pagination.js'
+import { pageResult } from '../shared/pagination.js'
 import { deleteImplementationService, findImplementationService, resolveRuntimeGroup } from './gateway-port.js'
 import { invalid } from './package-input.js'
 import { requirePackage } from './package-store.js'
+import { readCatalogPage, readTextParam } from './query-input.js'
 import { mapConstraintErrors } from './sql-errors.js'
 import { parseVersionBody } from './version-input.js'
 import {
@@ -111,10 +112,10 @@ export function versionRoutes (deps: ControlPlaneDeps): AdminRoute[] {
       summary: 'List the versions of a service package (runtime_group, size, next)',
       tag: TAG,
       handler: async (ctx) => {
-        const page = readPage(ctx.query)
-        const group = ctx.query.get('runtime_group')
+        const page = readCatalogPage(ctx.query)
+        const group = readTextParam(ctx.query, 'runtime_group')
         const pkg = await requirePackage(deps.db, ctx.params.id)
-        const rows = await listVersions(deps.db, deps.db.dialect, pkg.id, group === null || group === '' ? undefined : group, page)
+        const rows = await listVersions(deps.db, deps.db.dialect, pkg.id, group, page)
         const result = pageResult(page, rows)
         const data = []
         for (const v of result.data) data.push(await viewVersion(deps.db, v))

@@ -2,6 +2,7 @@ import { GatewayError } from '../../errors.js'
 import type { DbExecutor } from '../store/db.js'
 import { isUuid } from '../shared/ids.js'
 import type { Page } from '../shared/pagination.js'
+import { hasNul } from './package-input.js'
 import { textOrder, type Dialect } from './package-store.js'
 import type { VersionStatus } from './version-input.js'
 
@@ -30,7 +31,9 @@ function toRecord (row: VersionRecord): VersionRecord {
 
 /** `vid` is a version id, or a version name when exactly one version of the package has it. */
 export async function requireVersion (ex: DbExecutor, packageId: string, vid: string): Promise<VersionRecord> {
-  const rows = isUuid(vid)
+  const rows = hasNul(vid)
+    ? []
+    : isUuid(vid)
     ? await ex.query<VersionRecord>(`SELECT ${COLUMNS} FROM ${FROM} WHERE v.service_package_id = $1 AND v.id = $2`, [packageId, vid.toLowerCase()])
     : await ex.query<VersionRecord>(`SELECT ${COLUMNS} FROM ${FROM} WHERE v.service_package_id = $1 AND v.version = $2 LIMIT 2`, [packageId, vid])
   if (rows.length === 0) throw new GatewayError('ATRIUM_ERR_ADMIN_NOT_FOUND', `no version "${vid}" in this service package`)

@@ -193,5 +193,9 @@ for (const kind of STORE_KINDS) {
     assert.equal(filtered.body.next, null)
     assert.equal((await call('GET', '/service-packages?size=0')).status, 400)
     assert.equal((await call('GET', '/service-packages?next=garbage')).status, 400)
+    const far = Buffer.from(JSON.stringify({ o: 1e20 })).toString('base64url')
+    assert.equal((await call('GET', `/service-packages?next=${far}`)).status, 400, 'an offset past SQL integers is a bad cursor, not a 500')
+    for (const query of ['q=%00', 'runtime_group=a%00', 'labels=a%00:b']) assert.equal((await call('GET', `/service-packages?${query}`)).status, 400, query)
+    assert.equal((await call('GET', '/service-packages/a%00b')).status, 404)
   })
 }
