@@ -1,0 +1,30 @@
+import type { TestContext } from 'node:test'
+import { pino } from 'pino'
+import { startControlPlane } from '../../../src/control-plane/control-plane.js'
+import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
+import { httpCall } from '../../support/http-client.js'
+import { createTestStore } from '../../support/stores.js'
+
+// A control plane in-process on a fresh store, and a JSON client for it (runtime group and gateway tests).
+
+export interface Reply { status: number, body: any, text: string, headers: Record<string, unknown> }
+export type Call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Reply>
+
+export async function startAdmin (t: TestContext, kind: 'sqlite' | 'postgres'): Promise<Call> {
+  const store = await createTestStore(kind)
+  const cp = await startControlPlane({ dbUrl: store.url, adminListen: { host: '127.0.0.1', port: 0 }, auth: createAdminAuth({}), logger: pino({ level: 'silent' }) })
+  t.after(async () => { await cp.close(); await store.drop() })
+  const base = `http://127.0.0.1:${cp.adminAddress.port}`
+  return async (method, path, body, headers = {}) => {
+    const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body)
+    const r = await httpCall(base + path, { method, headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers }, body: text })
+    let parsed: unknown
+    try { parsed = r.body === '' ? undefined : JSON.parse(r.body) } catch { parsed = undefined }
+    return { status: r.status, body: parsed, text: r.body, headers: r.headers }
+  }
+}
+
+/** The group's config_version. */
+export async function versionOf (call: Call, rg: string): Promise<number> {
+  return (await call('GET', `/runtime-groups/${rg}`)).body.config_version
+}
