@@ -4,7 +4,7 @@ import type { ControlPlaneDeps } from '../deps.js'
 import { nowSeconds } from '../shared/ids.js'
 import { findImplementationService, upsertVersionService } from './gateway-port.js'
 import { invalid, requireObject } from './package-input.js'
-import { requirePackage } from './package-store.js'
+import { requirePackage, requirePackageForUpdate } from './package-store.js'
 import { mapConstraintErrors } from './sql-errors.js'
 import { requireVersion, updateVersion } from './version-store.js'
 
@@ -26,7 +26,7 @@ function readImplementationBody (body: unknown): unknown {
 async function put (deps: ControlPlaneDeps, ctx: AdminContext): Promise<{ created: boolean, body: unknown }> {
   const service = readImplementationBody(await ctx.json())
   return await mapConstraintErrors(() => deps.db.transaction(async (tx) => {
-    const pkg = await requirePackage(tx, ctx.params.id)
+    const pkg = await requirePackageForUpdate(tx, ctx.params.id)
     const version = await requireVersion(tx, pkg.id, ctx.params.vid)
     const existing = version.service_id === null ? null : await findImplementationService(tx, version.runtime_group_id, version.service_id)
     const saved = await upsertVersionService(tx, version.runtime_group_id, existing?.id ?? null, service)

@@ -5,7 +5,8 @@ import { isUuid, newId, nowSeconds } from '../shared/ids.js'
 import { pageResult } from '../shared/pagination.js'
 import { invalid, parsePackageBody, slugFor, type PackageFields } from './package-input.js'
 import {
-  checkPackageUnique, deletePackageRow, findPackage, insertPackage, requirePackage, searchPackages, updatePackage,
+  checkPackageUnique, deletePackageRow, findPackage, findPackageForUpdate, insertPackage, requirePackage, requirePackageForUpdate,
+  searchPackages, updatePackage,
   type PackageSearch, type ServicePackage
 } from './package-store.js'
 import { readCatalogPage, readLabelFilters, readTextParam } from './query-input.js'
@@ -52,7 +53,7 @@ async function create (deps: ControlPlaneDeps, ctx: AdminContext): Promise<Servi
 async function patch (deps: ControlPlaneDeps, ctx: AdminContext): Promise<ServicePackage> {
   const fields = parsePackageBody(await ctx.json(), 'patch')
   return await mapConstraintErrors(() => deps.db.transaction(async (tx) => {
-    const current = await requirePackage(tx, ctx.params.id)
+    const current = await requirePackageForUpdate(tx, ctx.params.id)
     if (fields.id !== undefined && fields.id !== current.id) throw invalid('id cannot change', [{ path: 'id', message: 'must be the id of this service package' }])
     const name = fields.name ?? current.name
     const next: ServicePackage = {
@@ -75,7 +76,7 @@ async function put (deps: ControlPlaneDeps, ctx: AdminContext): Promise<{ pkg: S
   const fields = parsePackageBody(await ctx.json(), 'replace')
   const now = nowSeconds()
   return await mapConstraintErrors(() => deps.db.transaction(async (tx) => {
-    const current = await findPackage(tx, ref)
+    const current = await findPackageForUpdate(tx, ref)
     const id = current?.id ?? (isUuid(ref) ? ref.toLowerCase() : fields.id ?? newId())
     if (fields.id !== undefined && fields.id !== id) throw invalid('id does not match the path', [{ path: 'id', message: 'must be the id in the path' }])
     const pkg = fromBody(id, fields, now, current?.created_at ?? now)
@@ -91,7 +92,7 @@ async function put (deps: ControlPlaneDeps, ctx: AdminContext): Promise<{ pkg: S
 
 async function remove (deps: ControlPlaneDeps, ctx: AdminContext): Promise<void> {
   await deps.db.transaction(async (tx) => {
-    const pkg = await requirePackage(tx, ctx.params.id)
+    const pkg = await requirePackageForUpdate(tx, ctx.params.id)
     for (const version of await allVersions(tx, pkg.id)) await deleteVersionWithImplementation(tx, version)
     await deletePackageRow(tx, pkg.id)
   })

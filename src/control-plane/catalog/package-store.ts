@@ -64,6 +64,24 @@ export async function requirePackage (ex: DbExecutor, ref: string): Promise<Serv
   return pkg
 }
 
+/**
+ * findPackage for a write: takes the package's row lock first (a no-op UPDATE, which both stores
+ * accept; PostgreSQL holds it to commit), then reads it again. Every write to a package or its
+ * versions goes through here, so two CP replicas never interleave read-modify-writes of one package.
+ */
+export async function findPackageForUpdate (tx: DbExecutor, ref: string): Promise<ServicePackage | null> {
+  const found = await findPackage(tx, ref)
+  if (found === null) return null
+  await tx.query('UPDATE service_packages SET updated_at = updated_at WHERE id = $1', [found.id])
+  return await findPackage(tx, found.id)
+}
+
+export async function requirePackageForUpdate (tx: DbExecutor, ref: string): Promise<ServicePackage> {
+  const pkg = await findPackageForUpdate(tx, ref)
+  if (pkg === null) throw new GatewayError('ATRIUM_ERR_ADMIN_NOT_FOUND', `no service package "${ref}"`)
+  return pkg
+}
+
 /** 409 naming the field when another package already has this name or slug. */
 export async function checkPackageUnique (ex: DbExecutor, pkg: ServicePackage): Promise<void> {
   const rows = await ex.query<{ name: string, slug: string }>(

@@ -6,7 +6,7 @@ import { newId, nowSeconds } from '../shared/ids.js'
 import { pageResult } from '../shared/pagination.js'
 import { deleteImplementationService, findImplementationService, resolveRuntimeGroup } from './gateway-port.js'
 import { invalid } from './package-input.js'
-import { requirePackage } from './package-store.js'
+import { requirePackage, requirePackageForUpdate } from './package-store.js'
 import { readCatalogPage, readTextParam } from './query-input.js'
 import { mapConstraintErrors } from './sql-errors.js'
 import { parseVersionBody } from './version-input.js'
@@ -54,7 +54,7 @@ export async function deleteVersionWithImplementation (tx: DbExecutor, v: Versio
 async function create (deps: ControlPlaneDeps, ctx: AdminContext): Promise<VersionView> {
   const fields = parseVersionBody(await ctx.json(), 'create')
   return await mapConstraintErrors(() => deps.db.transaction(async (tx) => {
-    const pkg = await requirePackage(tx, ctx.params.id)
+    const pkg = await requirePackageForUpdate(tx, ctx.params.id)
     const group = await resolveRuntimeGroup(tx, fields.runtimeGroup as string)
     const id = fields.id ?? newId()
     if ((await tx.query('SELECT 1 AS x FROM service_versions WHERE id = $1', [id])).length > 0) {
@@ -81,7 +81,7 @@ async function create (deps: ControlPlaneDeps, ctx: AdminContext): Promise<Versi
 async function patch (deps: ControlPlaneDeps, ctx: AdminContext): Promise<VersionView> {
   const fields = parseVersionBody(await ctx.json(), 'patch')
   return await mapConstraintErrors(() => deps.db.transaction(async (tx) => {
-    const pkg = await requirePackage(tx, ctx.params.id)
+    const pkg = await requirePackageForUpdate(tx, ctx.params.id)
     const current = await requireVersion(tx, pkg.id, ctx.params.vid)
     if (fields.id !== undefined && fields.id !== current.id) throw invalid('id cannot change', [{ path: 'id', message: 'must be the id of this version' }])
     const next: VersionRecord = { ...current, version: fields.version ?? current.version, status: fields.status ?? current.status, updated_at: nowSeconds() }
@@ -141,7 +141,7 @@ export function versionRoutes (deps: ControlPlaneDeps): AdminRoute[] {
       tag: TAG,
       handler: async (ctx) => {
         await deps.db.transaction(async (tx) => {
-          const pkg = await requirePackage(tx, ctx.params.id)
+          const pkg = await requirePackageForUpdate(tx, ctx.params.id)
           await deleteVersionWithImplementation(tx, await requireVersion(tx, pkg.id, ctx.params.vid))
         })
         return { status: 204 }

@@ -57,9 +57,9 @@ export async function listVersions (ex: DbExecutor, dialect: Dialect, packageId:
   return rows.map(toRecord)
 }
 
-/** Every version of a package (for its deletion). */
+/** Every version of a package, by runtime group (so deletions lock groups in one order: no deadlock). */
 export async function allVersions (ex: DbExecutor, packageId: string): Promise<VersionRecord[]> {
-  return (await ex.query<VersionRecord>(`SELECT ${COLUMNS} FROM ${FROM} WHERE v.service_package_id = $1 ORDER BY v.id`, [packageId])).map(toRecord)
+  return (await ex.query<VersionRecord>(`SELECT ${COLUMNS} FROM ${FROM} WHERE v.service_package_id = $1 ORDER BY v.runtime_group_id, v.id`, [packageId])).map(toRecord)
 }
 
 /** 409 when the package already has `version` in the runtime group (another version than `exceptId`). */

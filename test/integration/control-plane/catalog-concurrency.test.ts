@@ -1,0 +1,49 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { pino } from 'pino'
+import { startControlPlane, type ControlPlane } from '../../../src/control-plane/control-plane.js'
+import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
+import { httpCall } from '../../support/http-client.js'
+import { createTestStore, STORE_KINDS } from '../../support/stores.js'
+
+// Two control planes on one store writing to the same package at once: uniqueness holds, and a
+// version's implementation is created once, never twice.
+
+async function start (url: string): Promise<ControlPlane> {
+  return await startControlPlane({ dbUrl: url, adminListen: { host: '127.0.0.1', port: 0 }, auth: createAdminAuth({}), logger: pino({ level: 'silent' }) })
+}
+
+async function call (cp: ControlPlane, method: string, path: string, body?: unknown): Promise<{ status: number, body: any }> {
+  const r = await httpCall(`http://127.0.0.1:${cp.adminAddress.port}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+  return { status: r.status, body: r.body === '' ? undefined : JSON.parse(r.body) }
+}
+
+for (const kind of STORE_KINDS) {
+  test(`${kind}: concurrent writers from two control planes create a version once and its implementation once`, async (t) => {
+    const store = await createTestStore(kind)
+    t.after(() => store.drop())
+    const a = await start(store.url)
+    t.after(() => a.close())
+    const b = await start(store.url)
+    t.after(() => b.close())
+    await call(a, 'POST', '/runtime-groups', { name: 'production' })
+    await call(a, 'POST', '/service-packages', { name: 'payments' })
+
+    const creates = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+      call(i % 2 === 0 ? a : b, 'POST', '/service-packages/payments/versions', { version: 'v1', runtime_group: 'production' })))
+    assert.deepEqual(creates.map((r) => r.status).sort(), [201, 409, 409, 409, 409, 409, 409, 409, 409, 409])
+
+    const puts = await Promise.all(Array.from({ length: 8 }, (_, i) =>
+      call(i % 2 === 0 ? a : b, 'PUT', '/service-packages/payments/versions/v1/implementation', { service: { host: `h${i}.internal` } })))
+    assert.deepEqual(puts.map((r) => r.status).sort(), [200, 200, 200, 200, 200, 200, 200, 201], JSON.stringify(puts.map((r) => r.body)))
+    const services = (await call(b, 'GET', '/runtime-groups/production/services')).body.data
+    assert.equal(services.length, 1, 'one implementation service, no orphans')
+    assert.equal((await call(a, 'GET', '/service-packages/payments/versions/v1')).body.implementation.service.id, services[0].id)
+
+    const labels = await Promise.all(Array.from({ length: 6 }, (_, i) =>
+      call(i % 2 === 0 ? a : b, 'PATCH', '/service-packages/payments', { labels: { writer: `w${i}` } })))
+    assert.ok(labels.every((r) => r.status === 200))
+    const final = (await call(a, 'GET', '/service-packages/payments')).body.labels.writer
+    assert.deepEqual((await call(b, 'GET', `/service-packages?labels=writer:${final as string}`)).body.data.map((p: any) => p.name), ['payments'], 'label rows match the labels column')
+  })
+}
