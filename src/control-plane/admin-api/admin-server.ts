@@ -66,6 +66,10 @@ export function createAdminServer (options: AdminServerOptions): Server {
     const limit = route.bodyLimit ?? DEFAULT_BODY_LIMIT
     const params: Record<string, string> = {}
     for (const [k, v] of Object.entries(found.params)) if (v !== undefined) params[k] = v
+    // PostgreSQL cannot compare TEXT with NUL; no id or name contains one.
+    if (Object.values(params).some((v) => v.includes('\0')) || url.search.includes('%00')) {
+      throw new GatewayError('ATRIUM_ERR_ADMIN_INVALID', 'NUL characters are not allowed in paths or queries')
+    }
     const ctx: AdminContext = {
       req,
       method,

@@ -24,10 +24,16 @@ export async function readJsonBody (req: IncomingMessage, limit: number): Promis
   if (type !== 'application/json' && !type.endsWith('+json')) {
     throw new GatewayError('ATRIUM_ERR_ADMIN_UNSUPPORTED_MEDIA_TYPE', `expected Content-Type: application/json, got "${type || '(none)'}"`)
   }
-  const buffer = await readBody(req, limit)
+  const text = (await readBody(req, limit)).toString('utf8')
+  let value: unknown
   try {
-    return JSON.parse(buffer.toString('utf8')) as unknown
+    value = JSON.parse(text)
   } catch (err) {
     throw new GatewayError('ATRIUM_ERR_ADMIN_BAD_JSON', `request body is not valid JSON: ${(err as Error).message}`)
   }
+  // PostgreSQL TEXT cannot hold NUL; refusing it here keeps both stores answering alike (400, not 500).
+  if (text.includes('\\u0000') && JSON.stringify(value).includes('\\u0000')) {
+    throw new GatewayError('ATRIUM_ERR_ADMIN_INVALID', 'request body must not contain NUL characters')
+  }
+  return value
 }

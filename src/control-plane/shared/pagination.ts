@@ -2,6 +2,8 @@ import { GatewayError } from '../../errors.js'
 
 export const DEFAULT_PAGE_SIZE = 100
 export const MAX_PAGE_SIZE = 1000
+/** Past this an OFFSET overflows a 32-bit SQL integer; no real list is that long. */
+const MAX_OFFSET = 2_000_000_000
 
 export interface Page {
   size: number
@@ -22,7 +24,7 @@ export function readPage (query: URLSearchParams): Page {
   if (cursor === null || cursor === '') return { size, offset: 0 }
   try {
     const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { o?: unknown }
-    if (typeof decoded.o === 'number' && Number.isInteger(decoded.o) && decoded.o >= 0) return { size, offset: decoded.o }
+    if (typeof decoded.o === 'number' && Number.isInteger(decoded.o) && decoded.o >= 0 && decoded.o <= MAX_OFFSET) return { size, offset: decoded.o }
   } catch {}
   throw new GatewayError('ATRIUM_ERR_ADMIN_INVALID', 'next is not a cursor this API returned', { fields: [{ path: 'next', message: 'invalid cursor' }] })
 }

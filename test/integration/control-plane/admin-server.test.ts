@@ -95,3 +95,13 @@ test('malformed token configuration is refused with the offending entry', () => 
   assert.throws(() => createAdminAuth({ tokens: 'root:whatever-long' }), /role:token/)
   assert.throws(() => createAdminAuth({ tokens: 'admin:short' }), /at least 8/)
 })
+
+test('NUL characters in a path, query or JSON body are a 400, never a store error', async (t) => {
+  const base = await serve(t)
+  const inPath = await httpCall(`${base}/things/a%00b`)
+  assert.equal(inPath.status, 400)
+  assert.equal(json(inPath.body).code, 'ATRIUM_ERR_ADMIN_INVALID')
+  assert.equal((await httpCall(`${base}/things/a?q=%00`)).status, 400)
+  const inBody = await httpCall(`${base}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":"\\u0000"}' })
+  assert.equal(inBody.status, 400)
+})
