@@ -122,3 +122,20 @@ test('closes the client connection when the upstream answers before the request 
   const next = await call('GET', null)
   assert.deepEqual(next, { status: 401, connection: 'keep-alive' })
 })
+
+test('accepts a request sent with Expect: 100-continue and forwards its body without the Expect header', async (t) => {
+  const up = await startUpstream(t, echoHandler)
+  const gw = await startGateway(t, { services: [{ host: '127.0.0.1', port: up.port }], routes: [{ paths: ['/'] }] })
+  const reply = await new Promise<EchoReply>((resolve, reject) => {
+    const req = request(`${gw.url}/`, { method: 'POST', headers: { expect: '100-continue', 'content-length': '5' } }, (res) => {
+      let body = ''
+      res.on('data', (c: Buffer) => { body += c.toString() })
+      res.on('end', () => resolve(JSON.parse(body) as EchoReply))
+    })
+    req.on('continue', () => req.end('hello'))
+    req.on('error', reject)
+    req.flushHeaders()
+  })
+  assert.equal(reply.bodyLength, 5)
+  assert.equal(reply.headers.expect, undefined)
+})
