@@ -24,7 +24,9 @@ export interface ConfigPlan {
 
 interface Desired { kind: EntityKind, input: Record<string, unknown>, parent?: number }
 
-const NOT_BODY = new Set(['id', 'created_at', 'updated_at', 'routes'])
+// Ids stay in the input (they are the entity's identity); canonicalBody leaves them out of the body.
+const NESTED = new Set(['routes'])
+const NOTHING = new Set<string>()
 
 function list (doc: Record<string, unknown>, key: string): Array<Record<string, unknown>> {
   const v = doc[key]
@@ -57,12 +59,12 @@ export function planConfig (rawDoc: Record<string, unknown>, existing: StoredEnt
   const desired: Desired[] = []
   for (const service of list(rawDoc, 'services')) {
     const parent = desired.length
-    desired.push({ kind: 'service', input: withoutNulls(service, NOT_BODY) })
-    for (const route of list(service, 'routes')) desired.push({ kind: 'route', input: withoutNulls(route), parent })
+    desired.push({ kind: 'service', input: withoutNulls(service, NESTED) })
+    for (const route of list(service, 'routes')) desired.push({ kind: 'route', input: withoutNulls(route, NOTHING), parent })
   }
-  for (const consumer of list(rawDoc, 'consumers')) desired.push({ kind: 'consumer', input: withoutNulls(consumer) })
-  for (const route of list(rawDoc, 'routes')) desired.push({ kind: 'route', input: withoutNulls(route) })
-  for (const plugin of list(rawDoc, 'plugins')) desired.push({ kind: 'plugin', input: withoutNulls(plugin) })
+  for (const consumer of list(rawDoc, 'consumers')) desired.push({ kind: 'consumer', input: withoutNulls(consumer, NOTHING) })
+  for (const route of list(rawDoc, 'routes')) desired.push({ kind: 'route', input: withoutNulls(route, NOTHING) })
+  for (const plugin of list(rawDoc, 'plugins')) desired.push({ kind: 'plugin', input: withoutNulls(plugin, NOTHING) })
 
   const explicit = new Set<string>()
   for (const d of desired) { const id = docId(d.input); if (id !== undefined) explicit.add(id) }

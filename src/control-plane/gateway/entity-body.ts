@@ -55,7 +55,9 @@ function serviceBody (input: Record<string, unknown>): Record<string, unknown> {
 function refOf (resolve: RefResolver, kind: EntityKind, ref: unknown): { id: string } | undefined {
   if (ref === undefined) return undefined
   const id = resolve(kind, ref)
-  return id === null ? undefined : { id }
+  // The contract resolved every reference before this runs; dropping one silently would corrupt.
+  if (id === null) throw new Error(`unresolved ${kind} reference after validation: ${JSON.stringify(ref)}`)
+  return { id }
 }
 
 export function canonicalBody (kind: EntityKind, raw: Record<string, unknown>, resolve: RefResolver): Record<string, unknown> {

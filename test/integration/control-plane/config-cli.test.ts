@@ -1,0 +1,99 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import { runAtrium, startAtrium } from '../../support/cli-process.js'
+import { createTestStore, STORE_KINDS } from '../../support/stores.js'
+import { httpCall } from '../../support/http-client.js'
+
+const FILE = `_format_version: "3.0"
+services:
+  - name: orders
+    url: http://orders.internal:8080
+    routes:
+      - name: orders-api
+        paths: [/orders]
+consumers:
+  - username: alice
+plugins:
+  - name: key-auth
+    service: orders
+`
+
+for (const kind of STORE_KINDS) {
+  test(`[${kind}] atrium config apply, dump and diff talk to a control plane process`, async (t) => {
+    const store = await createTestStore(kind)
+    const cp = startAtrium(['control-plane', '--db', store.url, '--admin-listen', '127.0.0.1:0'])
+    const dir = mkdtempSync(join(tmpdir(), 'atrium-config-cli-'))
+    t.after(async () => { await cp.stop(); await store.drop(); rmSync(dir, { recursive: true, force: true }) })
+    const line = await cp.waitForLog((l) => l.msg === 'admin listening')
+    const adminUrl = `http://127.0.0.1:${String(line.port)}`
+    const created = await httpCall(`${adminUrl}/runtime-groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'prod' }) })
+    assert.equal(created.status, 201)
+    const file = join(dir, 'kong.yaml')
+    writeFileSync(file, FILE)
+    const common = ['--runtime-group', 'prod', '--admin-url', adminUrl]
+
+    const diff = await runAtrium(['config', 'diff', file, ...common])
+    assert.equal(diff.code, 0, diff.stderr)
+    assert.match(diff.stdout, /^\+ service orders /m)
+    assert.match(diff.stdout, /4 to create, 0 to update, 0 to delete/)
+
+    const apply = await runAtrium(['config', 'apply', file, ...common])
+    assert.equal(apply.code, 0, apply.stderr)
+    assert.match(apply.stdout, /4 created, 0 updated, 0 deleted \(config version 1\)/)
+
+    const dump = await runAtrium(['config', 'dump', ...common])
+    assert.equal(dump.code, 0, dump.stderr)
+    const doc = parseYaml(dump.stdout)
+    assert.equal(doc.services[0].name, 'orders')
+    assert.equal(doc.services[0].routes[0].name, 'orders-api')
+    const json = await runAtrium(['config', 'dump', ...common, '--format', 'json'])
+    assert.deepEqual(JSON.parse(json.stdout), doc)
+
+    const dumped = join(dir, 'dump.yaml')
+    writeFileSync(dumped, dump.stdout)
+    const noChange = await runAtrium(['config', 'diff', dumped, ...common])
+    assert.match(noChange.stdout, /0 to create, 0 to update, 0 to delete/)
+
+    const bad = join(dir, 'bad.yaml')
+    writeFileSync(bad, '_format_version: "3.0"\nservices:\n  - name: x\n    host: a.internal\n    port: 0\n    routes: [{ paths: ["~/(?=x)"] }]\n')
+    const refused = await runAtrium(['config', 'apply', bad, ...common])
+    assert.equal(refused.code, 1)
+    assert.match(refused.stderr, /^services\[0\]\.port: must be between 1 and 65535$/m)
+    assert.match(refused.stderr, /^services\[0\]\.routes\[0\]\.paths\[0\]: invalid regex/m)
+
+    const unknownGroup = await runAtrium(['config', 'dump', '--runtime-group', 'nope', '--admin-url', adminUrl])
+    assert.equal(unknownGroup.code, 1)
+    assert.match(unknownGroup.stderr, /no runtime group/)
+    const missingFlag = await runAtrium(['config', 'dump', '--admin-url', adminUrl])
+    assert.equal(missingFlag.code, 1)
+    assert.match(missingFlag.stderr, /--runtime-group/)
+  })
+}
+
+test('atrium config validate still works next to the remote subcommands', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'atrium-config-cli-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const file = join(dir, 'kong.yaml')
+  writeFileSync(file, FILE)
+  const r = await runAtrium(['config', 'validate', file])
+  assert.equal(r.code, 0, r.stderr)
+  assert.match(r.stdout, /valid \(1 services, 1 routes/)
+})
+
+test('atrium config apply sends --admin-token as a bearer token and reports 401', async (t) => {
+  const store = await createTestStore('sqlite')
+  const cp = startAtrium(['control-plane', '--db', store.url, '--admin-listen', '127.0.0.1:0'], { ATRIUM_ADMIN_TOKENS: 'admin:s3cret-token' })
+  t.after(async () => { await cp.stop(); await store.drop() })
+  const line = await cp.waitForLog((l) => l.msg === 'admin listening')
+  const adminUrl = `http://127.0.0.1:${String(line.port)}`
+  const denied = await runAtrium(['config', 'dump', '--runtime-group', 'prod', '--admin-url', adminUrl])
+  assert.equal(denied.code, 1, denied.stdout + denied.stderr)
+  assert.match(denied.stderr, /token/)
+  const allowed = await runAtrium(['config', 'dump', '--runtime-group', 'prod', '--admin-url', adminUrl, '--admin-token', 's3cret-token'])
+  assert.equal(allowed.code, 1, allowed.stdout + allowed.stderr)
+  assert.match(allowed.stderr, /no runtime group/)
+})

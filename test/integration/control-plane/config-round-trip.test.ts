@@ -1,0 +1,131 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { parse as parseYaml } from 'yaml'
+import { STORE_KINDS } from '../../support/stores.js'
+import { startAdmin, versionOf } from './gateway-kit.js'
+
+const FILE = {
+  _format_version: '3.0',
+  services: [
+    { name: 'orders', url: 'http://orders.internal:8080/v1', routes: [{ name: 'orders-api', paths: ['/orders', '~/orders/(?<id>\\d+)$'] }, { paths: ['/unnamed'], methods: ['GET'] }] },
+    { name: 'users', host: 'users.internal', retries: 2 }
+  ],
+  routes: [{ name: 'users-api', paths: ['/users'], service: 'users' }],
+  consumers: [{ username: 'alice' }],
+  plugins: [
+    { name: 'key-auth', service: 'orders' },
+    { name: 'rate-limiting', route: 'orders-api', consumer: 'alice', config: { minute: 5 } }
+  ]
+}
+
+for (const kind of STORE_KINDS) {
+  test(`[${kind}] PUT /config imports a declarative file into services, routes, plugins and consumers with one version bump`, async (t) => {
+    const call = await startAdmin(t, kind)
+    await call('POST', '/runtime-groups', { name: 'prod' })
+    const put = await call('PUT', '/runtime-groups/prod/config', FILE)
+    assert.equal(put.status, 200, put.text)
+    assert.deepEqual(put.body, { config_version: 1, created: 8, updated: 0, deleted: 0 })
+    assert.equal(await versionOf(call, 'prod'), 1)
+    const orders = (await call('GET', '/runtime-groups/prod/services/orders')).body
+    assert.deepEqual([orders.host, orders.port, orders.path], ['orders.internal', 8080, '/v1'])
+    assert.deepEqual((await call('GET', '/runtime-groups/prod/services/orders/routes')).body.data.length, 2)
+    const plugins = (await call('GET', '/runtime-groups/prod/plugins')).body.data
+    const route = (await call('GET', '/runtime-groups/prod/routes/orders-api')).body
+    const alice = (await call('GET', '/runtime-groups/prod/consumers/alice')).body
+    assert.deepEqual(plugins.map((p: any) => [p.name, p.service, p.route, p.consumer]), [
+      ['key-auth', { id: orders.id }, undefined, undefined],
+      ['rate-limiting', undefined, { id: route.id }, { id: alice.id }]
+    ])
+  })
+
+  test(`[${kind}] GET /config exports JSON or YAML by Accept, and PUT of the export gives the same config without a change`, async (t) => {
+    const call = await startAdmin(t, kind)
+    await call('POST', '/runtime-groups', { name: 'prod' })
+    await call('PUT', '/runtime-groups/prod/config', FILE)
+    const json = await call('GET', '/runtime-groups/prod/config')
+    assert.equal(json.status, 200)
+    assert.match(String(json.headers['content-type']), /application\/json/)
+    assert.equal(json.body._format_version, '3.0')
+    assert.equal(json.body.services[0].routes.length, 2)
+    assert.equal(typeof json.body.services[0].id, 'string')
+    const yaml = await call('GET', '/runtime-groups/prod/config', undefined, { accept: 'application/yaml' })
+    assert.match(String(yaml.headers['content-type']), /application\/yaml/)
+    assert.deepEqual(parseYaml(yaml.text), json.body)
+    const again = await call('PUT', '/runtime-groups/prod/config', yaml.text, { 'content-type': 'application/yaml' })
+    assert.deepEqual(again.body, { config_version: 1, created: 0, updated: 0, deleted: 0 })
+    assert.deepEqual((await call('GET', '/runtime-groups/prod/config')).body, json.body)
+    assert.equal((await call('GET', '/runtime-groups/prod/config', undefined, { accept: 'application/json, text/yaml;q=0.5' })).body._format_version, '3.0')
+  })
+
+  test(`[${kind}] re-applying a file without ids keeps the ids of entities matched by name`, async (t) => {
+    const call = await startAdmin(t, kind)
+    await call('POST', '/runtime-groups', { name: 'prod' })
+    await call('PUT', '/runtime-groups/prod/config', FILE)
+    const before = (await call('GET', '/runtime-groups/prod/config')).body
+    const changed = structuredClone(FILE)
+    changed.services[1].retries = 3
+    const put = await call('PUT', '/runtime-groups/prod/config', changed)
+    assert.deepEqual(put.body, { config_version: 2, created: 0, updated: 1, deleted: 0 })
+    const after = (await call('GET', '/runtime-groups/prod/config')).body
+    assert.deepEqual(after.services.map((s: any) => s.id), before.services.map((s: any) => s.id))
+    assert.deepEqual(after.plugins.map((p: any) => p.id), before.plugins.map((p: any) => p.id))
+    assert.equal(after.services[1].retries, 3)
+  })
+
+  test(`[${kind}] an invalid PUT /config answers 400 with every error by path and changes nothing`, async (t) => {
+    const call = await startAdmin(t, kind)
+    await call('POST', '/runtime-groups', { name: 'prod' })
+    await call('PUT', '/runtime-groups/prod/config', FILE)
+    const before = (await call('GET', '/runtime-groups/prod/config')).text
+    const bad = await call('PUT', '/runtime-groups/prod/config', {
+      _format_version: '3.0',
+      services: [{ name: 'a', host: 'a.internal', port: 0, routes: [{ paths: ['~/(?=x)'] }] }],
+      plugins: [{ name: 'teleport' }]
+    })
+    assert.equal(bad.status, 400)
+    assert.equal(bad.body.code, 'ATRIUM_ERR_ADMIN_INVALID')
+    assert.deepEqual(bad.body.fields, {
+      'plugins[0].name': 'unknown plugin "teleport"',
+      'services[0].port': 'must be between 1 and 65535',
+      'services[0].routes[0].paths[0]': 'invalid regex: invalid perl operator: (?='
+    })
+    const yamlError = await call('PUT', '/runtime-groups/prod/config', 'services: [', { 'content-type': 'application/yaml' })
+    assert.equal(yamlError.status, 400)
+    assert.equal((await call('PUT', '/runtime-groups/prod/config', 'x', { 'content-type': 'text/plain' })).status, 415)
+    assert.equal((await call('GET', '/runtime-groups/prod/config')).text, before)
+    assert.equal(await versionOf(call, 'prod'), 1)
+  })
+
+  test(`[${kind}] POST /config/diff lists what a PUT would create, update and delete, and changes nothing`, async (t) => {
+    const call = await startAdmin(t, kind)
+    await call('POST', '/runtime-groups', { name: 'prod' })
+    await call('PUT', '/runtime-groups/prod/config', FILE)
+    const users = (await call('GET', '/runtime-groups/prod/services/users')).body
+    const next = structuredClone(FILE) as any
+    next.services[0].retries = 1
+    next.services.splice(1, 1)
+    next.routes = []
+    next.services.push({ name: 'billing', host: 'billing.internal' })
+    const diff = await call('POST', '/runtime-groups/prod/config/diff', next)
+    assert.equal(diff.status, 200)
+    assert.deepEqual(diff.body.create.map((i: any) => [i.kind, i.name]), [['service', 'billing']])
+    assert.deepEqual(diff.body.update.map((i: any) => [i.kind, i.name]), [['service', 'orders']])
+    assert.deepEqual(diff.body.delete.map((i: any) => [i.kind, i.name]).sort(), [['route', 'users-api'], ['service', 'users']])
+    assert.equal(diff.body.delete.find((i: any) => i.name === 'users').id, users.id)
+    assert.equal(await versionOf(call, 'prod'), 1)
+    assert.equal((await call('GET', '/runtime-groups/prod/services/users')).status, 200)
+    const same = await call('POST', '/runtime-groups/prod/config/diff', FILE)
+    assert.deepEqual(same.body, { create: [], update: [], delete: [] })
+  })
+
+  test(`[${kind}] the same file with ids can be applied to two runtime groups`, async (t) => {
+    const call = await startAdmin(t, kind)
+    await call('POST', '/runtime-groups', { name: 'prod' })
+    await call('POST', '/runtime-groups', { name: 'staging' })
+    await call('PUT', '/runtime-groups/prod/config', FILE)
+    const exported = (await call('GET', '/runtime-groups/prod/config')).body
+    const put = await call('PUT', '/runtime-groups/staging/config', exported)
+    assert.equal(put.status, 200, put.text)
+    assert.deepEqual((await call('GET', '/runtime-groups/staging/config')).body, exported)
+  })
+}
