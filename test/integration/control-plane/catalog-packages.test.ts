@@ -196,6 +196,6 @@ for (const kind of STORE_KINDS) {
     const far = Buffer.from(JSON.stringify({ o: 1e20 })).toString('base64url')
     assert.equal((await call('GET', `/service-packages?next=${far}`)).status, 400, 'an offset past SQL integers is a bad cursor, not a 500')
     for (const query of ['q=%00', 'runtime_group=a%00', 'labels=a%00:b']) assert.equal((await call('GET', `/service-packages?${query}`)).status, 400, query)
-    assert.equal((await call('GET', '/service-packages/a%00b')).status, 404)
+    assert.equal((await call('GET', '/service-packages/a%00b')).status, 400, 'NUL in a path is refused before any lookup')
   })
 }
