@@ -74,7 +74,7 @@ export async function bumpConfigVersion (ex: DbExecutor, runtimeGroupId: string,
 }
 
 export async function listRuntimeGroups (ex: DbExecutor, page: Page): Promise<RuntimeGroup[]> {
-  const rows = await ex.query<GroupRow>(`SELECT ${COLUMNS} FROM runtime_groups ORDER BY created_at, id LIMIT $1 OFFSET $2`, [page.size + 1, page.offset])
+  const rows = await ex.query<GroupRow>(`SELECT ${COLUMNS} FROM runtime_groups ORDER BY name, id LIMIT $1 OFFSET $2`, [page.size + 1, page.offset])
   return rows.map(toGroup)
 }
 
