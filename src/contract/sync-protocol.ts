@@ -1,0 +1,100 @@
+// The hybrid-mode protocol between a control plane (CP) and its data-plane nodes (DP), spoken over
+// one WebSocket per node at `ws(s)://CP:8005/v1/sync`. docs/sync-protocol.md is the prose spec.
+//
+// Text frames carry JSON messages. The snapshot is the one binary frame: gzip of the JSON of a
+// SnapshotMessage, built, serialised and compressed once per config version on the CP and sent as
+// the same bytes to every node of the group (permessage-deflate is off for this reason).
+
+export const SYNC_PATH = '/v1/sync'
+/** Bumped on incompatible protocol changes; the CP refuses a node whose major differs. */
+export const SYNC_PROTOCOL_VERSION = 1
+/** Largest frame either side accepts (a snapshot of 10k+ routes is a few MiB before gzip). */
+export const SYNC_MAX_PAYLOAD = 64 * 1024 * 1024
+
+export type SyncStatus =
+  | 'connecting'
+  | 'syncing'
+  | 'in_sync'
+  | 'apply_failed'
+  | 'plugin_set_incompatible'
+  | 'version_incompatible'
+  | 'disconnected'
+
+export interface PluginInfo {
+  name: string
+  version: string
+}
+
+/** Node → CP, first message after the upgrade. */
+export interface HelloMessage {
+  type: 'hello'
+  protocol: number
+  /** Stable per node: generated once and kept in the cache dir. */
+  node_id: string
+  hostname: string
+  /** Atrium version of the node (semver); the CP requires the same major. */
+  version: string
+  plugins: PluginInfo[]
+  /** Hash of the config the node already serves (from its cache), or null. */
+  config_hash: string | null
+}
+
+/** Node → CP: the snapshot with this hash is validated, compiled and serving. */
+export interface AckMessage {
+  type: 'ack'
+  version: number
+  hash: string
+}
+
+/** Node → CP: the snapshot was rejected; the node keeps serving its previous config. */
+export interface ApplyErrorMessage {
+  type: 'apply_error'
+  version: number
+  hash: string
+  message: string
+  fields: Array<{ path: string, message: string }>
+}
+
+export type NodeMessage = HelloMessage | AckMessage | ApplyErrorMessage
+
+/** CP → node, after hello: who the node is to the CP, and whether it will receive config. */
+export interface WelcomeMessage {
+  type: 'welcome'
+  runtime_group: { id: string, name: string }
+  sync_status: SyncStatus
+  /** Set when sync_status is an incompatibility: what is missing or wrong. */
+  message?: string
+}
+
+/**
+ * CP → node (binary, gzip of this JSON): the runtime group's whole config. `config` is a Kong 3.0
+ * declarative document, validated by the node with the same contract as a declarative file; `hash`
+ * is hashGatewayConfig of its normalised form, which the node recomputes and must match.
+ */
+export interface SnapshotMessage {
+  type: 'snapshot'
+  version: number
+  hash: string
+  config: Record<string, unknown>
+}
+
+/** CP → node: a fatal refusal just before the CP closes the socket (e.g. token revoked). */
+export interface ErrorMessage {
+  type: 'error'
+  code: string
+  message: string
+}
+
+export type ControlPlaneMessage = WelcomeMessage | ErrorMessage
+
+/** WebSocket close codes the CP uses (4000–4999 are application codes). */
+export const SyncCloseCodes = {
+  /** The token was revoked: the node must not reconnect with it (it retries slowly in case it is replaced). */
+  TOKEN_REVOKED: 4001,
+  /** The node speaks another protocol major or Atrium major. */
+  INCOMPATIBLE: 4002,
+  /** The first message was not a valid hello. */
+  BAD_HELLO: 4003,
+  /** The CP is shutting down. */
+  GOING_AWAY: 1001
+} as const
