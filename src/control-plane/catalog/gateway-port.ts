@@ -1,6 +1,6 @@
 import { GatewayError } from '../../errors.js'
 import type { DbExecutor } from '../store/db.js'
-import { requireRuntimeGroup, type RuntimeGroup } from '../runtime-groups/index.js'
+import { lockRuntimeGroup, requireRuntimeGroup, type RuntimeGroup } from '../runtime-groups/index.js'
 import { deleteServiceCascade, getService, upsertImplementationService, type ServiceEntity } from '../gateway/index.js'
 
 // What the catalog needs from runtime groups and gateway entities, in one place: a runtime group
@@ -28,15 +28,20 @@ export async function findImplementationService (ex: DbExecutor, runtimeGroupId:
 
 /** Deletes the service with its routes and service-scoped plugins (bumping the group's config version). */
 export async function deleteImplementationService (tx: DbExecutor, runtimeGroupId: string, serviceId: string): Promise<void> {
+  const group = await lockRuntimeGroup(tx, runtimeGroupId)
   if (await getService(tx, runtimeGroupId, serviceId) === null) return
-  await deleteServiceCascade(tx, await requireRuntimeGroup(tx, runtimeGroupId), serviceId)
+  await deleteServiceCascade(tx, group, serviceId)
 }
 
-/** Creates (existingId null) or replaces the service; its field errors are reported as `service.<field>`. */
-export async function upsertVersionService (tx: DbExecutor, runtimeGroupId: string, existingId: string | null, body: unknown): Promise<ServiceEntity> {
-  const group = await requireRuntimeGroup(tx, runtimeGroupId)
+/**
+ * Locks the group, then replaces the version's service (`serviceId`) or creates it when there is none
+ * (null, or deleted meanwhile); its field errors are reported as `service.<field>`.
+ */
+export async function upsertVersionService (tx: DbExecutor, runtimeGroupId: string, serviceId: string | null, body: unknown): Promise<{ created: boolean, service: ServiceEntity }> {
+  const group = await lockRuntimeGroup(tx, runtimeGroupId)
+  const existing = serviceId === null ? null : await getService(tx, runtimeGroupId, serviceId)
   try {
-    return await upsertImplementationService(tx, group, existingId, body)
+    return { created: existing === null, service: await upsertImplementationService(tx, group, existing?.id ?? null, body) }
   } catch (err) {
     if (!(err instanceof GatewayError) || err.fields.length === 0) throw err
     const fields = err.fields.map((f) => ({ path: f.path === '' ? 'service' : f.path.startsWith('[') ? `service${f.path}` : `service.${f.path}`, message: f.message }))

@@ -28,10 +28,9 @@ async function put (deps: ControlPlaneDeps, ctx: AdminContext): Promise<{ create
   return await mapConstraintErrors(() => deps.db.transaction(async (tx) => {
     const pkg = await requirePackageForUpdate(tx, ctx.params.id)
     const version = await requireVersion(tx, pkg.id, ctx.params.vid)
-    const existing = version.service_id === null ? null : await findImplementationService(tx, version.runtime_group_id, version.service_id)
-    const saved = await upsertVersionService(tx, version.runtime_group_id, existing?.id ?? null, service)
+    const { created, service: saved } = await upsertVersionService(tx, version.runtime_group_id, version.service_id, service)
     await updateVersion(tx, { ...version, service_id: saved.id, updated_at: nowSeconds() })
-    return { created: existing === null, body: { service: saved } }
+    return { created, body: { service: saved } }
   }), 'the implementation conflicts with another entity of the runtime group')
 }
 

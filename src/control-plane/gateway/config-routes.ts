@@ -5,7 +5,7 @@ import type { AdminContext, AdminRoute } from '../admin-api/admin-route.js'
 import type { ControlPlaneDeps } from '../deps.js'
 import type { DbExecutor } from '../store/db.js'
 import { nowSeconds } from '../shared/ids.js'
-import { bumpConfigVersion, requireRuntimeGroup } from '../runtime-groups/index.js'
+import { bumpConfigVersion, lockRuntimeGroup, requireRuntimeGroup } from '../runtime-groups/index.js'
 import { planConfig, type ConfigPlan } from './config-plan.js'
 import { exportDocument } from './config-export.js'
 import { deleteAllEntities, insertEntities, loadEntities } from './entity-store.js'
@@ -79,7 +79,7 @@ export function configRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
       handler: async (ctx) => {
         const doc = await readDocument(ctx)
         const out = await db.transaction(async (tx) => {
-          const rg = await requireRuntimeGroup(tx, ctx.params.rg)
+          const rg = await lockRuntimeGroup(tx, ctx.params.rg)
           const p = await plan(tx, rg.id, doc)
           let version = rg.config_version
           if (p.create.length + p.update.length + p.delete.length > 0) {

@@ -3,7 +3,7 @@ import type { AdminContext, AdminResult, AdminRoute } from '../admin-api/admin-r
 import type { ControlPlaneDeps } from '../deps.js'
 import type { Db, DbExecutor } from '../store/db.js'
 import { pageResult, readPage } from '../shared/pagination.js'
-import { requireRuntimeGroup, type RuntimeGroup } from '../runtime-groups/index.js'
+import { lockRuntimeGroup, requireRuntimeGroup, type RuntimeGroup } from '../runtime-groups/index.js'
 import { findEntity, listEntities } from './entity-store.js'
 import { KINDS, toResponse, type EntityKind, type StoredEntity } from './entity-types.js'
 import { deleteEntity, writeEntity } from './entity-writes.js'
@@ -32,14 +32,15 @@ function cascadeOf (ctx: AdminContext): boolean {
 function kindRoutes (db: Db, kind: EntityKind, base: string, nested: boolean): AdminRoute[] {
   const label = KINDS[kind].label
   const where = nested ? ' of a service' : ''
-  const scope = async (ex: DbExecutor, ctx: AdminContext): Promise<{ rg: RuntimeGroup, parent?: StoredEntity }> => {
-    const rg = await requireRuntimeGroup(ex, ctx.params.rg)
+  // Writes lock the group before reading anything of it (see lockRuntimeGroup).
+  const scope = async (ex: DbExecutor, ctx: AdminContext, forWrite = false): Promise<{ rg: RuntimeGroup, parent?: StoredEntity }> => {
+    const rg = forWrite ? await lockRuntimeGroup(ex, ctx.params.rg) : await requireRuntimeGroup(ex, ctx.params.rg)
     return nested ? { rg, parent: await requireService(ex, rg, ctx.params.svc) } : { rg }
   }
   const write = (mode: 'create' | 'replace' | 'patch') => async (ctx: AdminContext): Promise<AdminResult> => {
     const body = await ctx.json()
     const { created, entity } = await db.transaction(async (tx) => {
-      const { rg, parent } = await scope(tx, ctx)
+      const { rg, parent } = await scope(tx, ctx, true)
       return await writeEntity(tx, rg, { kind, mode, ref: ctx.params.id, body, parentService: parent })
     })
     return { status: created ? 201 : 200, body: toResponse(entity) }
@@ -70,7 +71,7 @@ function kindRoutes (db: Db, kind: EntityKind, base: string, nested: boolean): A
       method: 'DELETE', path: `${base}/:id`, tag: TAG, summary: `Delete a ${label}${where}${kind === 'service' ? ' (409 while routes or plugins use it, unless ?cascade=true)' : ''}`,
       handler: async (ctx) => {
         await db.transaction(async (tx) => {
-          const { rg, parent } = await scope(tx, ctx)
+          const { rg, parent } = await scope(tx, ctx, true)
           await deleteEntity(tx, rg, kind, ctx.params.id, { cascade: cascadeOf(ctx), parentService: parent })
         })
         return { status: 204 }

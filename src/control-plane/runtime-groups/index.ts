@@ -1,3 +1,3 @@
-export { requireRuntimeGroup, findRuntimeGroup, bumpConfigVersion } from './runtime-group-store.js'
+export { requireRuntimeGroup, findRuntimeGroup, lockRuntimeGroup, bumpConfigVersion } from './runtime-group-store.js'
 export type { RuntimeGroup } from './runtime-group-store.js'
 export { runtimeGroupRoutes } from './runtime-group-routes.js'

@@ -5,10 +5,13 @@ import type { Page } from '../shared/pagination.js'
 
 // SQL for runtime groups and their config version.
 //
-// Concurrency: every committed change to a group's gateway entities calls bumpConfigVersion once,
-// inside the change's transaction. Its `UPDATE … SET config_version = config_version + 1` takes the
-// group's row lock on PostgreSQL, so two CP replicas writing to one group serialise on it and the
-// versions stay strictly increasing with one config_changes row each; SQLite has one writer anyway.
+// Concurrency: a transaction that changes a group's gateway entities resolves the group with
+// lockRuntimeGroup *before* it reads any entity, and calls bumpConfigVersion once before it commits.
+// The lock is the group's row lock (PostgreSQL holds it to commit), so two CP replicas writing to one
+// group run their read-validate-write one after the other: no lost PATCH, no PUT /config inserting
+// ids another apply just inserted, versions strictly increasing with one config_changes row each.
+// SQLite: BEGIN IMMEDIATE already takes the file's write lock (busy_timeout waits for the other
+// process), so the lock statement is a no-op there.
 
 export interface RuntimeGroup {
   id: string
@@ -60,8 +63,21 @@ export async function requireRuntimeGroup (ex: DbExecutor, idOrName: string): Pr
 }
 
 /**
+ * requireRuntimeGroup for a write to the group's gateway entities: takes the group's row lock (a
+ * no-op UPDATE, which both stores accept, like the catalog's package lock; it conflicts with itself
+ * but not with the key-share locks of foreign keys) and returns the group as committed now. Call it
+ * first in the transaction: rows read before it may be stale on PostgreSQL (READ COMMITTED).
+ */
+export async function lockRuntimeGroup (tx: DbExecutor, idOrName: string): Promise<RuntimeGroup> {
+  const found = await requireRuntimeGroup(tx, idOrName)
+  const rows = await tx.query<GroupRow>(`UPDATE runtime_groups SET config_version = config_version WHERE id = $1 RETURNING ${COLUMNS}`, [found.id])
+  if (rows.length === 0) throw new GatewayError('ATRIUM_ERR_ADMIN_NOT_FOUND', `no runtime group with id or name "${idOrName}"`)
+  return toGroup(rows[0])
+}
+
+/**
  * Increments the group's config_version and records the change; returns the new version. Call it
- * exactly once per transaction that changes the group's gateway entities.
+ * exactly once per transaction that changes the group's gateway entities, after lockRuntimeGroup.
  */
 export async function bumpConfigVersion (ex: DbExecutor, runtimeGroupId: string, summary: string): Promise<number> {
   const rows = await ex.query<{ config_version: number }>(

@@ -13,9 +13,9 @@ export interface Db extends DbExecutor {
   readonly dialect: 'sqlite' | 'postgres'
   /**
    * Runs `fn` in one transaction; commits when it resolves, rolls back when it throws.
-   * SQLite: transactions are serialised in this process (one writer). PostgreSQL: READ COMMITTED;
-   * callers lock the rows they bump (see runtime-group config_version) so concurrent CPs never lose
-   * an update.
+   * SQLite: transactions are serialised in this process and BEGIN IMMEDIATE across processes (one
+   * writer). PostgreSQL: READ COMMITTED; a write first locks the row that owns what it changes
+   * (lockRuntimeGroup, the catalog's package lock) so concurrent CPs never lose an update.
    */
   transaction<T> (fn: (tx: DbExecutor) => Promise<T>): Promise<T>
   close (): Promise<void>
