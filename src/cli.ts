@@ -7,7 +7,8 @@ import { ATRIUM_VERSION } from './version.js'
 import { parseListenAddress, type ListenAddress } from './cli/listen-address.js'
 import { validateCommand } from './cli/config-validate.js'
 import { applyCommand, diffCommand, dumpCommand } from './cli/config-remote.js'
-import { startDataPlane, type DataPlane } from './data-plane/data-plane.js'
+import { startDataPlane, type ControlPlaneOptions, type DataPlane } from './data-plane/data-plane.js'
+import { syncEndpoint } from './data-plane/sync-client/sync-client.js'
 import { createEchoUpstream } from './demo/echo-upstream.js'
 import { startControlPlane } from './control-plane/control-plane.js'
 import { createAdminAuth } from './control-plane/admin-api/auth.js'
@@ -25,6 +26,14 @@ Usage:
       sqlite:./data/atrium.db) or postgres://…; migrations run at start.
   atrium data-plane --config FILE [--proxy-listen HOST:PORT] [--status-listen HOST:PORT]
       Run a data plane from a declarative (Kong 3.x format) file. SIGHUP re-reads the file.
+  atrium data-plane --control-plane ws(s)://HOST:8005 --token TOKEN [--cache-dir DIR]
+                    [--sync-backoff-max MS] [--proxy-listen HOST:PORT] [--status-listen HOST:PORT]
+      Hybrid mode: a data plane that receives its runtime group's config from a control plane (the
+      token decides the group) and keeps the last applied config in DIR, serving it at start even when
+      the control plane is unreachable. It reconnects forever with jittered backoff. A revoked or
+      unknown token is logged as an error and retried every --sync-backoff-max ms while the node keeps
+      serving its last config: issue a new token and restart the node with it. --config and
+      --control-plane exclude each other.
   atrium config validate FILE
       Exit 0 when FILE is valid; exit 1 listing every error by path.
   atrium config apply FILE --runtime-group NAME [--admin-url URL] [--admin-token TOKEN]
@@ -40,6 +49,10 @@ Defaults and environment (flags win over the environment):
   --config          ATRIUM_CONFIG
   --proxy-listen    ATRIUM_PROXY_LISTEN    default 0.0.0.0:8000
   --status-listen   ATRIUM_STATUS_LISTEN   default 127.0.0.1:8100
+  --control-plane   ATRIUM_CONTROL_PLANE   ws(s)://HOST:PORT of the control plane's cluster listener
+  --token           ATRIUM_TOKEN           data-plane token (prefer the environment: flags show in ps)
+  --cache-dir       ATRIUM_CACHE_DIR       default ./data/data-plane (node id + last applied config)
+  --sync-backoff-max ATRIUM_SYNC_BACKOFF_MAX default 10000 (ms, reconnect delay cap)
   --demo-listen     ATRIUM_DEMO_LISTEN     default 127.0.0.1:9080
   --db              ATRIUM_DB              default sqlite:./data/atrium.db
   --admin-listen    ATRIUM_ADMIN_LISTEN    default 127.0.0.1:8001
@@ -57,8 +70,15 @@ const DATA_PLANE_OPTIONS = {
   'proxy-listen': { type: 'string' },
   'status-listen': { type: 'string' },
   'demo-listen': { type: 'string' },
+  'control-plane': { type: 'string' },
+  token: { type: 'string' },
+  'cache-dir': { type: 'string' },
+  'sync-backoff-max': { type: 'string' },
   help: { type: 'boolean', short: 'h' }
 } as const
+
+const HYBRID_FLAGS = ['control-plane', 'token', 'cache-dir', 'sync-backoff-max'] as const
+const DEFAULT_CACHE_DIR = './data/data-plane'
 
 function usageError (message: string): GatewayError {
   return new GatewayError('ATRIUM_ERR_CLI_USAGE', `${message}\nRun \`atrium --help\` for usage.`)
@@ -80,6 +100,50 @@ async function serve (dataPlane: DataPlane, logger: Logger, extraClose: () => Pr
   return 0
 }
 
+type DataPlaneSource = { configFile: string } | { controlPlane: ControlPlaneOptions }
+
+/**
+ * File mode or hybrid mode. A flag wins over the environment, also across modes: `--control-plane`
+ * ignores ATRIUM_CONFIG. Both flags (or, with neither flag, both variables) are a usage error.
+ */
+function dataPlaneSource (values: { config?: string, 'control-plane'?: string, token?: string, 'cache-dir'?: string, 'sync-backoff-max'?: string }): DataPlaneSource {
+  if (values.config !== undefined && values['control-plane'] !== undefined) {
+    throw usageError('--config and --control-plane are mutually exclusive')
+  }
+  let configFile = values.config
+  let url = values['control-plane']
+  if (configFile === undefined && url === undefined) {
+    configFile = process.env.ATRIUM_CONFIG
+    url = process.env.ATRIUM_CONTROL_PLANE
+    if (configFile !== undefined && url !== undefined) {
+      throw usageError('ATRIUM_CONFIG and ATRIUM_CONTROL_PLANE are mutually exclusive')
+    }
+  }
+  if (url === undefined) {
+    for (const flag of HYBRID_FLAGS) {
+      if (values[flag] !== undefined) throw usageError(`--${flag} needs --control-plane`)
+    }
+    if (configFile === undefined) {
+      throw usageError('data-plane needs --config FILE (or ATRIUM_CONFIG) or --control-plane URL (or ATRIUM_CONTROL_PLANE)')
+    }
+    return { configFile }
+  }
+  try {
+    syncEndpoint(url)
+  } catch (err) {
+    throw usageError(`--control-plane: ${(err as Error).message}`)
+  }
+  const token = values.token ?? process.env.ATRIUM_TOKEN
+  if (token === undefined || token === '') throw usageError('--control-plane needs --token TOKEN (or ATRIUM_TOKEN)')
+  const backoffText = values['sync-backoff-max'] ?? process.env.ATRIUM_SYNC_BACKOFF_MAX ?? '10000'
+  const backoffMaxMs = Number(backoffText)
+  if (!/^\d+$/.test(backoffText) || backoffMaxMs < 1 || backoffMaxMs > 3_600_000) {
+    throw usageError(`--sync-backoff-max must be a whole number of milliseconds from 1 to 3600000 (got "${backoffText}")`)
+  }
+  const cacheDir = values['cache-dir'] ?? process.env.ATRIUM_CACHE_DIR ?? DEFAULT_CACHE_DIR
+  return { controlPlane: { url, token, cacheDir, backoffMaxMs } }
+}
+
 async function runDataPlane (args: string[], demo: boolean): Promise<number> {
   const { values } = parseArgs({ args, options: DATA_PLANE_OPTIONS, strict: true, allowPositionals: false })
   if (values.help === true) {
@@ -87,8 +151,10 @@ async function runDataPlane (args: string[], demo: boolean): Promise<number> {
     return 0
   }
   if (!demo && values['demo-listen'] !== undefined) throw usageError('--demo-listen belongs to `atrium start`')
-  const configFile = values.config ?? process.env.ATRIUM_CONFIG ?? (demo ? EXAMPLE_CONFIG : undefined)
-  if (configFile === undefined) throw usageError('data-plane needs --config FILE (or ATRIUM_CONFIG)')
+  for (const flag of HYBRID_FLAGS) {
+    if (demo && values[flag] !== undefined) throw usageError(`--${flag} belongs to \`atrium data-plane\``)
+  }
+  const source = demo ? { configFile: values.config ?? process.env.ATRIUM_CONFIG ?? EXAMPLE_CONFIG } : dataPlaneSource(values)
   const proxyListen = listenFrom(values['proxy-listen'], 'ATRIUM_PROXY_LISTEN', '0.0.0.0:8000', '--proxy-listen')
   const statusListen = listenFrom(values['status-listen'], 'ATRIUM_STATUS_LISTEN', '127.0.0.1:8100', '--status-listen')
   const logger = createLogger()
@@ -102,7 +168,7 @@ async function runDataPlane (args: string[], demo: boolean): Promise<number> {
     logger.info({ address: address.host, port: address.port }, 'demo echo upstream listening')
     closeDemo = async () => { echo.closeAllConnections(); echo.close() }
   }
-  const dataPlane = await startDataPlane({ configFile, proxyListen, statusListen, logger })
+  const dataPlane = await startDataPlane({ ...source, proxyListen, statusListen, logger })
   return await serve(dataPlane, logger, closeDemo)
 }
 

@@ -24,7 +24,8 @@ export const ErrorCodes = {
   ATRIUM_ERR_ADMIN_CONFLICT: { status: 409, message: 'conflict' },
   ATRIUM_ERR_ADMIN_BODY_TOO_LARGE: { status: 413, message: 'request body is too large' },
   ATRIUM_ERR_ADMIN_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'unsupported content type' },
-  ATRIUM_ERR_ADMIN_INTERNAL: { status: 500, message: 'an unexpected error occurred' }
+  ATRIUM_ERR_ADMIN_INTERNAL: { status: 500, message: 'an unexpected error occurred' },
+  ATRIUM_ERR_DATA_PLANE_CACHE_DIR: { status: 500, message: 'the data-plane cache directory is not usable' }
 } as const satisfies Record<string, { status: number, message: string }>
 
 export type ErrorCode = keyof typeof ErrorCodes

@@ -14,6 +14,8 @@ export interface CompiledGateway {
   upstreams: UpstreamSet
   /** Date.now() when it was applied. */
   appliedAt: number
+  /** The control plane's config version (hybrid mode); null or absent in file mode. */
+  version?: number | null
 }
 
 /** The slot the proxy reads on every request; replacing `current` is the atomic swap. */

@@ -1,4 +1,5 @@
 import { once } from 'node:events'
+import { mkdir } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { readDeclarativeConfigFile } from '../contract/index.js'
@@ -7,12 +8,35 @@ import type { Logger } from '../log.js'
 import type { ListenAddress } from '../cli/listen-address.js'
 import { ATRIUM_VERSION } from '../version.js'
 import type { GatewayState } from './compiled-gateway.js'
-import { compileGateway } from './compile-gateway.js'
+import { compileGateway, installGateway } from './compile-gateway.js'
+import { NODE_PLUGINS } from './node-plugins.js'
 import { createProxyServer, closeProxyServer } from './proxy/proxy-server.js'
 import { createStatusServer, type ReloadOutcome } from './status-server.js'
+import { createSyncClient, type SyncClient } from './sync-client/sync-client.js'
+import { defaultIdentity, loadNodeId, type NodeIdentity } from './sync-client/node-identity.js'
+import { readCachedSnapshot } from './sync-client/config-cache.js'
 
+/** Hybrid mode: the config comes from a control plane over /v1/sync, with a last-good cache on disk. */
+export interface ControlPlaneOptions {
+  /** `ws(s)://HOST:PORT` of the control plane's cluster listener. */
+  url: string
+  token: string
+  /** Holds `node-id` and the cached snapshot; created if missing. */
+  cacheDir: string
+  /** Reconnect backoff cap (default 10 000 ms). */
+  backoffMaxMs?: number
+  /** Tests only: shorter liveness timers and backoff start. */
+  backoffInitialMs?: number
+  pingIntervalMs?: number
+  deadAfterMs?: number
+  /** Tests only: override hostname/plugins announced in hello. */
+  identity?: Partial<Omit<NodeIdentity, 'nodeId'>>
+}
+
+/** Exactly one of `configFile` (DB-less, file mode) and `controlPlane` (hybrid mode). */
 export interface DataPlaneOptions {
-  configFile: string
+  configFile?: string
+  controlPlane?: ControlPlaneOptions
   proxyListen: ListenAddress
   statusListen: ListenAddress
   logger: Logger
@@ -21,7 +45,14 @@ export interface DataPlaneOptions {
 export interface DataPlane {
   proxyAddress: AddressInfo
   statusAddress: AddressInfo
-  /** Re-reads the file: a valid config is swapped in, an invalid one is logged and the old one keeps serving. */
+  /** The swap slot the proxy reads (tests and status). */
+  state: GatewayState
+  /** The connection to the control plane in hybrid mode, else null. */
+  syncClient: SyncClient | null
+  /**
+   * File mode: re-reads the file; a valid config is swapped in, an invalid one is logged and the old
+   * one keeps serving. Hybrid mode: nothing to re-read (the control plane pushes), answers ok.
+   */
   reload: () => Promise<ReloadOutcome>
   close: () => Promise<void>
 }
@@ -33,34 +64,69 @@ async function listen (server: Server, address: ListenAddress): Promise<AddressI
 }
 
 /**
- * DB-less data plane: serves the declarative file. Reloads are serialised so two quick SIGHUPs
- * cannot apply configs out of order.
+ * A data-plane node: the proxy and the status listener over one GatewayState, fed either by a
+ * declarative file (reloaded on demand) or by a control plane. File reloads are serialised so two
+ * quick SIGHUPs cannot apply configs out of order; snapshots are serialised by the sync client.
  */
 export async function startDataPlane (options: DataPlaneOptions): Promise<DataPlane> {
+  if ((options.configFile === undefined) === (options.controlPlane === undefined)) {
+    throw new GatewayError('ATRIUM_ERR_CLI_USAGE', 'a data plane needs exactly one of a config file and a control plane')
+  }
   const log = options.logger.child({ component: 'data-plane' })
   const state: GatewayState = { current: null }
   let lastReload: ReloadOutcome | null = null
+  let reload: () => Promise<ReloadOutcome>
+  let syncClient: SyncClient | null = null
 
-  const initial = await readDeclarativeConfigFile(options.configFile)
-  for (const w of initial.warnings) log.warn({ path: w.path, file: options.configFile }, `config warning: ${w.message}`)
-  if (!initial.ok) {
-    throw new GatewayError('ATRIUM_ERR_CONFIG_INVALID', `${options.configFile}: configuration is invalid`, { fields: initial.errors })
+  if (options.configFile !== undefined) {
+    reload = await loadFileMode(options.configFile, state, log, (o) => { lastReload = o })
+  } else {
+    syncClient = await prepareHybridMode(options.controlPlane as ControlPlaneOptions, state, options.logger, log)
+    reload = async () => {
+      log.info('reload ignored: in hybrid mode the control plane pushes the config')
+      return { ok: true, at: Date.now(), errors: [] }
+    }
   }
-  state.current = compileGateway(initial.config, initial.hash, null)
-  log.info({ config_hash: initial.hash, services: initial.config.services.length, routes: initial.config.routes.length }, 'config loaded')
 
   const proxy = createProxyServer({ state, logger: options.logger })
-  const status = createStatusServer({ state, startedAt: Date.now(), version: ATRIUM_VERSION, lastReload: () => lastReload })
+  const client = syncClient
+  const status = createStatusServer({
+    state,
+    startedAt: Date.now(),
+    version: ATRIUM_VERSION,
+    lastReload: () => lastReload,
+    controlPlane: client === null ? undefined : () => client.status()
+  })
   const proxyAddress = await listen(proxy, options.proxyListen)
   const statusAddress = await listen(status, options.statusListen)
   log.info({ address: proxyAddress.address, port: proxyAddress.port }, 'proxy listening')
   log.info({ address: statusAddress.address, port: statusAddress.port }, 'status listening')
+  syncClient?.start()
+
+  async function close (): Promise<void> {
+    await syncClient?.close()
+    status.close()
+    await closeProxyServer(proxy)
+    await state.current?.upstreams.close()
+  }
+
+  return { proxyAddress, statusAddress, state, syncClient, reload, close }
+}
+
+async function loadFileMode (configFile: string, state: GatewayState, log: Logger, record: (o: ReloadOutcome) => void): Promise<() => Promise<ReloadOutcome>> {
+  const initial = await readDeclarativeConfigFile(configFile)
+  for (const w of initial.warnings) log.warn({ path: w.path, file: configFile }, `config warning: ${w.message}`)
+  if (!initial.ok) {
+    throw new GatewayError('ATRIUM_ERR_CONFIG_INVALID', `${configFile}: configuration is invalid`, { fields: initial.errors })
+  }
+  state.current = compileGateway(initial.config, initial.hash, null)
+  log.info({ config_hash: initial.hash, services: initial.config.services.length, routes: initial.config.routes.length }, 'config loaded')
 
   async function applyFile (): Promise<ReloadOutcome> {
-    const result = await readDeclarativeConfigFile(options.configFile)
-    for (const w of result.warnings) log.warn({ path: w.path, file: options.configFile }, `config warning: ${w.message}`)
+    const result = await readDeclarativeConfigFile(configFile)
+    for (const w of result.warnings) log.warn({ path: w.path, file: configFile }, `config warning: ${w.message}`)
     if (!result.ok) {
-      log.error({ file: options.configFile, errors: result.errors }, 'config reload rejected; the previous config keeps serving')
+      log.error({ file: configFile, errors: result.errors }, 'config reload rejected; the previous config keeps serving')
       return { ok: false, at: Date.now(), errors: result.errors }
     }
     const previous = state.current
@@ -68,35 +134,55 @@ export async function startDataPlane (options: DataPlaneOptions): Promise<DataPl
       log.info({ config_hash: result.hash }, 'config reload: unchanged')
       return { ok: true, at: Date.now(), errors: [] }
     }
-    let next
     try {
-      next = compileGateway(result.config, result.hash, previous)
+      installGateway(state, result.config, result.hash, null, log)
     } catch (err) {
-      log.error({ err, file: options.configFile }, 'config reload failed to compile; the previous config keeps serving')
+      log.error({ err, file: configFile }, 'config reload failed to compile; the previous config keeps serving')
       return { ok: false, at: Date.now(), errors: [{ path: '', message: String(err) }] }
-    }
-    state.current = next
-    if (previous !== null) {
-      previous.upstreams.retire(next.upstreams).catch((err: unknown) => log.warn({ err }, 'closing retired upstream pools failed'))
     }
     log.info({ config_hash: result.hash, services: result.config.services.length, routes: result.config.routes.length }, 'config reloaded')
     return { ok: true, at: Date.now(), errors: [] }
   }
 
   let reloading: Promise<ReloadOutcome> = Promise.resolve({ ok: true, at: Date.now(), errors: [] })
-  function reload (): Promise<ReloadOutcome> {
+  return function reload (): Promise<ReloadOutcome> {
     reloading = reloading.then(applyFile, applyFile).then((outcome) => {
-      lastReload = outcome
+      record(outcome)
       return outcome
     })
     return reloading
   }
+}
 
-  async function close (): Promise<void> {
-    status.close()
-    await closeProxyServer(proxy)
-    await state.current?.upstreams.close()
+/** Cache dir, node id, and the cached snapshot served at once (before and without the control plane). */
+async function prepareHybridMode (cp: ControlPlaneOptions, state: GatewayState, logger: Logger, log: Logger): Promise<SyncClient> {
+  try {
+    await mkdir(cp.cacheDir, { recursive: true })
+  } catch (err) {
+    throw new GatewayError('ATRIUM_ERR_DATA_PLANE_CACHE_DIR', `cannot create the cache directory ${cp.cacheDir}: ${(err as Error).message}`, { cause: err })
   }
-
-  return { proxyAddress, statusAddress, reload, close }
+  let nodeId: string
+  try {
+    nodeId = await loadNodeId(cp.cacheDir, log)
+  } catch (err) {
+    throw new GatewayError('ATRIUM_ERR_DATA_PLANE_CACHE_DIR', `cannot write the node id in ${cp.cacheDir}: ${(err as Error).message}`, { cause: err })
+  }
+  const cached = await readCachedSnapshot(cp.cacheDir, log)
+  if (cached !== null) {
+    installGateway(state, cached.config, cached.hash, cached.version, log)
+    log.info({ config_hash: cached.hash, version: cached.version, services: cached.config.services.length, routes: cached.config.routes.length }, 'config loaded from cache')
+  }
+  const base = defaultIdentity(nodeId, ATRIUM_VERSION, NODE_PLUGINS)
+  return createSyncClient({
+    url: cp.url,
+    token: cp.token,
+    cacheDir: cp.cacheDir,
+    state,
+    identity: { ...base, ...cp.identity, nodeId },
+    logger,
+    backoffMaxMs: cp.backoffMaxMs,
+    backoffInitialMs: cp.backoffInitialMs,
+    pingIntervalMs: cp.pingIntervalMs,
+    deadAfterMs: cp.deadAfterMs
+  })
 }

@@ -1,5 +1,6 @@
 import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { GatewayState } from './compiled-gateway.js'
+import type { ControlPlaneStatus } from './sync-client/sync-client.js'
 
 export interface ReloadOutcome {
   ok: boolean
@@ -12,6 +13,8 @@ export interface StatusSource {
   startedAt: number
   version: string
   lastReload: () => ReloadOutcome | null
+  /** Hybrid mode: the control-plane connection; absent in file mode (`control_plane: null`). */
+  controlPlane?: () => ControlPlaneStatus
 }
 
 function sendJson (res: ServerResponse, status: number, body: unknown): void {
@@ -21,8 +24,9 @@ function sendJson (res: ServerResponse, status: number, body: unknown): void {
 }
 
 /**
- * The node's status listener (Kong's status API on 8100): `GET /status` for the loaded config,
- * `GET /status/ready` for load balancers (200 once a config is serving, else 503).
+ * The node's status listener (Kong's status API on 8100): `GET /status` for the loaded config (and,
+ * in hybrid mode, the control-plane connection), `GET /status/ready` for load balancers (200 once a
+ * config is serving, else 503).
  */
 export function createStatusServer (source: StatusSource): Server {
   return createServer((req, res) => {
@@ -33,10 +37,15 @@ export function createStatusServer (source: StatusSource): Server {
     }
     const current = source.state.current
     if (path === '/status') {
+      const appliedAt = current === null ? null : new Date(current.appliedAt).toISOString()
+      const configVersion = current?.version ?? null
       sendJson(res, 200, {
         version: source.version,
         config_hash: current?.hash ?? null,
-        config_applied_at: current === null ? null : new Date(current.appliedAt).toISOString(),
+        config_version: configVersion,
+        config_applied_at: appliedAt,
+        config: { hash: current?.hash ?? null, version: configVersion, applied_at: appliedAt },
+        control_plane: source.controlPlane?.() ?? null,
         services: current?.config.services.length ?? 0,
         routes: current?.config.routes.length ?? 0,
         uptime_seconds: Math.floor((Date.now() - source.startedAt) / 1000),
