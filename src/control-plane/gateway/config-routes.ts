@@ -1,4 +1,3 @@
-import { stringify as toYaml } from 'yaml'
 import { loadDeclarativeDocument, parseConfigText } from '../../contract/index.js'
 import { GatewayError } from '../../errors.js'
 import type { AdminContext, AdminRoute } from '../admin-api/admin-route.js'
@@ -8,6 +7,7 @@ import { nowSeconds } from '../shared/ids.js'
 import { bumpConfigVersion, lockRuntimeGroup, requireRuntimeGroup } from '../runtime-groups/index.js'
 import { planConfig, type ConfigPlan } from './config-plan.js'
 import { exportDocument } from './config-export.js'
+import { toYamlText } from './config-yaml.js'
 import { deleteAllEntities, insertEntities, loadEntities } from './entity-store.js'
 import { invalidError } from './group-document.js'
 
@@ -68,7 +68,7 @@ export function configRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
         const doc = exportDocument(await loadEntities(db, rg.id))
         const headers = { 'x-atrium-config-version': String(rg.config_version) }
         if (prefersYaml(ctx.req.headers.accept)) {
-          return { status: 200, raw: toYaml(doc, { lineWidth: 0 }), headers: { ...headers, 'content-type': 'application/yaml; charset=utf-8' } }
+          return { status: 200, raw: toYamlText(doc), headers: { ...headers, 'content-type': 'application/yaml; charset=utf-8' } }
         }
         return { status: 200, body: doc, headers }
       }
