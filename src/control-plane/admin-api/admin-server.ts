@@ -17,9 +17,10 @@ export interface AdminServerOptions {
 /** The one place an error becomes a response: `{ code, message, fields: { path: reason } }`. */
 export function errorResult (err: unknown): AdminResult {
   if (err instanceof GatewayError) {
-    const fields: Record<string, string> = {}
-    for (const f of err.fields) fields[f.path] = f.path in fields ? `${fields[f.path]}; ${f.message}` : f.message
-    return { status: err.statusCode, body: { code: err.code, message: err.message, fields } }
+    // A Map, not an object literal: a body's `__proto__` or `constructor` field is a path like any other.
+    const fields = new Map<string, string>()
+    for (const f of err.fields) fields.set(f.path, fields.has(f.path) ? `${fields.get(f.path) as string}; ${f.message}` : f.message)
+    return { status: err.statusCode, body: { code: err.code, message: err.message, fields: Object.fromEntries(fields) } }
   }
   return { status: 500, body: { code: 'ATRIUM_ERR_ADMIN_INTERNAL', message: 'an unexpected error occurred', fields: {} } }
 }
@@ -66,9 +67,14 @@ export function createAdminServer (options: AdminServerOptions): Server {
     const limit = route.bodyLimit ?? DEFAULT_BODY_LIMIT
     const params: Record<string, string> = {}
     for (const [k, v] of Object.entries(found.params)) if (v !== undefined) params[k] = v
-    // PostgreSQL cannot compare TEXT with NUL; no id or name contains one.
-    if (Object.values(params).some((v) => v.includes('\0')) || url.search.includes('%00')) {
-      throw new GatewayError('ATRIUM_ERR_ADMIN_INVALID', 'NUL characters are not allowed in paths or queries')
+    // PostgreSQL cannot compare TEXT with NUL; no id or name contains one. The field is the path
+    // parameter (`rg`, `id` …) or the query parameter that holds it.
+    const nul = Object.entries(params).filter(([, v]) => v.includes('\0')).map(([k]) => k)
+    for (const [k, v] of url.searchParams) if (k.includes('\0') || v.includes('\0')) nul.push(k.replaceAll('\0', '\\u0000'))
+    if (nul.length > 0) {
+      throw new GatewayError('ATRIUM_ERR_ADMIN_INVALID', 'NUL characters are not allowed in paths or queries', {
+        fields: nul.map((path) => ({ path, message: 'must not contain NUL characters' }))
+      })
     }
     const ctx: AdminContext = {
       req,

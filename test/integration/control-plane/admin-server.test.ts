@@ -3,7 +3,8 @@ import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import { pino } from 'pino'
-import { createAdminServer } from '../../../src/control-plane/admin-api/admin-server.js'
+import { createAdminServer, errorResult } from '../../../src/control-plane/admin-api/admin-server.js'
+import { GatewayError } from '../../../src/errors.js'
 import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
 import type { AdminRoute } from '../../../src/control-plane/admin-api/admin-route.js'
 import { httpCall } from '../../support/http-client.js'
@@ -104,4 +105,21 @@ test('NUL characters in a path, query or JSON body are a 400, never a store erro
   assert.equal((await httpCall(`${base}/things/a?q=%00`)).status, 400)
   const inBody = await httpCall(`${base}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":"\\u0000"}' })
   assert.equal(inBody.status, 400)
+})
+
+test('a NUL 400 names the path parameter, query parameter or body field that holds it (fields was empty)', async (t) => {
+  const base = await serve(t)
+  assert.deepEqual(json((await httpCall(`${base}/things/a%00b`)).body).fields, { id: 'must not contain NUL characters' })
+  assert.deepEqual(json((await httpCall(`${base}/things/a?q=x&cascade=%00`)).body).fields, { cascade: 'must not contain NUL characters' })
+  const post = async (body: string): Promise<unknown> => json((await httpCall(`${base}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).body).fields
+  assert.deepEqual(await post('{"a":{"b":["ok","x\\u0000"]}}'), { 'a.b[1]': 'must not contain NUL characters' })
+  assert.deepEqual(await post('{"k\\u0000":1}'), { 'k\\u0000': 'must not contain NUL characters' })
+  assert.deepEqual(await post('"\\u0000"'), { '': 'must not contain NUL characters' })
+  // An escaped backslash before "u0000" is no NUL: accepted.
+  assert.equal((await httpCall(`${base}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '"\\\\u0000"' })).status, 201)
+})
+
+test('error fields named __proto__ or constructor are reported like any other (the first was dropped, the second merged with Object)', () => {
+  const err = new GatewayError('ATRIUM_ERR_ADMIN_INVALID', 'bad', { fields: [{ path: '__proto__', message: 'unknown field' }, { path: 'constructor', message: 'unknown field' }, { path: 'a', message: 'x' }, { path: 'a', message: 'y' }] })
+  assert.equal(JSON.stringify(errorResult(err).body), '{"code":"ATRIUM_ERR_ADMIN_INVALID","message":"bad","fields":{"__proto__":"unknown field","constructor":"unknown field","a":"x; y"}}')
 })
