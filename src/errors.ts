@@ -25,6 +25,10 @@ export const ErrorCodes = {
   ATRIUM_ERR_ADMIN_BODY_TOO_LARGE: { status: 413, message: 'request body is too large' },
   ATRIUM_ERR_ADMIN_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'unsupported content type' },
   ATRIUM_ERR_ADMIN_INTERNAL: { status: 500, message: 'an unexpected error occurred' },
+  ATRIUM_ERR_SYNC_UNAUTHORIZED: { status: 401, message: 'a valid data-plane token is required' },
+  ATRIUM_ERR_SYNC_TOKEN_REVOKED: { status: 401, message: 'the data-plane token was revoked' },
+  ATRIUM_ERR_SYNC_BAD_HELLO: { status: 400, message: 'the first message must be a valid hello' },
+  ATRIUM_ERR_SYNC_INCOMPATIBLE: { status: 400, message: 'the node is not compatible with this control plane' },
   ATRIUM_ERR_DATA_PLANE_CACHE_DIR: { status: 500, message: 'the data-plane cache directory is not usable' }
 } as const satisfies Record<string, { status: number, message: string }>
 

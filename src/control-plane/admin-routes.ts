@@ -1,8 +1,10 @@
 import type { AdminRoute } from './admin-api/admin-route.js'
 import { catalogRoutes } from './catalog/index.js'
+import { dataPlaneTokenRoutes } from './data-plane-tokens/index.js'
 import type { ControlPlaneDeps } from './deps.js'
 import { configRoutes, gatewayEntityRoutes } from './gateway/index.js'
 import { runtimeGroupRoutes } from './runtime-groups/index.js'
+import { dataPlaneRoutes } from './sync-server/index.js'
 
 /**
  * Every Admin API endpoint, by module. The OpenAPI document is generated from this list, so an
@@ -13,6 +15,8 @@ export function buildAdminRoutes (deps: ControlPlaneDeps): AdminRoute[] {
     ...runtimeGroupRoutes(deps),
     ...gatewayEntityRoutes(deps),
     ...configRoutes(deps),
+    ...dataPlaneTokenRoutes(deps),
+    ...dataPlaneRoutes(deps),
     ...catalogRoutes(deps)
   ]
 }

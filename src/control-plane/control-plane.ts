@@ -8,23 +8,37 @@ import type { AdminAuth } from './admin-api/auth.js'
 import { buildAdminRoutes } from './admin-routes.js'
 import { openApiRoute } from './admin-api/openapi.js'
 import type { AdminRoute } from './admin-api/admin-route.js'
+import { issueDataPlaneToken, type IssuedToken } from './data-plane-tokens/index.js'
 import { openDb, parseDbUrl } from './store/open-db.js'
+import { createSyncServer, withAfterCommit, type SyncServer, type SyncTimings } from './sync-server/index.js'
 
 export interface ControlPlaneOptions {
   dbUrl: string
   adminListen: ListenAddress
   auth: AdminAuth
   logger: Logger
+  /** Hybrid mode: where data-plane nodes connect (`/v1/sync`); no sync server when absent. */
+  clusterListen?: ListenAddress
+  /** Seconds a disconnected node stays listed in GET /data-planes (default 86400). */
+  dataPlanePurgeAfter?: number
+  /** Sync server timings (tests shorten them); see SyncTimings. */
+  syncTimings?: Partial<SyncTimings>
 }
 
 export interface ControlPlane {
   adminAddress: AddressInfo
+  /** The cluster listener's address, or null without `clusterListen`. */
+  clusterAddress: AddressInfo | null
+  /** Issues a data-plane token for a runtime group (id or name), as POST …/data-plane-tokens does. */
+  issueDataPlaneToken: (runtimeGroup: string, input?: { name?: string | null, description?: string | null }) => Promise<IssuedToken>
+  /** Snapshots the sync server has built for a group (id), for tests and benchmarks. */
+  snapshotBuilds: (runtimeGroupId: string) => number
   close: () => Promise<void>
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
 
-/** Opens (and migrates) the store and serves the Admin API. */
+/** Opens (and migrates) the store, serves the Admin API and, with `clusterListen`, the sync server. */
 export async function startControlPlane (options: ControlPlaneOptions): Promise<ControlPlane> {
   const log = options.logger.child({ component: 'control-plane' })
   if (!options.auth.enabled && !LOOPBACK.has(options.adminListen.host)) {
@@ -33,13 +47,23 @@ export async function startControlPlane (options: ControlPlaneOptions): Promise<
   const store = parseDbUrl(options.dbUrl)
   const { db, applied } = await openDb(options.dbUrl)
   log.info({ store: store.kind, migrations_applied: applied }, 'store opened')
-  const routes: AdminRoute[] = buildAdminRoutes({ db, logger: options.logger })
+  let sync: SyncServer | null = null
+  if (options.clusterListen !== undefined) {
+    sync = createSyncServer({ db, logger: options.logger, timings: { ...options.syncTimings, purgeAfterSeconds: options.dataPlanePurgeAfter ?? options.syncTimings?.purgeAfterSeconds } })
+  }
+  // Admin writes go through the after-commit hook: a committed change is pushed without waiting for the poll.
+  const adminDb = sync === null ? db : withAfterCommit(db, sync.notifyCommitted)
+  const routes: AdminRoute[] = buildAdminRoutes({ db: adminDb, logger: options.logger, dataPlanes: sync ?? undefined })
   routes.push(openApiRoute(() => routes))
   const server = createAdminServer({ routes, auth: options.auth, logger: options.logger })
-  server.listen(options.adminListen.port, options.adminListen.host)
+  let clusterAddress: AddressInfo | null = null
   try {
+    server.listen(options.adminListen.port, options.adminListen.host)
     await once(server, 'listening')
+    if (sync !== null && options.clusterListen !== undefined) clusterAddress = await sync.listen(options.clusterListen)
   } catch (err) {
+    server.close()
+    await sync?.close()
     await db.close()
     throw err
   }
@@ -48,7 +72,11 @@ export async function startControlPlane (options: ControlPlaneOptions): Promise<
   if (!options.auth.enabled) log.warn('admin API has no tokens: it listens on loopback only and anyone on this machine can change the config')
   return {
     adminAddress,
+    clusterAddress,
+    issueDataPlaneToken: (runtimeGroup, input) => issueDataPlaneToken(db, runtimeGroup, input),
+    snapshotBuilds: (runtimeGroupId) => sync?.buildsOf(runtimeGroupId) ?? 0,
     async close () {
+      await sync?.close()
       server.close()
       server.closeAllConnections()
       await db.close()

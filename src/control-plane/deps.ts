@@ -5,4 +5,16 @@ import type { Db } from './store/db.js'
 export interface ControlPlaneDeps {
   db: Db
   logger: Logger
+  /** Hybrid mode's in-process side (the sync server); absent when no cluster listener runs. */
+  dataPlanes?: DataPlaneHub
+}
+
+/** What the Admin API asks of the sync server of this process. */
+export interface DataPlaneHub {
+  /** Closes this process's sessions of a revoked token at once (4001); other CPs notice at their next poll. */
+  disconnectToken: (tokenId: string) => void
+  /** A node row still marked connected but not refreshed for this long is shown disconnected (its CP died). */
+  readonly staleAfterSeconds: number
+  /** Disconnected nodes stay listed this long. */
+  readonly purgeAfterSeconds: number
 }

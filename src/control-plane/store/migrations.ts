@@ -90,6 +90,44 @@ export const MIGRATIONS: Migration[] = [
       'CREATE UNIQUE INDEX service_versions_unique ON service_versions (service_package_id, version, runtime_group_id)',
       'CREATE INDEX service_versions_group ON service_versions (runtime_group_id, service_package_id)'
     ]
+  },
+  {
+    version: 2,
+    name: 'hybrid mode: data-plane tokens and nodes',
+    sql: [
+      // Only the SHA-256 (hex) of a token is kept; the token itself is shown once, at creation.
+      `CREATE TABLE data_plane_tokens (
+        id TEXT PRIMARY KEY,
+        runtime_group_id TEXT NOT NULL REFERENCES runtime_groups(id) ON DELETE CASCADE,
+        name TEXT,
+        description TEXT,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at BIGINT NOT NULL,
+        last_used_at BIGINT
+      )`,
+      'CREATE INDEX data_plane_tokens_group ON data_plane_tokens (runtime_group_id, created_at)',
+      // One row per node of a group, kept after it disconnects until purged. `connected` is INTEGER
+      // 0/1 in both stores; session_id is the CP session that owns the row, so a late close of an old
+      // session never marks a node that already reconnected (maybe to another CP) as disconnected.
+      `CREATE TABLE data_plane_nodes (
+        runtime_group_id TEXT NOT NULL REFERENCES runtime_groups(id) ON DELETE CASCADE,
+        node_id TEXT NOT NULL,
+        token_id TEXT,
+        session_id TEXT,
+        hostname TEXT NOT NULL,
+        version TEXT NOT NULL,
+        plugins TEXT NOT NULL DEFAULT '[]',
+        config_hash TEXT,
+        config_version BIGINT,
+        sync_status TEXT NOT NULL,
+        last_error TEXT,
+        connected INTEGER NOT NULL DEFAULT 0,
+        first_seen BIGINT NOT NULL,
+        last_seen BIGINT NOT NULL,
+        PRIMARY KEY (runtime_group_id, node_id)
+      )`,
+      'CREATE INDEX data_plane_nodes_last_seen ON data_plane_nodes (connected, last_seen)'
+    ]
   }
 ]
 

@@ -1,0 +1,6 @@
+export { dataPlaneTokenRoutes } from './token-routes.js'
+export { findGrant, touchToken } from './token-store.js'
+export type { TokenGrant, DataPlaneToken } from './token-store.js'
+export { bearerToken, generateToken, hashToken, TOKEN_PREFIX } from './token-secret.js'
+export { issueDataPlaneToken } from './issue-token.js'
+export type { IssuedToken } from './issue-token.js'

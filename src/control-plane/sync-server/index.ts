@@ -1,0 +1,6 @@
+export { createSyncServer } from './sync-server.js'
+export type { SyncServer, SyncServerOptions } from './sync-server.js'
+export { withAfterCommit } from './commit-hook.js'
+export { dataPlaneRoutes } from './data-plane-routes.js'
+export { DEFAULT_TIMINGS, DEFAULT_PURGE_AFTER_SECONDS } from './sync-options.js'
+export type { SyncTimings } from './sync-options.js'
