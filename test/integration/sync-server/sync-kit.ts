@@ -138,11 +138,11 @@ export async function connectNode (t: TestContext, url: string, token: string | 
 }
 
 /** Polls `fn` until it returns a truthy value. */
-export async function eventually<T> (fn: () => Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<T> {
+export async function eventually<T> (fn: () => Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const v = await fn()
-    if (v) return v
+    if (v) return v as NonNullable<T>
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
