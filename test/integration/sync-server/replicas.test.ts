@@ -1,0 +1,30 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { SyncCloseCodes } from '../../../src/contract/sync-protocol.js'
+import { createTestStore } from '../../support/stores.js'
+import { connectNode, dataPlanes, eventually, groupWithToken, startKit } from './sync-kit.js'
+
+// Several control planes on one PostgreSQL: the poll carries commits and revocations between them.
+
+test('[postgres] a change and a revocation made on one CP replica reach the nodes of another', async (t) => {
+  const store = await createTestStore('postgres')
+  t.after(() => store.drop())
+  const a = await startKit(t, 'postgres', { dbUrl: store.url })
+  const b = await startKit(t, 'postgres', { dbUrl: store.url })
+  const { token, tokenId } = await groupWithToken(a.call, 'prod')
+  const node = await connectNode(t, b.syncUrl, token)
+  node.hello({ node_id: 'on-b' })
+  const first = await node.nextSnapshot()
+  assert.equal((await a.call('POST', '/runtime-groups/prod/services', { name: 'via-a', host: 'a.internal' })).status, 201)
+  const next = await node.nextSnapshot(2000)
+  assert.ok(next.value.version > first.value.version)
+  assert.deepEqual((next.value.config.services as any[]).map((s) => s.name), ['via-a'])
+  assert.equal((await a.call('GET', '/runtime-groups/prod/data-planes')).body.data[0].id, 'on-b', 'replicas share the node list')
+
+  const started = Date.now()
+  assert.equal((await a.call('DELETE', `/runtime-groups/prod/data-plane-tokens/${tokenId}`)).status, 204)
+  const closed = await node.closed
+  assert.equal(closed.code, SyncCloseCodes.TOKEN_REVOKED)
+  assert.ok(closed.at - started < 1000, `closed after ${closed.at - started} ms`)
+  await eventually(async () => (await dataPlanes(a.call, 'prod'))[0]?.connected === false, 3000, 'disconnected')
+})
