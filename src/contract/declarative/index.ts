@@ -7,8 +7,8 @@ import { hashGatewayConfig } from '../config-hash.js'
 import { checkDocument } from './check-document.js'
 import { dropNulls } from './entities.js'
 import { normalizeDocument } from './normalize.js'
-import { parseConfigText } from './parse.js'
-import { isObject } from './paths.js'
+import { MAX_NESTING, parseConfigText } from './parse.js'
+import { isObject, tooDeepAt } from './paths.js'
 import { createIssues, sortIssues, type DeclarativeOptions, type DeclarativeResult } from './types.js'
 import { validateShape } from './validate-shape.js'
 import type { DeclarativeInput } from './schema.js'
@@ -62,6 +62,10 @@ function loadParsed (value: unknown): DeclarativeResult {
   if (!isObject(value)) {
     const message = 'must be an object with _format_version, services and routes'
     return { ok: false, code: 'ATRIUM_ERR_CONFIG_INVALID', errors: [{ path: '', message }], warnings: [] }
+  }
+  const deep = tooDeepAt(value, MAX_NESTING)
+  if (deep !== null) {
+    return { ok: false, code: 'ATRIUM_ERR_CONFIG_INVALID', errors: [{ path: deep, message: `nests deeper than ${MAX_NESTING} levels` }], warnings: [] }
   }
   const doc = dropNulls(value)
   const issues = createIssues()

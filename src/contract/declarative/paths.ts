@@ -35,3 +35,20 @@ export function pointerToPath (pointer: string, data: unknown): string {
 export function isObject (value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
+
+/**
+ * The path of a value nested `max` levels deep or more, or null. Iterative, so any depth is safe;
+ * the path names the first levels only (enough to find the field, without a string per level).
+ */
+export function tooDeepAt (value: unknown, max: number): string | null {
+  const stack: Array<[unknown, number, string]> = [[value, 0, '']]
+  while (stack.length > 0) {
+    const [v, depth, path] = stack.pop() as [unknown, number, string]
+    if (typeof v !== 'object' || v === null) continue
+    if (depth >= max) return path
+    const named = depth < 8
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, depth + 1, named ? joinPath(path, i) : path]))
+    else for (const [k, x] of Object.entries(v)) stack.push([x, depth + 1, named ? joinPath(path, k) : path])
+  }
+  return null
+}
