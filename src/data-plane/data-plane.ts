@@ -173,12 +173,18 @@ async function prepareHybridMode (cp: ControlPlaneOptions, state: GatewayState, 
     log.info({ config_hash: cached.hash, version: cached.version, services: cached.config.services.length, routes: cached.config.routes.length }, 'config loaded from cache')
   }
   const base = defaultIdentity(nodeId, ATRIUM_VERSION, NODE_PLUGINS)
+  const identity: NodeIdentity = {
+    nodeId,
+    hostname: cp.identity?.hostname ?? base.hostname,
+    version: cp.identity?.version ?? base.version,
+    plugins: cp.identity?.plugins ?? base.plugins
+  }
   return createSyncClient({
     url: cp.url,
     token: cp.token,
     cacheDir: cp.cacheDir,
     state,
-    identity: { ...base, ...cp.identity, nodeId },
+    identity,
     logger,
     backoffMaxMs: cp.backoffMaxMs,
     backoffInitialMs: cp.backoffInitialMs,
