@@ -54,7 +54,7 @@ function parseYaml (text: string): ParseResult {
   }
   // maxAliasCount bounds alias expansion ("billion laughs").
   const lineCounter = new LineCounter()
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter })
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter, logLevel: 'error' })
   if (doc.errors.length > 0) {
     const errors = doc.errors.map((e) => {
       const at = lineCounter.linePos(e.pos[0])
