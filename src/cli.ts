@@ -22,7 +22,9 @@ Usage:
       What \`npm start\` runs: a data plane on config/example.yaml plus the demo echo upstream
       (127.0.0.1:9080) that the example proxies to.
   atrium control-plane [--db URL] [--admin-listen HOST:PORT] [--admin-token-file FILE]
-      Run the control plane: catalog store and Admin API. URL is sqlite:PATH (default
+                       [--cluster-listen HOST:PORT] [--data-plane-purge-after SECONDS]
+      Run the control plane: catalog store, Admin API and the cluster listener where data-plane
+      nodes connect (WebSocket /v1/sync, data-plane token required). URL is sqlite:PATH (default
       sqlite:./data/atrium.db) or postgres://…; migrations run at start.
   atrium data-plane --config FILE [--proxy-listen HOST:PORT] [--status-listen HOST:PORT]
       Run a data plane from a declarative (Kong 3.x format) file. SIGHUP re-reads the file.
@@ -56,6 +58,9 @@ Defaults and environment (flags win over the environment):
   --demo-listen     ATRIUM_DEMO_LISTEN     default 127.0.0.1:9080
   --db              ATRIUM_DB              default sqlite:./data/atrium.db
   --admin-listen    ATRIUM_ADMIN_LISTEN    default 127.0.0.1:8001
+  --cluster-listen  ATRIUM_CLUSTER_LISTEN  default 0.0.0.0:8005 (every node needs a token)
+  --data-plane-purge-after  ATRIUM_DATA_PLANE_PURGE_AFTER  default 86400: seconds a disconnected
+                    node stays listed in GET /runtime-groups/{rg}/data-planes
   --admin-url       ATRIUM_ADMIN_URL       default http://127.0.0.1:8001 (config apply|dump|diff)
   --admin-token     ATRIUM_ADMIN_TOKEN     sent as Authorization: Bearer TOKEN
   admin tokens      ATRIUM_ADMIN_TOKENS    role:token pairs, e.g. admin:s3cret,viewer:l00k
@@ -86,6 +91,14 @@ function usageError (message: string): GatewayError {
 
 function listenFrom (flag: string | undefined, envName: string, fallback: string, field: string): ListenAddress {
   return parseListenAddress(flag ?? process.env[envName] ?? fallback, field)
+}
+
+function secondsFrom (flag: string | undefined, envName: string, fallback: number, field: string): number {
+  const text = flag ?? process.env[envName]
+  if (text === undefined) return fallback
+  const value = Number(text)
+  if (text.trim() === '' || !Number.isInteger(value) || value <= 0) throw usageError(`${field}: expected a whole number of seconds above 0, got "${text}"`)
+  return value
 }
 
 /** Keeps a data plane running: SIGHUP reloads, SIGINT/SIGTERM close gracefully. */
@@ -175,7 +188,14 @@ async function runDataPlane (args: string[], demo: boolean): Promise<number> {
 async function runControlPlane (args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { db: { type: 'string' }, 'admin-listen': { type: 'string' }, 'admin-token-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      db: { type: 'string' },
+      'admin-listen': { type: 'string' },
+      'admin-token-file': { type: 'string' },
+      'cluster-listen': { type: 'string' },
+      'data-plane-purge-after': { type: 'string' },
+      help: { type: 'boolean', short: 'h' }
+    },
     strict: true,
     allowPositionals: false
   })
@@ -188,6 +208,8 @@ async function runControlPlane (args: string[]): Promise<number> {
   const controlPlane = await startControlPlane({
     dbUrl: values.db ?? process.env.ATRIUM_DB ?? DEFAULT_DB_URL,
     adminListen: listenFrom(values['admin-listen'], 'ATRIUM_ADMIN_LISTEN', '127.0.0.1:8001', '--admin-listen'),
+    clusterListen: listenFrom(values['cluster-listen'], 'ATRIUM_CLUSTER_LISTEN', '0.0.0.0:8005', '--cluster-listen'),
+    dataPlanePurgeAfter: secondsFrom(values['data-plane-purge-after'], 'ATRIUM_DATA_PLANE_PURGE_AFTER', 86_400, '--data-plane-purge-after'),
     auth,
     logger
   })

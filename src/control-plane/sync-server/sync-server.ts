@@ -6,7 +6,8 @@ import { WebSocketServer } from 'ws'
 import { SYNC_MAX_PAYLOAD, SYNC_PATH, SyncCloseCodes } from '../../contract/sync-protocol.js'
 import type { Logger } from '../../log.js'
 import { ATRIUM_VERSION } from '../../version.js'
-import type { ListenAddress } from '../../cli/listen-address.js'
+import { formatListenAddress, type ListenAddress } from '../../cli/listen-address.js'
+import { GatewayError } from '../../errors.js'
 import type { DataPlaneHub } from '../deps.js'
 import type { Db } from '../store/db.js'
 import { nowSeconds } from '../shared/ids.js'
@@ -193,7 +194,12 @@ export function createSyncServer (options: SyncServerOptions): SyncServer {
     buildsOf: (groupId) => feeds.get(groupId)?.builds ?? 0,
     async listen (address) {
       server.listen(address.port, address.host)
-      await once(server, 'listening')
+      try {
+        await once(server, 'listening')
+      } catch (err) {
+        const where = formatListenAddress(address)
+        throw new GatewayError('ATRIUM_ERR_CLI_USAGE', `cannot listen for data planes on ${where} (--cluster-listen): ${(err as Error).message}`, { cause: err })
+      }
       const bound = server.address() as AddressInfo
       timers.push(setInterval(kick, timings.pollIntervalMs))
       timers.push(setInterval(() => {
