@@ -53,7 +53,7 @@ async function timed<T> (fn: () => Promise<T>): Promise<{ ms: number, value: T }
 type Call = (method: string, path: string, body?: string, headers?: Record<string, string>) => Promise<{ status: number, body: string }>
 
 async function startCp (dbUrl: string): Promise<{ cp: AtriumProcess, call: Call }> {
-  const cp = startAtrium(['control-plane', '--db', dbUrl, '--admin-listen', '127.0.0.1:0'], { ATRIUM_LOG_LEVEL: 'info' })
+  const cp = startAtrium(['control-plane', '--db', dbUrl, '--admin-listen', '127.0.0.1:0', '--cluster-listen', '127.0.0.1:0'], { ATRIUM_LOG_LEVEL: 'info' })
   cleanups.push(() => cp.stop())
   const { port } = await cp.waitForLog((l) => l.msg === 'admin listening', 30_000) as unknown as { port: number }
   const call: Call = async (method, path, body, headers = {}) => {

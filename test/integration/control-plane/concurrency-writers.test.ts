@@ -15,7 +15,7 @@ interface Reply { status: number, body: any }
 type Call = (method: string, path: string, body?: unknown) => Promise<Reply>
 
 async function startCp (t: TestContext, dbUrl: string): Promise<Call> {
-  const cp = startAtrium(['control-plane', '--db', dbUrl, '--admin-listen', '127.0.0.1:0'], { ATRIUM_LOG_LEVEL: 'info' })
+  const cp = startAtrium(['control-plane', '--db', dbUrl, '--admin-listen', '127.0.0.1:0', '--cluster-listen', '127.0.0.1:0'], { ATRIUM_LOG_LEVEL: 'info' })
   t.after(() => cp.stop())
   const { port } = await cp.waitForLog((l) => l.msg === 'admin listening', 30000) as unknown as { port: number }
   return async (method, path, body) => {
