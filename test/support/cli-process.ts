@@ -19,9 +19,12 @@ export interface AtriumProcess {
   stop: () => Promise<number | null>
 }
 
+const TEST_PORTS = { ATRIUM_CLUSTER_LISTEN: '127.0.0.1:0' }
+
 export function startAtrium (args: string[], env: Record<string, string> = {}): AtriumProcess {
   const child = spawn(process.execPath, [ATRIUM_BIN, ...args], {
-    env: { ...process.env, ATRIUM_LOG_LEVEL: 'debug', ...env },
+    // Tests never take the fixed default ports (8005 …): parallel test files would collide there.
+    env: { ...process.env, ATRIUM_LOG_LEVEL: 'debug', ...TEST_PORTS, ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   const logs: LogLine[] = []
@@ -73,7 +76,7 @@ export function startAtrium (args: string[], env: Record<string, string> = {}): 
 /** Runs the binary to completion and returns its exit code and output. */
 export function runAtrium (args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [ATRIUM_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [ATRIUM_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...TEST_PORTS } })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c })
