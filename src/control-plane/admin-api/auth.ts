@@ -34,7 +34,11 @@ export function parseAdminTokens (text: string, source: string): Map<string, Adm
   return tokens
 }
 
-export function createAdminAuth (options: { tokens?: string, tokenFile?: string }): AdminAuth {
+/**
+ * `internalAdminToken`: a secret a process holds for its own calls (`atrium start` seeding its store
+ * through the Admin API). It is accepted only when tokens are configured: it never turns auth on.
+ */
+export function createAdminAuth (options: { tokens?: string, tokenFile?: string, internalAdminToken?: string }): AdminAuth {
   const tokens = new Map<string, AdminRole>()
   if (options.tokens !== undefined && options.tokens.trim() !== '') {
     for (const [k, v] of parseAdminTokens(options.tokens, 'ATRIUM_ADMIN_TOKENS')) tokens.set(k, v)
@@ -42,6 +46,7 @@ export function createAdminAuth (options: { tokens?: string, tokenFile?: string 
   if (options.tokenFile !== undefined) {
     for (const [k, v] of parseAdminTokens(readFileSync(options.tokenFile, 'utf8'), options.tokenFile)) tokens.set(k, v)
   }
+  if (tokens.size > 0 && options.internalAdminToken !== undefined) tokens.set(digest(options.internalAdminToken), 'admin')
   return {
     enabled: tokens.size > 0,
     roleOf (authorization) {

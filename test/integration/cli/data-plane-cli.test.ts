@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer, type Server } from 'node:http'
 import { once } from 'node:events'
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
@@ -173,25 +173,4 @@ test('no in-flight request fails while SIGHUP reloads swap configs under load', 
   assert.ok(statuses.every((s) => s === 200))
   assert.ok(reloads >= 5, `reloaded ${reloads} times`)
   assert.ok(dp.proc.logs.filter((l) => l.msg === 'config reloaded').length >= 3)
-})
-
-test('atrium start serves the example config through the demo echo upstream', async (t) => {
-  const dir = tempDir(t)
-  const probe = await startNamedUpstream('probe')
-  const demoPort = probe.port
-  probe.server.close()
-  await once(probe.server, 'close')
-  const example = readFileSync(new URL('../../../../config/example.yaml', import.meta.url), 'utf8')
-  const file = join(dir, 'example.yaml')
-  writeFileSync(file, example.replaceAll('127.0.0.1:9080', `127.0.0.1:${demoPort}`))
-  const proc = startAtrium(['start', '--config', file, '--proxy-listen', '127.0.0.1:0', '--status-listen', '127.0.0.1:0', '--demo-listen', `127.0.0.1:${demoPort}`])
-  t.after(() => proc.stop())
-  const proxyLine = await proc.waitForLog((l) => l.msg === 'proxy listening')
-  const r = await httpCall(`http://127.0.0.1:${proxyLine.port as number}/demo/hello?x=1`)
-  assert.equal(r.status, 200)
-  const echoed = JSON.parse(r.body) as { url: string, service: string }
-  assert.equal(echoed.url, '/echo/hello?x=1')
-  assert.match(echoed.service, /demo echo upstream/)
-  const code = await proc.stop()
-  assert.equal(code, 0)
 })

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { startAtrium, runAtrium } from '../../support/cli-process.js'
 import { httpCall } from '../../support/http-client.js'
 import { STORE_KINDS, createTestStore } from '../../support/stores.js'
+import { MIGRATIONS } from '../../../src/control-plane/store/migrations.js'
 
 test('control-plane refuses a non-loopback admin listener without admin tokens', async () => {
   const r = await runAtrium(['control-plane', '--db', 'sqlite::memory:', '--admin-listen', '0.0.0.0:0'])
@@ -41,9 +42,10 @@ for (const kind of STORE_KINDS) {
     t.after(() => store.drop())
     for (let round = 0; round < 2; round++) {
       const cp = startAtrium(['control-plane', '--db', store.url, '--admin-listen', '127.0.0.1:0'])
+      t.after(() => cp.stop())
       await cp.waitForLog((l) => l.msg === 'admin listening')
       const opened = await cp.waitForLog((l) => l.msg === 'store opened')
-      assert.deepEqual(opened.migrations_applied, round === 0 ? [1] : [], `round ${round}`)
+      assert.deepEqual(opened.migrations_applied, round === 0 ? MIGRATIONS.map((m) => m.version) : [], `round ${round}`)
       assert.equal(await cp.stop(), 0)
     }
   })
