@@ -1,3 +1,4 @@
+import { prng } from '../support/prng.js'
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { IncomingHttpHeaders } from 'node:http'
@@ -93,16 +94,6 @@ describe('compiled router', () => {
 
 // ---- randomized differential test: compiled router vs reference router ----
 
-function mulberry32 (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const V = {
   paths: ['/', '/a', '/ab', '/a/b', '/a/b/c', '/b', '/a%2Fb', '/%61b', '~/a', '~/a/\\d+', '~/a/(?<x>[a-z]+)$', '~/(a|b)/c',
@@ -152,7 +143,7 @@ function randomHeaders (rnd: () => number): IncomingHttpHeaders {
 
 describe('compiled router vs reference router', () => {
   test('agree on route, matched path, prefix and captures for thousands of random configs and requests', () => {
-    const rnd = mulberry32(0xA7121)
+    const rnd = prng(0xA7121)
     let compared = 0
     let matched = 0
     for (let n = 0; n < 1500; n++) {

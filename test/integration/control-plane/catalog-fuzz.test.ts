@@ -1,38 +1,11 @@
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { pino } from 'pino'
-import { startControlPlane } from '../../../src/control-plane/control-plane.js'
-import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
-import { httpCall } from '../../support/http-client.js'
-import { createTestStore, STORE_KINDS } from '../../support/stores.js'
+import { prng } from '../../support/prng.js'
+import { STORE_KINDS } from '../../support/stores.js'
+import { startAdmin as startCatalog, type Call } from './gateway-kit.js'
 
 // Random JSON bodies at every catalog write endpoint: only 2xx or 4xx, and a rejected write leaves
 // the catalog and the runtime group's services exactly as they were. Seeded, so a failure replays.
-
-interface Reply { status: number, body: any }
-type Call = (method: string, path: string, body?: unknown) => Promise<Reply>
-
-async function startCatalog (t: TestContext, kind: 'sqlite' | 'postgres'): Promise<Call> {
-  const store = await createTestStore(kind)
-  const cp = await startControlPlane({ dbUrl: store.url, adminListen: { host: '127.0.0.1', port: 0 }, auth: createAdminAuth({}), logger: pino({ level: 'silent' }) })
-  t.after(async () => { await cp.close(); await store.drop() })
-  const base = `http://127.0.0.1:${cp.adminAddress.port}`
-  return async (method, path, body) => {
-    const r = await httpCall(base + path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
-    return { status: r.status, body: r.body === '' ? undefined : JSON.parse(r.body) }
-  }
-}
-
-function prng (seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let x = s
-    x = Math.imul(x ^ (x >>> 15), x | 1)
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61)
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const KEYS = ['id', 'name', 'slug', 'description', 'labels', 'version', 'runtime_group', 'status', 'service', 'host', 'port', 'url', 'protocol', 'path', 'team', '', '__proto__']
 const STRINGS = ['', 'v1', 'prod', 'payments', 'published', 'deprecated', 'a b', 'A-Z', 'x'.repeat(300), '\u0000', 'ünï', '%_\\', '3f2504e0-4f89-41d3-9a0c-0305e82c3301', 'http://a.internal', '-x-', 'team:payments']

@@ -1,27 +1,10 @@
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { pino } from 'pino'
-import { startControlPlane } from '../../../src/control-plane/control-plane.js'
-import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
-import { httpCall } from '../../support/http-client.js'
-import { createTestStore, STORE_KINDS } from '../../support/stores.js'
+import { STORE_KINDS } from '../../support/stores.js'
+import { startAdmin as startCatalog, type Call } from './gateway-kit.js'
 
 // A version's implementation: a gateway service in the version's runtime group, managed through the
 // catalog and visible (with its routes) under /runtime-groups; deleting the version deletes them.
-
-interface Reply { status: number, body: any }
-type Call = (method: string, path: string, body?: unknown) => Promise<Reply>
-
-async function startCatalog (t: TestContext, kind: 'sqlite' | 'postgres'): Promise<Call> {
-  const store = await createTestStore(kind)
-  const cp = await startControlPlane({ dbUrl: store.url, adminListen: { host: '127.0.0.1', port: 0 }, auth: createAdminAuth({}), logger: pino({ level: 'silent' }) })
-  t.after(async () => { await cp.close(); await store.drop() })
-  const base = `http://127.0.0.1:${cp.adminAddress.port}`
-  return async (method, path, body) => {
-    const r = await httpCall(base + path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
-    return { status: r.status, body: r.body === '' ? undefined : JSON.parse(r.body) }
-  }
-}
 
 async function setup (call: Call): Promise<{ rg: string, version: string }> {
   const rg = await call('POST', '/runtime-groups', { name: 'production' })

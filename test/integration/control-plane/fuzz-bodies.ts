@@ -3,19 +3,9 @@
 // prototype keys, deep nesting), some wholly random JSON values, some raw malformed payloads.
 // Everything comes from one seeded PRNG, so a seed replays a run exactly.
 
-export type Rng = () => number
+import { prng, type Rng } from '../../support/prng.js'
 
-/** mulberry32: small, fast, good enough to pick cases; the seed is a 32-bit integer. */
-export function prng (seed: number): Rng {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let x = s
-    x = Math.imul(x ^ (x >>> 15), x | 1)
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61)
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { prng, type Rng }
 
 export function pick<T> (r: Rng, items: readonly T[]): T {
   return items[Math.floor(r() * items.length)]
