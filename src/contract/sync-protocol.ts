@@ -64,6 +64,12 @@ export interface WelcomeMessage {
   sync_status: SyncStatus
   /** Set when sync_status is an incompatibility: what is missing or wrong. */
   message?: string
+  /**
+   * Set when the node already has the current hash (so no snapshot follows): the config version that
+   * hash is current at. The same config can come back under a newer version (a change made and
+   * undone while the node was away); the node records it so its status matches the CP's.
+   */
+  config?: { version: number, hash: string }
 }
 
 /**

@@ -108,7 +108,9 @@ export async function startFakeControlPlane (options: FakeControlPlaneOptions = 
         ws.send(JSON.stringify({
           type: 'welcome',
           runtime_group: { id: '00000000-0000-4000-8000-000000000001', name: 'default' },
-          sync_status: cp.welcomeStatus ?? (cp.current === null ? 'in_sync' : needs ? 'syncing' : 'in_sync')
+          sync_status: cp.welcomeStatus ?? (cp.current === null ? 'in_sync' : needs ? 'syncing' : 'in_sync'),
+          // Like the real CP: a node that has the current hash is told the version it is current at.
+          ...(needs || cp.current === null || cp.welcomeStatus !== null ? {} : { config: { version: cp.current.version, hash: cp.current.hash } })
         }))
         if (needs && cp.welcomeStatus === null && cp.current !== null) ws.send(cp.current.frame, { binary: true })
       } else if (message.type === 'ack') {

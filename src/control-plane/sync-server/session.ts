@@ -80,8 +80,8 @@ export function startSession (ws: WebSocket, grant: TokenGrant, ctx: SessionCont
     ws.send(snapshot.bytes, { binary: true })
   }
 
-  function welcome (status: SyncStatus, message?: string): void {
-    sendJson({ type: 'welcome', runtime_group: grant.runtimeGroup, sync_status: status, ...(message === undefined ? {} : { message }) })
+  function welcome (status: SyncStatus, message?: string, config?: { version: number, hash: string }): void {
+    sendJson({ type: 'welcome', runtime_group: grant.runtimeGroup, sync_status: status, ...(message === undefined ? {} : { message }), ...(config === undefined ? {} : { config }) })
   }
 
   async function onHello (data: unknown): Promise<void> {
@@ -119,7 +119,8 @@ export function startSession (ws: WebSocket, grant: TokenGrant, ctx: SessionCont
     // Synchronous from here: no snapshot can be published between choosing and sending.
     const current = feed.latest
     ready = true
-    welcome(status, lastError ?? undefined)
+    const upToDate = inSync && pluginsOk && current !== null && current.version === first.version
+    welcome(status, lastError ?? undefined, upToDate ? { version: current.version, hash: current.hash } : undefined)
     log.info({ node_version: h.version, config_hash: h.config_hash, sync_status: status }, 'node connected')
     if (current === null || !pluginsOk) return
     if (inSync && current.version === first?.version) sentVersion = current.version

@@ -143,6 +143,13 @@ export function createSyncClient (options: SyncClientOptions): SyncClient {
       } else {
         log.info(fields, 'control plane welcomed the node')
       }
+      // No snapshot follows when the node already has the hash; take the version it is current at.
+      const current = options.state.current
+      const config = welcome.config
+      if (config !== undefined && current !== null && current.hash === config.hash && Number.isInteger(config.version) && current.version !== config.version) {
+        options.state.current = { ...current, version: config.version }
+        log.info({ version: config.version, config_hash: config.hash }, 'config version updated: the control plane has the same config under a newer version')
+      }
     } else if (message.type === 'error') {
       const error = message as ErrorMessage
       lastError = `${error.code}: ${error.message}`
