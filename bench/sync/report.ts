@@ -59,15 +59,15 @@ export interface SectionInput {
   rss100Peak: number
 }
 
-// Why the target is missed, from --cpu-prof of the CP and the node during this bench (see the final
-// report of the sync-bench commit); kept as prose because it names code, not measured numbers.
-const GAP = 'Gap and cause (CPU profiles of the CP and of a node during this bench): the time goes into work proportional to the ' +
+// Why the target is missed, from a --cpu-prof of the CP during this bench (see the commit of the
+// RESULTS figures); kept as prose because it names code, not measured numbers.
+const GAP = 'Gap and cause (a --cpu-prof of the CP during a 1-node run; node costs from the validation worker and the router bench): the time goes into work proportional to the ' +
   'group\'s size, done once per version, not into fan-out (receive grows little from 10 to 100 nodes; every node gets the same gzip bytes). ' +
   'Per version the CP reads the whole group back from the store and exports it (`loadEntities` + `exportDocument`, ~150 ms), then runs the ' +
   'full declarative contract, normalisation and SHA-256 of the canonical JSON (`loadDeclarativeDocument`, ~350–450 ms; `hashGatewayConfig` ' +
   'alone ~120 ms) — the same pass the Admin API already ran on the whole group before committing the write (`validateWithChange`, which is why ' +
   'a one-route write takes the "write ms" above). A node then runs the contract again ("node validate") and compiles its router ' +
-  '(~180 ms at 10k routes, router bench), and on this 2-core machine the CP, 3 real nodes and the bench contend for the cores. ' +
+  '(~180 ms at 10k routes, router bench), and on this 2-core machine the CP, 3 real nodes and the bench contend for the cores (see the load average above: other processes on a shared machine inflate every figure). ' +
   'Reaching 300 ms at 10k routes needs design changes, not a local fix: build the snapshot from the document the write already validated ' +
   '(or normalise + hash without re-validating), and delta updates or an incremental router on the node. Tried and reverted: a ' +
   'string-append `canonicalJson` (no measurable gain).'
