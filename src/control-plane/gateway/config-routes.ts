@@ -1,6 +1,7 @@
 import { loadDeclarativeDocument, parseConfigText } from '../../contract/index.js'
 import { GatewayError } from '../../errors.js'
 import type { AdminContext, AdminRoute } from '../admin-api/admin-route.js'
+import { nulPaths } from '../admin-api/read-body.js'
 import type { ControlPlaneDeps } from '../deps.js'
 import type { DbExecutor } from '../store/db.js'
 import { nowSeconds } from '../shared/ids.js'
@@ -45,6 +46,11 @@ async function readDocument (ctx: AdminContext): Promise<Record<string, unknown>
   }
   const parsed = parseConfigText(text, json ? 'body.json' : undefined)
   if (!parsed.ok) throw invalidError(parsed.errors)
+  // The body is read as text (it may be YAML), so readJsonBody's NUL check never ran: PostgreSQL
+  // TEXT cannot hold NUL, and a NUL in any string or key (JSON "\u0000", YAML "\0") would fail the
+  // insert with a 500 on PostgreSQL only. Refused here, by path, on both stores alike.
+  const nul = nulPaths(parsed.value)
+  if (nul.length > 0) throw invalidError(nul.map((path) => ({ path, message: 'must not contain NUL characters' })))
   const result = loadDeclarativeDocument(parsed.value as object)
   if (!result.ok) throw invalidError(result.errors)
   return parsed.value as Record<string, unknown>
