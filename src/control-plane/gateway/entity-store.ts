@@ -65,11 +65,6 @@ export async function listEntities (ex: DbExecutor, rgId: string, kind: EntityKi
   return rows.map(toEntity)
 }
 
-export async function nextPosition (ex: DbExecutor, rgId: string, kind: EntityKind): Promise<number> {
-  const rows = await ex.query<{ p: number | null }>('SELECT MAX(position) AS p FROM gateway_entities WHERE runtime_group_id = $1 AND kind = $2', [rgId, kind])
-  return rows[0]?.p === null || rows[0]?.p === undefined ? 0 : Number(rows[0].p) + 1
-}
-
 function rowParams (rgId: string, e: StoredEntity): unknown[] {
   return [e.id, rgId, e.kind, e.name, e.service_id, e.route_id, e.consumer_id, JSON.stringify(e.body), e.position, e.created_at, e.updated_at]
 }

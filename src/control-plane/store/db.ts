@@ -20,9 +20,3 @@ export interface Db extends DbExecutor {
   transaction<T> (fn: (tx: DbExecutor) => Promise<T>): Promise<T>
   close (): Promise<void>
 }
-
-export interface DbLocation {
-  kind: 'sqlite' | 'postgres'
-  /** File path for SQLite (`:memory:` allowed), connection string for PostgreSQL. */
-  target: string
-}
