@@ -61,12 +61,4 @@ export function echoHandler (req: IncomingMessage, res: ServerResponse): void {
 }
 
 /** A port on 127.0.0.1 with nothing listening (bound, then released). */
-export async function refusedPort (): Promise<number> {
-  const s = createServer()
-  s.listen(0, '127.0.0.1')
-  await once(s, 'listening')
-  const port = (s.address() as AddressInfo).port
-  s.close()
-  await once(s, 'close')
-  return port
-}
+export { freePort as refusedPort } from './free-port.js'

@@ -1,7 +1,5 @@
 import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestContext } from 'node:test'
@@ -22,17 +20,6 @@ export function tempDir (t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'atrium-hybrid-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
   return dir
-}
-
-/** A port on 127.0.0.1 that was free a moment ago: for a CP that must come back on the same address. */
-export async function freePort (): Promise<number> {
-  const s = createServer()
-  s.listen(0, '127.0.0.1')
-  await once(s, 'listening')
-  const port = (s.address() as AddressInfo).port
-  s.close()
-  await once(s, 'close')
-  return port
 }
 
 export function adminClient (port: number): Call {
@@ -174,3 +161,5 @@ export function kongDoc (services: Array<{ name: string, port: number, paths: st
 export async function listedNodes (call: Call, rg: string): Promise<Array<Record<string, any>>> {
   return (await expectStatus(call, 200, 'GET', `/runtime-groups/${rg}/data-planes`)).body.data as Array<Record<string, any>>
 }
+
+export { freePort } from '../../support/free-port.js'

@@ -1,10 +1,8 @@
+import { freePort } from '../../support/free-port.js'
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createServer } from 'node:net'
-import { once } from 'node:events'
-import type { AddressInfo } from 'node:net'
 import { SyncCloseCodes } from '../../../src/contract/sync-protocol.js'
 import { createBackoff } from '../../../src/data-plane/sync-client/backoff.js'
 import { kongDocument, startFakeControlPlane, type NodeEvent } from '../../support/fake-control-plane.js'
@@ -14,17 +12,6 @@ import { isAckFor, isHello, startTestNode, stopOnExit, tempDir, waitUntil } from
 async function namedUpstream (t: Parameters<typeof startUpstream>[0], name: string): Promise<number> {
   const up = await startUpstream(t, (req, res) => { req.resume(); res.end(`${name} ${req.url ?? ''}`) })
   return up.port
-}
-
-/** A port nothing listens on (bound, read, released). */
-async function freePort (): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const port = (server.address() as AddressInfo).port
-  server.close()
-  await once(server, 'close')
-  return port
 }
 
 test('backoff doubles from 250 ms with full jitter, caps at the maximum and resets', () => {
