@@ -1,22 +1,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { pino } from 'pino'
-import { startControlPlane, type ControlPlane } from '../../../src/control-plane/control-plane.js'
-import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
-import { httpCall } from '../../support/http-client.js'
 import { createTestStore, STORE_KINDS } from '../../support/stores.js'
+import { startControlPlaneOn as start, callOn as call } from './gateway-kit.js'
 
 // Two control planes on one store writing to the same package at once: uniqueness holds, and a
 // version's implementation is created once, never twice.
-
-async function start (url: string): Promise<ControlPlane> {
-  return await startControlPlane({ dbUrl: url, adminListen: { host: '127.0.0.1', port: 0 }, auth: createAdminAuth({}), logger: pino({ level: 'silent' }) })
-}
-
-async function call (cp: ControlPlane, method: string, path: string, body?: unknown): Promise<{ status: number, body: any }> {
-  const r = await httpCall(`http://127.0.0.1:${cp.adminAddress.port}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
-  return { status: r.status, body: r.body === '' ? undefined : JSON.parse(r.body) }
-}
 
 for (const kind of STORE_KINDS) {
   test(`${kind}: concurrent writers from two control planes create a version once and its implementation once`, async (t) => {

@@ -1,6 +1,6 @@
 import type { TestContext } from 'node:test'
 import { pino } from 'pino'
-import { startControlPlane } from '../../../src/control-plane/control-plane.js'
+import { startControlPlane, type ControlPlane } from '../../../src/control-plane/control-plane.js'
 import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
 import { httpCall } from '../../support/http-client.js'
 import { createTestStore } from '../../support/stores.js'
@@ -27,4 +27,15 @@ export async function startAdmin (t: TestContext, kind: 'sqlite' | 'postgres'): 
 /** The group's config_version. */
 export async function versionOf (call: Call, rg: string): Promise<number> {
   return (await call('GET', `/runtime-groups/${rg}`)).body.config_version
+}
+
+/** A control plane in-process on an existing store URL (tests that run two of them, or restart one). */
+export async function startControlPlaneOn (url: string): Promise<ControlPlane> {
+  return await startControlPlane({ dbUrl: url, adminListen: { host: '127.0.0.1', port: 0 }, auth: createAdminAuth({}), logger: pino({ level: 'silent' }) })
+}
+
+/** One JSON call to the Admin API of `cp`. */
+export async function callOn (cp: ControlPlane, method: string, path: string, body?: unknown): Promise<{ status: number, body: any }> {
+  const r = await httpCall(`http://127.0.0.1:${cp.adminAddress.port}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+  return { status: r.status, body: r.body === '' ? undefined : JSON.parse(r.body) }
 }
