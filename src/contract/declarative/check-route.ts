@@ -1,7 +1,7 @@
 // Route rules beyond shape: path syntax and RE2 compilation, hosts, headers, path_handling, and
 // "at least one matching field".
 
-import RE2 from 're2'
+import { cachedRE2 } from '../re2-cache.js'
 import { checkRouteHost } from './hosts.js'
 import { checkLiteralPath, effectiveRoutePath } from './path-rules.js'
 import { isObject, joinPath } from './paths.js'
@@ -31,8 +31,7 @@ export function checkRoute (entry: RouteEntry, legacy: boolean, issues: Issues):
 /** Compiles a regex path's pattern the way the router will; returns RE2's message on failure. */
 export function regexPathError (pattern: string): string | null {
   try {
-    // eslint-disable-next-line no-new
-    new RE2(pattern)
+    cachedRE2(pattern)
     return null
   } catch (err) {
     return (err as Error).message

@@ -28,7 +28,7 @@ export function normalizeDocument (doc: DeclarativeInput): GatewayConfig {
     const target = remap[ownerOf(entry, entries)]
     if (target !== -1) routes.push(normalizeRoute(entry.route as NestedRouteInput, target, legacy))
   }
-  return { services, routes }
+  return { routes, services }
 }
 
 function ownerOf (entry: RouteEntry, services: ReturnType<typeof collectServices>): number {
@@ -54,36 +54,47 @@ function target (s: ServiceInput): ServiceTarget {
 }
 
 function normalizeService (s: ServiceInput): ServiceConfig {
+  const t = target(s)
+  // Keys in sorted order: the config's JSON is then canonical as built (config-hash.ts).
   return {
+    connect_timeout: s.connect_timeout ?? SERVICE_DEFAULTS.timeout,
+    host: t.host,
     id: s.id?.toLowerCase() ?? null,
     name: s.name ?? null,
-    ...target(s),
-    connect_timeout: s.connect_timeout ?? SERVICE_DEFAULTS.timeout,
-    write_timeout: s.write_timeout ?? SERVICE_DEFAULTS.timeout,
+    path: t.path,
+    port: t.port,
+    protocol: t.protocol,
     read_timeout: s.read_timeout ?? SERVICE_DEFAULTS.timeout,
     retries: s.retries ?? SERVICE_DEFAULTS.retries,
+    tags: [...(s.tags ?? [])],
     tls_verify: s.tls_verify ?? SERVICE_DEFAULTS.tls_verify,
-    tags: [...(s.tags ?? [])]
+    write_timeout: s.write_timeout ?? SERVICE_DEFAULTS.timeout
   }
 }
 
 function normalizeRoute (r: NestedRouteInput, service: number, legacy: boolean): RouteConfig {
   const headers: Record<string, string[]> = {}
-  for (const [name, values] of Object.entries(r.headers ?? {})) {
-    headers[name.toLowerCase()] = values.map((v) => v.toLowerCase())
+  for (const name of Object.keys(r.headers ?? {}).sort((a, b) => compareKeys(a.toLowerCase(), b.toLowerCase()))) {
+    headers[name.toLowerCase()] = (r.headers as Record<string, string[]>)[name].map((v) => v.toLowerCase())
   }
+  // Keys in sorted order, header names too: see normalizeService.
   return {
-    id: r.id?.toLowerCase() ?? null,
-    name: r.name ?? null,
-    service,
-    paths: (r.paths ?? []).map((p) => effectiveRoutePath(p, legacy)),
-    methods: [...(r.methods ?? [])],
-    hosts: (r.hosts ?? []).map((h) => h.toLowerCase()),
     headers,
-    strip_path: r.strip_path ?? ROUTE_DEFAULTS.strip_path,
+    hosts: (r.hosts ?? []).map((h) => h.toLowerCase()),
+    id: r.id?.toLowerCase() ?? null,
+    methods: [...(r.methods ?? [])],
+    name: r.name ?? null,
+    paths: (r.paths ?? []).map((p) => effectiveRoutePath(p, legacy)),
     preserve_host: r.preserve_host ?? ROUTE_DEFAULTS.preserve_host,
-    regex_priority: r.regex_priority ?? ROUTE_DEFAULTS.regex_priority,
     protocols: r.protocols === undefined ? [...ROUTE_DEFAULTS.protocols] : [...r.protocols],
+    regex_priority: r.regex_priority ?? ROUTE_DEFAULTS.regex_priority,
+    service,
+    strip_path: r.strip_path ?? ROUTE_DEFAULTS.strip_path,
     tags: [...(r.tags ?? [])]
   }
+}
+
+/** The order Array.prototype.sort gives strings (UTF-16 code units), which canonicalJson uses. */
+function compareKeys (a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }

@@ -37,18 +37,36 @@ export function isObject (value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * The path of a value nested `max` levels deep or more, or null. Iterative, so any depth is safe;
- * the path names the first levels only (enough to find the field, without a string per level).
+ * The path of a value nested `max` levels deep or more, or null. Recursion stops at `max` levels, so
+ * any input depth is safe; the path is built only on the way back from a hit (no string per value)
+ * and names the first levels only (enough to find the field).
  */
 export function tooDeepAt (value: unknown, max: number): string | null {
-  const stack: Array<[unknown, number, string]> = [[value, 0, '']]
-  while (stack.length > 0) {
-    const [v, depth, path] = stack.pop() as [unknown, number, string]
-    if (typeof v !== 'object' || v === null) continue
-    if (depth >= max) return path
-    const named = depth < 8
-    if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, depth + 1, named ? joinPath(path, i) : path]))
-    else for (const [k, x] of Object.entries(v)) stack.push([x, depth + 1, named ? joinPath(path, k) : path])
+  const hit = deepSuffix(value, 0, max)
+  return hit === null ? null : hit.path
+}
+
+const NAMED_LEVELS = 8
+
+function deepSuffix (v: unknown, depth: number, max: number): { path: string } | null {
+  if (typeof v !== 'object' || v === null) return null
+  if (depth >= max) return { path: '' }
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const hit = deepSuffix(v[i], depth + 1, max)
+      if (hit !== null) return depth < NAMED_LEVELS ? { path: prependPath(i, hit.path) } : hit
+    }
+    return null
+  }
+  for (const k in v) {
+    const hit = deepSuffix((v as Record<string, unknown>)[k], depth + 1, max)
+    if (hit !== null) return depth < NAMED_LEVELS ? { path: prependPath(k, hit.path) } : hit
   }
   return null
+}
+
+function prependPath (key: string | number, rest: string): string {
+  const head = joinPath('', key)
+  if (rest === '') return head
+  return rest.startsWith('[') ? head + rest : `${head}.${rest}`
 }

@@ -5,13 +5,13 @@
 // Inputs are Buffers: re2 converts a JS string to UTF-8 on every call (~1.4 µs for a new string),
 // while Buffer.from(path) once per request costs ~0.15 µs.
 
-import RE2 from 're2'
+import { cachedRE2Set, type RE2Set } from '../../contract/re2-cache.js'
 import type { Candidate } from './candidate.js'
 
 export const SET_MIN_SIZE = 5
 export const SET_CHUNK_SIZE = 512
 
-export type RE2Set = InstanceType<typeof RE2.Set>
+export type { RE2Set }
 
 export interface RegexChunk {
   set: RE2Set
@@ -40,7 +40,7 @@ export function finishRegexGroup (group: RegexGroup): void {
   for (let i = 0; i < group.cands.length; i += SET_CHUNK_SIZE) {
     const cands = group.cands.slice(i, i + SET_CHUNK_SIZE)
     const sources = cands.map((c) => c.regexSource)
-    chunks.push({ set: new RE2.Set(sources, '', { anchor: 'unanchored' }), cands, minRank: cands[0].rank })
+    chunks.push({ set: cachedRE2Set(sources), cands, minRank: cands[0].rank })
   }
   group.chunks = chunks
 }

@@ -1,5 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { canonicalJson, hashGatewayConfig, loadDeclarativeConfig, type DeclarativeResult } from '../../../src/contract/index.js'
 import { readFixture } from './fixtures.js'
 
@@ -35,4 +36,24 @@ test('the hash is the result returned by hashGatewayConfig', () => {
 
 test('canonical JSON sorts keys at every level and keeps array order', () => {
   assert.equal(canonicalJson({ b: 1, a: { d: [2, 1], c: null } }), '{"a":{"c":null,"d":[2,1]},"b":1}')
+})
+
+test('a normalised config serialises to its canonical JSON as built (the hash fast path)', () => {
+  for (const name of ['kong-full.yaml', 'kong-full.json']) {
+    const result = loadDeclarativeConfig(readFixture(name))
+    if (!result.ok) assert.fail(JSON.stringify(result.errors))
+    assert.equal(JSON.stringify(result.config), canonicalJson(result.config))
+  }
+  const headers = loadDeclarativeConfig('_format_version: "3.0"\nservices: [{ host: a, routes: [{ headers: { X-B: [b], x-a: [a], X-C: [c] } }] }]')
+  if (!headers.ok) assert.fail(JSON.stringify(headers.errors))
+  assert.equal(JSON.stringify(headers.config), canonicalJson(headers.config))
+})
+
+test('integer-like header names (which JS enumerates first) still hash canonically', () => {
+  const a = loadDeclarativeConfig('_format_version: "3.0"\nservices: [{ host: a, routes: [{ headers: { "10": [x], "9": [y], b: [z] } }] }]')
+  const b = loadDeclarativeConfig('_format_version: "3.0"\nservices: [{ host: a, routes: [{ headers: { b: [z], "9": [y], "10": [x] } }] }]')
+  if (!a.ok || !b.ok) assert.fail('both load')
+  const expected = createHash('sha256').update(canonicalJson(a.config)).digest('hex')
+  assert.equal(a.hash, expected)
+  assert.equal(b.hash, expected)
 })
