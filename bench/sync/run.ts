@@ -139,6 +139,7 @@ async function main (): Promise<void> {
       }
       await sleep(1000)
       const buildsBefore = c.cp.logs.length
+      const appliedBefore = reals.map((r) => r.proc.logs.length)
       const samples: Samples = { write: [], serve: [], receive: [], ack: [] }
       for (let i = 0; i < CHANGES; i++) {
         lastPath = await change(c, reals, sims, nodes, i, samples)
@@ -146,10 +147,14 @@ async function main (): Promise<void> {
       }
       const builds = c.cp.logs.slice(buildsBefore).filter((l) => l.msg === 'snapshot built')
       const validateMs = validator.timings.splice(0)
+      const applied = reals.flatMap((r, k) => r.proc.logs.slice(appliedBefore[k]).filter((l) => l.msg === 'snapshot applied'))
+      const field = (lines: typeof applied, name: string): number[] => lines.map((l) => l[name] as number)
       phases.push({
         nodes, real: reals.length, sim: sims.length, changes: CHANGES,
         write: dist(samples.write), serve: dist(samples.serve), receive: dist(samples.receive), ack: dist(samples.ack),
-        buildMs: dist(builds.map((l) => l.ms as number)), buildBytes: (builds.at(-1)?.bytes as number | undefined) ?? NaN,
+        buildMs: dist(field(builds, 'ms')), readMs: dist(field(builds, 'read_ms')),
+        decodeMs: dist(field(applied, 'decode_ms')), checkMs: dist(field(applied, 'check_ms')), compileMs: dist(field(applied, 'compile_ms')),
+        buildBytes: (builds.at(-1)?.bytes as number | undefined) ?? NaN,
         validateMs: dist(validateMs)
       })
       console.error(JSON.stringify(phases.at(-1)))

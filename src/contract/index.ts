@@ -1,6 +1,6 @@
 export type { GatewayConfig, ServiceConfig, RouteConfig, UpstreamProtocol, RouteProtocol } from './gateway-config.js'
 export { hashGatewayConfig, canonicalJson } from './config-hash.js'
-export { loadDeclarativeConfig, loadDeclarativeDocument, readDeclarativeConfigFile } from './declarative/index.js'
+export { loadDeclarativeConfig, loadDeclarativeDocument, normalizeValidatedDocument, readDeclarativeConfigFile } from './declarative/index.js'
 export { KNOWN_PLUGINS, PLUGIN_DEFAULT_PROTOCOLS } from './declarative/plugin-names.js'
 export { NAME_PATTERN, SERVICE_DEFAULTS, ROUTE_DEFAULTS } from './declarative/schema.js'
 export type { DeclarativeOptions, DeclarativeResult, FieldIssue } from './declarative/index.js'

@@ -1,6 +1,6 @@
 import { gzip } from 'node:zlib'
 import { promisify } from 'node:util'
-import { loadDeclarativeDocument } from '../../contract/index.js'
+import { normalizeValidatedDocument } from '../../contract/index.js'
 import type { SnapshotMessage } from '../../contract/sync-protocol.js'
 import type { Db } from '../store/db.js'
 import { exportDocument } from '../gateway/config-export.js'
@@ -8,6 +8,9 @@ import { loadEntities } from '../gateway/entity-store.js'
 
 // One snapshot of one group at one config_version: the same document GET /config exports, its hash
 // as the node will recompute it, serialised and gzipped once; every session sends these bytes.
+// The document is not run through the contract again: every write to the store already was (the
+// Admin API validates the whole group with the change applied), and the node validates what it
+// receives. Gzip level 1: ~6 ms instead of ~27 ms (level 6) at 10k routes, for ~35% more bytes.
 
 const gzipAsync = promisify(gzip)
 
@@ -56,11 +59,13 @@ export function pluginsUsed (doc: Record<string, unknown>): string[] {
 export type BuildResult = { ok: true, snapshot: Snapshot } | { ok: false, message: string }
 
 export async function buildSnapshot (group: GroupDocument): Promise<BuildResult> {
-  const loaded = loadDeclarativeDocument(group.doc)
-  if (!loaded.ok) {
-    return { ok: false, message: loaded.errors.slice(0, 5).map((e) => `${e.path || '(document)'}: ${e.message}`).join('; ') }
+  let hash: string
+  try {
+    hash = normalizeValidatedDocument(group.doc).hash
+  } catch (err) {
+    return { ok: false, message: `the stored config cannot be normalised: ${(err as Error).message}` }
   }
-  const message: SnapshotMessage = { type: 'snapshot', version: group.version, hash: loaded.hash, config: group.doc }
-  const bytes = await gzipAsync(Buffer.from(JSON.stringify(message), 'utf8'))
-  return { ok: true, snapshot: { version: group.version, hash: loaded.hash, bytes, plugins: pluginsUsed(group.doc) } }
+  const message: SnapshotMessage = { type: 'snapshot', version: group.version, hash, config: group.doc }
+  const bytes = await gzipAsync(Buffer.from(JSON.stringify(message), 'utf8'), { level: 1 })
+  return { ok: true, snapshot: { version: group.version, hash, bytes, plugins: pluginsUsed(group.doc) } }
 }

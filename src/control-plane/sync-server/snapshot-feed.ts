@@ -7,8 +7,8 @@ import { buildSnapshot, readGroupDocument, type Snapshot } from './snapshot-buil
 // Concurrency: `want(v)` says "version v exists"; at most one build runs per group, and when it
 // finishes it builds again only if a newer version was announced meanwhile, reading the group's
 // *latest* state. So a burst of N commits costs one or two builds, a version is never built twice,
-// and snapshots are published in increasing version order. A version whose stored config fails the
-// contract (should not happen: every write was validated) is logged and skipped; nodes keep the
+// and snapshots are published in increasing version order. A version whose stored config cannot be
+// normalised (should not happen: every write was validated) is logged and skipped; nodes keep the
 // previous snapshot.
 
 export interface SnapshotFeed {
@@ -42,6 +42,7 @@ export function createSnapshotFeed (options: SnapshotFeedOptions): SnapshotFeed 
   async function buildLatest (): Promise<boolean> {
     const started = process.hrtime.bigint()
     const group = await readGroupDocument(db, runtimeGroupId)
+    const read = process.hrtime.bigint()
     if (group === null) return false
     if (group.version <= done()) {
       // Nothing newer than what we have: the announced version is not visible here (yet).
@@ -51,12 +52,12 @@ export function createSnapshotFeed (options: SnapshotFeedOptions): SnapshotFeed 
     const result = await buildSnapshot(group)
     if (!result.ok) {
       failed = group.version
-      log.error({ runtime_group_id: runtimeGroupId, version: group.version, reason: result.message }, 'snapshot build failed: the stored config does not pass the contract')
+      log.error({ runtime_group_id: runtimeGroupId, version: group.version, reason: result.message }, 'snapshot build failed: the stored config cannot be normalised')
       return true
     }
     latest = result.snapshot
     builds++
-    log.info({ runtime_group_id: runtimeGroupId, version: latest.version, hash: latest.hash, bytes: latest.bytes.length, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'snapshot built')
+    log.info({ runtime_group_id: runtimeGroupId, version: latest.version, hash: latest.hash, bytes: latest.bytes.length, ms: msSince(started), read_ms: Number(read - started) / 1e6 }, 'snapshot built')
     options.onSnapshot(latest)
     return true
   }
@@ -87,4 +88,8 @@ export function createSnapshotFeed (options: SnapshotFeedOptions): SnapshotFeed 
     get builds () { return builds },
     want
   }
+}
+
+function msSince (start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e6
 }
