@@ -1,6 +1,6 @@
 // Lightweight simulated data-plane nodes for the sync bench: real WebSocket connections to the CP's
 // /v1/sync speaking the protocol (hello with a distinct node_id → welcome → binary snapshot frames →
-// ack {version, hash}), without a proxy.
+// ack {version, hash}), without a proxy. They announce the `delta` feature, as real nodes do.
 //
 // Validation is shared: every node of a group receives the same bytes, so the first copy of a frame
 // goes to a worker thread for gunzip + JSON + contract + hash check (what a node must do before it
@@ -93,7 +93,7 @@ export async function connectSimNode (clusterPort: number, token: string, valida
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => {
       const hello: HelloMessage = {
-        type: 'hello', protocol: SYNC_PROTOCOL_VERSION, node_id: nodeId, hostname: `sim-node-${index}`, version: ATRIUM_VERSION, plugins: [], config_hash: null
+        type: 'hello', protocol: SYNC_PROTOCOL_VERSION, node_id: nodeId, hostname: `sim-node-${index}`, version: ATRIUM_VERSION, plugins: [], config_hash: null, features: ['delta']
       }
       ws.send(JSON.stringify(hello))
       resolve()

@@ -37,7 +37,12 @@ export interface HelloMessage {
   plugins: PluginInfo[]
   /** Hash of the config the node already serves (from its cache), or null. */
   config_hash: string | null
+  /** Optional protocol features the node understands: `delta` (DeltaMessage frames). */
+  features?: string[]
 }
+
+/** The features this Atrium speaks. */
+export const SYNC_FEATURES = ['delta'] as const
 
 /** Node → CP: the snapshot with this hash is validated, compiled and serving. */
 export interface AckMessage {
@@ -55,7 +60,16 @@ export interface ApplyErrorMessage {
   fields: Array<{ path: string, message: string }>
 }
 
-export type NodeMessage = HelloMessage | AckMessage | ApplyErrorMessage
+/**
+ * Node → CP: a delta did not fit what the node serves (another base, or the rebuilt config's hash
+ * differs); the CP answers with the full snapshot of its latest version.
+ */
+export interface ResyncMessage {
+  type: 'resync'
+  reason: string
+}
+
+export type NodeMessage = HelloMessage | AckMessage | ApplyErrorMessage | ResyncMessage
 
 /** CP → node, after hello: who the node is to the CP, and whether it will receive config. */
 export interface WelcomeMessage {
@@ -82,6 +96,22 @@ export interface SnapshotMessage {
   version: number
   hash: string
   config: Record<string, unknown>
+}
+
+/**
+ * CP → node (binary, gzip of this JSON), to nodes that announced the `delta` feature and were sent
+ * `base_version`: the change from that version (config-delta.ts). The node rebuilds the document,
+ * validates it whole and checks `hash` exactly as for a snapshot; when its config is not
+ * `base_hash`, or the hash does not match, it sends `resync` instead of applying.
+ */
+export interface DeltaMessage {
+  type: 'delta'
+  version: number
+  hash: string
+  base_version: number
+  base_hash: string
+  put: Array<Record<string, unknown>>
+  lists: Record<string, string[]>
 }
 
 /** CP → node: a fatal refusal just before the CP closes the socket (e.g. token revoked). */

@@ -10,6 +10,7 @@ import {
   type AckMessage,
   type ApplyErrorMessage,
   type HelloMessage,
+  type ResyncMessage,
   type SyncStatus
 } from '../../src/contract/sync-protocol.js'
 
@@ -35,6 +36,7 @@ export type NodeEvent =
   | { type: 'hello', message: HelloMessage }
   | { type: 'ack', message: AckMessage }
   | { type: 'apply_error', message: ApplyErrorMessage }
+  | { type: 'resync', message: ResyncMessage }
   | { type: 'ping' }
   | { type: 'unauthorized', token: string | null }
   | { type: 'disconnect', code: number }
@@ -117,6 +119,8 @@ export async function startFakeControlPlane (options: FakeControlPlaneOptions = 
         record({ type: 'ack', message: message as AckMessage })
       } else if (message.type === 'apply_error') {
         record({ type: 'apply_error', message: message as ApplyErrorMessage })
+      } else if (message.type === 'resync') {
+        record({ type: 'resync', message: message as ResyncMessage })
       }
     })
     ws.on('close', (code) => {

@@ -128,6 +128,15 @@ export const MIGRATIONS: Migration[] = [
       )`,
       'CREATE INDEX data_plane_nodes_last_seen ON data_plane_nodes (connected, last_seen)'
     ]
+  },
+  {
+    version: 3,
+    name: 'gateway entity revisions (incremental snapshot reads)',
+    sql: [
+      // A fresh random token on every insert and update of a row: the sync server re-reads only rows
+      // whose revision it has not seen. Rows from before this migration share '' until next written.
+      "ALTER TABLE gateway_entities ADD COLUMN revision TEXT NOT NULL DEFAULT ''"
+    ]
   }
 ]
 

@@ -33,7 +33,17 @@ export function parseHello (value: unknown): { ok: true, hello: HelloMessage } |
   if (v.config_hash !== null && !isText(v.config_hash, MAX_TEXT)) return { ok: false, message: 'hello.config_hash must be a string or null' }
   return {
     ok: true,
-    hello: { type: 'hello', protocol: v.protocol, node_id: v.node_id, hostname: v.hostname, version: v.version, plugins, config_hash: v.config_hash as string | null }
+    hello: {
+      type: 'hello',
+      protocol: v.protocol,
+      node_id: v.node_id,
+      hostname: v.hostname,
+      version: v.version,
+      plugins,
+      config_hash: v.config_hash as string | null,
+      // Unknown features are ignored (a newer node talking to an older CP); a malformed list means none.
+      features: Array.isArray(v.features) ? (v.features as unknown[]).filter((f): f is string => typeof f === 'string' && f.length <= 64).slice(0, 32) : []
+    }
   }
 }
 
@@ -64,6 +74,7 @@ export function pluginProblem (missing: string[]): string {
 export function parseNodeMessage (value: unknown): Exclude<NodeMessage, HelloMessage> | null {
   if (typeof value !== 'object' || value === null) return null
   const v = value as Record<string, unknown>
+  if (v.type === 'resync') return { type: 'resync', reason: typeof v.reason === 'string' ? v.reason.slice(0, MAX_ERROR) : '' }
   if (typeof v.version !== 'number' || !Number.isInteger(v.version) || typeof v.hash !== 'string' || v.hash.length > MAX_TEXT) return null
   if (v.type === 'ack') return { type: 'ack', version: v.version, hash: v.hash }
   if (v.type === 'apply_error') {

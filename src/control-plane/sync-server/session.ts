@@ -53,6 +53,7 @@ export function startSession (ws: WebSocket, grant: TokenGrant, ctx: SessionCont
   let ending = false
   let pluginsOk = true
   let sentVersion = -1
+  let deltas = false
   let lastHeard = Date.now()
   let writes: Promise<void> = Promise.resolve()
   let resolveClosed = (): void => {}
@@ -74,10 +75,12 @@ export function startSession (ws: WebSocket, grant: TokenGrant, ctx: SessionCont
     ws.close(code, message.slice(0, 120))
   }
 
+  /** The delta when the node speaks deltas and was sent its base version, else the full snapshot. */
   function sendSnapshot (snapshot: Snapshot): void {
     if (snapshot.version <= sentVersion || ws.readyState !== ws.OPEN) return
+    const delta = snapshot.delta !== null && deltas && snapshot.delta.baseVersion === sentVersion ? snapshot.delta : null
     sentVersion = snapshot.version
-    ws.send(snapshot.bytes, { binary: true })
+    ws.send(delta?.bytes ?? snapshot.bytes, { binary: true })
   }
 
   function welcome (status: SyncStatus, message?: string, config?: { version: number, hash: string }): void {
@@ -93,6 +96,7 @@ export function startSession (ws: WebSocket, grant: TokenGrant, ctx: SessionCont
     }
     const h = parsed.hello
     hello = h
+    deltas = h.features?.includes('delta') === true
     key = { runtimeGroupId: groupId, nodeId: h.node_id, sessionId: id }
     log = log.child({ node_id: h.node_id, hostname: h.hostname })
     const row = { tokenId: grant.tokenId, hostname: h.hostname, version: h.version, plugins: h.plugins, configHash: h.config_hash, configVersion: null }
@@ -166,6 +170,14 @@ export function startSession (ws: WebSocket, grant: TokenGrant, ctx: SessionCont
       return
     }
     const latest = ctx.feedFor(groupId).latest
+    if (m.type === 'resync') {
+      log.info({ reason: m.reason }, 'node asked for the full snapshot')
+      if (latest !== null && pluginsOk && ws.readyState === ws.OPEN) {
+        sentVersion = latest.version
+        ws.send(latest.bytes, { binary: true })
+      }
+      return
+    }
     if (m.type === 'ack') {
       const status: SyncStatus = latest === null || m.version >= latest.version ? 'in_sync' : 'syncing'
       void write('ack', (now) => updateNodeStatus(ctx.db, key as NodeKey, { syncStatus: status, lastError: null, configHash: m.hash, configVersion: m.version }, now))

@@ -1,6 +1,7 @@
 import type { Logger } from '../../log.js'
 import type { Db } from '../store/db.js'
-import { buildSnapshot, readGroupDocument, type Snapshot } from './snapshot-build.js'
+import { createGroupReader } from './group-reader.js'
+import { buildSnapshot, type Snapshot } from './snapshot-build.js'
 
 // The snapshots of one runtime group, newest only.
 //
@@ -35,13 +36,14 @@ export function createSnapshotFeed (options: SnapshotFeedOptions): SnapshotFeed 
   let failed = -1
   let builds = 0
   let running: Promise<void> | null = null
+  const reader = createGroupReader(db, runtimeGroupId)
 
   const done = (): number => Math.max(latest?.version ?? -1, failed)
   const needsBuild = (): boolean => latest === null ? failed < wanted : wanted > done()
 
   async function buildLatest (): Promise<boolean> {
     const started = process.hrtime.bigint()
-    const group = await readGroupDocument(db, runtimeGroupId)
+    const group = await reader.read()
     const read = process.hrtime.bigint()
     if (group === null) return false
     if (group.version <= done()) {
@@ -49,7 +51,7 @@ export function createSnapshotFeed (options: SnapshotFeedOptions): SnapshotFeed 
       return false
     }
     wanted = Math.max(wanted, group.version)
-    const result = await buildSnapshot(group)
+    const result = await buildSnapshot(group, latest)
     if (!result.ok) {
       failed = group.version
       log.error({ runtime_group_id: runtimeGroupId, version: group.version, reason: result.message }, 'snapshot build failed: the stored config cannot be normalised')
@@ -57,7 +59,7 @@ export function createSnapshotFeed (options: SnapshotFeedOptions): SnapshotFeed 
     }
     latest = result.snapshot
     builds++
-    log.info({ runtime_group_id: runtimeGroupId, version: latest.version, hash: latest.hash, bytes: latest.bytes.length, ms: msSince(started), read_ms: Number(read - started) / 1e6 }, 'snapshot built')
+    log.info({ runtime_group_id: runtimeGroupId, version: latest.version, hash: latest.hash, bytes: latest.bytes.length, delta_bytes: latest.delta?.bytes.length ?? null, ms: msSince(started), read_ms: Number(read - started) / 1e6 }, 'snapshot built')
     options.onSnapshot(latest)
     return true
   }

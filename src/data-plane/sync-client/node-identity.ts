@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import type { HelloMessage, PluginInfo } from '../../contract/sync-protocol.js'
-import { SYNC_PROTOCOL_VERSION } from '../../contract/sync-protocol.js'
+import { SYNC_FEATURES, SYNC_PROTOCOL_VERSION } from '../../contract/sync-protocol.js'
 import type { Logger } from '../../log.js'
 import { writeFileAtomic } from './atomic-file.js'
 
@@ -49,6 +49,7 @@ export function buildHello (identity: NodeIdentity, configHash: string | null): 
     hostname: identity.hostname,
     version: identity.version,
     plugins: identity.plugins.map((p) => ({ name: p.name, version: p.version })),
-    config_hash: configHash
+    config_hash: configHash,
+    features: [...SYNC_FEATURES]
   }
 }

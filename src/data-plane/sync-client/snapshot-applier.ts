@@ -1,24 +1,30 @@
+import { applyConfigDelta, documentLayout, type DocumentLayout } from '../../contract/config-delta.js'
 import type { NodeMessage } from '../../contract/sync-protocol.js'
 import type { FieldError } from '../../errors.js'
 import type { Logger } from '../../log.js'
 import type { GatewayState } from '../compiled-gateway.js'
 import { installGateway } from '../compile-gateway.js'
 import { writeCachedSnapshot } from './config-cache.js'
-import { checkSnapshot, decodeSnapshotFrame, type ValidSnapshot } from './snapshot.js'
+import { checkConfig, checkSnapshot, decodeSnapshotFrame, type ValidSnapshot } from './snapshot.js'
 
-// Applies snapshot frames strictly one at a time, in arrival order. While one is being decoded,
-// compiled and cached, at most one more waits: a newer frame replaces the waiting one, since the
-// control plane always sends the group's whole latest config and an older one would only be undone.
+// Applies config frames (full snapshots and deltas) strictly in arrival order. Frames that arrive
+// while one batch is applied wait; the next batch is folded before anything is validated: a full
+// snapshot replaces everything before it, and each delta is applied to the document before it. So
+// a burst costs one validation and one compile, for the newest config only.
 //
-// Per frame: gunzip → JSON → declarative contract + hash check → compile → swap state.current →
-// write the cache atomically → ack. Any failure before the swap sends apply_error and leaves the
-// previous config serving. A failed cache write after the swap is logged but still acked: the node
-// does serve that config, and the next snapshot rewrites the cache.
+// Per batch: gunzip → JSON → fold → declarative contract + hash check → compile → swap
+// state.current → write the cache atomically → ack. A full snapshot that fails sends apply_error
+// and leaves the previous config serving. A delta that does not fit (another base, or a rebuilt
+// document that fails the contract or the hash) sends `resync`: the control plane answers with the
+// full snapshot, which is then checked on its own. A failed cache write after the swap is logged
+// but still acked: the node does serve that config, and the next snapshot rewrites the cache.
 
 export interface SnapshotApplierOptions {
   state: GatewayState
   cacheDir: string
   log: Logger
+  /** What the node serves from its cache at start: the base for a first delta. */
+  cached: ValidSnapshot | null
   /** Sends on the current connection if there is one; a lost ack is harmless (hello carries the hash). */
   send: (message: NodeMessage) => void
   onApplied: (snapshot: ValidSnapshot) => void
@@ -27,14 +33,40 @@ export interface SnapshotApplierOptions {
 
 export interface SnapshotApplier {
   push: (frame: Buffer) => void
+  /** A new connection: deltas are welcome again (a resync asked on the old one is moot). */
+  reconnected: () => void
   /** Resolves once every frame pushed so far is applied or rejected. */
   idle: () => Promise<void>
 }
 
+interface Target {
+  version: number
+  hash: string
+  document: Record<string, unknown>
+  /** Built from at least one delta (a failure then asks for the full snapshot). */
+  viaDelta: boolean
+}
+
+const UNREADABLE = Symbol('unreadable frame')
+
+/** Why a delta cannot apply to `from`, or null. */
+function deltaProblem (delta: Record<string, unknown>, from: { hash: string } | null): string | null {
+  if (typeof delta.version !== 'number' || !Number.isSafeInteger(delta.version) || typeof delta.hash !== 'string' || delta.hash === '') return 'delta has no valid version and hash'
+  if (from === null) return 'no config to apply a delta to'
+  if (delta.base_hash !== from.hash) return `delta base ${String(delta.base_hash)} is not the config served (${from.hash})`
+  return null
+}
+
+function isRecord (value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
 export function createSnapshotApplier (options: SnapshotApplierOptions): SnapshotApplier {
   const { state, log } = options
-  let waiting: Buffer | null = null
+  let base: { version: number, hash: string, document: Record<string, unknown> } | null = options.cached
+  let queue: Buffer[] = []
   let running: Promise<void> | null = null
+  let awaitingFull = false
 
   function reject (version: number, hash: string, message: string, fields: FieldError[]): void {
     log.error({ version, config_hash: hash, error: message, fields: fields.slice(0, 20) }, 'snapshot rejected; the previous config keeps serving')
@@ -42,20 +74,73 @@ export function createSnapshotApplier (options: SnapshotApplierOptions): Snapsho
     options.onRejected(message)
   }
 
-  async function apply (frame: Buffer): Promise<void> {
-    const started = performance.now()
-    let value: unknown
-    try {
-      value = await decodeSnapshotFrame(frame)
-    } catch (err) {
-      reject(0, '', (err as Error).message, [])
-      return
+  function resync (reason: string): void {
+    log.warn({ reason }, 'delta does not fit the config this node serves; asking the control plane for the full snapshot')
+    if (awaitingFull) return
+    awaitingFull = true
+    options.send({ type: 'resync', reason })
+  }
+
+  /** Folds decoded frames into the config to apply, or null when there is nothing (valid) to apply. */
+  function fold (values: unknown[]): Target | null {
+    let target: Target | null = null
+    for (const value of values) {
+      if (value === UNREADABLE) {
+        // Deltas after a frame we could not read cannot be trusted; wait for a full snapshot.
+        resync('a frame could not be decoded')
+        target = null
+        continue
+      }
+      if (isRecord(value) && value.type === 'delta') {
+        if (awaitingFull && target === null) continue
+        const from: { hash: string, document: Record<string, unknown> } | null = target ?? base
+        const problem = deltaProblem(value, from)
+        const layout: DocumentLayout | null = problem === null && from !== null ? documentLayout(from.document) : null
+        if (problem !== null || layout === null) {
+          resync(problem ?? 'the config served is not in the control plane\'s export layout')
+          target = null
+          continue
+        }
+        try {
+          target = { version: value.version as number, hash: value.hash as string, document: applyConfigDelta(layout, value), viaDelta: true }
+        } catch (err) {
+          resync(`delta does not apply: ${(err as Error).message}`)
+          target = null
+        }
+        continue
+      }
+      // A full snapshot (or something malformed, which checkSnapshot reports): it replaces what came before.
+      const check = checkShape(value)
+      if (!check.ok) {
+        reject(check.version, check.hash, check.message, check.fields)
+        target = null
+        continue
+      }
+      awaitingFull = false
+      target = { version: check.version, hash: check.hash, document: check.document, viaDelta: false }
     }
+    return target
+  }
+
+  async function applyBatch (frames: Buffer[]): Promise<void> {
+    const started = performance.now()
+    const values: unknown[] = []
+    for (const frame of frames) {
+      try {
+        values.push(await decodeSnapshotFrame(frame))
+      } catch (err) {
+        reject(0, '', (err as Error).message, [])
+        values.push(UNREADABLE)
+      }
+    }
+    const target = fold(values)
+    if (target === null) return
     const decoded = performance.now()
-    const check = checkSnapshot(value)
+    const check = checkConfig(target.version, target.hash, target.document)
     const checked = performance.now()
     if (!check.ok) {
-      reject(check.version, check.hash, check.message, check.fields)
+      if (target.viaDelta) resync(`the config rebuilt from a delta does not pass: ${check.message}`)
+      else reject(check.version, check.hash, check.message, check.fields)
       return
     }
     const snapshot = check.snapshot
@@ -73,6 +158,7 @@ export function createSnapshotApplier (options: SnapshotApplierOptions): Snapsho
       }
     }
     const swapped = performance.now()
+    base = { version: snapshot.version, hash: snapshot.hash, document: snapshot.document }
     try {
       await writeCachedSnapshot(options.cacheDir, snapshot)
     } catch (err) {
@@ -84,7 +170,9 @@ export function createSnapshotApplier (options: SnapshotApplierOptions): Snapsho
       config_hash: snapshot.hash,
       services: snapshot.config.services.length,
       routes: snapshot.config.routes.length,
-      // Where apply time goes: gunzip + JSON, the contract + hash, compile + swap (serving from here on).
+      frames: frames.length,
+      delta: target.viaDelta,
+      // Where apply time goes: gunzip + JSON + fold, the contract + hash, compile + swap (serving from here on).
       decode_ms: round(decoded - started),
       check_ms: round(checked - decoded),
       compile_ms: round(swapped - checked)
@@ -93,11 +181,12 @@ export function createSnapshotApplier (options: SnapshotApplierOptions): Snapsho
   }
 
   async function drain (): Promise<void> {
-    while (waiting !== null) {
-      const frame = waiting
-      waiting = null
+    while (queue.length > 0) {
+      const frames = queue
+      queue = []
+      if (frames.length > 1) log.debug({ frames: frames.length }, 'frames folded into one apply')
       try {
-        await apply(frame)
+        await applyBatch(frames)
       } catch (err) {
         log.error({ err }, 'snapshot apply failed unexpectedly; the previous config keeps serving')
       }
@@ -107,14 +196,30 @@ export function createSnapshotApplier (options: SnapshotApplierOptions): Snapsho
 
   return {
     push (frame) {
-      if (waiting !== null) log.debug('a newer snapshot replaced one still waiting to be applied')
-      waiting = frame
+      queue.push(frame)
       running ??= drain()
+    },
+    reconnected () {
+      awaitingFull = false
     },
     async idle () {
       while (running !== null) await running
     }
   }
+}
+
+type Shape = { ok: true, version: number, hash: string, document: Record<string, unknown> }
+  | { ok: false, version: number, hash: string, message: string, fields: FieldError[] }
+
+/** The envelope checks of checkSnapshot, without validating the config yet (that happens once per batch). */
+function checkShape (value: unknown): Shape {
+  if (isRecord(value) && (value.type === 'snapshot' || value.type === undefined) && typeof value.version === 'number' && Number.isSafeInteger(value.version) &&
+    typeof value.hash === 'string' && value.hash !== '' && isRecord(value.config)) {
+    return { ok: true, version: value.version, hash: value.hash, document: value.config }
+  }
+  const check = checkSnapshot(value)
+  if (check.ok) return { ok: true, version: check.snapshot.version, hash: check.snapshot.hash, document: check.snapshot.document }
+  return { ok: false, version: check.version, hash: check.hash, message: check.message, fields: check.fields }
 }
 
 function round (ms: number): number {

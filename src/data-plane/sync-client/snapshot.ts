@@ -57,7 +57,11 @@ export function checkSnapshot (value: unknown): SnapshotCheck {
   if (!isRecord(value.config)) fields.push({ path: 'config', message: 'must be an object (a Kong declarative document)' })
   if (fields.length > 0) return { ok: false, version, hash, message: 'snapshot is malformed', fields }
 
-  const document = value.config as Record<string, unknown>
+  return checkConfig(version, hash, value.config as Record<string, unknown>)
+}
+
+/** A config document the node may serve at `version`, whose normalised form must hash to `hash`. */
+export function checkConfig (version: number, hash: string, document: Record<string, unknown>): SnapshotCheck {
   const result = loadDeclarativeDocument(document)
   if (!result.ok) {
     const prefixed = result.errors.map((e) => ({ path: e.path === '' ? 'config' : `config.${e.path}`, message: e.message }))

@@ -14,6 +14,7 @@ import type { GatewayState } from '../compiled-gateway.js'
 import { createBackoff } from './backoff.js'
 import { buildHello, type NodeIdentity } from './node-identity.js'
 import { createSnapshotApplier } from './snapshot-applier.js'
+import type { ValidSnapshot } from './snapshot.js'
 
 // The node's side of hybrid mode (docs/sync-protocol.md): one WebSocket to the control plane at a time.
 //
@@ -44,6 +45,8 @@ export interface SyncClientOptions {
   state: GatewayState
   identity: NodeIdentity
   logger: Logger
+  /** The snapshot loaded from the cache at start (what `state` serves), the base for the first delta. */
+  cached?: ValidSnapshot | null
   backoffInitialMs?: number
   backoffMaxMs?: number
   pingIntervalMs?: number
@@ -112,6 +115,7 @@ export function createSyncClient (options: SyncClientOptions): SyncClient {
   const applier = createSnapshotApplier({
     state: options.state,
     cacheDir: options.cacheDir,
+    cached: options.cached ?? null,
     log,
     send,
     onApplied () {
@@ -192,6 +196,7 @@ export function createSyncClient (options: SyncClientOptions): SyncClient {
       lastHeard = Date.now()
       lastLoggedError = null
       log.info({ url: endpoint }, 'connected to the control plane')
+      applier.reconnected()
       ws.send(JSON.stringify(buildHello(options.identity, options.state.current?.hash ?? null)))
       heartbeat = setInterval(() => {
         if (Date.now() - lastHeard >= deadAfterMs) {
