@@ -54,6 +54,7 @@ export function startSession (ws: WebSocket, grant: TokenGrant, ctx: SessionCont
   let pluginsOk = true
   let sentVersion = -1
   let deltas = false
+  let outbox: Promise<void> = Promise.resolve()
   let lastHeard = Date.now()
   let writes: Promise<void> = Promise.resolve()
   let resolveClosed = (): void => {}
@@ -75,12 +76,20 @@ export function startSession (ws: WebSocket, grant: TokenGrant, ctx: SessionCont
     ws.close(code, message.slice(0, 120))
   }
 
+  /** Binary frames leave in the order they were chosen, even while a full snapshot is still being serialised. */
+  function sendFrame (bytes: Buffer | Promise<Buffer>): void {
+    outbox = outbox.then(async () => {
+      const frame = await bytes
+      if (ws.readyState === ws.OPEN) ws.send(frame, { binary: true })
+    }).catch((err: unknown) => log.error({ err }, 'sending a config frame failed'))
+  }
+
   /** The delta when the node speaks deltas and was sent its base version, else the full snapshot. */
   function sendSnapshot (snapshot: Snapshot): void {
     if (snapshot.version <= sentVersion || ws.readyState !== ws.OPEN) return
     const delta = snapshot.delta !== null && deltas && snapshot.delta.baseVersion === sentVersion ? snapshot.delta : null
     sentVersion = snapshot.version
-    ws.send(delta?.bytes ?? snapshot.bytes, { binary: true })
+    sendFrame(delta?.bytes ?? snapshot.bytes)
   }
 
   function welcome (status: SyncStatus, message?: string, config?: { version: number, hash: string }): void {
@@ -174,7 +183,7 @@ export function startSession (ws: WebSocket, grant: TokenGrant, ctx: SessionCont
       log.info({ reason: m.reason }, 'node asked for the full snapshot')
       if (latest !== null && pluginsOk && ws.readyState === ws.OPEN) {
         sentVersion = latest.version
-        ws.send(latest.bytes, { binary: true })
+        sendFrame(latest.bytes)
       }
       return
     }
