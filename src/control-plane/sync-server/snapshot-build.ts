@@ -58,7 +58,7 @@ export async function buildSnapshot (group: GroupDocument, previous: Snapshot | 
     delta = { baseVersion: previous.version, bytes: await gzipAsync(Buffer.from(JSON.stringify(message), 'utf8'), { level: 1 }) }
   }
   const message: SnapshotMessage = { type: 'snapshot', version: group.version, hash, config: group.doc }
-  const bytes = new Promise<Buffer>((resolve) => setImmediate(resolve)).then(async () => await gzipAsync(Buffer.from(JSON.stringify(message), 'utf8'), { level: 1 }))
+  const bytes = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => await gzipAsync(Buffer.from(JSON.stringify(message), 'utf8'), { level: 1 }))
   return {
     ok: true,
     snapshot: {
