@@ -1,6 +1,8 @@
 // The normalised gateway configuration: what the declarative file (and later the control plane)
-// produces and what a data plane compiles. Every default is filled in; nested routes are flattened.
-// Both planes import this; neither imports the other.
+// produces and what a data plane compiles. Every default is filled in; nested routes and nested
+// plugins are flattened. Both planes import this; neither imports the other.
+//
+// Every object normalize.ts builds has its keys in sorted order (config-hash.ts relies on it).
 
 export type UpstreamProtocol = 'http' | 'https'
 export type RouteProtocol = 'http' | 'https'
@@ -44,8 +46,62 @@ export interface RouteConfig {
   tags: string[]
 }
 
+/** Kong's plugin protocols (Atrium proxies http and https; a plugin runs when the request's is listed). */
+export type PluginProtocol = 'grpc' | 'grpcs' | 'http' | 'https' | 'tcp' | 'tls' | 'tls_passthrough' | 'udp' | 'ws' | 'wss'
+
+/**
+ * One enabled plugin instance (disabled ones are left out). Its scope is the combination of the
+ * three indices that are set; all null is global. Which instance applies to a request is decided by
+ * Kong's precedence (src/data-plane/plugin-runner/precedence.ts).
+ */
+export interface PluginConfig {
+  /** A plugin Atrium bundles (src/plugins/schemas.ts). */
+  name: string
+  id: string | null
+  instance_name: string | null
+  /**
+   * The plugin's config, valid for its schema: nulls dropped, every default filled in, keys sorted
+   * at every level. The handler reads it as `Static<typeof schema>`.
+   */
+  config: Record<string, unknown>
+  protocols: PluginProtocol[]
+  /** Index into `GatewayConfig.services`, or null. */
+  service: number | null
+  /** Index into `GatewayConfig.routes`, or null. */
+  route: number | null
+  /** Index into `GatewayConfig.consumers`, or null. */
+  consumer: number | null
+  tags: string[]
+}
+
+/**
+ * A consumer's credentials, by kind. EXTENSION POINT: empty until the authentication plugins land.
+ * Each adds one optional field here, named as Kong's declarative key (`keyauth_credentials?`,
+ * `basicauth_credentials?`, `jwt_secrets?`, `acls?`), filled by the contract's normaliser
+ * (normalize-plugins.ts, normalizeConsumer) with keys in sorted order, and left out when empty so
+ * the hash of configs without that kind does not change. Data-plane auth plugins build their lookup
+ * tables from these lists in `configure` and identify the consumer with `setConsumer(index)`.
+ */
+export interface ConsumerCredentials {}
+
+export interface ConsumerConfig {
+  id: string | null
+  username: string | null
+  custom_id: string | null
+  tags: string[]
+  credentials: ConsumerCredentials
+}
+
 export interface GatewayConfig {
   services: ServiceConfig[]
   /** In declaration order: nested routes in file order of their services, then top-level routes. */
   routes: RouteConfig[]
+  /**
+   * Enabled plugins: top-level ones in file order, then nested ones (services, their routes,
+   * top-level routes, consumers). Absent when there are none, so a config without plugins keeps the
+   * hash it had before plugins existed, and hand-built configs stay valid; read it as `plugins ?? []`.
+   */
+  plugins?: PluginConfig[]
+  /** In file order; absent when there are none (see `plugins`). */
+  consumers?: ConsumerConfig[]
 }

@@ -3,6 +3,7 @@ import { catalogRoutes } from './catalog/index.js'
 import { dataPlaneTokenRoutes } from './data-plane-tokens/index.js'
 import type { ControlPlaneDeps } from './deps.js'
 import { configRoutes, gatewayEntityRoutes } from './gateway/index.js'
+import { pluginSchemaRoutes } from './plugin-schemas/index.js'
 import { runtimeGroupRoutes } from './runtime-groups/index.js'
 import { dataPlaneRoutes } from './sync-server/index.js'
 
@@ -15,6 +16,7 @@ export function buildAdminRoutes (deps: ControlPlaneDeps): AdminRoute[] {
     ...runtimeGroupRoutes(deps),
     ...gatewayEntityRoutes(deps),
     ...configRoutes(deps),
+    ...pluginSchemaRoutes(),
     ...dataPlaneTokenRoutes(deps),
     ...dataPlaneRoutes(deps),
     ...catalogRoutes(deps)

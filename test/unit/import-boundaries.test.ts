@@ -41,6 +41,36 @@ for (const rule of RULES) {
   })
 }
 
+// Plugins: specs (schemas) are data every part may load; handlers are request-path code only the
+// data plane loads. Plugins see the world through the context in src/plugins/types.ts.
+const PLUGIN_HANDLER = /^plugins\/(handlers|[^/]+\/handler)\.js$/
+const PLUGIN_SCHEMA_FILES = /^plugins\/(spec|schemas|schema-types|[^/]+\/schema)\.ts$/
+
+for (const from of ['contract', 'control-plane']) {
+  test(`src/${from} may load plugin schemas but never plugin handlers`, () => {
+    const offenders = tsFiles(join(SRC, from)).flatMap((f) => importsOf(f)
+      .filter((i) => PLUGIN_HANDLER.test(i))
+      .map((i) => `${relative(SRC, f)} → ${i}`))
+    assert.deepEqual(offenders, [])
+  })
+}
+
+test('src/plugins never imports the control plane or the data plane', () => {
+  const offenders = tsFiles(join(SRC, 'plugins')).flatMap((f) => importsOf(f)
+    .filter((i) => i.startsWith('control-plane/') || i.startsWith('data-plane/'))
+    .map((i) => `${relative(SRC, f)} → ${i}`))
+  assert.deepEqual(offenders, [])
+})
+
+test('plugin schema modules import only other schema modules (so loading a schema never loads request-path code)', () => {
+  const files = tsFiles(join(SRC, 'plugins')).filter((f) => PLUGIN_SCHEMA_FILES.test(relative(SRC, f)))
+  assert.ok(files.length >= 4, files.join(', '))
+  const offenders = files.flatMap((f) => importsOf(f)
+    .filter((i) => !PLUGIN_SCHEMA_FILES.test(i.replace(/\.js$/, '.ts')))
+    .map((i) => `${relative(SRC, f)} → ${i}`))
+  assert.deepEqual(offenders, [])
+})
+
 test('the import scanner sees the imports it is meant to police', () => {
   const imports = importsOf(join(SRC, 'data-plane', 'data-plane.ts'))
   assert.ok(imports.some((i) => i.startsWith('contract/')), JSON.stringify(imports))

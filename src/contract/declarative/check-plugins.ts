@@ -1,9 +1,11 @@
-// Plugins and consumers beyond shape: known plugin names, references to services, routes and
-// consumers (a name, an id, `{ id }` or `{ name }`), one plugin per name and scope, and consumers
-// identified by a unique username or custom_id.
+// Plugins and consumers beyond shape: bundled plugin names, each config against its plugin's
+// schema, references to services, routes and consumers (a name, an id, `{ id }` or `{ name }`), one
+// plugin per name and scope, unique instance names, and consumers identified by a unique username
+// or custom_id. Nested plugins (Kong's format) are checked where they are, by their own path.
 
-import { collectRoutes, collectServices } from './entities.js'
-import { KNOWN_PLUGINS } from './plugin-names.js'
+import { BUNDLED_PLUGIN_NAMES, pluginSpec } from '../../plugins/schemas.js'
+import { collectPlugins, collectRoutes, collectServices, type PluginEntry } from './entities.js'
+import { validatePluginConfig } from './plugin-config.js'
 import { isObject, joinPath } from './paths.js'
 import type { Issues } from './types.js'
 
@@ -58,6 +60,39 @@ function objects (value: unknown): Array<Record<string, unknown>> {
   return Array.isArray(value) ? value.map((v: unknown) => isObject(v) ? v : {}) : []
 }
 
+/** A plugin's scope: positions in `doc.services`, collectRoutes(doc) and `doc.consumers`, null for "any". */
+export interface PluginScope {
+  service: number | null
+  route: number | null
+  consumer: number | null
+}
+
+export type ScopeResolver = (entry: PluginEntry, issues: Issues) => PluginScope | null
+
+/** Resolves plugin references against one document; null (with issues reported) when one fails. */
+export function createScopeResolver (doc: Record<string, unknown>): ScopeResolver {
+  const indexes = {
+    service: indexOf('service', 'name', collectServices(doc).map((s) => s.service)),
+    route: indexOf('route', 'name', collectRoutes(doc).map((r) => r.route)),
+    consumer: indexOf('consumer', 'username', objects(doc.consumers))
+  }
+  return ({ plugin, path, owner }, issues) => {
+    const scope: PluginScope = { service: null, route: null, consumer: null }
+    let ok = true
+    for (const field of ['service', 'route', 'consumer'] as const) {
+      const ref = plugin[field]
+      if (owner?.field === field) {
+        if (ref !== undefined) { issues.error(joinPath(path, field), `must not be set: the plugin is nested in a ${field}`); ok = false }
+        scope[field] = owner.index
+      } else if (ref !== undefined) {
+        scope[field] = resolve(ref, joinPath(path, field), indexes[field], issues)
+        if (scope[field] === null) ok = false
+      }
+    }
+    return ok ? scope : null
+  }
+}
+
 export function checkConsumers (doc: Record<string, unknown>, issues: Issues): void {
   const consumers = objects(doc.consumers)
   for (const field of ['username', 'custom_id'] as const) {
@@ -79,27 +114,48 @@ export function checkConsumers (doc: Record<string, unknown>, issues: Issues): v
 }
 
 export function checkPlugins (doc: Record<string, unknown>, issues: Issues): void {
-  if (!Array.isArray(doc.plugins)) return
-  const services = indexOf('service', 'name', collectServices(doc).map((s) => s.service))
-  const routes = indexOf('route', 'name', collectRoutes(doc).map((r) => r.route))
-  const consumers = indexOf('consumer', 'username', objects(doc.consumers))
+  const entries = collectPlugins(doc)
+  if (entries.length === 0) return
+  const scopeOf = createScopeResolver(doc)
   const scopes = new Map<string, string>()
-  doc.plugins.forEach((plugin: unknown, i) => {
-    if (!isObject(plugin)) return
-    const path = joinPath('plugins', i)
-    if (typeof plugin.name === 'string' && plugin.name !== '' && !KNOWN_PLUGINS.has(plugin.name)) {
-      issues.error(joinPath(path, 'name'), `unknown plugin "${plugin.name}"`)
+  const instanceNames = new Map<string, string>()
+  for (const entry of entries) {
+    const { plugin, path } = entry
+    checkConfig(plugin, path, issues)
+    const scope = scopeOf(entry, issues)
+    if (isObject(plugin.ordering) && Object.keys(plugin.ordering).length > 0) issues.warn(joinPath(path, 'ordering'), 'not implemented yet; ignored')
+    if (typeof plugin.instance_name === 'string') {
+      const first = instanceNames.get(plugin.instance_name)
+      if (first === undefined) instanceNames.set(plugin.instance_name, joinPath(path, 'instance_name'))
+      else issues.error(joinPath(path, 'instance_name'), `duplicate instance_name "${plugin.instance_name}" (also at ${first})`)
     }
-    const scope: Array<number | null> = []
-    for (const [field, index] of [['service', services], ['route', routes], ['consumer', consumers]] as const) {
-      const ref = plugin[field]
-      scope.push(ref === undefined ? null : resolve(ref, joinPath(path, field), index, issues))
-    }
-    if (typeof plugin.name !== 'string' || (typeof plugin.instance_name === 'string')) return
-    // Kong allows one plugin of a name per (service, route, consumer) combination.
-    const key = JSON.stringify([plugin.name, ...scope])
+    if (typeof plugin.name !== 'string' || scope === null) continue
+    // Kong allows one plugin of a name per (service, route, consumer) combination: the most
+    // specific one for a request is then well defined.
+    const key = JSON.stringify([plugin.name, scope.service, scope.route, scope.consumer])
     const first = scopes.get(key)
     if (first === undefined) scopes.set(key, path)
     else issues.error(path, `duplicate plugin "${plugin.name}" for the same service, route and consumer (also at ${first})`)
-  })
+  }
+}
+
+/** The name must be a bundled plugin; the config must pass that plugin's schema and checks. */
+function checkConfig (plugin: Record<string, unknown>, path: string, issues: Issues): void {
+  if (typeof plugin.name !== 'string' || plugin.name === '') return
+  const spec = pluginSpec(plugin.name)
+  if (spec === undefined) {
+    issues.error(joinPath(path, 'name'), `unknown plugin "${plugin.name}" (Atrium bundles: ${BUNDLED_PLUGIN_NAMES.join(', ')})`)
+    return
+  }
+  if (plugin.config !== undefined && !isObject(plugin.config)) return // a shape error already
+  const base = joinPath(path, 'config')
+  for (const issue of validatePluginConfig(spec, plugin.config).issues) {
+    issues.error(appendPath(base, issue.path), issue.message)
+  }
+}
+
+/** `plugins[0].config` + `add.headers[0]` → `plugins[0].config.add.headers[0]`. */
+export function appendPath (base: string, rest: string): string {
+  if (rest === '') return base
+  return rest.startsWith('[') ? base + rest : `${base}.${rest}`
 }

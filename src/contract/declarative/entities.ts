@@ -44,26 +44,82 @@ export function collectRoutes (doc: Record<string, unknown>): RouteEntry[] {
   return out
 }
 
+/** Which entity a nested plugin belongs to (Kong's nested format sets that reference implicitly). */
+export interface PluginOwner {
+  field: 'service' | 'route' | 'consumer'
+  /** services: index in `doc.services`; routes: index in collectRoutes(doc); consumers: index in `doc.consumers`. */
+  index: number
+}
+
+export interface PluginEntry {
+  plugin: Record<string, unknown>
+  /** e.g. `plugins[0]`, `services[1].plugins[0]`, `services[0].routes[2].plugins[1]`, `consumers[3].plugins[0]` */
+  path: string
+  /** The entity it is nested in, or null for a top-level plugin. */
+  owner: PluginOwner | null
+}
+
+/**
+ * Every plugin of the document, top-level ones first (file order), then those nested in services
+ * (each service's own, then its routes'), in top-level routes and in consumers: the order of
+ * GatewayConfig.plugins. Nested plugins are lifted here, keeping their own path for messages.
+ */
+export function collectPlugins (doc: Record<string, unknown>): PluginEntry[] {
+  const out: PluginEntry[] = []
+  const add = (list: unknown, base: string, owner: PluginOwner | null): void => {
+    if (!Array.isArray(list)) return
+    list.forEach((plugin: unknown, i) => {
+      if (isObject(plugin)) out.push({ plugin, path: joinPath(joinPath(base, 'plugins'), i), owner })
+    })
+  }
+  add(doc.plugins, '', null)
+  const routes = collectRoutes(doc)
+  const routeIndex = new Map(routes.map((r, i) => [r.route, i]))
+  for (const { service, path, index } of collectServices(doc)) {
+    add(service.plugins, path, { field: 'service', index })
+    if (!Array.isArray(service.routes)) continue
+    for (const route of service.routes) {
+      const at = isObject(route) ? routeIndex.get(route) : undefined
+      if (at !== undefined) add(route.plugins, routes[at].path, { field: 'route', index: at })
+    }
+  }
+  routes.forEach((r, i) => { if (r.owner === null) add(r.route.plugins, r.path, { field: 'route', index: i }) })
+  if (Array.isArray(doc.consumers)) {
+    doc.consumers.forEach((c: unknown, i) => { if (isObject(c)) add(c.plugins, joinPath('consumers', i), { field: 'consumer', index: i }) })
+  }
+  return out
+}
+
 /**
  * Kong exports write unset fields as `null`; null means "not set" (default applies), as in Kong.
  * Returns a copy of the document without null-valued fields on the document, services, routes,
- * plugins and consumers.
+ * plugins (nested ones too) and consumers. Plugin configs are cleaned when validated (plugin-config.ts).
  */
 export function dropNulls (doc: Record<string, unknown>): Record<string, unknown> {
   const out = withoutNulls(doc)
   if (Array.isArray(out.services)) {
     out.services = out.services.map((s: unknown) => {
       if (!isObject(s)) return s
-      const service = withoutNulls(s)
-      if (Array.isArray(service.routes)) service.routes = service.routes.map((r: unknown) => isObject(r) ? withoutNulls(r) : r)
+      const service = withPlugins(withoutNulls(s))
+      if (Array.isArray(service.routes)) service.routes = service.routes.map((r: unknown) => isObject(r) ? withPlugins(withoutNulls(r)) : r)
       return service
     })
   }
-  for (const key of ['routes', 'plugins', 'consumers']) {
+  for (const key of ['routes', 'consumers']) {
     const list = out[key]
-    if (Array.isArray(list)) out[key] = list.map((r: unknown) => isObject(r) ? withoutNulls(r) : r)
+    if (Array.isArray(list)) out[key] = list.map((r: unknown) => isObject(r) ? withPlugins(withoutNulls(r)) : r)
   }
+  if (Array.isArray(out.plugins)) out.plugins = cleanList(out.plugins)
   return out
+}
+
+function withPlugins (entity: Record<string, unknown>): Record<string, unknown> {
+  if (Array.isArray(entity.plugins)) entity.plugins = cleanList(entity.plugins)
+  return entity
+}
+
+function cleanList (list: unknown[]): unknown[] {
+  return list.map((p: unknown) => isObject(p) ? withoutNulls(p) : p)
 }
 
 function withoutNulls (obj: Record<string, unknown>): Record<string, unknown> {

@@ -1,6 +1,7 @@
 // Valid document → GatewayConfig. Runs only after every check passed, so shapes are trusted here.
 // Defaults come from schema.ts; routes are flattened (nested first, then top-level) and point at
-// their service by index. Disabled services and their routes are left out.
+// their service by index. Disabled services and their routes are left out, with the plugins scoped
+// to them. Plugins and consumers: normalize-plugins.ts.
 
 import { normalizeServiceHost } from './hosts.js'
 import { effectiveRoutePath } from './path-rules.js'
@@ -9,6 +10,7 @@ import { resolveServiceRef } from './references.js'
 import { ROUTE_DEFAULTS, SERVICE_DEFAULTS, type DeclarativeInput, type NestedRouteInput, type ServiceInput } from './schema.js'
 import { defaultPort, parseServiceUrl, type ServiceTarget } from './service-url.js'
 import { isLegacyFormat } from './check-document.js'
+import { normalizeConsumers, normalizePlugins } from './normalize-plugins.js'
 import type { GatewayConfig, RouteConfig, ServiceConfig, UpstreamProtocol } from '../gateway-config.js'
 
 export function normalizeDocument (doc: DeclarativeInput): GatewayConfig {
@@ -24,11 +26,22 @@ export function normalizeDocument (doc: DeclarativeInput): GatewayConfig {
   })
   const legacy = isLegacyFormat(raw)
   const routes: RouteConfig[] = []
-  for (const entry of collectRoutes(raw)) {
+  // Position in collectRoutes → index in GatewayConfig.routes, or -1 when its service is disabled.
+  const routeRemap = collectRoutes(raw).map((entry) => {
     const target = remap[ownerOf(entry, entries)]
-    if (target !== -1) routes.push(normalizeRoute(entry.route as NestedRouteInput, target, legacy))
-  }
-  return { routes, services }
+    if (target === -1) return -1
+    routes.push(normalizeRoute(entry.route as NestedRouteInput, target, legacy))
+    return routes.length - 1
+  })
+  const consumers = normalizeConsumers(raw)
+  const plugins = normalizePlugins(raw, { services: remap, routes: routeRemap })
+  // Keys in sorted order (config-hash.ts); plugins and consumers only when there are some.
+  const config: Partial<GatewayConfig> = {}
+  if (consumers.length > 0) config.consumers = consumers
+  if (plugins.length > 0) config.plugins = plugins
+  config.routes = routes
+  config.services = services
+  return config as GatewayConfig
 }
 
 function ownerOf (entry: RouteEntry, services: ReturnType<typeof collectServices>): number {

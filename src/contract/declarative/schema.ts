@@ -52,8 +52,31 @@ const Timestamps = {
   updated_at: Type.Optional(Anything)
 }
 
+/** A reference to another entity: its name (or id) as a string, or `{ id }` / `{ name }`; resolved in check-plugins.ts. */
+const Reference = Anything
+
+/**
+ * A plugin, top-level or nested in a service, route or consumer (Kong's format; the reference to the
+ * entity it is nested in is implied). Its `config` is checked against the plugin's own schema in
+ * check-plugins.ts (plugin-config.ts); references are resolved there too.
+ */
+export const PluginSchema = Type.Object({
+  id: Type.Optional(Id),
+  name: Type.String({ minLength: 1 }),
+  instance_name: Type.Optional(Name),
+  config: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  enabled: Type.Optional(Type.Boolean()),
+  protocols: Type.Optional(Type.Array(StringEnum(PLUGIN_PROTOCOLS), { minItems: 1 })),
+  service: Type.Optional(Reference),
+  route: Type.Optional(Reference),
+  consumer: Type.Optional(Reference),
+  tags: Type.Optional(Tags),
+  ordering: Type.Optional(Anything),
+  ...Timestamps
+}, { additionalProperties: false })
+
 export const ROUTE_UNSUPPORTED_FIELDS = [
-  'plugins', 'snis', 'sources', 'destinations', 'https_redirect_status_code',
+  'snis', 'sources', 'destinations', 'https_redirect_status_code',
   'request_buffering', 'response_buffering'
 ] as const
 
@@ -70,6 +93,7 @@ const routeFields = {
   protocols: Type.Optional(Type.Array(Protocol, { minItems: 1 })),
   path_handling: Type.Optional(StringEnum(['v0', 'v1'] as const)),
   tags: Type.Optional(Tags),
+  plugins: Type.Optional(Type.Array(PluginSchema)),
   ...looseFields(ROUTE_UNSUPPORTED_FIELDS),
   ...Timestamps
 }
@@ -80,7 +104,7 @@ export const NestedRouteSchema = Type.Object(routeFields, { additionalProperties
 /** A top-level route names its service: `service: name`, `{ name }` or `{ id }` (checked in checks-references.ts). */
 export const TopLevelRouteSchema = Type.Object({ ...routeFields, service: Anything }, { additionalProperties: false })
 
-export const SERVICE_UNSUPPORTED_FIELDS = ['plugins', 'client_certificate', 'ca_certificates', 'tls_verify_depth'] as const
+export const SERVICE_UNSUPPORTED_FIELDS = ['client_certificate', 'ca_certificates', 'tls_verify_depth'] as const
 
 export const ServiceSchema = Type.Object({
   id: Type.Optional(Id),
@@ -98,37 +122,19 @@ export const ServiceSchema = Type.Object({
   enabled: Type.Optional(Type.Boolean()),
   tags: Type.Optional(Tags),
   routes: Type.Optional(Type.Array(NestedRouteSchema)),
+  plugins: Type.Optional(Type.Array(PluginSchema)),
   ...looseFields(SERVICE_UNSUPPORTED_FIELDS),
   ...Timestamps
 }, { additionalProperties: false })
 
 export const TOP_LEVEL_UNSUPPORTED_FIELDS = [
-  'plugins', 'consumers', 'upstreams', 'targets', 'certificates', 'ca_certificates', 'snis',
+  'upstreams', 'targets', 'certificates', 'ca_certificates', 'snis',
   'vaults', 'key_sets', 'keys'
 ] as const
 
-/** A reference to another entity: its name (or id) as a string, or `{ id }` / `{ name }`; resolved in check-plugins.ts. */
-const Reference = Anything
-
-/** Plugins are validated for shape (config is an object) and name; per-plugin config schemas come with the runner. */
-export const PluginSchema = Type.Object({
-  id: Type.Optional(Id),
-  name: Type.String({ minLength: 1 }),
-  instance_name: Type.Optional(Name),
-  config: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-  enabled: Type.Optional(Type.Boolean()),
-  protocols: Type.Optional(Type.Array(StringEnum(PLUGIN_PROTOCOLS), { minItems: 1 })),
-  service: Type.Optional(Reference),
-  route: Type.Optional(Reference),
-  consumer: Type.Optional(Reference),
-  tags: Type.Optional(Tags),
-  ordering: Type.Optional(Anything),
-  ...Timestamps
-}, { additionalProperties: false })
-
-/** Consumer credentials and nested plugins: accepted, not stored or applied yet. */
+/** Consumer credentials: accepted, not stored or applied yet (they come with the auth plugins). */
 export const CONSUMER_UNSUPPORTED_FIELDS = [
-  'plugins', 'acls', 'basicauth_credentials', 'keyauth_credentials', 'hmacauth_credentials',
+  'acls', 'basicauth_credentials', 'keyauth_credentials', 'hmacauth_credentials',
   'jwt_secrets', 'oauth2_credentials', 'mtls_auth_credentials', 'groups'
 ] as const
 
@@ -137,6 +143,7 @@ export const ConsumerSchema = Type.Object({
   username: Type.Optional(Type.String({ minLength: 1 })),
   custom_id: Type.Optional(Type.String({ minLength: 1 })),
   tags: Type.Optional(Tags),
+  plugins: Type.Optional(Type.Array(PluginSchema)),
   ...looseFields(CONSUMER_UNSUPPORTED_FIELDS),
   ...Timestamps
 }, { additionalProperties: false })
@@ -149,7 +156,6 @@ export const DeclarativeSchema = Type.Object({
   services: Type.Optional(Type.Array(ServiceSchema)),
   routes: Type.Optional(Type.Array(TopLevelRouteSchema)),
   ...looseFields(TOP_LEVEL_UNSUPPORTED_FIELDS),
-  // Still listed as unsupported (a data plane does not run them yet, and warns), but shape-checked.
   plugins: Type.Optional(Type.Array(PluginSchema)),
   consumers: Type.Optional(Type.Array(ConsumerSchema))
 }, { additionalProperties: false })

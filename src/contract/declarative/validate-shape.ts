@@ -36,7 +36,7 @@ const TYPE_NAMES: Record<string, string> = {
   object: 'an object'
 }
 
-function convertError (err: ErrorObject, doc: unknown): { path: string, message: string } | null {
+export function convertError (err: ErrorObject, doc: unknown): { path: string, message: string } | null {
   const path = pointerToPath(err.instancePath, doc)
   const parent = (err.parentSchema ?? {}) as Record<string, unknown>
   const params = err.params as Record<string, unknown>

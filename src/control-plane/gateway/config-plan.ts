@@ -22,10 +22,13 @@ export interface ConfigPlan {
   delete: DiffItem[]
 }
 
-interface Desired { kind: EntityKind, input: Record<string, unknown>, parent?: number }
+/** `parent`: position in `desired` of the entity this one is nested in; `field` names the reference it sets. */
+interface Desired { kind: EntityKind, input: Record<string, unknown>, parent?: { index: number, field: 'service' | 'route' | 'consumer' } }
 
 // Ids stay in the input (they are the entity's identity); canonicalBody leaves them out of the body.
-const NESTED = new Set(['routes'])
+// Nested routes and plugins are entities of their own, with the reference to their parent set.
+const SERVICE_NESTED = new Set(['routes', 'plugins'])
+const NESTED_PLUGINS = new Set(['plugins'])
 const NOTHING = new Set<string>()
 
 function list (doc: Record<string, unknown>, key: string): Array<Record<string, unknown>> {
@@ -57,14 +60,29 @@ function matchKeys (kind: EntityKind, body: Record<string, unknown>, unnamedCont
 export function planConfig (rawDoc: Record<string, unknown>, existing: StoredEntity[], now: number): ConfigPlan {
   const legacy = rawDoc._format_version !== '3.0'
   const desired: Desired[] = []
+  const nestedPlugins: Desired[] = []
+  const pluginsOf = (owner: Record<string, unknown>, index: number, field: 'service' | 'route' | 'consumer'): void => {
+    for (const plugin of list(owner, 'plugins')) nestedPlugins.push({ kind: 'plugin', input: withoutNulls(plugin, NOTHING), parent: { index, field } })
+  }
   for (const service of list(rawDoc, 'services')) {
     const parent = desired.length
-    desired.push({ kind: 'service', input: withoutNulls(service, NESTED) })
-    for (const route of list(service, 'routes')) desired.push({ kind: 'route', input: withoutNulls(route, NOTHING), parent })
+    desired.push({ kind: 'service', input: withoutNulls(service, SERVICE_NESTED) })
+    pluginsOf(service, parent, 'service')
+    for (const route of list(service, 'routes')) {
+      desired.push({ kind: 'route', input: withoutNulls(route, NESTED_PLUGINS), parent: { index: parent, field: 'service' } })
+      pluginsOf(route, desired.length - 1, 'route')
+    }
   }
-  for (const consumer of list(rawDoc, 'consumers')) desired.push({ kind: 'consumer', input: withoutNulls(consumer, NOTHING) })
-  for (const route of list(rawDoc, 'routes')) desired.push({ kind: 'route', input: withoutNulls(route, NOTHING) })
+  const consumerAt = desired.length
+  for (const consumer of list(rawDoc, 'consumers')) desired.push({ kind: 'consumer', input: withoutNulls(consumer, NESTED_PLUGINS) })
+  for (const route of list(rawDoc, 'routes')) {
+    desired.push({ kind: 'route', input: withoutNulls(route, NESTED_PLUGINS) })
+    pluginsOf(route, desired.length - 1, 'route')
+  }
+  list(rawDoc, 'consumers').forEach((consumer, i) => pluginsOf(consumer, consumerAt + i, 'consumer'))
   for (const plugin of list(rawDoc, 'plugins')) desired.push({ kind: 'plugin', input: withoutNulls(plugin, NOTHING) })
+  // Nested plugins after the top-level ones: the order the contract lifts them in (collectPlugins).
+  desired.push(...nestedPlugins)
 
   const explicit = new Set<string>()
   for (const d of desired) { const id = docId(d.input); if (id !== undefined) explicit.add(id) }
@@ -85,7 +103,7 @@ export function planConfig (rawDoc: Record<string, unknown>, existing: StoredEnt
     const d = desired[i]
     if (rank(d.kind) !== lastRank) { resolve = createResolver(known); lastRank = rank(d.kind) }
     const input = { ...d.input }
-    if (d.parent !== undefined) input.service = { id: ids[d.parent] }
+    if (d.parent !== undefined) input[d.parent.field] = { id: ids[d.parent.index] }
     if (d.kind === 'route' && legacy && Array.isArray(input.paths)) input.paths = input.paths.map((p: unknown) => typeof p === 'string' ? effectiveRoutePath(p, true) : p)
     const body = canonicalBody(d.kind, input, resolve)
     let id = docId(d.input)

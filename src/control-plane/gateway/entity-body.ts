@@ -1,8 +1,9 @@
-import { PLUGIN_DEFAULT_PROTOCOLS, ROUTE_DEFAULTS, SERVICE_DEFAULTS, parseServiceUrl } from '../../contract/index.js'
+import { PLUGIN_DEFAULT_PROTOCOLS, ROUTE_DEFAULTS, SERVICE_DEFAULTS, parseServiceUrl, pluginConfigWithDefaults } from '../../contract/index.js'
 import type { EntityKind, StoredEntity } from './entity-types.js'
 
 // Turns a validated input (Admin API body or declarative entry) into the stored body: Kong's
-// defaults filled in, `url` split into protocol/host/port/path as Kong does, references as `{ id }`.
+// defaults filled in (a plugin's config too, as Kong's Admin API shows it), `url` split into
+// protocol/host/port/path as Kong does, references as `{ id }`.
 // Runs only after the contract accepted the input, so shapes are trusted.
 
 /** Fields never stored in the body (columns, or nested lists stored as their own rows). */
@@ -17,14 +18,33 @@ export function withoutNulls (input: Record<string, unknown>, skip: ReadonlySet<
   return out
 }
 
-/** PATCH: fields present replace, `null` resets to the default; a new `url` replaces protocol/host/port/path. */
+/**
+ * PATCH: fields present replace, `null` resets to the default; a new `url` replaces
+ * protocol/host/port/path. A plugin's `config` is merged field by field, as Kong does (objects
+ * inside it too; lists are replaced).
+ */
 export function mergePatch (kind: EntityKind, current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...current }
   if (kind === 'service' && patch.url !== undefined) for (const f of URL_FIELDS) delete out[f]
   if (kind === 'service' && URL_FIELDS.some((f) => patch[f] !== undefined)) delete out.url
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k]
+    else if (kind === 'plugin' && k === 'config' && isPlainObject(v) && isPlainObject(current.config)) out[k] = mergeObjects(current.config, v)
     else out[k] = v
+  }
+  return out
+}
+
+function isPlainObject (v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function mergeObjects (base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base }
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k]
+    else if (isPlainObject(v) && isPlainObject(base[k])) out[k] = mergeObjects(base[k], v)
+    else Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true })
   }
   return out
 }
@@ -76,6 +96,7 @@ export function canonicalBody (kind: EntityKind, raw: Record<string, unknown>, r
       }
     case 'plugin': {
       const body: Record<string, unknown> = { config: {}, enabled: true, protocols: [...PLUGIN_DEFAULT_PROTOCOLS], ...input }
+      body.config = pluginConfigWithDefaults(input.name as string, input.config)
       for (const k of ['service', 'route', 'consumer'] as const) {
         if (input[k] === undefined) delete body[k]
         else body[k] = refOf(resolve, k, input[k])

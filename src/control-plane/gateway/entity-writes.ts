@@ -89,6 +89,10 @@ export async function writeEntity (tx: DbExecutor, rg: RuntimeGroup, req: WriteR
     if (mode === 'replace' && nameField !== null && ref !== undefined && !isUuid(ref) && input[nameField] === undefined) input[nameField] = ref
   }
   if (parentService !== undefined) input.service = { id: parentService.id }
+  // Kong's Admin API has no nested plugins; here they would be stored inside the entity, unseen as plugins.
+  if (kind !== 'plugin' && input.plugins !== undefined) {
+    throw invalidError([{ path: 'plugins', message: `unknown field (create plugins with POST /runtime-groups/${rg.name}/plugins)` }])
+  }
   assertUnique(entities, kind, id, input)
   validateWithChange(entities, { kind, id, input })
   const resolve = createResolver([...entities, { kind, id, body: input }])

@@ -18,7 +18,7 @@ services:
 consumers:
   - username: alice
 plugins:
-  - name: key-auth
+  - name: correlation-id
     service: orders
 `
 

@@ -13,8 +13,8 @@ const FILE = {
   routes: [{ name: 'users-api', paths: ['/users'], service: 'users' }],
   consumers: [{ username: 'alice' }],
   plugins: [
-    { name: 'key-auth', service: 'orders' },
-    { name: 'rate-limiting', route: 'orders-api', consumer: 'alice', config: { minute: 5 } }
+    { name: 'correlation-id', service: 'orders' },
+    { name: 'request-termination', route: 'orders-api', consumer: 'alice', config: { status_code: 403 } }
   ]
 }
 
@@ -33,8 +33,8 @@ for (const kind of STORE_KINDS) {
     const route = (await call('GET', '/runtime-groups/prod/routes/orders-api')).body
     const alice = (await call('GET', '/runtime-groups/prod/consumers/alice')).body
     assert.deepEqual(plugins.map((p: any) => [p.name, p.service, p.route, p.consumer]), [
-      ['key-auth', { id: orders.id }, undefined, undefined],
-      ['rate-limiting', undefined, { id: route.id }, { id: alice.id }]
+      ['correlation-id', { id: orders.id }, undefined, undefined],
+      ['request-termination', undefined, { id: route.id }, { id: alice.id }]
     ])
   })
 
@@ -85,7 +85,7 @@ for (const kind of STORE_KINDS) {
     assert.equal(bad.status, 400)
     assert.equal(bad.body.code, 'ATRIUM_ERR_ADMIN_INVALID')
     assert.deepEqual(bad.body.fields, {
-      'plugins[0].name': 'unknown plugin "teleport"',
+      'plugins[0].name': 'unknown plugin "teleport" (Atrium bundles: correlation-id, request-termination)',
       'services[0].port': 'must be between 1 and 65535',
       'services[0].routes[0].paths[0]': 'invalid regex: invalid perl operator: (?='
     })

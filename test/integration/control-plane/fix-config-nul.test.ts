@@ -14,11 +14,11 @@ const BASE = {
   _format_version: '3.0',
   services: [{ id: SVC_ID, name: 'svc', url: 'http://up.internal:8080/api', routes: [{ name: 'rt', paths: ['/a'] }] }],
   consumers: [{ username: 'alice', custom_id: 'a-1' }],
-  plugins: [{ name: 'cors', service: 'svc', config: {} }]
+  plugins: [{ name: 'correlation-id', service: 'svc', config: {} }]
 }
 
 // The failing fuzz body, as the client sent it: the consumer's username is the escape \u0000.
-const FUZZ_BODY = '{"_format_version":"3.0","services":[{"id":"5b1d0a52-3c1e-4f6a-9d2b-7e8f9a0b1c2d","name":"svc","url":"http://up.internal:8080/api","routes":[{"id":"6c2e1b63-4d2f-4a7b-8e3c-8f9a0b1c2d3e","name":"rt","paths":["/a"]}]},{"name":"s2460","host":"h.internal","routes":[{"paths":["~/items/\\\\d+$"],"methods":["GET"]}]}],"consumers":[{"id":"7d3f2c74-5e3a-4b8c-9f4d-9a0b1c2d3e4f","username":"\\u0000","custom_id":"a-1"}],"plugins":[{"id":"8e4a3d85-6f4b-4c9d-8a5e-0b1c2d3e4f5a","name":"cors","service":"svc","config":{}}]}'
+const FUZZ_BODY = '{"_format_version":"3.0","services":[{"id":"5b1d0a52-3c1e-4f6a-9d2b-7e8f9a0b1c2d","name":"svc","url":"http://up.internal:8080/api","routes":[{"id":"6c2e1b63-4d2f-4a7b-8e3c-8f9a0b1c2d3e","name":"rt","paths":["/a"]}]},{"name":"s2460","host":"h.internal","routes":[{"paths":["~/items/\\\\d+$"],"methods":["GET"]}]}],"consumers":[{"id":"7d3f2c74-5e3a-4b8c-9f4d-9a0b1c2d3e4f","username":"\\u0000","custom_id":"a-1"}],"plugins":[{"id":"8e4a3d85-6f4b-4c9d-8a5e-0b1c2d3e4f5a","name":"correlation-id","service":"svc","config":{}}]}'
 
 const YAML_BODY = [
   '_format_version: "3.0"',
@@ -26,7 +26,7 @@ const YAML_BODY = [
   '  - name: "s\\0vc"',
   '    url: http://up.internal:8080/api',
   'plugins:',
-  '  - name: cors',
+  '  - name: correlation-id',
   '    config:',
   '      "k\\0ey": 1',
   ''

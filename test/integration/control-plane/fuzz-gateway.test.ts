@@ -25,7 +25,7 @@ const BASE_CONFIG = {
   _format_version: '3.0',
   services: [{ id: SVC_ID, name: 'svc', url: 'http://up.internal:8080/api', routes: [{ id: RT_ID, name: 'rt', paths: ['/a'] }] }],
   consumers: [{ id: CONSUMER_ID, username: 'alice', custom_id: 'a-1' }],
-  plugins: [{ id: PLUGIN_ID, name: 'cors', service: 'svc', config: {} }]
+  plugins: [{ id: PLUGIN_ID, name: 'correlation-id', service: 'svc', config: {} }]
 }
 
 interface Endpoint { method: string, template: string }
@@ -42,7 +42,7 @@ function validBody (r: Rng, e: Endpoint, n: number): unknown {
   if (t.includes('/services/{svc}/routes')) return { name: item ? 'rt' : `r${n}`, paths: ['/b', '~/items/\\d+$'], methods: ['GET', 'POST'], hosts: ['example.com', '*.example.org'], strip_path: false }
   if (t.includes('/services')) return item ? { name: 'svc', host: 'up.internal', port: 8081, path: '/api', protocol: 'https', enabled: true } : { name: `s${n}`, url: 'http://up.internal:8080/v1', retries: 3, connect_timeout: 1000, tags: ['t'], tls_verify: false }
   if (t.includes('/routes')) return { name: item ? 'rt' : `r${n}`, paths: ['/b', '~/items/\\d+$'], methods: ['GET'], hosts: ['example.com'], headers: { 'x-v': ['1'] }, service: pick(r, [{ name: 'svc' }, 'svc', { id: SVC_ID }]), protocols: ['http', 'https'], regex_priority: 1 }
-  if (t.includes('/plugins')) return item ? { name: 'cors', config: { origins: ['*'] }, service: { id: SVC_ID } } : { name: 'rate-limiting', instance_name: `i${n}`, config: { minute: 5 }, service: 'svc', route: { name: 'rt' }, consumer: 'alice', enabled: true, protocols: ['http'], tags: ['t'] }
+  if (t.includes('/plugins')) return item ? { name: 'correlation-id', config: { echo_downstream: true }, service: { id: SVC_ID } } : { name: 'request-termination', instance_name: `i${n}`, config: { status_code: 403 }, service: 'svc', route: { name: 'rt' }, consumer: 'alice', enabled: true, protocols: ['http'], tags: ['t'] }
   if (t.includes('/consumers')) return { username: item ? 'alice' : `u${n}`, custom_id: item ? 'a-1' : `c${n}`, tags: ['t'] }
   return { name: `n${n}`, description: 'fuzz' } // an endpoint this file does not know yet: a generic body
 

@@ -7,6 +7,11 @@ async function withGroup (call: Call): Promise<void> {
   assert.equal((await call('POST', '/runtime-groups', { name: 'prod' })).status, 201)
 }
 
+async function expectCreated (call: Call, path: string, body: unknown): Promise<void> {
+  const r = await call('POST', path, body)
+  assert.equal(r.status, 201, r.text)
+}
+
 for (const kind of STORE_KINDS) {
   test(`[${kind}] creates a service from a url and answers Kong's shape with defaults, by id and by name`, async (t) => {
     const call = await startAdmin(t, kind)
@@ -122,9 +127,9 @@ for (const kind of STORE_KINDS) {
     await call('POST', '/runtime-groups/prod/services', { name: 'keep', host: 'b.internal' })
     const route = (await call('POST', '/runtime-groups/prod/services/orders/routes', { name: 'r', paths: ['/o'] })).body
     await call('POST', '/runtime-groups/prod/services/keep/routes', { name: 'k', paths: ['/k'] })
-    await call('POST', '/runtime-groups/prod/plugins', { name: 'cors', service: { name: 'orders' } })
-    await call('POST', '/runtime-groups/prod/plugins', { name: 'key-auth', route: { id: route.id } })
-    await call('POST', '/runtime-groups/prod/plugins', { name: 'cors', service: 'keep' })
+    await expectCreated(call, '/runtime-groups/prod/plugins', { name: 'correlation-id', service: { name: 'orders' } })
+    await expectCreated(call, '/runtime-groups/prod/plugins', { name: 'request-termination', route: { id: route.id } })
+    await expectCreated(call, '/runtime-groups/prod/plugins', { name: 'correlation-id', service: 'keep' })
     const refused = await call('DELETE', '/runtime-groups/prod/services/orders')
     assert.deepEqual([refused.status, refused.body.code], [409, 'ATRIUM_ERR_ADMIN_CONFLICT'])
     assert.equal((await call('GET', '/runtime-groups/prod/routes')).body.data.length, 2)
@@ -138,18 +143,18 @@ for (const kind of STORE_KINDS) {
     const call = await startAdmin(t, kind)
     await withGroup(call)
     await call('POST', '/runtime-groups/prod/services', { name: 'orders', host: 'a.internal' })
-    const p = await call('POST', '/runtime-groups/prod/plugins', { name: 'rate-limiting', config: { minute: 5 }, service: { name: 'orders' } })
+    const p = await call('POST', '/runtime-groups/prod/plugins', { name: 'request-termination', config: { status_code: 418 }, service: { name: 'orders' } })
     assert.equal(p.status, 201)
-    assert.deepEqual([p.body.enabled, p.body.protocols, p.body.config], [true, ['grpc', 'grpcs', 'http', 'https'], { minute: 5 }])
+    assert.deepEqual([p.body.enabled, p.body.protocols, p.body.config], [true, ['grpc', 'grpcs', 'http', 'https'], { echo: false, status_code: 418 }])
     const unknown = await call('POST', '/runtime-groups/prod/plugins', { name: 'teleport' })
-    assert.deepEqual([unknown.status, unknown.body.fields], [400, { name: 'unknown plugin "teleport"' }])
-    const shape = await call('POST', '/runtime-groups/prod/plugins', { name: 'cors', config: [], enabled: 'yes' })
+    assert.deepEqual([unknown.status, unknown.body.fields], [400, { name: 'unknown plugin "teleport" (Atrium bundles: correlation-id, request-termination)' }])
+    const shape = await call('POST', '/runtime-groups/prod/plugins', { name: 'correlation-id', config: [], enabled: 'yes' })
     assert.deepEqual(Object.keys(shape.body.fields).sort(), ['config', 'enabled'])
-    const dup = await call('POST', '/runtime-groups/prod/plugins', { name: 'rate-limiting', service: 'orders' })
+    const dup = await call('POST', '/runtime-groups/prod/plugins', { name: 'request-termination', service: 'orders' })
     assert.equal(dup.status, 400)
     const patched = await call('PATCH', `/runtime-groups/prod/plugins/${p.body.id as string}`, { enabled: false })
-    assert.deepEqual([patched.status, patched.body.enabled, patched.body.config], [200, false, { minute: 5 }])
-    assert.equal((await call('GET', '/runtime-groups/prod/plugins/rate-limiting')).status, 404)
+    assert.deepEqual([patched.status, patched.body.enabled, patched.body.config], [200, false, { echo: false, status_code: 418 }])
+    assert.equal((await call('GET', '/runtime-groups/prod/plugins/request-termination')).status, 404)
     assert.equal((await call('DELETE', `/runtime-groups/prod/plugins/${p.body.id as string}`)).status, 204)
   })
 
@@ -162,7 +167,7 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual((await call('POST', '/runtime-groups/prod/consumers', { tags: ['x'] })).body.fields, { '': 'must have a username or a custom_id' })
     assert.equal((await call('POST', '/runtime-groups/prod/consumers', { username: 'alice' })).status, 409)
     assert.equal((await call('POST', '/runtime-groups/prod/consumers', { username: 'bob', custom_id: 'c-1' })).status, 409)
-    await call('POST', '/runtime-groups/prod/plugins', { name: 'rate-limiting', consumer: { username: 'alice' } })
+    await expectCreated(call, '/runtime-groups/prod/plugins', { name: 'request-termination', consumer: { username: 'alice' } })
     assert.equal((await call('DELETE', '/runtime-groups/prod/consumers/alice')).status, 204)
     assert.deepEqual((await call('GET', '/runtime-groups/prod/plugins')).body.data, [])
   })

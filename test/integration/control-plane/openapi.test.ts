@@ -10,7 +10,7 @@ const REQUIRED = [
   'get /runtime-groups/{rg}/consumers', 'get /runtime-groups/{rg}/config', 'put /runtime-groups/{rg}/config', 'post /runtime-groups/{rg}/config/diff',
   'get /service-packages', 'post /service-packages', 'get /service-packages/{id}', 'get /service-packages/{id}/versions',
   'post /service-packages/{id}/versions', 'get /service-packages/{id}/versions/{vid}', 'delete /service-packages/{id}/versions/{vid}',
-  'put /service-packages/{id}/versions/{vid}/implementation', 'get /openapi.json'
+  'put /service-packages/{id}/versions/{vid}/implementation', 'get /openapi.json', 'get /schemas/plugins', 'get /schemas/plugins/{name}'
 ]
 
 function normalise (path: string): string {

@@ -4,25 +4,25 @@ import { SyncCloseCodes } from '../../../src/contract/sync-protocol.js'
 import { ATRIUM_VERSION } from '../../../src/version.js'
 import { connectNode, dataPlanes, eventually, groupWithToken, quiet, startKit } from './sync-kit.js'
 
-const CORS = { name: 'cors', version: '1.0.0' }
+const CID = { name: 'correlation-id', version: '1.0.0' }
 
 test('a node lacking a plugin the group uses gets plugin_set_incompatible and no snapshot', async (t) => {
   const { call, syncUrl } = await startKit(t, 'sqlite')
   const { token } = await groupWithToken(call, 'prod')
   await call('POST', '/runtime-groups/prod/services', { name: 'orders', host: 'orders.internal' })
-  assert.equal((await call('POST', '/runtime-groups/prod/plugins', { name: 'key-auth', service: { name: 'orders' } })).status, 201)
+  assert.equal((await call('POST', '/runtime-groups/prod/plugins', { name: 'request-termination', service: { name: 'orders' } })).status, 201)
   const node = await connectNode(t, syncUrl, token)
-  node.hello({ plugins: [CORS] })
+  node.hello({ plugins: [CID] })
   const welcome = await node.next()
   assert.equal(welcome.kind === 'json' && welcome.value.sync_status, 'plugin_set_incompatible')
-  assert.match(welcome.kind === 'json' ? welcome.value.message : '', /key-auth/)
+  assert.match(welcome.kind === 'json' ? welcome.value.message : '', /request-termination/)
   assert.equal(await quiet(node, 400), null)
   const [row] = await dataPlanes(call, 'prod')
   assert.deepEqual([row.sync_status, row.connected], ['plugin_set_incompatible', true])
-  assert.match(row.last_error, /key-auth/)
+  assert.match(row.last_error, /request-termination/)
 
   const capable = await connectNode(t, syncUrl, token)
-  capable.hello({ node_id: 'capable', plugins: [CORS, { name: 'key-auth', version: '1.0.0' }] })
+  capable.hello({ node_id: 'capable', plugins: [CID, { name: 'request-termination', version: '1.0.0' }] })
   assert.equal((await capable.next()).value.sync_status, 'syncing')
   await capable.nextSnapshot()
 })
@@ -31,12 +31,12 @@ test('re-checks the plugin set at every change: a new plugin stops pushes, remov
   const { call, syncUrl } = await startKit(t, 'sqlite')
   const { token } = await groupWithToken(call, 'prod')
   const node = await connectNode(t, syncUrl, token)
-  node.hello({ plugins: [CORS] })
+  node.hello({ plugins: [CID] })
   await node.nextSnapshot()
-  const cors = await call('POST', '/runtime-groups/prod/plugins', { name: 'cors' })
-  assert.equal(cors.status, 201, cors.text)
+  const cid = await call('POST', '/runtime-groups/prod/plugins', { name: 'correlation-id' })
+  assert.equal(cid.status, 201, cid.text)
   assert.match(String((await node.nextSnapshot()).value.version), /^\d+$/)
-  const plugin = await call('POST', '/runtime-groups/prod/plugins', { name: 'rate-limiting', config: { minute: 5 } })
+  const plugin = await call('POST', '/runtime-groups/prod/plugins', { name: 'request-termination', config: { status_code: 503 } })
   assert.equal(plugin.status, 201, plugin.text)
   const update = await node.next()
   assert.deepEqual(update.kind === 'json' && [update.value.type, update.value.sync_status], ['welcome', 'plugin_set_incompatible'])

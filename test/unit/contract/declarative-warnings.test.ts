@@ -8,10 +8,10 @@ test('accepts Kong fields that are not implemented yet and warns about each one'
   assert.equal(result.ok, true)
   const msg = 'not implemented yet; ignored'
   assert.deepEqual(result.warnings, [
-    'ca_certificates', 'certificates', 'consumers', 'key_sets', 'keys', 'plugins',
-    'services[0].ca_certificates', 'services[0].client_certificate', 'services[0].plugins',
+    'ca_certificates', 'certificates', 'key_sets', 'keys',
+    'services[0].ca_certificates', 'services[0].client_certificate',
     'services[0].routes[0].destinations', 'services[0].routes[0].https_redirect_status_code',
-    'services[0].routes[0].plugins', 'services[0].routes[0].request_buffering',
+    'services[0].routes[0].request_buffering',
     'services[0].routes[0].response_buffering', 'services[0].routes[0].snis', 'services[0].routes[0].sources',
     'services[0].tls_verify_depth', 'snis', 'targets', 'upstreams', 'vaults'
   ].map((path) => ({ path, message: msg })))
@@ -26,9 +26,9 @@ test('unimplemented fields are not applied to the normalised config', () => {
 })
 
 test('warnings are also returned when the file has errors', () => {
-  const result = loadDeclarativeConfig('_format_version: "3.0"\nconsumers: [{ username: a }]\nservices: [{ name: s }]')
+  const result = loadDeclarativeConfig('_format_version: "3.0"\nupstreams: [{ name: a }]\nservices: [{ name: s }]')
   assert.equal(result.ok, false)
-  assert.deepEqual(result.warnings, [{ path: 'consumers', message: 'not implemented yet; ignored' }])
+  assert.deepEqual(result.warnings, [{ path: 'upstreams', message: 'not implemented yet; ignored' }])
 })
 
 test('empty lists and values equal to what Atrium already does produce no warning', () => {

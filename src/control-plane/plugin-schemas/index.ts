@@ -1,0 +1,1 @@
+export { pluginSchemaRoutes, pluginJsonSchema } from './plugin-schema-routes.js'
