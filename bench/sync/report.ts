@@ -93,16 +93,19 @@ export function section (x: SectionInput): string {
     `Config: bench/admin/generate-config.ts (${x.services} services, ${x.routes} routes, consumers; its plugins left out because nodes announce no ` +
       `plugins yet, see src/data-plane/node-plugins.ts) plus a \`sync-bench\` service pointing at an upstream in the bench; ${(x.configBytes / 1e6).toFixed(1)} MB of JSON.`,
     'A real `atrium control-plane` child process (SQLite), a runtime group loaded with `PUT /config`. Nodes: up to 3 real `atrium data-plane` child ' +
-      'processes; the rest are simulated nodes in the bench process (real WebSocket sessions: hello with a distinct node_id, binary snapshot, ack).',
+      'processes; the rest are simulated nodes in the bench process (real WebSocket sessions: hello with a distinct node_id and the `delta` feature, ' +
+      'binary snapshot or delta frames, ack). After its first full snapshot every node receives each change as a delta (docs/sync-protocol.md).',
     'Each change is one Admin API write, awaited (even: `POST …/services/sync-bench/routes` with a new path; odd: `PATCH …/routes/:name` moving that route ' +
       'to a new path); the next change starts once every node has it. Times are from the write\'s response to:',
     `- **serve** (real nodes): the node's proxy answers 200 for the new path (polled every 5 ms; 404 = no route matched yet) — the full node path: ` +
-      'gunzip, contract validation, hash check, router compile, swap;',
-    '- **receive** (simulated nodes): the whole snapshot frame has arrived — the CP side: commit hook, snapshot build (export + validate + hash + gzip), fan-out;',
-    '- **ack** (simulated nodes): receive + gunzip + JSON + contract validation + hash check + the new route present, then ack sent. The validation runs once per ' +
+      'gunzip, delta rebuild, contract validation of the whole config, hash check, router compile, swap;',
+    '- **receive** (simulated nodes): the whole frame has arrived — the CP side: commit hook, incremental store read + export, normalise + hash, delta, fan-out;',
+    '- **ack** (simulated nodes): receive + gunzip + JSON + delta rebuild + contract validation + hash check + the new route present, then ack sent. The validation runs once per ' +
       'distinct frame in a worker thread and the other simulated nodes check their copy is byte-identical: 97 full validations per change would ' +
       'need ~97 × the per-node cost below in CPU on this machine and measure the bench, not the sync.',
-    'p50 / p99 / max across nodes × changes (ms). Snapshot build: from the CP\'s `snapshot built` log lines (read version, export, validate, hash, gzip).',
+    'p50 / p99 / max across nodes × changes (ms). Snapshot build: from the CP\'s `snapshot built` log lines, until the delta and snapshot are handed to ' +
+      'the sessions (read: the incremental store read + export); the full frame is serialised after that. Real node decode / check / compile: ' +
+      'from the nodes\' `snapshot applied` log lines (gunzip + JSON + delta rebuild; contract + hash; router compile + swap).',
     '',
     '| nodes | changes | serve p50 / p99 / max | receive p50 / p99 / max | ack p50 / p99 / max | snapshot build ms p50 / max (read p50) | real node decode / check / compile ms p50 | snapshot KiB (gzip) | node validate ms p50 | write ms p50 |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
