@@ -14,6 +14,10 @@ export const ErrorCodes = {
   ATRIUM_ERR_PROXY_NAME_RESOLUTION: { status: 503, message: 'name resolution failed' },
   ATRIUM_ERR_PROXY_NO_CONFIG: { status: 503, message: 'no configuration loaded' },
   ATRIUM_ERR_PROXY_INTERNAL: { status: 500, message: 'An unexpected error occurred' },
+  /** A plugin threw in access or response; the body also carries this code, the log names the plugin. */
+  ATRIUM_ERR_PLUGIN_FAILED: { status: 500, message: 'An unexpected error occurred' },
+  /** A plugin's configure rejected its config while a config was applied; the config is not applied. */
+  ATRIUM_ERR_PLUGIN_CONFIGURE: { status: 400, message: 'a plugin rejected its configuration' },
   ATRIUM_ERR_STORE_OPEN: { status: 500, message: 'the store could not be opened' },
   ATRIUM_ERR_ADMIN_INVALID: { status: 400, message: 'request is invalid' },
   ATRIUM_ERR_ADMIN_BAD_JSON: { status: 400, message: 'request body is not valid JSON' },

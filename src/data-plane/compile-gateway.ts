@@ -1,17 +1,31 @@
 import type { GatewayConfig } from '../contract/index.js'
-import type { Logger } from '../log.js'
+import { createLogger, type Logger } from '../log.js'
+import { BUNDLED_PLUGIN_HANDLERS, type PluginHandlerSet } from '../plugins/handlers.js'
 import type { CompiledGateway, GatewayState } from './compiled-gateway.js'
+import { compilePlugins } from './plugin-runner/compile-plugins.js'
 import { compileRouter } from './router/compile-router.js'
 import { buildUpstreams } from './proxy/upstreams.js'
 
+export interface CompileOptions {
+  /** Plugin handlers by name (default: the bundled ones). */
+  handlers?: PluginHandlerSet
+  /** Parent of the loggers plugins get in configure (default: a new root logger). */
+  log?: Logger
+}
+
 /**
- * Config-time work for one config version: the matcher and the upstream pools (reusing the previous
- * version's pools for unchanged origins). Throws only on a bug: the config was validated before.
+ * Config-time work for one config version: the plugins (each instance configured, each route's
+ * chain built), the matcher and the upstream pools (reusing the previous version's pools for
+ * unchanged origins). Plugins come first: a plugin whose configure throws rejects the config
+ * (GatewayError ATRIUM_ERR_PLUGIN_CONFIGURE) before any pool is opened. Otherwise throws only on a
+ * bug: the config was validated before.
  */
-export function compileGateway (config: GatewayConfig, hash: string, previous: CompiledGateway | null, version: number | null = null): CompiledGateway {
+export function compileGateway (config: GatewayConfig, hash: string, previous: CompiledGateway | null, version: number | null = null, options: CompileOptions = {}): CompiledGateway {
+  const log = options.log ?? createLogger()
+  const plugins = compilePlugins(config, options.handlers ?? BUNDLED_PLUGIN_HANDLERS, log.child({ component: 'plugins' }))
   const router = compileRouter(config)
   const upstreams = buildUpstreams(config, previous?.upstreams ?? null)
-  return { hash, config, router, upstreams, appliedAt: Date.now(), version }
+  return { hash, config, router, upstreams, plugins, appliedAt: Date.now(), version }
 }
 
 /**
@@ -21,7 +35,7 @@ export function compileGateway (config: GatewayConfig, hash: string, previous: C
  */
 export function installGateway (state: GatewayState, config: GatewayConfig, hash: string, version: number | null, log: Logger): CompiledGateway {
   const previous = state.current
-  const next = compileGateway(config, hash, previous, version)
+  const next = compileGateway(config, hash, previous, version, { handlers: state.pluginHandlers, log })
   state.current = next
   if (previous !== null) {
     previous.upstreams.retire(next.upstreams).catch((err: unknown) => log.warn({ err }, 'closing retired upstream pools failed'))

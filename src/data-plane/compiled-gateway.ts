@@ -1,4 +1,6 @@
 import type { GatewayConfig } from '../contract/index.js'
+import type { PluginHandlerSet } from '../plugins/handlers.js'
+import type { CompiledPlugins } from './plugin-runner/compile-plugins.js'
 import type { Router } from './router/types.js'
 import type { UpstreamSet } from './proxy/upstreams.js'
 
@@ -12,6 +14,8 @@ export interface CompiledGateway {
   config: GatewayConfig
   router: Router
   upstreams: UpstreamSet
+  /** Every plugin instance configured, and each route's plugin chain (null: none applies). */
+  plugins: CompiledPlugins
   /** Date.now() when it was applied. */
   appliedAt: number
   /** The control plane's config version (hybrid mode); null or absent in file mode. */
@@ -21,4 +25,9 @@ export interface CompiledGateway {
 /** The slot the proxy reads on every request; replacing `current` is the atomic swap. */
 export interface GatewayState {
   current: CompiledGateway | null
+  /**
+   * The plugin handlers configs are compiled with (installGateway); the bundled ones when absent.
+   * Tests swap in handlers that fail on purpose.
+   */
+  pluginHandlers?: PluginHandlerSet
 }

@@ -119,7 +119,7 @@ async function loadFileMode (configFile: string, state: GatewayState, log: Logge
   if (!initial.ok) {
     throw new GatewayError('ATRIUM_ERR_CONFIG_INVALID', `${configFile}: configuration is invalid`, { fields: initial.errors })
   }
-  state.current = compileGateway(initial.config, initial.hash, null)
+  state.current = compileGateway(initial.config, initial.hash, null, null, { handlers: state.pluginHandlers, log })
   log.info({ config_hash: initial.hash, services: initial.config.services.length, routes: initial.config.routes.length }, 'config loaded')
 
   async function applyFile (): Promise<ReloadOutcome> {

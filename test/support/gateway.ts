@@ -6,6 +6,8 @@ import type { GatewayConfig, RouteConfig, ServiceConfig } from '../../src/contra
 import type { CompiledGateway, GatewayState } from '../../src/data-plane/compiled-gateway.js'
 import { closeProxyServer, createProxyServer } from '../../src/data-plane/proxy/proxy-server.js'
 import { buildUpstreams } from '../../src/data-plane/proxy/upstreams.js'
+import { compilePlugins } from '../../src/data-plane/plugin-runner/compile-plugins.js'
+import { BUNDLED_PLUGIN_HANDLERS } from '../../src/plugins/handlers.js'
 import { compileRouter } from '../../src/data-plane/router/compile-router.js'
 import { createLogger } from '../../src/log.js'
 
@@ -66,6 +68,7 @@ export function compileTestGateway (config: GatewayConfig, previous: CompiledGat
     config,
     router: compileRouter(config),
     upstreams: buildUpstreams(config, previous?.upstreams ?? null),
+    plugins: compilePlugins(config, BUNDLED_PLUGIN_HANDLERS, createLogger({ level: 'silent' })),
     appliedAt: Date.now()
   }
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { TLSSocket } from 'node:tls'
 import type { Pool } from 'undici'
+import type { ErrorCode } from '../../errors.js'
 import type { Logger } from '../../log.js'
 import type { CompiledGateway, GatewayState } from '../compiled-gateway.js'
 import { normalizePath, splitQuery } from '../router/normalize-path.js'
@@ -29,6 +30,10 @@ import { classifyUpstreamError, UpstreamWriteTimeoutError } from './upstream-err
 // the "POST with a body to a refused upstream" test), so such a request can be retried and still
 // gets a JSON error; when it fails mid-upload undici destroys `req` but detaches its socket first
 // (util.destroy), so the client still receives the error response, sent with `Connection: close`.
+//
+// Plugins: a route no plugin applies to has a null chain and takes exactly this path. A route with
+// plugins hands the prepared request to its RouteChain (data-plane/plugin-runner), which runs the
+// plugins and proxies with a ProxyCall subclass; nothing of that runs here.
 
 const kCall = Symbol('atrium.proxyCall')
 
@@ -42,7 +47,7 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE'])
 const NOT_RETRIABLE = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED', 'UND_ERR_ABORTED'])
 
 /** The options object handed to undici, one per request, reused for retries. */
-class UpstreamRequestOptions {
+export class UpstreamRequestOptions {
   readonly path: string
   readonly method: string
   readonly headers: string[]
@@ -178,7 +183,12 @@ export class ProxyCall {
       this.log.debug({ err, code, route: this.match.route.name, service: this.match.service.name }, 'upstream request failed')
     }
     // A half-read request body leaves the connection unusable for another request.
-    sendErrorResponse(this.res, code, this.opts.body !== null && (!this.req.complete || this.req.destroyed))
+    this.answerError(code, this.opts.body !== null && (!this.req.complete || this.req.destroyed))
+  }
+
+  /** Sends the gateway's own error response (the plugin runner's subclass runs plugins on it first). */
+  answerError (code: ErrorCode, closeConnection: boolean): void {
+    sendErrorResponse(this.res, code, closeConnection)
   }
 
   // ---- internals ----
@@ -318,7 +328,9 @@ function proxyRequest (gateway: CompiledGateway | null, req: IncomingMessage, re
     upstreams.servername(serviceIndex),
     IDEMPOTENT.has(method)
   )
-  new ProxyCall(req, res, match, gateway, opts, log).start()
+  const chain = (tls ? gateway.plugins.https : gateway.plugins.http)[match.routeIndex]
+  if (chain === null) new ProxyCall(req, res, match, gateway, opts, log).start()
+  else chain.handle(req, res, match, gateway, opts, path, tls, log)
 }
 
 /** The in-flight call for a response, if it is being proxied (for plugins and tests). */

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { ATRIUM_VERSION } from '../../../src/version.js'
 import { SYNC_PROTOCOL_VERSION } from '../../../src/contract/sync-protocol.js'
+import { NODE_PLUGINS } from '../../../src/data-plane/node-plugins.js'
 import { kongDocument, startFakeControlPlane } from '../../support/fake-control-plane.js'
 import { startUpstream } from '../../support/upstream.js'
 import { isAckFor, isApplyErrorFor, isHello, startTestNode, stopOnExit, tempDir, waitUntil } from './helpers.js'
@@ -28,7 +29,7 @@ test('a node says hello, applies the snapshot, proxies by it and acks its versio
   assert.equal(hello.node_id, readFileSync(join(dir, 'node-id'), 'utf8').trim())
   assert.equal(hello.hostname, hostname())
   assert.equal(hello.version, ATRIUM_VERSION)
-  assert.deepEqual(hello.plugins, [])
+  assert.deepEqual(hello.plugins, NODE_PLUGINS)
   assert.equal(hello.config_hash, null)
 
   const ack = (await cp.waitFor(isAckFor(snapshot.hash))).message

@@ -1,0 +1,83 @@
+import type { ErrorCode } from '../../errors.js'
+import { ProxyCall } from '../proxy/proxy-handler.js'
+import { buildClientResponseHeaders } from '../proxy/forward-headers.js'
+import type { PluginRun } from './run-request.js'
+
+/** Largest upstream body buffered for `transformsBody` plugins; more answers 502. */
+export const TRANSFORM_BODY_LIMIT = 32 * 1024 * 1024
+
+/**
+ * The upstream call of a request on a route with plugins: ProxyCall (retries, timeouts, streaming,
+ * client aborts) plus the response phase when the upstream's headers arrive, and gateway errors
+ * answered through the plugins. When a plugin that ran declares `transformsBody`, the body is
+ * buffered and the response phase runs once it is complete.
+ */
+export class PluginProxyCall extends ProxyCall {
+  readonly run: PluginRun
+  /** A response plugin threw: the error answer is the plugin failure, not an upstream error. */
+  pluginFailed = false
+  #chunks: Buffer[] | null = null
+  #bytes = 0
+
+  constructor (...args: [...ConstructorParameters<typeof ProxyCall>, PluginRun]) {
+    const run = args.pop() as PluginRun
+    super(...(args as unknown as ConstructorParameters<typeof ProxyCall>))
+    this.run = run
+  }
+
+  override onHeaders (statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+    if (statusCode < 200) return true
+    this.resumeUpstream = resume
+    const response = this.run.upstreamResponse(statusCode, buildClientResponseHeaders(rawHeaders))
+    if (this.opts.body !== null && !this.req.complete) this.res.shouldKeepAlive = false
+    // A response arrived: whatever happens next, no other attempt is made (as once headers are sent).
+    this.invalidResponse = true
+    if (this.run.transformsBody) {
+      this.#chunks = []
+      return true
+    }
+    if (!this.run.responsePhase()) {
+      this.pluginFailed = true
+      throw new Error('a plugin failed in the response phase')
+    }
+    this.res.writeHead(response.status, response.status === statusCode && statusText !== '' ? statusText : undefined, response.headers.list)
+    this.responseStarted = true
+    return true
+  }
+
+  override onData (chunk: Buffer): boolean {
+    if (this.#chunks === null) return super.onData(chunk)
+    this.#bytes += chunk.length
+    if (this.#bytes > TRANSFORM_BODY_LIMIT) {
+      this.log.warn({ route: this.match.route.name, limit: TRANSFORM_BODY_LIMIT }, 'upstream body too large for a body-transforming plugin; answered 502')
+      this.#chunks = null
+      this.abortUpstream?.(new Error(`upstream body exceeds ${TRANSFORM_BODY_LIMIT} bytes`))
+      return false
+    }
+    this.#chunks.push(chunk)
+    return true
+  }
+
+  override onComplete (): void {
+    if (this.#chunks === null) {
+      super.onComplete()
+      return
+    }
+    this.finish()
+    const response = this.run.ctx.response
+    if (response === null) return
+    response.body = Buffer.concat(this.#chunks)
+    this.#chunks = null
+    if (!this.run.responsePhase()) {
+      this.run.answerPluginFailure()
+      return
+    }
+    this.responseStarted = true
+    this.run.send(response, false)
+  }
+
+  override answerError (code: ErrorCode, closeConnection: boolean): void {
+    if (this.pluginFailed) this.run.answerPluginFailure()
+    else this.run.answerGatewayError(code, closeConnection)
+  }
+}

@@ -1,0 +1,161 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import { performance } from 'node:perf_hooks'
+import type { ConsumerConfig, RouteConfig, ServiceConfig } from '../../contract/index.js'
+import type {
+  AuthenticatedCredential, ExitBody, PluginClientRequest, PluginRequestContext, PluginResponse, PluginTimings, PluginUpstreamRequest
+} from '../../plugins/types.js'
+import { clientAddressOf, hostWithoutPort } from '../proxy/forward-headers.js'
+import type { RouteMatch } from '../router/types.js'
+import { HeaderList } from './header-list.js'
+
+// The objects a plugin sees for one request (the interfaces in src/plugins/types.ts). Built only on
+// the plugin path; values are computed on first read where that costs something (query, host).
+
+class ClientRequestView implements PluginClientRequest {
+  readonly #req: IncomingMessage
+  readonly path: string
+  readonly scheme: 'http' | 'https'
+  readonly hasBody: boolean
+  #query: URLSearchParams | null = null
+
+  constructor (req: IncomingMessage, path: string, tls: boolean, hasBody: boolean) {
+    this.#req = req
+    this.path = path
+    this.scheme = tls ? 'https' : 'http'
+    this.hasBody = hasBody
+  }
+
+  get method (): string { return this.#req.method as string }
+  get rawTarget (): string { return this.#req.url as string }
+  get rawQuery (): string {
+    const target = this.#req.url as string
+    const q = target.indexOf('?')
+    return q < 0 ? '' : target.slice(q + 1)
+  }
+
+  get query (): URLSearchParams {
+    this.#query ??= new URLSearchParams(this.rawQuery)
+    return this.#query
+  }
+
+  get headers (): Readonly<IncomingHttpHeaders> { return this.#req.headers }
+  header (name: string): string | undefined {
+    const v = this.#req.headers[name.toLowerCase()]
+    return Array.isArray(v) ? v[0] : v
+  }
+
+  get host (): string | null { return hostWithoutPort(this.#req.headers.host) }
+  get clientIp (): string { return clientAddressOf(this.#req.socket.remoteAddress) }
+  get clientPort (): number { return this.#req.socket.remotePort ?? 0 }
+  get serverAddress (): string { return clientAddressOf(this.#req.socket.localAddress) }
+  get serverPort (): number { return this.#req.socket.localPort ?? 0 }
+  get connection (): object { return this.#req.socket }
+}
+
+const SAFE_TARGET = /^[^\s#\u0000-\u001f\u007f]*$/
+
+class UpstreamView implements PluginUpstreamRequest {
+  readonly headers: HeaderList
+  #path: string
+  #query: string
+
+  constructor (path: string, query: string, headers: string[]) {
+    this.#path = path
+    this.#query = query
+    this.headers = new HeaderList(headers)
+  }
+
+  get path (): string { return this.#path }
+  set path (value: string) {
+    if (typeof value !== 'string' || !value.startsWith('/') || !SAFE_TARGET.test(value)) {
+      throw new TypeError(`upstream path must start with / and contain no spaces, control characters or #: ${JSON.stringify(value)}`)
+    }
+    this.#path = value
+  }
+
+  get query (): string { return this.#query }
+  set query (value: string) {
+    if (typeof value !== 'string' || !SAFE_TARGET.test(value)) throw new TypeError(`upstream query must contain no spaces, control characters or #: ${JSON.stringify(value)}`)
+    this.#query = value.startsWith('?') ? value.slice(1) : value
+  }
+
+  /** The request target undici sends. */
+  target (): string {
+    return this.#query === '' ? this.#path : `${this.#path}?${this.#query}`
+  }
+}
+
+export class ResponseState implements PluginResponse {
+  readonly source: 'upstream' | 'exit' | 'gateway'
+  status: number
+  readonly headers: HeaderList
+  body: Buffer | null
+
+  constructor (source: 'upstream' | 'exit' | 'gateway', status: number, headers: string[], body: Buffer | null) {
+    this.source = source
+    this.status = status
+    this.headers = new HeaderList(headers)
+    this.body = body
+  }
+}
+
+export interface ExitRequest {
+  status: number
+  body: ExitBody | undefined
+  headers: Record<string, string> | undefined
+}
+
+export class RequestContext implements PluginRequestContext {
+  readonly request: ClientRequestView
+  readonly upstream: UpstreamView
+  response: ResponseState | null = null
+  readonly route: RouteConfig
+  readonly service: ServiceConfig
+  readonly captures: RouteMatch['captures']
+  consumerIndex: number | null = null
+  credential: AuthenticatedCredential | null = null
+  readonly startedAt = Date.now()
+  readonly timings: PluginTimings = { received: performance.now(), upstreamStart: null, upstreamHeaders: null, finished: null }
+  /** Set by exit(); read by the runner after the plugin returns. */
+  exitRequest: ExitRequest | null = null
+  readonly #consumers: readonly ConsumerConfig[]
+  #vars: Map<string, unknown> | null = null
+
+  constructor (req: IncomingMessage, match: RouteMatch, consumers: readonly ConsumerConfig[], path: string, tls: boolean, hasBody: boolean, upstreamTarget: string, upstreamHeaders: string[]) {
+    this.request = new ClientRequestView(req, path, tls, hasBody)
+    const q = upstreamTarget.indexOf('?')
+    this.upstream = new UpstreamView(q < 0 ? upstreamTarget : upstreamTarget.slice(0, q), q < 0 ? '' : upstreamTarget.slice(q + 1), upstreamHeaders)
+    this.route = match.route
+    this.service = match.service
+    this.captures = match.captures
+    this.#consumers = consumers
+  }
+
+  get vars (): Map<string, unknown> {
+    this.#vars ??= new Map()
+    return this.#vars
+  }
+
+  get consumer (): ConsumerConfig | null {
+    return this.consumerIndex === null ? null : this.#consumers[this.consumerIndex]
+  }
+
+  get exited (): boolean {
+    return this.exitRequest !== null
+  }
+
+  setConsumer (index: number | null, credential: AuthenticatedCredential | null = null): void {
+    if (this.response !== null) throw new Error('setConsumer() is only allowed in the access phase')
+    if (index !== null && !(Number.isInteger(index) && index >= 0 && index < this.#consumers.length)) {
+      throw new RangeError(`no consumer at index ${String(index)} (the config has ${this.#consumers.length})`)
+    }
+    this.consumerIndex = index
+    this.credential = index === null ? null : credential
+  }
+
+  exit (status: number, body?: ExitBody, headers?: Record<string, string>): void {
+    if (this.response !== null) throw new Error('exit() is only allowed in the access phase')
+    if (!Number.isInteger(status) || status < 100 || status > 599) throw new RangeError(`exit status must be an integer from 100 to 599, got ${String(status)}`)
+    this.exitRequest = { status, body, headers }
+  }
+}

@@ -1,0 +1,292 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { performance } from 'node:perf_hooks'
+import { ErrorCodes, type ErrorCode } from '../../errors.js'
+import type { Logger } from '../../log.js'
+import type { CompiledGateway } from '../compiled-gateway.js'
+import { UpstreamRequestOptions } from '../proxy/proxy-handler.js'
+import type { RouteMatch } from '../router/types.js'
+import { PluginProxyCall } from './plugin-proxy-call.js'
+import { RequestContext, ResponseState } from './request-context.js'
+import type { PluginInstance, RouteChain } from './route-chain.js'
+
+// One request on a route with plugins. Concurrency model: everything runs on the event loop in
+// this order, and only an access handler's Promise can interleave other work:
+//
+//   access   the chain's plugins in priority order; a plugin may exit (→ answer), set a consumer
+//            (→ continue with the consumer's chain after the current priority), or throw (→ 500).
+//   proxy    a PluginProxyCall (ProxyCall + response phase) with the upstream request as edited.
+//   response on the upstream's headers, an exit, or a gateway error: the plugins that ran access,
+//            in the same order (synchronous).
+//   log      once the response is done (res 'close') and access has finished: every plugin that ran;
+//            failures are logged only.
+//
+// "ran" is every plugin whose turn came in access (with or without an access handler), like Kong's
+// collected plugins: the later phases run for exactly those.
+
+const JSON_TYPE = 'application/json; charset=utf-8'
+
+const PLUGIN_FAILED_BODY = Buffer.from(JSON.stringify({ message: ErrorCodes.ATRIUM_ERR_PLUGIN_FAILED.message, code: 'ATRIUM_ERR_PLUGIN_FAILED' }))
+
+function isPromiseLike (v: unknown): v is PromiseLike<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function'
+}
+
+export class PluginRun {
+  readonly ctx: RequestContext
+  readonly ran: PluginInstance[] = []
+  /** Some plugin that ran wants the whole upstream body in its response phase. */
+  transformsBody = false
+  readonly #route: RouteChain
+  #chain: readonly PluginInstance[]
+  #consumerSeen: number | null = null
+  readonly #req: IncomingMessage
+  readonly #res: ServerResponse
+  readonly #match: RouteMatch
+  readonly #gateway: CompiledGateway
+  readonly #opts: UpstreamRequestOptions
+  readonly #log: Logger
+  #closed = false
+  #accessDone = false
+  #logged = false
+
+  constructor (route: RouteChain, req: IncomingMessage, res: ServerResponse, match: RouteMatch, gateway: CompiledGateway, opts: UpstreamRequestOptions, path: string, tls: boolean, log: Logger) {
+    this.#route = route
+    this.#chain = route.base
+    this.#req = req
+    this.#res = res
+    this.#match = match
+    this.#gateway = gateway
+    this.#opts = opts
+    this.#log = log
+    this.ctx = new RequestContext(req, match, gateway.config.consumers ?? [], path, tls, opts.body !== null, opts.path, [...opts.headers])
+  }
+
+  start (): void {
+    this.#res.once('close', () => {
+      this.#closed = true
+      this.#maybeLog()
+    })
+    this.#accessFrom(0)
+  }
+
+  // ---- access ----
+
+  #accessFrom (i: number): void {
+    while (i < this.#chain.length) {
+      const instance = this.#chain[i]
+      this.ran.push(instance)
+      if (instance.handler.transformsBody === true && instance.handler.response !== undefined) this.transformsBody = true
+      if (instance.handler.access !== undefined) {
+        let result: unknown
+        try {
+          result = instance.handler.access(this.ctx, instance.state)
+        } catch (err) {
+          this.#fail(instance, 'access', err)
+          return
+        }
+        if (isPromiseLike(result)) {
+          const at = i
+          result.then(() => this.#resume(instance, at), (err: unknown) => this.#fail(instance, 'access', err))
+          return
+        }
+      }
+      if (this.ctx.exitRequest !== null) {
+        this.#answerExit()
+        return
+      }
+      i = this.#nextIndex(instance, i)
+    }
+    this.#callUpstream()
+  }
+
+  #resume (instance: PluginInstance, at: number): void {
+    if (this.#closed) {
+      this.#accessFinished() // the client went away while the plugin waited
+      return
+    }
+    if (this.ctx.exitRequest !== null) {
+      this.#answerExit()
+      return
+    }
+    this.#accessFrom(this.#nextIndex(instance, at))
+  }
+
+  /**
+   * The position after `instance`. When it identified a consumer (or changed it), the rest of the
+   * request runs the consumer's chain: the plugins of lower priority than `instance`.
+   */
+  #nextIndex (instance: PluginInstance, at: number): number {
+    const consumer = this.ctx.consumerIndex
+    if (consumer === this.#consumerSeen) return at + 1
+    this.#consumerSeen = consumer
+    const next = this.#route.forConsumer(consumer)
+    if (next === this.#chain) return at + 1
+    this.#chain = next
+    let j = 0
+    while (j < next.length && next[j].priority >= instance.priority) j++
+    return j
+  }
+
+  #accessFinished (): void {
+    this.#accessDone = true
+    this.#maybeLog()
+  }
+
+  // ---- upstream ----
+
+  #callUpstream (): void {
+    const opts = this.#opts
+    const upstream = this.ctx.upstream
+    const edited = new UpstreamRequestOptions(
+      upstream.target(), opts.method, upstream.headers.list, opts.body, opts.headersTimeout, opts.servername ?? null, opts.idempotent
+    )
+    this.ctx.timings.upstreamStart = performance.now()
+    this.#accessFinished()
+    new PluginProxyCall(this.#req, this.#res, this.#match, this.#gateway, edited, this.#log, this).start()
+  }
+
+  /** The upstream's status and headers arrived (PluginProxyCall); the response phase follows. */
+  upstreamResponse (status: number, headers: string[]): ResponseState {
+    this.ctx.timings.upstreamHeaders = performance.now()
+    const response = new ResponseState('upstream', status, headers, null)
+    this.ctx.response = response
+    return response
+  }
+
+  // ---- response ----
+
+  /** Runs the response phase of every plugin that ran; false when one threw (already logged). */
+  responsePhase (): boolean {
+    for (const instance of this.ran) {
+      if (instance.handler.response === undefined) continue
+      try {
+        instance.handler.response(this.ctx, instance.state)
+      } catch (err) {
+        this.#logFailure(instance, 'response', err)
+        return false
+      }
+    }
+    return true
+  }
+
+  #answerExit (): void {
+    const exit = this.ctx.exitRequest as NonNullable<RequestContext['exitRequest']>
+    const headers: string[] = []
+    let body: Buffer
+    if (exit.body === undefined) body = Buffer.alloc(0)
+    else if (typeof exit.body === 'string') body = Buffer.from(exit.body)
+    else if (Buffer.isBuffer(exit.body)) body = exit.body
+    else {
+      body = Buffer.from(JSON.stringify(exit.body))
+      headers.push('content-type', JSON_TYPE)
+    }
+    const response = new ResponseState('exit', exit.status, headers, body)
+    try {
+      for (const [name, value] of Object.entries(exit.headers ?? {})) response.headers.set(name, value)
+    } catch (err) {
+      this.#fail(this.ran[this.ran.length - 1], 'access', err)
+      return
+    }
+    this.#accessFinished()
+    this.#respond(response, false)
+  }
+
+  /** A gateway error (502, 504 …) after access, from PluginProxyCall: plugins see it like any response. */
+  answerGatewayError (code: ErrorCode, closeConnection: boolean): void {
+    const { status, message } = ErrorCodes[code]
+    this.#respond(new ResponseState('gateway', status, ['content-type', JSON_TYPE], Buffer.from(JSON.stringify({ message }))), closeConnection)
+  }
+
+  /** Runs the response phase on a response held in memory and sends it (500 when a plugin throws). */
+  #respond (response: ResponseState, closeConnection: boolean): void {
+    this.ctx.response = response
+    if (!this.responsePhase()) {
+      this.answerPluginFailure()
+      return
+    }
+    this.send(response, closeConnection)
+  }
+
+  /** Writes a response whose body is in memory; content-length follows the body. */
+  send (response: ResponseState, closeConnection: boolean): void {
+    const res = this.#res
+    if (res.headersSent || res.destroyed) {
+      res.destroy()
+      return
+    }
+    const body = response.body ?? Buffer.alloc(0)
+    const headers = response.headers
+    const noBody = response.status === 204 || response.status === 304 || response.status < 200
+    // The body is known here, so its length is the truth; only an upstream's answer to HEAD (whose
+    // content-length describes a body never sent) keeps the upstream's header.
+    if (!(response.source === 'upstream' && this.#req.method === 'HEAD')) {
+      headers.remove('content-length')
+      if (!noBody) headers.list.push('content-length', String(body.length))
+    }
+    if (closeConnection) headers.set('connection', 'close')
+    try {
+      res.writeHead(response.status, headers.list)
+    } catch (err) {
+      // A header Node refuses (set by a plugin through a path that skipped validation): nothing was sent yet.
+      this.#log.error({ err, route: this.#match.route.name }, 'response headers rejected; answered 500')
+      this.answerPluginFailure()
+      return
+    }
+    res.end(noBody || this.#req.method === 'HEAD' ? undefined : body)
+  }
+
+  // ---- failures ----
+
+  /** 500 with ATRIUM_ERR_PLUGIN_FAILED, no response phase (the failure may be in it). */
+  answerPluginFailure (): void {
+    const res = this.#res
+    this.#accessFinished()
+    if (res.headersSent || res.destroyed) {
+      res.destroy()
+      return
+    }
+    this.ctx.response = new ResponseState('gateway', 500, ['content-type', JSON_TYPE], PLUGIN_FAILED_BODY)
+    const close = this.#opts.body !== null && !this.#req.complete
+    res.writeHead(500, close
+      ? ['content-type', JSON_TYPE, 'content-length', String(PLUGIN_FAILED_BODY.length), 'connection', 'close']
+      : ['content-type', JSON_TYPE, 'content-length', String(PLUGIN_FAILED_BODY.length)])
+    res.end(PLUGIN_FAILED_BODY)
+  }
+
+  #fail (instance: PluginInstance, phase: 'access' | 'response', err: unknown): void {
+    this.#logFailure(instance, phase, err)
+    this.answerPluginFailure()
+  }
+
+  #logFailure (instance: PluginInstance, phase: string, err: unknown): void {
+    this.#log.error({
+      err,
+      plugin: instance.name,
+      plugin_id: instance.config.id,
+      phase,
+      route: this.#match.route.name,
+      service: this.#match.service.name
+    }, 'plugin failed')
+  }
+
+  // ---- log ----
+
+  #maybeLog (): void {
+    if (!this.#closed || !this.#accessDone || this.#logged) return
+    this.#logged = true
+    const ctx = this.ctx
+    ctx.timings.finished = performance.now()
+    // The client went away before any response: nginx's 499 is what logs expect.
+    ctx.response ??= new ResponseState('gateway', this.#res.headersSent ? this.#res.statusCode : 499, [], null)
+    if (ctx.response.source === 'upstream') ctx.response.body = null
+    for (const instance of this.ran) {
+      if (instance.handler.log === undefined) continue
+      try {
+        const result = instance.handler.log(ctx, instance.state)
+        if (isPromiseLike(result)) result.then(undefined, (err: unknown) => this.#logFailure(instance, 'log', err))
+      } catch (err) {
+        this.#logFailure(instance, 'log', err)
+      }
+    }
+  }
+}

@@ -1,0 +1,14 @@
+// The bundled plugins' handlers, for the data plane only (the contract and the control plane use
+// schemas.ts). Listed explicitly; execution order is by priority, never by this list. A test checks
+// that this list and schemas.ts name the same plugins.
+
+import { correlationIdHandler } from './correlation-id/handler.js'
+import { requestTerminationHandler } from './request-termination/handler.js'
+import type { AnyPluginHandler } from './types.js'
+
+export type PluginHandlerSet = ReadonlyMap<string, AnyPluginHandler>
+
+export const BUNDLED_PLUGIN_HANDLERS: PluginHandlerSet = new Map<string, AnyPluginHandler>([
+  correlationIdHandler,
+  requestTerminationHandler
+].map((h) => [h.name, h]))
