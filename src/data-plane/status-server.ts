@@ -48,6 +48,7 @@ export function createStatusServer (source: StatusSource): Server {
         control_plane: source.controlPlane?.() ?? null,
         services: current?.config.services.length ?? 0,
         routes: current?.config.routes.length ?? 0,
+        plugins: current?.config.plugins?.length ?? 0,
         uptime_seconds: Math.floor((Date.now() - source.startedAt) / 1000),
         last_reload: source.lastReload()
       })

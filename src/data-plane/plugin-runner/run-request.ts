@@ -135,6 +135,10 @@ export class PluginRun {
   // ---- upstream ----
 
   #callUpstream (): void {
+    if (this.#closed) {
+      this.#accessFinished() // the client went away during access: nothing to proxy
+      return
+    }
     const opts = this.#opts
     const upstream = this.ctx.upstream
     const edited = new UpstreamRequestOptions(

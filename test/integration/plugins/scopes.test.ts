@@ -2,6 +2,7 @@ import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { BUNDLED_PLUGIN_HANDLERS } from '../../../src/plugins/handlers.js'
 import type { AnyPluginHandler } from '../../../src/plugins/types.js'
+import { httpCall } from '../../support/http-client.js'
 import { startPluginNode } from '../../support/plugin-gateway.js'
 import { echoHandler, startUpstream } from '../../support/upstream.js'
 
@@ -46,6 +47,8 @@ test('the most specific instance applies: route+service > route > service > glob
   assert.equal(await answer(node, '/b1/x'), 'route+service b1')
   assert.equal(await answer(node, '/b2/x'), 'global')
   assert.equal(await answer(node, '/c1/x'), 'global')
+  const status = JSON.parse((await httpCall(`http://127.0.0.1:${node.dp.statusAddress.port}/status`)).body)
+  assert.equal(status.plugins, 6, 'the enabled instances (the disabled one is left out)')
 })
 
 test('a reload swaps the plugins in at once; a plugin whose configure fails keeps the old config serving', async (t) => {
