@@ -16,8 +16,8 @@ export interface ChildGateway {
 }
 
 /** The Node flags the `atrium` binary runs with (its `#!/usr/bin/env -S node …` line). */
-export function atriumNodeFlags (): string[] {
-  const first = readFileSync(ATRIUM_BIN, 'utf8').split('\n', 1)[0]
+export function atriumNodeFlags (bin = ATRIUM_BIN): string[] {
+  const first = readFileSync(bin, 'utf8').split('\n', 1)[0]
   return first.split(/\s+/).filter((w) => w.startsWith('--'))
 }
 
@@ -62,19 +62,38 @@ export function toDeclarative (input: ConfigInput): Record<string, unknown> {
  * child process, optionally behind a command prefix such as `taskset -c 0` and with extra Node flags
  * (e.g. `--cpu-prof`). The process gets the same Node flags as the installed binary.
  */
-export function startChildGateway (input: ConfigInput | `@${string}`, options: { prefix?: string[], nodeArgs?: string[] } = {}): Promise<ChildGateway> {
+export async function startChildGateway (input: ConfigInput | `@${string}`, options: ChildGatewayOptions = {}): Promise<ChildGateway> {
   const parsed = typeof input === 'string' ? JSON.parse(readFileSync(input.slice(1), 'utf8')) as ConfigInput : input
   const dir = mkdtempSync(join(tmpdir(), 'atrium-child-gw-'))
   const file = join(dir, 'kong.json')
   writeFileSync(file, JSON.stringify(toDeclarative(parsed)))
-  const argv = [...(options.prefix ?? []), process.execPath, ...atriumNodeFlags(), ...(options.nodeArgs ?? []), ATRIUM_BIN,
+  try {
+    const gateway = await startGatewayOnFile(file, options)
+    gateway.child.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+    return gateway
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true })
+    throw err
+  }
+}
+
+export interface ChildGatewayOptions {
+  prefix?: string[]
+  nodeArgs?: string[]
+  /** Another build's `bin/atrium.js` (benchmarks compare builds); default: this checkout's. */
+  bin?: string
+}
+
+/** Runs `atrium data-plane --config <file>` (a declarative file as a user writes it) in a child process. */
+export function startGatewayOnFile (file: string, options: ChildGatewayOptions = {}): Promise<ChildGateway> {
+  const bin = options.bin ?? ATRIUM_BIN
+  const argv = [...(options.prefix ?? []), process.execPath, ...atriumNodeFlags(bin), ...(options.nodeArgs ?? []), bin,
     'data-plane', '--config', file, '--proxy-listen', '127.0.0.1:0', '--status-listen', '127.0.0.1:0']
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ATRIUM_LOG_LEVEL: 'info' } })
-  const cleanup = (): void => rmSync(dir, { recursive: true, force: true })
   return new Promise((resolve, reject) => {
     let out = ''
     child.once('error', reject)
-    child.once('exit', (code) => { cleanup(); reject(new Error(`gateway process exited early with ${String(code)}: ${out}`)) })
+    child.once('exit', (code) => { reject(new Error(`gateway process exited early with ${String(code)}: ${out}`)) })
     child.stdout?.setEncoding('utf8')
     child.stdout?.on('data', function onData (chunk: string) {
       out += chunk
@@ -85,7 +104,6 @@ export function startChildGateway (input: ConfigInput | `@${string}`, options: {
       const port = (JSON.parse(line) as { port: number }).port
       const pid = child.pid ?? 0
       child.removeAllListeners('exit')
-      child.once('exit', cleanup)
       resolve({
         child,
         pid,

@@ -1,0 +1,150 @@
+// Plugins benchmark (issue 5, `bench/plugins`): requests/s of a route without plugins and of a route
+// with key-auth + rate-limiting (local) + cors + correlation-id, and the plugin-free route of the
+// build from before the plugin framework, all in one run:
+//   (a) the baseline build (git ref BENCH_BASELINE_REF, default: the last commit before the plugin
+//       framework), checked out in a temporary worktree and compiled, plugin-free route
+//   (b) this build, plugin-free route (the config also has the plugin route, consumers and a global
+//       nothing: what "a route with no plugins pays nothing" means)
+//   (c) this build, the route with the four plugins (a valid key, an Origin, a limit never reached)
+// Each gateway in its own process pinned to core 0; upstream and wrk on core 1; interleaved rounds,
+// best kept (bench/support/load.ts). Targets: (c)/(b) ≥ 0.85, (b)/(a) ≥ 0.98.
+// Run: npx tsc -p tsconfig.json && npm run bench:plugins   (needs git history for the baseline)
+
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startGatewayOnFile, type ChildGateway } from '../../test/support/child-gateway.js'
+import {
+  CONNECTIONS, DURATION_S, LOAD_CORE, PROXY_CORE, ROUNDS, TASKSET, WARMUP_S, WRK, fmt, measureAll, pin, ratio, spawnServer, stop,
+  writeSection, type Row, type Target
+} from '../support/load.js'
+
+const START = '<!-- plugins:start -->'
+const END = '<!-- plugins:end -->'
+/** The commit before the plugin framework landed (e5b47c6 "Plugins, contract and control plane: …"). */
+const BASELINE_REF = process.env.BENCH_BASELINE_REF ?? '21446d7'
+const REPO = resolve(fileURLToPath(new URL('../../..', import.meta.url)))
+const KEY = 'bench-key-0123456789'
+const HEADERS = { Host: 'bench.local', apikey: KEY, Origin: 'https://app.example.com' }
+
+function documentFor (upstreamPort: number, withPlugins: boolean): Record<string, unknown> {
+  const service = { name: 'bench', url: `http://127.0.0.1:${upstreamPort}` }
+  if (!withPlugins) return { _format_version: '3.0', services: [{ ...service, routes: [{ name: 'plain', paths: ['/plain'] }] }] }
+  return {
+    _format_version: '3.0',
+    services: [{
+      ...service,
+      routes: [
+        { name: 'plain', paths: ['/plain'] },
+        {
+          name: 'plugins',
+          paths: ['/plugins'],
+          plugins: [
+            { name: 'key-auth', config: { key_names: ['apikey'] } },
+            { name: 'rate-limiting', config: { hour: 1_000_000_000, policy: 'local' } },
+            { name: 'cors', config: { origins: ['https://app.example.com'], credentials: true } },
+            { name: 'correlation-id', config: { header_name: 'X-Request-ID', echo_downstream: true } }
+          ]
+        }
+      ]
+    }],
+    consumers: [{ username: 'bench-user', keyauth_credentials: [{ key: KEY }] }]
+  }
+}
+
+/** Checks out and compiles `ref` in a temporary worktree; returns its bin/atrium.js and a cleanup. */
+function buildBaseline (ref: string): { bin: string, commit: string, remove: () => void } {
+  const dir = mkdtempSync(join(os.tmpdir(), 'atrium-bench-baseline-'))
+  const tree = join(dir, 'tree')
+  execFileSync('git', ['-C', REPO, 'worktree', 'add', '--detach', tree, ref], { stdio: 'ignore' })
+  const remove = (): void => {
+    try { execFileSync('git', ['-C', REPO, 'worktree', 'remove', '--force', tree], { stdio: 'ignore' }) } catch {}
+    rmSync(dir, { recursive: true, force: true })
+  }
+  try {
+    symlinkSync(join(REPO, 'node_modules'), join(tree, 'node_modules'))
+    execFileSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(tree, 'tsconfig.json')], { stdio: 'inherit' })
+    const commit = execFileSync('git', ['-C', tree, 'log', '-1', '--format=%h %s'], { encoding: 'utf8' }).trim()
+    return { bin: join(tree, 'bin/atrium.js'), commit, remove }
+  } catch (err) {
+    remove()
+    throw err
+  }
+}
+
+async function main (): Promise<void> {
+  const upstream = await spawnServer([...pin(LOAD_CORE), process.execPath, fileURLToPath(new URL('../proxy/upstream.js', import.meta.url))])
+  const dir = mkdtempSync(join(os.tmpdir(), 'atrium-bench-plugins-'))
+  const gateways: ChildGateway[] = []
+  let baseline: ReturnType<typeof buildBaseline> | null = null
+  try {
+    baseline = buildBaseline(BASELINE_REF)
+    const plainFile = join(dir, 'plain.json')
+    const pluginsFile = join(dir, 'plugins.json')
+    writeFileSync(plainFile, JSON.stringify(documentFor(upstream.port, false)))
+    writeFileSync(pluginsFile, JSON.stringify(documentFor(upstream.port, true)))
+    const start = async (file: string, bin?: string): Promise<ChildGateway> => {
+      const g = await startGatewayOnFile(file, { prefix: pin(PROXY_CORE), bin })
+      gateways.push(g)
+      return g
+    }
+    const before = await start(plainFile, baseline.bin)
+    const plain = await start(pluginsFile)
+    const withPlugins = await start(pluginsFile)
+    const check = await fetch(`${withPlugins.url}/plugins/x`, { headers: HEADERS })
+    if (check.status !== 200 || check.headers.get('x-request-id') === null || check.headers.get('access-control-allow-origin') === null) {
+      throw new Error(`the plugin route does not answer as configured: ${check.status} ${JSON.stringify([...check.headers])}`)
+    }
+    const targets: Target[] = [
+      { name: '(a) before the plugin framework, no plugins', url: `${before.url}/plain/x`, pid: before.pid, stop: () => before.stop() },
+      { name: '(b) this build, route without plugins', url: `${plain.url}/plain/x`, pid: plain.pid, stop: () => plain.stop() },
+      { name: '(c) this build, key-auth + rate-limiting + cors + correlation-id', url: `${withPlugins.url}/plugins/x`, pid: withPlugins.pid, stop: () => withPlugins.stop() }
+    ]
+    const rows = await measureAll(targets, HEADERS)
+    report(rows, baseline.commit)
+  } finally {
+    for (const g of gateways) await g.stop()
+    await stop(upstream.child)
+    baseline?.remove()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+function report (rows: Row[], baselineCommit: string): void {
+  const row = (prefix: string): Row | undefined => rows.find((r) => r.name.startsWith(prefix))
+  const rps = (prefix: string): number => row(prefix)?.result?.rps ?? NaN
+  const perCore = (prefix: string): number => 1e6 / (row(prefix)?.cpuUs ?? NaN)
+  const met = (a: number, b: number, target: number): string => Number.isFinite(a / b) ? (a / b >= target ? 'met' : 'not met') : 'n/a'
+  const cpus = os.cpus()
+  const section = [
+    START,
+    '## Plugins',
+    '',
+    `Machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, load average at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}.`,
+    `Load: ${WRK !== null ? 'wrk 1 thread' : 'autocannon'}, ${CONNECTIONS} keep-alive connections, ${WARMUP_S} s warm-up then ${ROUNDS} interleaved rounds of ${DURATION_S} s per scenario ` +
+      `(best round kept), GET with \`apikey\` and \`Origin\` headers, 34-byte JSON upstream response. Each gateway in its own process${TASKSET ? ' pinned to core 0; upstream and wrk on core 1' : ''}.`,
+    `Baseline (a): commit ${baselineCommit}, built in a temporary worktree in this run. (b) and (c) run the same config ` +
+      '(a plugin-free route and a route with key-auth, rate-limiting `policy: local` with a limit never reached, cors and correlation-id, plus a consumer with a key).',
+    'CPU µs/request: the gateway process\'s CPU time per request (lowest round); req/s per core = 1e6 / that.',
+    '',
+    '| scenario | req/s (best round) | p50 ms | p99 ms | CPU µs/request | req/s per core | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => r.result === null
+      ? `| ${r.name} | – | – | – | – | – | ${r.note} |`
+      : `| ${r.name} | ${fmt(r.result.rps)} | ${fmt(r.result.p50ms, 2)} | ${fmt(r.result.p99ms, 2)} | ${fmt(r.cpuUs, 1)} | ${fmt(1e6 / r.cpuUs)} | ${r.result.errors} |`),
+    '',
+    '| ratio | req/s (best round) | req/s per core (CPU) | target | |',
+    '|---|---:|---:|---:|---|',
+    `| four plugins (c) / no plugins (b) | ${ratio(rps('(c)'), rps('(b)'))} | ${ratio(perCore('(c)'), perCore('(b)'))} | ≥ 0.85 | ${met(rps('(c)'), rps('(b)'), 0.85)} |`,
+    `| no plugins (b) / before the framework (a) | ${ratio(rps('(b)'), rps('(a)'))} | ${ratio(perCore('(b)'), perCore('(a)'))} | ≥ 0.98 | ${met(rps('(b)'), rps('(a)'), 0.98)} |`,
+    END
+  ].join('\n')
+  writeSection(START, END, section)
+  console.log(section)
+}
+
+if (!existsSync(join(REPO, '.git'))) throw new Error('bench/plugins builds its baseline from git history: run it in a git checkout')
+await main()
+process.exit(0)
