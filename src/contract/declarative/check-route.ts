@@ -10,22 +10,27 @@ import type { Issues } from './types.js'
 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
+// Field paths are built only for an issue (entry.path is computed on demand).
 export function checkRoute (entry: RouteEntry, legacy: boolean, issues: Issues): void {
-  const { route, path } = entry
-  checkPaths(route.paths, joinPath(path, 'paths'), legacy, issues)
+  const { route } = entry
+  checkPaths(route.paths, entry, legacy, issues)
   if (Array.isArray(route.hosts)) {
     route.hosts.forEach((host: unknown, i) => {
       if (typeof host !== 'string') return
       const message = checkRouteHost(host)
-      if (message !== null) issues.error(joinPath(joinPath(path, 'hosts'), i), message)
+      if (message !== null) issues.error(joinPath(joinPath(entry.path, 'hosts'), i), message)
     })
   }
-  checkHeaders(route.headers, joinPath(path, 'headers'), issues)
-  if (route.path_handling === 'v1') issues.error(joinPath(path, 'path_handling'), 'path_handling v1 is not supported')
+  checkHeaders(route.headers, entry, issues)
+  if (route.path_handling === 'v1') issues.error(joinPath(entry.path, 'path_handling'), 'path_handling v1 is not supported')
   // A matcher of the wrong type is already an error; only absent or empty ones count as missing.
-  const missing = [route.methods, route.hosts, route.paths, route.headers].every((v) =>
-    v === undefined || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0))
-  if (missing) issues.error(path, 'must have at least one of methods, hosts, headers or paths')
+  if (isUnset(route.methods) && isUnset(route.hosts) && isUnset(route.paths) && isUnset(route.headers)) {
+    issues.error(entry.path, 'must have at least one of methods, hosts, headers or paths')
+  }
+}
+
+function isUnset (v: unknown): boolean {
+  return v === undefined || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0)
 }
 
 /** Compiles a regex path's pattern the way the router will; returns RE2's message on failure. */
@@ -38,13 +43,13 @@ export function regexPathError (pattern: string): string | null {
   }
 }
 
-function checkPaths (paths: unknown, base: string, legacy: boolean, issues: Issues): void {
+function checkPaths (paths: unknown, entry: RouteEntry, legacy: boolean, issues: Issues): void {
   if (!Array.isArray(paths)) return
   paths.forEach((raw: unknown, i) => {
     if (typeof raw !== 'string') return
-    const at = joinPath(base, i)
+    const at = (): string => joinPath(joinPath(entry.path, 'paths'), i)
     const p = effectiveRoutePath(raw, legacy)
-    if (p !== raw) issues.warn(at, `read as regex path "${p}" (format versions before 3.0 did not mark regex paths with ~)`)
+    if (p !== raw) issues.warn(at(), `read as regex path "${p}" (format versions before 3.0 did not mark regex paths with ~)`)
     let message: string | null
     if (p.startsWith('~/')) {
       const reError = regexPathError(p.slice(1))
@@ -54,25 +59,25 @@ function checkPaths (paths: unknown, base: string, legacy: boolean, issues: Issu
     } else {
       message = 'must start with / (prefix path) or ~/ (regex path)'
     }
-    if (message !== null) issues.error(at, message)
+    if (message !== null) issues.error(at(), message)
   })
 }
 
-function checkHeaders (headers: unknown, base: string, issues: Issues): void {
+function checkHeaders (headers: unknown, entry: RouteEntry, issues: Issues): void {
   if (!isObject(headers)) return
+  const at = (name: string): string => joinPath(joinPath(entry.path, 'headers'), name)
   const seen = new Map<string, string>()
   for (const [name, values] of Object.entries(headers)) {
-    const at = joinPath(base, name)
     const lower = name.toLowerCase()
-    if (!HEADER_NAME.test(name)) issues.error(at, 'is not a valid header name')
-    else if (lower === 'host') issues.error(at, 'a host header is not allowed here; use hosts')
+    if (!HEADER_NAME.test(name)) issues.error(at(name), 'is not a valid header name')
+    else if (lower === 'host') issues.error(at(name), 'a host header is not allowed here; use hosts')
     const first = seen.get(lower)
-    if (first !== undefined) issues.error(at, `duplicate header name (also at ${first})`)
-    else seen.set(lower, at)
+    if (first !== undefined) issues.error(at(name), `duplicate header name (also at ${at(first)})`)
+    else seen.set(lower, name)
     if (!Array.isArray(values)) continue
     values.forEach((v: unknown, i) => {
       // Kong's `~*` header regexes are not implemented; matching them literally would be wrong.
-      if (typeof v === 'string' && v.startsWith('~*')) issues.error(joinPath(at, i), 'regex header values (~*) are not supported')
+      if (typeof v === 'string' && v.startsWith('~*')) issues.error(joinPath(at(name), i), 'regex header values (~*) are not supported')
     })
   }
 }

@@ -23,19 +23,19 @@ function matters (field: string, value: unknown): boolean {
   return BEHAVES_AS[field] !== value
 }
 
-function warnFields (obj: Record<string, unknown>, base: string, fields: readonly string[], issues: Issues): void {
+function warnFields (obj: Record<string, unknown>, at: { readonly path: string }, fields: readonly string[], issues: Issues): void {
   for (const field of fields) {
-    if (matters(field, obj[field])) issues.warn(joinPath(base, field), NOT_IMPLEMENTED)
+    if (matters(field, obj[field])) issues.warn(joinPath(at.path, field), NOT_IMPLEMENTED)
   }
 }
 
 export function warnUnsupported (doc: Record<string, unknown>, services: ServiceEntry[], routes: RouteEntry[], issues: Issues): void {
-  warnFields(doc, '', TOP_LEVEL_UNSUPPORTED_FIELDS, issues)
-  for (const { service, path } of services) warnFields(service, path, SERVICE_UNSUPPORTED_FIELDS, issues)
-  for (const { route, path } of routes) warnFields(route, path, ROUTE_UNSUPPORTED_FIELDS, issues)
+  warnFields(doc, { path: '' }, TOP_LEVEL_UNSUPPORTED_FIELDS, issues)
+  for (const entry of services) warnFields(entry.service, entry, SERVICE_UNSUPPORTED_FIELDS, issues)
+  for (const entry of routes) warnFields(entry.route, entry, ROUTE_UNSUPPORTED_FIELDS, issues)
   if (Array.isArray(doc.consumers)) {
     doc.consumers.forEach((c: unknown, i) => {
-      if (isObject(c)) warnFields(c, joinPath('consumers', i), CONSUMER_UNSUPPORTED_FIELDS, issues)
+      if (isObject(c)) warnFields(c, { get path () { return joinPath('consumers', i) } }, CONSUMER_UNSUPPORTED_FIELDS, issues)
     })
   }
 }

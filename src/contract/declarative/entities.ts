@@ -5,40 +5,55 @@
 import { isObject, joinPath } from './paths.js'
 
 export interface ServiceEntry {
-  service: Record<string, unknown>
+  readonly service: Record<string, unknown>
   /** e.g. `services[0]` */
-  path: string
-  index: number
+  readonly path: string
+  readonly index: number
 }
 
 export interface RouteEntry {
-  route: Record<string, unknown>
+  readonly route: Record<string, unknown>
   /** e.g. `services[0].routes[2]` or `routes[1]` */
-  path: string
+  readonly path: string
   /** Index of the enclosing service for nested routes; null for top-level ones. */
-  owner: number | null
+  readonly owner: number | null
+}
+
+// Entries build their path only when asked (an error or warning names it): at 10k routes the
+// eager strings were most of what a load allocated, and the walks run several times per load.
+
+class ServiceAt implements ServiceEntry {
+  constructor (readonly service: Record<string, unknown>, readonly index: number) {}
+  get path (): string { return joinPath('services', this.index) }
+}
+
+class RouteAt implements RouteEntry {
+  constructor (readonly route: Record<string, unknown>, readonly owner: number | null, private readonly position: number) {}
+  get path (): string {
+    return this.owner === null ? joinPath('routes', this.position) : joinPath(joinPath(joinPath('services', this.owner), 'routes'), this.position)
+  }
 }
 
 export function collectServices (doc: Record<string, unknown>): ServiceEntry[] {
   const out: ServiceEntry[] = []
   if (!Array.isArray(doc.services)) return out
   doc.services.forEach((service: unknown, index) => {
-    if (isObject(service)) out.push({ service, path: joinPath('services', index), index })
+    if (isObject(service)) out.push(new ServiceAt(service, index))
   })
   return out
 }
 
 export function collectRoutes (doc: Record<string, unknown>): RouteEntry[] {
   const out: RouteEntry[] = []
-  for (const { service, path, index } of collectServices(doc)) {
+  for (const { service, index } of collectServices(doc)) {
     if (!Array.isArray(service.routes)) continue
     service.routes.forEach((route: unknown, i) => {
-      if (isObject(route)) out.push({ route, path: joinPath(joinPath(path, 'routes'), i), owner: index })
+      if (isObject(route)) out.push(new RouteAt(route, index, i))
     })
   }
   if (Array.isArray(doc.routes)) {
     doc.routes.forEach((route: unknown, i) => {
-      if (isObject(route)) out.push({ route, path: joinPath('routes', i), owner: null })
+      if (isObject(route)) out.push(new RouteAt(route, null, i))
     })
   }
   return out
@@ -75,15 +90,16 @@ export function collectPlugins (doc: Record<string, unknown>): PluginEntry[] {
   add(doc.plugins, '', null)
   const routes = collectRoutes(doc)
   const routeIndex = new Map(routes.map((r, i) => [r.route, i]))
-  for (const { service, path, index } of collectServices(doc)) {
-    add(service.plugins, path, { field: 'service', index })
+  for (const entry of collectServices(doc)) {
+    const { service, index } = entry
+    if (Array.isArray(service.plugins)) add(service.plugins, entry.path, { field: 'service', index })
     if (!Array.isArray(service.routes)) continue
     for (const route of service.routes) {
-      const at = isObject(route) ? routeIndex.get(route) : undefined
-      if (at !== undefined) add(route.plugins, routes[at].path, { field: 'route', index: at })
+      const at = isObject(route) && Array.isArray(route.plugins) ? routeIndex.get(route) : undefined
+      if (at !== undefined) add((route as Record<string, unknown>).plugins, routes[at].path, { field: 'route', index: at })
     }
   }
-  routes.forEach((r, i) => { if (r.owner === null) add(r.route.plugins, r.path, { field: 'route', index: i }) })
+  routes.forEach((r, i) => { if (r.owner === null && Array.isArray(r.route.plugins)) add(r.route.plugins, r.path, { field: 'route', index: i }) })
   if (Array.isArray(doc.consumers)) {
     doc.consumers.forEach((c: unknown, i) => { if (isObject(c)) add(c.plugins, joinPath('consumers', i), { field: 'consumer', index: i }) })
   }
@@ -92,37 +108,57 @@ export function collectPlugins (doc: Record<string, unknown>): PluginEntry[] {
 
 /**
  * Kong exports write unset fields as `null`; null means "not set" (default applies), as in Kong.
- * Returns a copy of the document without null-valued fields on the document, services, routes,
- * plugins (nested ones too) and consumers. Plugin configs are cleaned when validated (plugin-config.ts).
+ * Returns the document without null-valued fields on the document, services, routes, plugins
+ * (nested ones too) and consumers. Never changes its input: an entity with nothing to drop is
+ * returned as is (no copy: at 10k routes copying every entity was a large part of a load's
+ * allocations), one with nulls is copied. Plugin configs are cleaned when validated (plugin-config.ts).
  */
 export function dropNulls (doc: Record<string, unknown>): Record<string, unknown> {
-  const out = withoutNulls(doc)
-  if (Array.isArray(out.services)) {
-    out.services = out.services.map((s: unknown) => {
-      if (!isObject(s)) return s
-      const service = withPlugins(withoutNulls(s))
-      if (Array.isArray(service.routes)) service.routes = service.routes.map((r: unknown) => isObject(r) ? withPlugins(withoutNulls(r)) : r)
-      return service
-    })
-  }
+  const out = { ...stripNulls(doc) }
+  if (Array.isArray(out.services)) out.services = mapSame(out.services, (s) => isObject(s) ? cleanService(s) : s)
   for (const key of ['routes', 'consumers']) {
     const list = out[key]
-    if (Array.isArray(list)) out[key] = list.map((r: unknown) => isObject(r) ? withPlugins(withoutNulls(r)) : r)
+    if (Array.isArray(list)) out[key] = mapSame(list, (r) => isObject(r) ? cleanEntity(r) : r)
   }
-  if (Array.isArray(out.plugins)) out.plugins = cleanList(out.plugins)
+  if (Array.isArray(out.plugins)) out.plugins = mapSame(out.plugins, (p) => isObject(p) ? stripNulls(p) : p)
   return out
 }
 
-function withPlugins (entity: Record<string, unknown>): Record<string, unknown> {
-  if (Array.isArray(entity.plugins)) entity.plugins = cleanList(entity.plugins)
-  return entity
+function cleanService (service: Record<string, unknown>): Record<string, unknown> {
+  const cleaned = cleanEntity(service)
+  const routes = cleaned.routes
+  if (!Array.isArray(routes)) return cleaned
+  const next = mapSame(routes, (r) => isObject(r) ? cleanEntity(r) : r)
+  if (next === routes) return cleaned
+  return { ...cleaned, routes: next }
 }
 
-function cleanList (list: unknown[]): unknown[] {
-  return list.map((p: unknown) => isObject(p) ? withoutNulls(p) : p)
+/** The entity without null fields, its nested plugins too; the same object when there are none. */
+function cleanEntity (entity: Record<string, unknown>): Record<string, unknown> {
+  const base = stripNulls(entity)
+  const plugins = base.plugins
+  if (!Array.isArray(plugins)) return base
+  const next = mapSame(plugins, (p) => isObject(p) ? stripNulls(p) : p)
+  if (next === plugins) return base
+  return { ...base, plugins: next }
 }
 
-function withoutNulls (obj: Record<string, unknown>): Record<string, unknown> {
+/** `list.map(fn)`, or `list` itself when `fn` returned every item unchanged. */
+function mapSame (list: unknown[], fn: (item: unknown) => unknown): unknown[] {
+  let out: unknown[] | null = null
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i]
+    const next = fn(item)
+    if (out === null && next !== item) out = list.slice(0, i)
+    if (out !== null) out.push(next)
+  }
+  return out ?? list
+}
+
+function stripNulls (obj: Record<string, unknown>): Record<string, unknown> {
+  let hasNull = false
+  for (const k in obj) if (obj[k] === null) { hasNull = true; break }
+  if (!hasNull) return obj
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(obj)) if (v !== null) out[k] = v
   return out

@@ -57,29 +57,30 @@ export function resolveServiceRef (ref: unknown, routePath: string, services: Se
 }
 
 export function checkServiceRefs (routes: RouteEntry[], services: ServiceEntry[], issues: Issues): void {
-  for (const { route, path, owner } of routes) {
+  for (const entry of routes) {
+    const { route, owner } = entry
     if (owner !== null || route.service === undefined) continue
-    const ref = resolveServiceRef(route.service, path, services)
+    const ref = resolveServiceRef(route.service, entry.path, services)
     if (!ref.ok) issues.error(ref.path, ref.message)
   }
 }
 
 /** Duplicate names and ids, each reported at the later occurrence with the first one's path. */
 export function checkDuplicates (services: ServiceEntry[], routes: RouteEntry[], issues: Issues): void {
-  const entries = (list: Array<{ path: string, value: Record<string, unknown> }>): void => {
+  // Paths are built only for a duplicate (entries compute them on demand).
+  const entries = <E extends { readonly path: string }>(list: E[], valueOf: (e: E) => Record<string, unknown>): void => {
     for (const [field, fold] of [['name', false], ['id', true]] as const) {
-      const seen = new Map<string, string>()
-      for (const { path, value } of list) {
-        const raw = value[field]
+      const seen = new Map<string, E>()
+      for (const entry of list) {
+        const raw = valueOf(entry)[field]
         if (typeof raw !== 'string') continue
         const key = fold ? raw.toLowerCase() : raw
-        const fieldPath = joinPath(path, field)
         const first = seen.get(key)
-        if (first === undefined) seen.set(key, fieldPath)
-        else issues.error(fieldPath, `duplicate ${field} "${raw}" (also at ${first})`)
+        if (first === undefined) seen.set(key, entry)
+        else issues.error(joinPath(entry.path, field), `duplicate ${field} "${raw}" (also at ${joinPath(first.path, field)})`)
       }
     }
   }
-  entries(services.map((s) => ({ path: s.path, value: s.service })))
-  entries(routes.map((r) => ({ path: r.path, value: r.route })))
+  entries(services, (s) => s.service)
+  entries(routes, (r) => r.route)
 }
