@@ -2,11 +2,13 @@
 // Node 20's `node --test` has no glob support and silently runs nothing when given a folder of .ts
 // files, so the files are listed explicitly and the run fails when none is found.
 // Store tests run against SQLite and PostgreSQL: unless ATRIUM_TEST_POSTGRES_URL points at a server,
-// a throwaway PostgreSQL is started for the run and stopped after it.
+// a throwaway PostgreSQL is started for the run and stopped after it. Likewise the rate-limiting
+// tests' Redis: unless ATRIUM_TEST_REDIS_URL is set, a throwaway redis-server is started.
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { spawn } from 'node:child_process'
 import { startThrowawayPostgres } from './throwaway-postgres.mjs'
+import { startThrowawayRedis } from './throwaway-redis.mjs'
 
 function find (dir, out) {
   for (const name of readdirSync(dir)) {
@@ -31,7 +33,19 @@ if (!env.ATRIUM_TEST_POSTGRES_URL) {
   env.ATRIUM_TEST_POSTGRES_URL = pg.url
   console.log(`run-tests: throwaway PostgreSQL at ${pg.url}`)
 }
+let redis = null
+if (!env.ATRIUM_TEST_REDIS_URL) {
+  try {
+    redis = await startThrowawayRedis()
+  } catch (err) {
+    pg?.stop()
+    throw err
+  }
+  env.ATRIUM_TEST_REDIS_URL = redis.url
+  console.log(`run-tests: throwaway Redis at ${redis.url}`)
+}
 const child = spawn(process.execPath, ['--test', '--test-concurrency=2', '--test-reporter=spec', ...files], { stdio: 'inherit', env })
 const code = await new Promise((resolve) => child.once('exit', (c) => resolve(c ?? 1)))
 pg?.stop()
+redis?.stop()
 process.exit(code)
