@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { parse as parseYaml } from 'yaml'
 import { STORE_KINDS } from '../../support/stores.js'
 import { startAdmin, versionOf } from './gateway-kit.js'
+import { BUNDLED_PLUGIN_NAMES } from '../../../src/plugins/schemas.js'
 
 const FILE = {
   _format_version: '3.0',
@@ -85,7 +86,7 @@ for (const kind of STORE_KINDS) {
     assert.equal(bad.status, 400)
     assert.equal(bad.body.code, 'ATRIUM_ERR_ADMIN_INVALID')
     assert.deepEqual(bad.body.fields, {
-      'plugins[0].name': 'unknown plugin "teleport" (Atrium bundles: correlation-id, request-termination)',
+      'plugins[0].name': `unknown plugin "teleport" (Atrium bundles: ${BUNDLED_PLUGIN_NAMES.join(', ')})`,
       'services[0].port': 'must be between 1 and 65535',
       'services[0].routes[0].paths[0]': 'invalid regex: invalid perl operator: (?='
     })

@@ -2,6 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { STORE_KINDS } from '../../support/stores.js'
 import { startAdmin, versionOf, type Call } from './gateway-kit.js'
+import { BUNDLED_PLUGIN_NAMES } from '../../../src/plugins/schemas.js'
 
 async function withGroup (call: Call): Promise<void> {
   assert.equal((await call('POST', '/runtime-groups', { name: 'prod' })).status, 201)
@@ -147,7 +148,7 @@ for (const kind of STORE_KINDS) {
     assert.equal(p.status, 201)
     assert.deepEqual([p.body.enabled, p.body.protocols, p.body.config], [true, ['grpc', 'grpcs', 'http', 'https'], { echo: false, status_code: 418 }])
     const unknown = await call('POST', '/runtime-groups/prod/plugins', { name: 'teleport' })
-    assert.deepEqual([unknown.status, unknown.body.fields], [400, { name: 'unknown plugin "teleport" (Atrium bundles: correlation-id, request-termination)' }])
+    assert.deepEqual([unknown.status, unknown.body.fields], [400, { name: `unknown plugin "teleport" (Atrium bundles: ${BUNDLED_PLUGIN_NAMES.join(', ')})` }])
     const shape = await call('POST', '/runtime-groups/prod/plugins', { name: 'correlation-id', config: [], enabled: 'yes' })
     assert.deepEqual(Object.keys(shape.body.fields).sort(), ['config', 'enabled'])
     const dup = await call('POST', '/runtime-groups/prod/plugins', { name: 'request-termination', service: 'orders' })

@@ -7,8 +7,9 @@ import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
 import { httpCall } from '../../support/http-client.js'
 import { STORE_KINDS, createTestStore } from '../../support/stores.js'
 import { startAdmin, versionOf } from './gateway-kit.js'
+import { BUNDLED_PLUGIN_NAMES } from '../../../src/plugins/schemas.js'
 
-const BUNDLED = 'Atrium bundles: correlation-id, request-termination'
+const BUNDLED = `Atrium bundles: ${BUNDLED_PLUGIN_NAMES.join(', ')}`
 
 for (const kind of STORE_KINDS) {
   test(`[${kind}] validates a plugin's config against its schema at write time: 400 naming each field, nothing stored`, async (t) => {
@@ -20,8 +21,8 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual(bad.body.fields, { 'config.minute': 'unknown field', 'config.status_code': 'must be between 100 and 599' })
     const rule = await call('POST', '/runtime-groups/prod/plugins', { name: 'request-termination', config: { content_type: 'text/plain' } })
     assert.deepEqual([rule.status, rule.body.fields], [400, { 'config.content_type': 'content_type requires a body' }])
-    const unknown = await call('POST', '/runtime-groups/prod/plugins', { name: 'cors' })
-    assert.deepEqual(unknown.body.fields, { name: `unknown plugin "cors" (${BUNDLED})` })
+    const unknown = await call('POST', '/runtime-groups/prod/plugins', { name: 'teleport' })
+    assert.deepEqual(unknown.body.fields, { name: `unknown plugin "teleport" (${BUNDLED})` })
     assert.equal(await versionOf(call, 'prod'), 0)
   })
 
@@ -103,8 +104,8 @@ test('GET /schemas/plugins lists the bundled plugins in execution order; /schema
   const cid = await call('GET', '/schemas/plugins/correlation-id')
   assert.deepEqual(cid.body.properties.generator.enum, ['uuid', 'uuid#counter', 'tracker'])
 
-  const missing = await call('GET', '/schemas/plugins/cors')
-  assert.deepEqual([missing.status, missing.body.code, missing.body.message], [404, 'ATRIUM_ERR_ADMIN_NOT_FOUND', `no plugin "cors" (${BUNDLED})`])
+  const missing = await call('GET', '/schemas/plugins/teleport')
+  assert.deepEqual([missing.status, missing.body.code, missing.body.message], [404, 'ATRIUM_ERR_ADMIN_NOT_FOUND', `no plugin "teleport" (${BUNDLED})`])
 })
 
 test('the schema endpoints sit behind the Admin API tokens like every other endpoint', async (t) => {

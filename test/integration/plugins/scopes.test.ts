@@ -1,6 +1,7 @@
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { BUNDLED_PLUGIN_HANDLERS } from '../../../src/plugins/handlers.js'
+import { BUNDLED_PLUGIN_NAMES } from '../../../src/plugins/schemas.js'
 import type { AnyPluginHandler } from '../../../src/plugins/types.js'
 import { httpCall } from '../../support/http-client.js'
 import { startPluginNode } from '../../support/plugin-gateway.js'
@@ -78,11 +79,11 @@ test('a reload swaps the plugins in at once; a plugin whose configure fails keep
 test('an invalid plugin config in a reloaded file is rejected by path; the old config keeps serving', async (t) => {
   const doc = await documentFor(t)
   const node = await startPluginNode(t, doc)
-  const outcome = await node.reload({ ...doc, plugins: [{ name: 'request-termination', config: { status_code: 1000 } }, { name: 'cors' }] })
+  const outcome = await node.reload({ ...doc, plugins: [{ name: 'request-termination', config: { status_code: 1000 } }, { name: 'teleport' }] })
   assert.equal(outcome.ok, false)
   assert.deepEqual(outcome.errors, [
     { path: 'plugins[0].config.status_code', message: 'must be between 100 and 599' },
-    { path: 'plugins[1].name', message: 'unknown plugin "cors" (Atrium bundles: correlation-id, request-termination)' }
+    { path: 'plugins[1].name', message: `unknown plugin "teleport" (Atrium bundles: ${BUNDLED_PLUGIN_NAMES.join(', ')})` }
   ])
   assert.equal(await answer(node, '/a1/x'), 'service a')
 })

@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { canonicalJson, loadDeclarativeConfig, loadDeclarativeDocument, normalizeValidatedDocument, type FieldIssue, type GatewayConfig } from '../../../src/contract/index.js'
+import { BUNDLED_PLUGIN_NAMES } from '../../../src/plugins/schemas.js'
 
 function errorsOf (doc: object): FieldIssue[] {
   const result = loadDeclarativeDocument(doc)
@@ -16,7 +17,7 @@ function configOf (doc: object, warnings: string[] = []): GatewayConfig {
 }
 
 const services = [{ name: 'orders', host: 'orders.internal', routes: [{ name: 'orders-api', paths: ['/orders'] }] }]
-const BUNDLED = 'Atrium bundles: correlation-id, request-termination'
+const BUNDLED = `Atrium bundles: ${BUNDLED_PLUGIN_NAMES.join(', ')}`
 const CID_DEFAULTS = { echo_downstream: false, generator: 'uuid#counter', header_name: 'Kong-Request-ID' }
 
 test('accepts plugins scoped by name or id and consumers, without warnings, as indices with defaults filled in', () => {
@@ -56,7 +57,7 @@ test('rejects a plugin Atrium does not bundle, naming the bundled ones, with bad
       { name: 'no-such-plugin' },
       { name: 'correlation-id', config: 'x', protocols: ['ftp'] },
       { name: 'request-termination', service: 'missing', route: { id: '2b6f6a6e-4c0d-4f2c-9a4e-0d3c1f1e2a3b' } },
-      { name: 'rate-limiting', config: { minute: 5 } }
+      { name: 'teleport', config: { minute: 5 } }
     ]
   }), [
     { path: 'plugins[0].name', message: `unknown plugin "no-such-plugin" (${BUNDLED})` },
@@ -64,7 +65,7 @@ test('rejects a plugin Atrium does not bundle, naming the bundled ones, with bad
     { path: 'plugins[1].protocols[0]', message: 'must be one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp, ws, wss' },
     { path: 'plugins[2].route', message: 'no route with id "2b6f6a6e-4c0d-4f2c-9a4e-0d3c1f1e2a3b"' },
     { path: 'plugins[2].service', message: 'no service with name or id "missing"' },
-    { path: 'plugins[3].name', message: `unknown plugin "rate-limiting" (${BUNDLED})` }
+    { path: 'plugins[3].name', message: `unknown plugin "teleport" (${BUNDLED})` }
   ])
 })
 
