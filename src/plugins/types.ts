@@ -70,6 +70,11 @@ export interface PluginClientRequest {
   readonly connection: object
   /** True when the request has a body (content-length > 0 or chunked); the body itself streams to the upstream. */
   readonly hasBody: boolean
+  /**
+   * The whole request body, from the access phase of a plugin that declared `transformsRequestBody`
+   * on (the runner buffered it, bounded); null otherwise (the body streams to the upstream).
+   */
+  readonly body: Buffer | null
 }
 
 /** The request the gateway will send upstream; plugins edit it in access. */
@@ -80,6 +85,13 @@ export interface PluginUpstreamRequest {
   query: string
   /** Headers to send, already with Host and X-Forwarded-*; hop-by-hop ones are gone. */
   readonly headers: HeaderEditor
+  /** The method to send (the client's unless replaced; an HTTP token). */
+  method: string
+  /**
+   * A body to send instead of the client's (content-length follows it); null sends the client's
+   * body as it is (streamed, or the buffered `request.body`).
+   */
+  body: Buffer | null
 }
 
 /** The response to the client, from the response phase on. */
@@ -92,8 +104,18 @@ export interface PluginResponse {
    * The whole body when the gateway holds it in memory: always for `exit` and `gateway` responses;
    * for upstream responses only when a plugin of the chain declares `transformsBody` (else null,
    * the body streams). Replacing it changes what the client receives (content-length follows).
+   * In the log phase: the body the client received when it was held in memory or kept
+   * (`keepBody`), else null.
    */
   body: Buffer | null
+  /** Bytes of body written to the client so far (final in the log phase). */
+  readonly bodyBytes: number
+  /**
+   * Response phase: keep a copy of the body the client receives, up to `limit` bytes, for the log
+   * phase (`body` there, when it was complete and within the limit; else null). A streamed body
+   * keeps streaming; nothing is buffered before the client gets it.
+   */
+  keepBody: (limit: number) => void
 }
 
 /** What an authentication plugin identified the consumer with. */
@@ -175,8 +197,18 @@ export interface PluginHandler<C = Record<string, unknown>, S = C> {
   readonly name: string
   readonly version: string
   readonly priority: number
-  /** The response phase receives the whole upstream body (buffered in memory) in `response.body`. */
-  readonly transformsBody?: boolean
+  /**
+   * The response phase receives the whole upstream body (buffered in memory, bounded) in
+   * `response.body`. A function decides per response, when the upstream's status and headers
+   * arrived (before any response phase), so other responses keep streaming.
+   */
+  readonly transformsBody?: boolean | ((ctx: PluginRequestContext, state: S) => boolean)
+  /**
+   * The access phase receives the whole request body in `request.body`: the runner reads it (up to
+   * a bound: beyond it, 413) before this plugin's access, only for requests that have a body. A
+   * function decides per request (e.g. by content type); other requests keep streaming.
+   */
+  readonly transformsRequestBody?: boolean | ((ctx: PluginRequestContext, state: S) => boolean)
   configure?: (config: C, ctx: PluginConfigureContext) => S
   access?: (ctx: PluginRequestContext, state: S) => void | Promise<void>
   response?: (ctx: PluginRequestContext, state: S) => void

@@ -32,7 +32,14 @@ export class PluginProxyCall extends ProxyCall {
     if (this.opts.body !== null && !this.req.complete) this.res.shouldKeepAlive = false
     // A response arrived: whatever happens next, no other attempt is made (as once headers are sent).
     this.invalidResponse = true
-    if (this.run.transformsBody) {
+    let buffer: boolean
+    try {
+      buffer = this.run.wantsUpstreamBody()
+    } catch (err) {
+      this.pluginFailed = true
+      throw err
+    }
+    if (buffer) {
       this.#chunks = []
       return true
     }
@@ -46,7 +53,10 @@ export class PluginProxyCall extends ProxyCall {
   }
 
   override onData (chunk: Buffer): boolean {
-    if (this.#chunks === null) return super.onData(chunk)
+    if (this.#chunks === null) {
+      this.run.ctx.response?.streamed(chunk)
+      return super.onData(chunk)
+    }
     this.#bytes += chunk.length
     if (this.#bytes > TRANSFORM_BODY_LIMIT) {
       this.log.warn({ route: this.match.route.name, limit: TRANSFORM_BODY_LIMIT }, 'upstream body too large for a body-transforming plugin; answered 502')
@@ -60,6 +70,7 @@ export class PluginProxyCall extends ProxyCall {
 
   override onComplete (): void {
     if (this.#chunks === null) {
+      this.run.ctx.response?.streamEnded()
       super.onComplete()
       return
     }

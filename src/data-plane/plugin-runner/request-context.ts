@@ -16,6 +16,8 @@ class ClientRequestView implements PluginClientRequest {
   readonly path: string
   readonly scheme: 'http' | 'https'
   readonly hasBody: boolean
+  /** Set by the runner once it buffered the body for a `transformsRequestBody` plugin. */
+  body: Buffer | null = null
   #query: URLSearchParams | null = null
 
   constructor (req: IncomingMessage, path: string, tls: boolean, hasBody: boolean) {
@@ -53,16 +55,32 @@ class ClientRequestView implements PluginClientRequest {
 }
 
 const SAFE_TARGET = /^[^\s#\u0000-\u001f\u007f]*$/
+const METHOD_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
 class UpstreamView implements PluginUpstreamRequest {
   readonly headers: HeaderList
   #path: string
   #query: string
+  #method: string
+  #body: Buffer | null = null
 
-  constructor (path: string, query: string, headers: string[]) {
+  constructor (path: string, query: string, headers: string[], method: string) {
     this.#path = path
     this.#query = query
     this.headers = new HeaderList(headers)
+    this.#method = method
+  }
+
+  get method (): string { return this.#method }
+  set method (value: string) {
+    if (typeof value !== 'string' || !METHOD_TOKEN.test(value)) throw new TypeError(`upstream method must be an HTTP token: ${JSON.stringify(value)}`)
+    this.#method = value
+  }
+
+  get body (): Buffer | null { return this.#body }
+  set body (value: Buffer | null) {
+    if (value !== null && !Buffer.isBuffer(value)) throw new TypeError('upstream body must be a Buffer or null')
+    this.#body = value
   }
 
   get path (): string { return this.#path }
@@ -90,12 +108,55 @@ export class ResponseState implements PluginResponse {
   status: number
   readonly headers: HeaderList
   body: Buffer | null
+  bodyBytes = 0
+  /** keepBody: the largest body kept for the log phase (0: none), the chunks so far, whether it ended. */
+  #keepLimit = 0
+  #kept: Buffer[] | null = null
+  #keptComplete = false
 
   constructor (source: 'upstream' | 'exit' | 'gateway', status: number, headers: string[], body: Buffer | null) {
     this.source = source
     this.status = status
     this.headers = new HeaderList(headers)
     this.body = body
+  }
+
+  keepBody (limit: number): void {
+    if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`keepBody limit must be a non-negative integer, got ${String(limit)}`)
+    if (limit > this.#keepLimit) this.#keepLimit = limit
+  }
+
+  /** A chunk of a streamed body was written to the client. */
+  streamed (chunk: Buffer): void {
+    this.bodyBytes += chunk.length
+    if (this.#keepLimit === 0) return
+    if (this.bodyBytes > this.#keepLimit) {
+      this.#keepLimit = 0 // too large: nothing is kept
+      this.#kept = null
+      return
+    }
+    (this.#kept ??= []).push(chunk)
+  }
+
+  /** The streamed body ended completely (not on an error). */
+  streamEnded (): void {
+    this.#keptComplete = true
+  }
+
+  /**
+   * Before the log phase: an upstream body is visible there only when it was held in memory or
+   * kept whole within the limit a plugin asked for; everything else in memory stays.
+   */
+  settleForLog (): void {
+    if (this.source !== 'upstream') return
+    if (this.#keepLimit === 0) {
+      this.body = null
+    } else if (this.body !== null) {
+      if (this.body.length > this.#keepLimit) this.body = null // buffered for a transforming plugin, too large to keep
+    } else if (this.#keptComplete) {
+      this.body = this.#kept === null ? Buffer.alloc(0) : Buffer.concat(this.#kept, this.bodyBytes)
+    }
+    this.#kept = null
   }
 }
 
@@ -124,7 +185,7 @@ export class RequestContext implements PluginRequestContext {
   constructor (req: IncomingMessage, match: RouteMatch, consumers: readonly ConsumerConfig[], path: string, tls: boolean, hasBody: boolean, upstreamTarget: string, upstreamHeaders: string[]) {
     this.request = new ClientRequestView(req, path, tls, hasBody)
     const q = upstreamTarget.indexOf('?')
-    this.upstream = new UpstreamView(q < 0 ? upstreamTarget : upstreamTarget.slice(0, q), q < 0 ? '' : upstreamTarget.slice(q + 1), upstreamHeaders)
+    this.upstream = new UpstreamView(q < 0 ? upstreamTarget : upstreamTarget.slice(0, q), q < 0 ? '' : upstreamTarget.slice(q + 1), upstreamHeaders, req.method as string)
     this.route = match.route
     this.service = match.service
     this.captures = match.captures

@@ -3,9 +3,10 @@ import { performance } from 'node:perf_hooks'
 import { ErrorCodes, type ErrorCode } from '../../errors.js'
 import type { Logger } from '../../log.js'
 import type { CompiledGateway } from '../compiled-gateway.js'
-import { UpstreamRequestOptions } from '../proxy/proxy-handler.js'
+import { IDEMPOTENT, UpstreamRequestOptions } from '../proxy/proxy-handler.js'
 import type { RouteMatch } from '../router/types.js'
 import { PluginProxyCall } from './plugin-proxy-call.js'
+import { readRequestBody, REQUEST_BODY_LIMIT } from './read-request-body.js'
 import { RequestContext, ResponseState } from './request-context.js'
 import type { PluginInstance, RouteChain } from './route-chain.js'
 
@@ -14,6 +15,8 @@ import type { PluginInstance, RouteChain } from './route-chain.js'
 //
 //   access   the chain's plugins in priority order; a plugin may exit (→ answer), set a consumer
 //            (→ continue with the consumer's chain after the current priority), or throw (→ 500).
+//            Before the first plugin that declares `transformsRequestBody` (and wants this
+//            request's), the request body is read whole (bounded: 413 beyond), then access goes on.
 //   proxy    a PluginProxyCall (ProxyCall + response phase) with the upstream request as edited.
 //   response on the upstream's headers, an exit, or a gateway error: the plugins that ran access,
 //            in the same order (synchronous).
@@ -29,6 +32,11 @@ const PLUGIN_FAILED_BODY = Buffer.from(JSON.stringify({ message: ErrorCodes.ATRI
 
 function isPromiseLike (v: unknown): v is PromiseLike<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function'
+}
+
+/** The plugin's transformsBody / transformsRequestBody declaration, evaluated for this request. */
+function declares (flag: PluginInstance['handler']['transformsBody'], ctx: RequestContext, state: unknown): boolean {
+  return flag === true || (typeof flag === 'function' && flag(ctx, state) === true)
 }
 
 export class PluginRun {
@@ -48,6 +56,7 @@ export class PluginRun {
   #closed = false
   #accessDone = false
   #logged = false
+  #bodyRead = false
 
   constructor (route: RouteChain, req: IncomingMessage, res: ServerResponse, match: RouteMatch, gateway: CompiledGateway, opts: UpstreamRequestOptions, path: string, tls: boolean, log: Logger) {
     this.#route = route
@@ -74,8 +83,23 @@ export class PluginRun {
   #accessFrom (i: number): void {
     while (i < this.#chain.length) {
       const instance = this.#chain[i]
+      if (!this.#bodyRead && instance.handler.transformsRequestBody !== undefined && this.ctx.request.hasBody) {
+        let wants: boolean
+        try {
+          wants = declares(instance.handler.transformsRequestBody, this.ctx, instance.state)
+        } catch (err) {
+          this.ran.push(instance)
+          this.#fail(instance, 'access', err)
+          return
+        }
+        if (wants) {
+          this.#readBody(i)
+          return
+        }
+      }
       this.ran.push(instance)
-      if (instance.handler.transformsBody === true && instance.handler.response !== undefined) this.transformsBody = true
+      const transforms = instance.handler.transformsBody
+      if (transforms !== undefined && transforms !== false && instance.handler.response !== undefined) this.transformsBody = true
       if (instance.handler.access !== undefined) {
         let result: unknown
         try {
@@ -132,6 +156,25 @@ export class PluginRun {
     this.#maybeLog()
   }
 
+  /** Buffers the request body, then resumes access at the plugin that wanted it. */
+  #readBody (at: number): void {
+    this.#bodyRead = true
+    readRequestBody(this.#req, REQUEST_BODY_LIMIT, (outcome, body) => {
+      if (this.#closed) {
+        this.#accessFinished()
+        return
+      }
+      if (outcome === 'ok') {
+        this.ctx.request.body = body
+        this.#accessFrom(at)
+        return
+      }
+      if (outcome === 'too_large') this.#log.warn({ route: this.#match.route.name, limit: REQUEST_BODY_LIMIT }, 'request body too large for a body-transforming plugin; answered 413')
+      this.#accessFinished()
+      this.answerGatewayError(outcome === 'too_large' ? 'ATRIUM_ERR_PROXY_BODY_TOO_LARGE' : 'ATRIUM_ERR_PROXY_BAD_REQUEST', true)
+    })
+  }
+
   // ---- upstream ----
 
   #callUpstream (): void {
@@ -141,8 +184,13 @@ export class PluginRun {
     }
     const opts = this.#opts
     const upstream = this.ctx.upstream
+    const method = upstream.method
+    // A body in memory (replaced by a plugin, or the client's buffered one) is sent with its length.
+    const held = upstream.body ?? this.ctx.request.body
+    if (held !== null) upstream.headers.set('content-length', String(held.length))
     const edited = new UpstreamRequestOptions(
-      upstream.target(), opts.method, upstream.headers.list, opts.body, opts.headersTimeout, opts.servername ?? null, opts.idempotent
+      upstream.target(), method, upstream.headers.list, held ?? opts.body, opts.headersTimeout, opts.servername ?? null,
+      method === opts.method ? opts.idempotent : IDEMPOTENT.has(method)
     )
     this.ctx.timings.upstreamStart = performance.now()
     this.#accessFinished()
@@ -158,6 +206,25 @@ export class PluginRun {
   }
 
   // ---- response ----
+
+  /**
+   * The upstream's status and headers are in (`ctx.response` set): does a plugin that ran want the
+   * whole body before its response phase? Throws (logged) when a plugin's predicate throws.
+   */
+  wantsUpstreamBody (): boolean {
+    if (!this.transformsBody) return false
+    for (const instance of this.ran) {
+      const flag = instance.handler.transformsBody
+      if (flag === undefined || flag === false || instance.handler.response === undefined) continue
+      try {
+        if (declares(flag, this.ctx, instance.state)) return true
+      } catch (err) {
+        this.#logFailure(instance, 'response', err)
+        throw err
+      }
+    }
+    return false
+  }
 
   /** Runs the response phase of every plugin that ran; false when one threw (already logged). */
   responsePhase (): boolean {
@@ -228,6 +295,7 @@ export class PluginRun {
       if (!noBody) headers.list.push('content-length', String(body.length))
     }
     if (closeConnection) headers.set('connection', 'close')
+    response.bodyBytes = noBody || this.#req.method === 'HEAD' ? 0 : body.length
     try {
       res.writeHead(response.status, headers.list)
     } catch (err) {
@@ -250,6 +318,7 @@ export class PluginRun {
       return
     }
     this.ctx.response = new ResponseState('gateway', 500, ['content-type', JSON_TYPE], PLUGIN_FAILED_BODY)
+    this.ctx.response.bodyBytes = PLUGIN_FAILED_BODY.length
     const close = this.#opts.body !== null && !this.#req.complete
     res.writeHead(500, close
       ? ['content-type', JSON_TYPE, 'content-length', String(PLUGIN_FAILED_BODY.length), 'connection', 'close']
@@ -282,7 +351,7 @@ export class PluginRun {
     ctx.timings.finished = performance.now()
     // The client went away before any response: nginx's 499 is what logs expect.
     ctx.response ??= new ResponseState('gateway', this.#res.headersSent ? this.#res.statusCode : 499, [], null)
-    if (ctx.response.source === 'upstream') ctx.response.body = null
+    ctx.response.settleForLog()
     for (const instance of this.ran) {
       if (instance.handler.log === undefined) continue
       try {

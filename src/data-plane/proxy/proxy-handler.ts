@@ -41,7 +41,7 @@ interface WithCall {
   [kCall]?: ProxyCall
 }
 
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE'])
+export const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE'])
 
 /** Errors that another attempt cannot fix. */
 const NOT_RETRIABLE = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED', 'UND_ERR_ABORTED'])
@@ -51,14 +51,15 @@ export class UpstreamRequestOptions {
   readonly path: string
   readonly method: string
   readonly headers: string[]
-  readonly body: IncomingMessage | null
+  /** The client's request streamed, a body the plugin runner holds in memory, or none. */
+  readonly body: IncomingMessage | Buffer | null
   readonly headersTimeout: number
   readonly bodyTimeout: number
   /** Not in undici's typings but honoured: keeps SNI = service host even when the Host is preserved. */
   readonly servername: string | undefined
   readonly idempotent: boolean
 
-  constructor (path: string, method: string, headers: string[], body: IncomingMessage | null, readTimeout: number, servername: string | null, idempotent: boolean) {
+  constructor (path: string, method: string, headers: string[], body: IncomingMessage | Buffer | null, readTimeout: number, servername: string | null, idempotent: boolean) {
     this.path = path
     this.method = method
     this.headers = headers
