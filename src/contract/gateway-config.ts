@@ -74,15 +74,52 @@ export interface PluginConfig {
   tags: string[]
 }
 
+/** A key-auth key, as its SHA-256: nodes look keys up by the hash of the presented value (credential-secrets.ts). */
+export interface KeyAuthCredentialConfig {
+  id: string | null
+  /** Lower-case hex. */
+  key_hash: string
+  tags: string[]
+}
+
+/** A basic-auth login; never the password, only a verifier (`$scrypt$…`, or `$sha256$…` for a DB-less file's plaintext). */
+export interface BasicAuthCredentialConfig {
+  id: string | null
+  password_hash: string
+  tags: string[]
+  username: string
+}
+
+export interface JwtSecretConfig {
+  algorithm: 'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'ES256' | 'ES384'
+  id: string | null
+  /** The value of the token's key claim (`iss` by default) that selects this secret. */
+  key: string
+  /** PEM public key (RS*, ES*), else null. */
+  rsa_public_key: string | null
+  /** HMAC secret (HS*), else null. */
+  secret: string | null
+  tags: string[]
+}
+
+export interface AclConfig {
+  group: string
+  id: string | null
+  tags: string[]
+}
+
 /**
- * A consumer's credentials, by kind. EXTENSION POINT: empty until the authentication plugins land.
- * Each adds one optional field here, named as Kong's declarative key (`keyauth_credentials?`,
- * `basicauth_credentials?`, `jwt_secrets?`, `acls?`), filled by the contract's normaliser
- * (normalize-plugins.ts, normalizeConsumer) with keys in sorted order, and left out when empty so
- * the hash of configs without that kind does not change. Data-plane auth plugins build their lookup
- * tables from these lists in `configure` and identify the consumer with `setConsumer(index)`.
+ * A consumer's credentials, by kind, named as Kong's declarative keys; each list is left out when
+ * empty, so the hash of configs without that kind does not change (keys in sorted order, as every
+ * object here). Data-plane auth plugins build their lookup tables from these lists in `configure`
+ * and identify the consumer with `setConsumer(index)`.
  */
-export interface ConsumerCredentials {}
+export interface ConsumerCredentials {
+  acls?: AclConfig[]
+  basicauth_credentials?: BasicAuthCredentialConfig[]
+  jwt_secrets?: JwtSecretConfig[]
+  keyauth_credentials?: KeyAuthCredentialConfig[]
+}
 
 export interface ConsumerConfig {
   id: string | null

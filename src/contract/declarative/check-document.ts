@@ -2,6 +2,7 @@
 // pass reports every problem; each check looks only at values of the type it expects.
 
 import { checkConsumers, checkPlugins } from './check-plugins.js'
+import { checkCredentials } from './check-credentials.js'
 import { checkRoute } from './check-route.js'
 import { checkService } from './check-service.js'
 import { warnUnsupported } from './check-unsupported.js'
@@ -27,6 +28,7 @@ export function checkDocument (doc: Record<string, unknown>, issues: Issues): vo
   checkDuplicates(services, routes, issues)
   checkServiceRefs(routes, services, issues)
   checkConsumers(doc, issues)
+  checkCredentials(doc, issues)
   checkPlugins(doc, issues)
   warnUnsupported(doc, services, routes, issues)
 }

@@ -109,17 +109,15 @@ export function collectPlugins (doc: Record<string, unknown>): PluginEntry[] {
 /**
  * Kong exports write unset fields as `null`; null means "not set" (default applies), as in Kong.
  * Returns the document without null-valued fields on the document, services, routes, plugins
- * (nested ones too) and consumers. Never changes its input: an entity with nothing to drop is
- * returned as is (no copy: at 10k routes copying every entity was a large part of a load's
- * allocations), one with nulls is copied. Plugin configs are cleaned when validated (plugin-config.ts).
+ * (nested ones too) and consumers (their credentials too). Never changes its input: an entity with
+ * nothing to drop is returned as is (no copy: at 10k routes copying every entity was a large part
+ * of a load's allocations), one with nulls is copied. Plugin configs are cleaned when validated (plugin-config.ts).
  */
 export function dropNulls (doc: Record<string, unknown>): Record<string, unknown> {
   const out = { ...stripNulls(doc) }
   if (Array.isArray(out.services)) out.services = mapSame(out.services, (s) => isObject(s) ? cleanService(s) : s)
-  for (const key of ['routes', 'consumers']) {
-    const list = out[key]
-    if (Array.isArray(list)) out[key] = mapSame(list, (r) => isObject(r) ? cleanEntity(r) : r)
-  }
+  if (Array.isArray(out.routes)) out.routes = mapSame(out.routes, (r) => isObject(r) ? cleanEntity(r) : r)
+  if (Array.isArray(out.consumers)) out.consumers = mapSame(out.consumers, (c) => isObject(c) ? cleanConsumer(c) : c)
   if (Array.isArray(out.plugins)) out.plugins = mapSame(out.plugins, (p) => isObject(p) ? stripNulls(p) : p)
   return out
 }
@@ -141,6 +139,20 @@ function cleanEntity (entity: Record<string, unknown>): Record<string, unknown> 
   const next = mapSame(plugins, (p) => isObject(p) ? stripNulls(p) : p)
   if (next === plugins) return base
   return { ...base, plugins: next }
+}
+
+/** Kong's consumer credential lists (schema.ts CONSUMER_CREDENTIAL_FIELDS); their items may hold nulls too. */
+const CREDENTIAL_LISTS = ['acls', 'basicauth_credentials', 'jwt_secrets', 'keyauth_credentials'] as const
+
+function cleanConsumer (consumer: Record<string, unknown>): Record<string, unknown> {
+  let out = cleanEntity(consumer)
+  for (const field of CREDENTIAL_LISTS) {
+    const list = out[field]
+    if (!Array.isArray(list)) continue
+    const next = mapSame(list, (c) => isObject(c) ? stripNulls(c) : c)
+    if (next !== list) out = { ...out, [field]: next }
+  }
+  return out
 }
 
 /** `list.map(fn)`, or `list` itself when `fn` returned every item unchanged. */

@@ -8,6 +8,7 @@ import { createScopeResolver } from './check-plugins.js'
 import { pluginConfigWithDefaults } from './plugin-config.js'
 import { isObject } from './paths.js'
 import { PLUGIN_DEFAULT_PROTOCOLS } from './plugin-names.js'
+import { normalizeCredentials } from './normalize-credentials.js'
 import { createIssues } from './types.js'
 import type { ConsumerInput, PluginInput } from './schema.js'
 
@@ -25,7 +26,7 @@ export function normalizeConsumers (doc: Record<string, unknown>): ConsumerConfi
 
 function normalizeConsumer (c: ConsumerInput): ConsumerConfig {
   return {
-    credentials: {},
+    credentials: normalizeCredentials(c),
     custom_id: c.custom_id ?? null,
     id: c.id?.toLowerCase() ?? null,
     tags: [...(c.tags ?? [])],

@@ -132,11 +132,59 @@ export const TOP_LEVEL_UNSUPPORTED_FIELDS = [
   'vaults', 'key_sets', 'keys'
 ] as const
 
-/** Consumer credentials: accepted, not stored or applied yet (they come with the auth plugins). */
+/** Consumer credentials of plugins Atrium does not bundle: accepted, not stored or applied. */
 export const CONSUMER_UNSUPPORTED_FIELDS = [
-  'acls', 'basicauth_credentials', 'keyauth_credentials', 'hmacauth_credentials',
-  'jwt_secrets', 'oauth2_credentials', 'mtls_auth_credentials', 'groups'
+  'hmacauth_credentials', 'oauth2_credentials', 'mtls_auth_credentials', 'groups'
 ] as const
+
+/**
+ * The credential lists a consumer carries (Kong 3's declarative names), in sorted order. Rules
+ * across fields and entities (one of key/key_hash, unique keys, public keys that parse) are in
+ * check-credentials.ts; secrets are hashed by normalize-credentials.ts.
+ */
+export const CONSUMER_CREDENTIAL_FIELDS = ['acls', 'basicauth_credentials', 'jwt_secrets', 'keyauth_credentials'] as const
+export type ConsumerCredentialField = typeof CONSUMER_CREDENTIAL_FIELDS[number]
+
+export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384'] as const
+export type JwtAlgorithm = typeof JWT_ALGORITHMS[number]
+
+/** A key-auth key: `key` (hashed on load, never kept) or `key_hash` (its SHA-256, as Atrium exports it). */
+export const KeyAuthCredentialSchema = Type.Object({
+  id: Type.Optional(Id),
+  key: Type.Optional(Type.String({ minLength: 1 })),
+  key_hash: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$', errorMessage: 'must be a SHA-256 digest (64 hex digits)' })),
+  tags: Type.Optional(Tags),
+  ...Timestamps
+}, { additionalProperties: false })
+
+/** A basic-auth login: `password` (hashed on load) or `password_hash` (`$scrypt$…`, as Atrium exports it). */
+export const BasicAuthCredentialSchema = Type.Object({
+  id: Type.Optional(Id),
+  username: Type.String({ minLength: 1 }),
+  password: Type.Optional(Type.String({ minLength: 1 })),
+  password_hash: Type.Optional(Type.String({ minLength: 1 })),
+  tags: Type.Optional(Tags),
+  ...Timestamps
+}, { additionalProperties: false })
+
+/** A JWT signing key: HMAC `secret` (HS*) or a PEM public key (RS*, ES*), found by the token's `key` claim. */
+export const JwtSecretSchema = Type.Object({
+  id: Type.Optional(Id),
+  key: Type.String({ minLength: 1 }),
+  algorithm: Type.Optional(StringEnum(JWT_ALGORITHMS)),
+  secret: Type.Optional(Type.String({ minLength: 1 })),
+  rsa_public_key: Type.Optional(Type.String({ minLength: 1 })),
+  tags: Type.Optional(Tags),
+  ...Timestamps
+}, { additionalProperties: false })
+
+/** An ACL group membership. */
+export const AclSchema = Type.Object({
+  id: Type.Optional(Id),
+  group: Type.String({ minLength: 1 }),
+  tags: Type.Optional(Tags),
+  ...Timestamps
+}, { additionalProperties: false })
 
 export const ConsumerSchema = Type.Object({
   id: Type.Optional(Id),
@@ -144,6 +192,10 @@ export const ConsumerSchema = Type.Object({
   custom_id: Type.Optional(Type.String({ minLength: 1 })),
   tags: Type.Optional(Tags),
   plugins: Type.Optional(Type.Array(PluginSchema)),
+  keyauth_credentials: Type.Optional(Type.Array(KeyAuthCredentialSchema)),
+  basicauth_credentials: Type.Optional(Type.Array(BasicAuthCredentialSchema)),
+  jwt_secrets: Type.Optional(Type.Array(JwtSecretSchema)),
+  acls: Type.Optional(Type.Array(AclSchema)),
   ...looseFields(CONSUMER_UNSUPPORTED_FIELDS),
   ...Timestamps
 }, { additionalProperties: false })
@@ -165,4 +217,8 @@ export type NestedRouteInput = Static<typeof NestedRouteSchema>
 export type TopLevelRouteInput = Static<typeof TopLevelRouteSchema>
 export type PluginInput = Static<typeof PluginSchema>
 export type ConsumerInput = Static<typeof ConsumerSchema>
+export type KeyAuthCredentialInput = Static<typeof KeyAuthCredentialSchema>
+export type BasicAuthCredentialInput = Static<typeof BasicAuthCredentialSchema>
+export type JwtSecretInput = Static<typeof JwtSecretSchema>
+export type AclInput = Static<typeof AclSchema>
 export type DeclarativeInput = Static<typeof DeclarativeSchema>
