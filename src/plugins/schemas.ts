@@ -5,11 +5,13 @@
 
 import { correlationIdSpec } from './correlation-id/schema.js'
 import { requestTerminationSpec } from './request-termination/schema.js'
+import { ipRestrictionSpec } from './ip-restriction/schema.js'
 import type { PluginSpec } from './spec.js'
 
 export const PLUGIN_SPECS: readonly PluginSpec[] = [
   correlationIdSpec,
-  requestTerminationSpec
+  requestTerminationSpec,
+  ipRestrictionSpec
 ]
 
 const byName = new Map<string, PluginSpec>()

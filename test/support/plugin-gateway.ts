@@ -82,18 +82,19 @@ export interface PluginNode extends PluginGateway {
   reload: (doc: Record<string, unknown>) => ReturnType<DataPlane['reload']>
 }
 
-/** A real data-plane node in file mode (startDataPlane) serving `doc`. */
-export async function startPluginNode (t: TestContext, doc: Record<string, unknown>): Promise<PluginNode> {
+/** A real data-plane node in file mode (startDataPlane) serving `doc`; its proxy listens on `options.host` (default 127.0.0.1). */
+export async function startPluginNode (t: TestContext, doc: Record<string, unknown>, options: { host?: string } = {}): Promise<PluginNode> {
   const dir = mkdtempSync(join(tmpdir(), 'atrium-plugins-'))
   const file = join(dir, 'kong.json')
   writeFileSync(file, JSON.stringify(doc))
   const { logger, logs } = captureLogger()
-  const dp = await startDataPlane({ configFile: file, proxyListen: { host: '127.0.0.1', port: 0 }, statusListen: { host: '127.0.0.1', port: 0 }, logger })
+  const host = options.host ?? '127.0.0.1'
+  const dp = await startDataPlane({ configFile: file, proxyListen: { host, port: 0 }, statusListen: { host: '127.0.0.1', port: 0 }, logger })
   t.after(async () => {
     await dp.close()
     rmSync(dir, { recursive: true, force: true })
   })
-  const url = `http://127.0.0.1:${dp.proxyAddress.port}`
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${dp.proxyAddress.port}`
   return {
     dp,
     url,
