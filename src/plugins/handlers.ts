@@ -5,11 +5,13 @@
 import { correlationIdHandler } from './correlation-id/handler.js'
 import { requestTerminationHandler } from './request-termination/handler.js'
 import { ipRestrictionHandler } from './ip-restriction/handler.js'
+import { responseTransformerHandler } from './response-transformer/handler.js'
 import type { AnyPluginHandler } from './types.js'
 
 export type PluginHandlerSet = ReadonlyMap<string, AnyPluginHandler>
 
 export const BUNDLED_PLUGIN_HANDLERS: PluginHandlerSet = new Map<string, AnyPluginHandler>([
+  responseTransformerHandler,
   correlationIdHandler,
   requestTerminationHandler,
   ipRestrictionHandler

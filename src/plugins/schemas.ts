@@ -6,9 +6,11 @@
 import { correlationIdSpec } from './correlation-id/schema.js'
 import { requestTerminationSpec } from './request-termination/schema.js'
 import { ipRestrictionSpec } from './ip-restriction/schema.js'
+import { responseTransformerSpec } from './response-transformer/schema.js'
 import type { PluginSpec } from './spec.js'
 
 export const PLUGIN_SPECS: readonly PluginSpec[] = [
+  responseTransformerSpec,
   correlationIdSpec,
   requestTerminationSpec,
   ipRestrictionSpec
