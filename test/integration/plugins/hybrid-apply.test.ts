@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { BUNDLED_PLUGIN_HANDLERS } from '../../../src/plugins/handlers.js'
+import { NODE_PLUGINS } from '../../../src/data-plane/node-plugins.js'
 import type { AnyPluginHandler } from '../../../src/plugins/types.js'
 import { startFakeControlPlane } from '../../support/fake-control-plane.js'
 import { echoHandler, startUpstream } from '../../support/upstream.js'
@@ -20,7 +21,7 @@ test('a node announces its plugins, applies a snapshot with plugins, and answers
   const good = cp.publish(docWith(upstream.port, 'first'))
   const node = await startTestNode(t, cp, tempDir(t))
   const hello = (await cp.waitFor(isHello())).message
-  assert.deepEqual(hello.plugins, [{ name: 'correlation-id', version: '1.0.0' }, { name: 'request-termination', version: '1.0.0' }])
+  assert.deepEqual(hello.plugins, NODE_PLUGINS) // every bundled plugin, pinned in test/unit/plugins/registry.test.ts
   await cp.waitFor(isAckFor(good.hash))
   const first = await node.get('/r/x')
   assert.deepEqual([first.status, JSON.parse(first.body).message], [418, 'first'])
