@@ -5,6 +5,7 @@
 import { correlationIdHandler } from './correlation-id/handler.js'
 import { requestTerminationHandler } from './request-termination/handler.js'
 import { ipRestrictionHandler } from './ip-restriction/handler.js'
+import { corsHandler } from './cors/handler.js'
 import { responseTransformerHandler } from './response-transformer/handler.js'
 import type { AnyPluginHandler } from './types.js'
 
@@ -14,5 +15,6 @@ export const BUNDLED_PLUGIN_HANDLERS: PluginHandlerSet = new Map<string, AnyPlug
   responseTransformerHandler,
   correlationIdHandler,
   requestTerminationHandler,
-  ipRestrictionHandler
+  ipRestrictionHandler,
+  corsHandler
 ].map((h) => [h.name, h]))

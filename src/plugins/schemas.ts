@@ -6,6 +6,7 @@
 import { correlationIdSpec } from './correlation-id/schema.js'
 import { requestTerminationSpec } from './request-termination/schema.js'
 import { ipRestrictionSpec } from './ip-restriction/schema.js'
+import { corsSpec } from './cors/schema.js'
 import { responseTransformerSpec } from './response-transformer/schema.js'
 import type { PluginSpec } from './spec.js'
 
@@ -13,7 +14,8 @@ export const PLUGIN_SPECS: readonly PluginSpec[] = [
   responseTransformerSpec,
   correlationIdSpec,
   requestTerminationSpec,
-  ipRestrictionSpec
+  ipRestrictionSpec,
+  corsSpec
 ]
 
 const byName = new Map<string, PluginSpec>()

@@ -10,6 +10,7 @@ import { NODE_PLUGINS } from '../../../src/data-plane/node-plugins.js'
 const PRIORITIES: Record<string, number> = {
   'response-transformer': 800,
   'correlation-id': 100001,
+  'cors': 2000,
   'ip-restriction': 990,
   'request-termination': 2
 }
@@ -37,7 +38,7 @@ test('handlers and schemas name the same plugins with the same version and prior
 })
 
 test('a node announces every bundled plugin with its version in hello', () => {
-  assert.deepEqual(NODE_PLUGINS, [{ name: 'correlation-id', version: '1.0.0' }, { name: 'ip-restriction', version: '1.0.0' }, { name: 'request-termination', version: '1.0.0' }, { name: 'response-transformer', version: '1.0.0' }])
+  assert.deepEqual(NODE_PLUGINS, [{ name: 'correlation-id', version: '1.0.0' }, { name: 'cors', version: '1.0.0' }, { name: 'ip-restriction', version: '1.0.0' }, { name: 'request-termination', version: '1.0.0' }, { name: 'response-transformer', version: '1.0.0' }])
 })
 
 test('every schema describes each field and forbids unknown ones', () => {
