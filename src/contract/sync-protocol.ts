@@ -41,8 +41,11 @@ export interface HelloMessage {
   features?: string[]
 }
 
-/** The features this Atrium speaks. */
-export const SYNC_FEATURES = ['delta'] as const
+/**
+ * The features this Atrium speaks: `delta` (the node applies DeltaMessage frames), `analytics` (the
+ * node sends AnalyticsMessage reports after welcome and expects AnalyticsAckMessage answers).
+ */
+export const SYNC_FEATURES = ['delta', 'analytics'] as const
 
 /** Node → CP: the snapshot with this hash is validated, compiled and serving. */
 export interface AckMessage {
@@ -69,6 +72,54 @@ export interface ResyncMessage {
   reason: string
 }
 
+/**
+ * One aggregate of an analytics report: the requests that finished on the node in one minute for one
+ * (service, route, status class, consumer). Counts are DELTAS since the node's previous report (a
+ * minute usually spans several reports): the CP adds them to its rollup of that minute.
+ */
+export interface AnalyticsBucket {
+  /** Start of the UTC minute, epoch milliseconds (a multiple of 60000). */
+  minute: number
+  /** Config ids (the CP's entity ids); null when no route matched (then route_id is null too). */
+  service_id: string | null
+  route_id: string | null
+  /** 1…5 for 1xx…5xx (the status the client received). */
+  status_class: number
+  /** The consumer an auth plugin identified (config id), else null. */
+  consumer_id: string | null
+  requests: number
+  errors_4xx: number
+  errors_5xx: number
+  /** Request bytes received from clients (body bytes) and response bytes sent to them (body bytes). */
+  bytes_in: number
+  bytes_out: number
+  /** Total latency (request received → response finished), latency-histogram.ts scheme: index → count. */
+  latency: Record<string, number>
+}
+
+/**
+ * Node → CP, text frame, at least every 10 s while there is traffic (and whenever buffered reports
+ * are resent): the node's aggregates since its previous report. `(node_id, boot_id, seq)` identifies
+ * a report: the CP counts a report once and acks it (again) whenever it arrives again.
+ */
+export interface AnalyticsMessage {
+  type: 'analytics'
+  /** Random per node process start; seq restarts at 1 with each boot_id. */
+  boot_id: string
+  /** 1, 2, 3, … per boot_id, in the order the reports were made (gaps are possible, see dropped). */
+  seq: number
+  /** LATENCY_HISTOGRAM_SCHEME of the latency histograms (the CP ignores buckets of a scheme it does not know). */
+  histogram: string
+  buckets: AnalyticsBucket[]
+  /**
+   * Totals since this boot_id started of what the node discarded because its bounded buffer was full
+   * while the CP was away: whole reports (oldest first) and the requests they counted. Cumulative, so
+   * the CP keeps the largest value it has seen per (node_id, boot_id).
+   */
+  dropped: { reports: number, requests: number }
+}
+
+/** The config-sync messages a node sends (AnalyticsMessage travels beside them, parsed on its own). */
 export type NodeMessage = HelloMessage | AckMessage | ApplyErrorMessage | ResyncMessage
 
 /** CP → node, after hello: who the node is to the CP, and whether it will receive config. */
@@ -121,7 +172,17 @@ export interface ErrorMessage {
   message: string
 }
 
-export type ControlPlaneMessage = WelcomeMessage | ErrorMessage
+/**
+ * CP → node: the analytics report (boot_id, seq) is stored (or was already, a duplicate). The node
+ * forgets it; unacked reports stay buffered and are resent in order after a reconnect.
+ */
+export interface AnalyticsAckMessage {
+  type: 'analytics_ack'
+  boot_id: string
+  seq: number
+}
+
+export type ControlPlaneMessage = WelcomeMessage | ErrorMessage | AnalyticsAckMessage
 
 /** WebSocket close codes the CP uses (4000–4999 are application codes). */
 export const SyncCloseCodes = {
