@@ -2,7 +2,7 @@ import type { AdminRoute } from './admin-api/admin-route.js'
 import { catalogRoutes } from './catalog/index.js'
 import { dataPlaneTokenRoutes } from './data-plane-tokens/index.js'
 import type { ControlPlaneDeps } from './deps.js'
-import { configRoutes, gatewayEntityRoutes } from './gateway/index.js'
+import { configRoutes, credentialRoutes, gatewayEntityRoutes } from './gateway/index.js'
 import { pluginSchemaRoutes } from './plugin-schemas/index.js'
 import { runtimeGroupRoutes } from './runtime-groups/index.js'
 import { dataPlaneRoutes } from './sync-server/index.js'
@@ -15,6 +15,7 @@ export function buildAdminRoutes (deps: ControlPlaneDeps): AdminRoute[] {
   return [
     ...runtimeGroupRoutes(deps),
     ...gatewayEntityRoutes(deps),
+    ...credentialRoutes(deps),
     ...configRoutes(deps),
     ...pluginSchemaRoutes(),
     ...dataPlaneTokenRoutes(deps),

@@ -3,6 +3,7 @@ import { newId } from '../shared/ids.js'
 import { canonicalBody, columnsOf, withoutNulls } from './entity-body.js'
 import { displayName, type EntityKind, type StoredEntity } from './entity-types.js'
 import { createResolver } from './group-document.js'
+import { planConsumerCredentials } from './credential-plan.js'
 
 // What `PUT /config` does to a group, computed without touching the store (so `POST /config/diff`
 // is the same code). Runs only on a document the contract accepted.
@@ -92,6 +93,7 @@ export function planConfig (rawDoc: Record<string, unknown>, existing: StoredEnt
     for (const key of matchKeys(e.kind, e.body, true)) if (!byKey.has(`${e.kind}|${key}`)) byKey.set(`${e.kind}|${key}`, e)
   }
   const claimed = new Set<string>(explicit)
+  const stored = new Map(existing.map((e) => [e.id, e]))
   const ids: string[] = []
   const bodies: Array<Record<string, unknown>> = []
   // Services and consumers first: routes and plugins reference them (by name or id) when resolved.
@@ -116,7 +118,8 @@ export function planConfig (rawDoc: Record<string, unknown>, existing: StoredEnt
     id ??= newId()
     claimed.add(id)
     ids[i] = id
-    bodies[i] = body
+    const old = stored.get(id)
+    bodies[i] = d.kind === 'consumer' ? planConsumerCredentials(body, old?.kind === 'consumer' ? old.body : undefined, now) : body
     // References in the file name the file's own entities (by its names, or ids).
     known.push({ kind: d.kind, id, body: d.input })
   }

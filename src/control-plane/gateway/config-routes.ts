@@ -3,7 +3,7 @@ import { GatewayError } from '../../errors.js'
 import type { AdminContext, AdminRoute } from '../admin-api/admin-route.js'
 import { nulPaths } from '../admin-api/read-body.js'
 import type { ControlPlaneDeps } from '../deps.js'
-import type { DbExecutor } from '../store/db.js'
+import type { Db, DbExecutor } from '../store/db.js'
 import { nowSeconds } from '../shared/ids.js'
 import { bumpConfigVersion, lockRuntimeGroup, requireRuntimeGroup } from '../runtime-groups/index.js'
 import { planConfig, type ConfigPlan } from './config-plan.js'
@@ -11,6 +11,7 @@ import { exportDocument } from './config-export.js'
 import { toYamlText } from './config-yaml.js'
 import { deleteAllEntities, insertEntities, loadEntities } from './entity-store.js'
 import { invalidError } from './group-document.js'
+import { hashPlaintextPasswords } from './credential-plan.js'
 
 // The declarative round trip: GET /config exports the group, PUT /config replaces it atomically
 // (one transaction, one version bump), POST /config/diff says what a PUT would change. The whole
@@ -37,8 +38,12 @@ export function prefersYaml (accept: string | undefined): boolean {
   return best.yaml
 }
 
-/** Reads and validates the body; 415 for other media types, 400 with every error by path. */
-async function readDocument (ctx: AdminContext): Promise<Record<string, unknown>> {
+/**
+ * Reads and validates the body; 415 for other media types, 400 with every error by path. Plaintext
+ * basic-auth passwords are hashed first (keeping the stored hash of a password that did not change),
+ * so neither the contract nor the store ever holds them.
+ */
+async function readDocument (ctx: AdminContext, db: Db): Promise<Record<string, unknown>> {
   const { text, mediaType } = await ctx.text()
   const json = JSON_TYPES.has(mediaType) || mediaType.endsWith('+json')
   if (!json && !YAML_TYPES.has(mediaType)) {
@@ -51,9 +56,10 @@ async function readDocument (ctx: AdminContext): Promise<Record<string, unknown>
   // insert with a 500 on PostgreSQL only. Refused here, by path, on both stores alike.
   const nul = nulPaths(parsed.value)
   if (nul.length > 0) throw invalidError(nul.map((path) => ({ path, message: 'must not contain NUL characters' })))
-  const result = loadDeclarativeDocument(parsed.value as object)
+  const doc = await hashPlaintextPasswords(parsed.value, async () => await loadEntities(db, (await requireRuntimeGroup(db, ctx.params.rg)).id))
+  const result = loadDeclarativeDocument(doc as object)
   if (!result.ok) throw invalidError(result.errors)
-  return parsed.value as Record<string, unknown>
+  return doc as Record<string, unknown>
 }
 
 async function plan (tx: DbExecutor, rgId: string, doc: Record<string, unknown>): Promise<ConfigPlan> {
@@ -83,7 +89,7 @@ export function configRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
       method: 'PUT', path: '/runtime-groups/:rg/config', tag: TAG, bodyLimit: CONFIG_BODY_LIMIT,
       summary: 'Replace the group\'s config with a declarative document (JSON or YAML), atomically',
       handler: async (ctx) => {
-        const doc = await readDocument(ctx)
+        const doc = await readDocument(ctx, db)
         const out = await db.transaction(async (tx) => {
           const rg = await lockRuntimeGroup(tx, ctx.params.rg)
           const p = await plan(tx, rg.id, doc)
@@ -102,7 +108,7 @@ export function configRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
       method: 'POST', path: '/runtime-groups/:rg/config/diff', tag: TAG, bodyLimit: CONFIG_BODY_LIMIT,
       summary: 'What PUT /config would create, update and delete; changes nothing',
       handler: async (ctx) => {
-        const doc = await readDocument(ctx)
+        const doc = await readDocument(ctx, db)
         const rg = await requireRuntimeGroup(db, ctx.params.rg)
         const p = await plan(db, rg.id, doc)
         return { status: 200, body: { create: p.create, update: p.update, delete: p.delete } }

@@ -1,3 +1,5 @@
+import { withoutCredentials } from './credential-kinds.js'
+
 // Gateway entities as stored: one row per service, route, plugin or consumer of a runtime group.
 // `body` holds the Kong-shaped fields (defaults filled in, references as `{ id }`); id and
 // timestamps are columns. name/service_id/route_id/consumer_id are derived from the body so SQL
@@ -41,7 +43,8 @@ export const KINDS: Record<EntityKind, KindInfo> = {
 }
 
 export function toResponse (e: StoredEntity): EntityResponse {
-  const { name, ...rest } = e.body
+  // A consumer's credentials (in its body) have their own endpoints, which leave secrets out.
+  const { name, ...rest } = e.kind === 'consumer' ? withoutCredentials(e.body) : e.body
   return name === undefined
     ? { id: e.id, ...rest, created_at: e.created_at, updated_at: e.updated_at }
     : { id: e.id, name, ...rest, created_at: e.created_at, updated_at: e.updated_at }

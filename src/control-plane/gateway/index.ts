@@ -2,3 +2,4 @@ export { upsertImplementationService, deleteServiceCascade, getService } from '.
 export type { ServiceEntity } from './service-api.js'
 export { gatewayEntityRoutes } from './entity-routes.js'
 export { configRoutes } from './config-routes.js'
+export { credentialRoutes } from './credential-routes.js'

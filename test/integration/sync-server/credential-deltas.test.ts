@@ -1,0 +1,100 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { applyConfigDelta, documentLayout } from '../../../src/contract/config-delta.js'
+import { keyHash, loadDeclarativeDocument } from '../../../src/contract/index.js'
+import { STORE_KINDS } from '../../support/stores.js'
+import { connectNode, groupWithToken, startKit, type Call, type TestNode } from './sync-kit.js'
+
+// Credentials live in their consumer's row, so every credential write must renew that row's
+// revision: the sync server's incremental read then re-reads the consumer and the delta carries it.
+// A delta-speaking node must see each credential create, update and delete, and rebuild exactly
+// what GET /config exports (never a key or a password).
+
+async function ok (call: Call, method: string, path: string, body?: unknown): Promise<any> {
+  const r = await call(method, path, body)
+  assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${r.text}`)
+  return r.body
+}
+
+function follower (node: TestNode): { doc: () => Record<string, any>, next: () => Promise<{ type: string, bytes: number, put: Array<Record<string, any>> }> } {
+  let doc: Record<string, unknown> | null = null
+  let hash = ''
+  return {
+    doc: () => doc as Record<string, any>,
+    async next () {
+      const frame = await node.nextSnapshot()
+      const value = frame.value as any
+      if (value.type === 'snapshot') doc = value.config
+      else {
+        assert.equal(value.type, 'delta')
+        assert.equal(value.base_hash, hash)
+        const layout = documentLayout(doc as Record<string, unknown>)
+        assert.ok(layout !== null)
+        doc = applyConfigDelta(layout, value)
+      }
+      hash = value.hash
+      const loaded = loadDeclarativeDocument(doc as Record<string, unknown>)
+      assert.ok(loaded.ok, JSON.stringify(loaded))
+      assert.equal(loaded.hash, hash, 'the rebuilt document has the hash the CP sent')
+      node.send({ type: 'ack', version: value.version, hash })
+      return { type: value.type, bytes: frame.bytes.length, put: value.put ?? [] }
+    }
+  }
+}
+
+for (const kind of STORE_KINDS) {
+  test(`[${kind}] credential creates, updates and deletes reach a delta-speaking node as deltas that rebuild GET /config`, async (t) => {
+    const { call, syncUrl } = await startKit(t, kind)
+    const { token } = await groupWithToken(call, 'prod')
+    await ok(call, 'PUT', '/runtime-groups/prod/config', {
+      _format_version: '3.0',
+      services: Array.from({ length: 20 }, (_, s) => ({ name: `svc${s}`, url: `http://svc${s}.internal`, routes: [{ name: `r${s}`, paths: [`/s${s}`] }] })),
+      consumers: [{ username: 'alice' }, { username: 'bob' }]
+    })
+    const node = await connectNode(t, syncUrl, token)
+    node.hello({ node_id: 'delta-node', features: ['delta'] })
+    const f = follower(node)
+    const first = await f.next()
+    assert.equal(first.type, 'snapshot')
+
+    const C = '/runtime-groups/prod/consumers'
+    // Each create, then each update and delete: one delta per write, carrying only that consumer.
+    const created: Record<string, any> = {}
+    const creates: Array<[string, string, unknown, string]> = [
+      ['key', `${C}/alice/key-auth`, { key: 'alice-key' }, 'keyauth_credentials'],
+      ['basic', `${C}/alice/basic-auth`, { username: 'alice-login', password: 'pw' }, 'basicauth_credentials'],
+      ['jwt', `${C}/bob/jwt`, { key: 'bob-iss', secret: 'one' }, 'jwt_secrets'],
+      ['acl', `${C}/bob/acls`, { group: 'gold' }, 'acls']
+    ]
+    for (const [name, path, body, field] of creates) {
+      created[name] = await ok(call, 'POST', path, body)
+      const frame = await f.next()
+      assert.equal(frame.type, 'delta', `POST ${path} arrives as a delta`)
+      assert.deepEqual(frame.put.map((e) => e.username), [path.includes('alice') ? 'alice' : 'bob'], 'the delta puts the consumer that changed')
+      assert.equal(frame.put[0][field].length, 1)
+      assert.deepEqual(f.doc(), await ok(call, 'GET', '/runtime-groups/prod/config'), `POST ${path}: rebuilt = exported`)
+    }
+    const writes: Array<[string, string, unknown, (doc: Record<string, any>) => boolean]> = [
+      ['PATCH', `${C}/alice/key-auth/${String(created.key.id)}`, { key: 'alice-key-2' }, (d) => d.consumers[0].keyauth_credentials[0].key_hash === keyHash('alice-key-2')],
+      ['PATCH', `${C}/alice/basic-auth/${String(created.basic.id)}`, { password: 'pw-2' }, (d) => d.consumers[0].basicauth_credentials[0].password_hash.startsWith('$scrypt$')],
+      ['PATCH', `${C}/bob/jwt/bob-iss`, { secret: 'two' }, (d) => d.consumers[1].jwt_secrets[0].secret === 'two'],
+      ['PATCH', `${C}/bob/acls/${String(created.acl.id)}`, { group: 'platinum' }, (d) => d.consumers[1].acls[0].group === 'platinum'],
+      ['DELETE', `${C}/alice/key-auth/${String(created.key.id)}`, undefined, (d) => d.consumers[0].keyauth_credentials === undefined],
+      ['DELETE', `${C}/alice/basic-auth/alice-login`, undefined, (d) => d.consumers[0].basicauth_credentials === undefined],
+      ['DELETE', `${C}/bob/jwt/${String(created.jwt.id)}`, undefined, (d) => d.consumers[1].jwt_secrets === undefined],
+      ['DELETE', `${C}/bob/acls/platinum`, undefined, (d) => d.consumers[1].acls === undefined]
+    ]
+    for (const [method, path, body, check] of writes) {
+      await ok(call, method, path, body)
+      const frame = await f.next()
+      assert.equal(frame.type, 'delta', `${method} ${path} arrives as a delta`)
+      assert.equal(frame.put.length, 1, `${method} ${path} puts only its consumer`)
+      assert.ok(frame.bytes < first.bytes / 2, `${method} ${path}: delta of ${frame.bytes} bytes vs ${first.bytes}`)
+      const exported = await ok(call, 'GET', '/runtime-groups/prod/config')
+      assert.deepEqual(f.doc(), exported, `${method} ${path}: rebuilt = exported`)
+      assert.ok(check(f.doc()), `${method} ${path}: the change is in the node's document`)
+      const text = JSON.stringify(f.doc())
+      assert.ok(!text.includes('alice-key') && !text.includes('"pw'), 'no key or password reaches the node')
+    }
+  })
+}
