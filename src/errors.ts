@@ -16,6 +16,8 @@ export const ErrorCodes = {
   ATRIUM_ERR_PROXY_INTERNAL: { status: 500, message: 'An unexpected error occurred' },
   /** A request body a body-transforming plugin needs in memory is over the runner's bound. */
   ATRIUM_ERR_PROXY_BODY_TOO_LARGE: { status: 413, message: 'Payload too large' },
+  /** A streamed request body went over the limit a plugin set (request-size-limiting's limitRequestBody). */
+  ATRIUM_ERR_PROXY_REQUEST_SIZE_LIMIT: { status: 413, message: 'Request size limit exceeded' },
   /** A plugin threw in access or response; the body also carries this code, the log names the plugin. */
   ATRIUM_ERR_PLUGIN_FAILED: { status: 500, message: 'An unexpected error occurred' },
   /** A plugin's configure rejected its config while a config was applied; the config is not applied. */

@@ -158,6 +158,14 @@ export interface PluginRequestContext {
    * ran does.
    */
   exit: (status: number, body?: ExitBody, headers?: Record<string, string>) => void
+  /**
+   * In access: forward at most `maxBytes` of the request body. A streamed body (chunked, without
+   * content-length) is counted as it goes to the upstream; once over the limit the upstream call is
+   * aborted and the client gets 413 {"message": "Request size limit exceeded"} with the connection
+   * closed (or, if the upstream already started answering, the connection is cut). A body the runner
+   * holds in memory is checked before the upstream call. The lowest limit set wins.
+   */
+  limitRequestBody: (maxBytes: number) => void
   readonly exited: boolean
   /** Date.now() when the request was received. */
   readonly startedAt: number

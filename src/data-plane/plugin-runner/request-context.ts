@@ -179,6 +179,8 @@ export class RequestContext implements PluginRequestContext {
   readonly timings: PluginTimings = { received: performance.now(), upstreamStart: null, upstreamHeaders: null, finished: null }
   /** Set by exit(); read by the runner after the plugin returns. */
   exitRequest: ExitRequest | null = null
+  /** Set by limitRequestBody(); the runner hands it to the upstream call. */
+  requestBodyLimit: number | null = null
   readonly #consumers: readonly ConsumerConfig[]
   #vars: Map<string, unknown> | null = null
 
@@ -212,6 +214,12 @@ export class RequestContext implements PluginRequestContext {
     }
     this.consumerIndex = index
     this.credential = index === null ? null : credential
+  }
+
+  limitRequestBody (maxBytes: number): void {
+    if (this.response !== null) throw new Error('limitRequestBody() is only allowed in the access phase')
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new RangeError(`request body limit must be a non-negative integer, got ${String(maxBytes)}`)
+    if (this.requestBodyLimit === null || maxBytes < this.requestBodyLimit) this.requestBodyLimit = maxBytes
   }
 
   exit (status: number, body?: ExitBody, headers?: Record<string, string>): void {

@@ -187,6 +187,12 @@ export class PluginRun {
     const method = upstream.method
     // A body in memory (replaced by a plugin, or the client's buffered one) is sent with its length.
     const held = upstream.body ?? this.ctx.request.body
+    const limit = this.ctx.requestBodyLimit
+    if (limit !== null && this.ctx.request.body !== null && this.ctx.request.body.length > limit) {
+      this.#accessFinished()
+      this.answerGatewayError('ATRIUM_ERR_PROXY_REQUEST_SIZE_LIMIT', false)
+      return
+    }
     if (held !== null) upstream.headers.set('content-length', String(held.length))
     const edited = new UpstreamRequestOptions(
       upstream.target(), method, upstream.headers.list, held ?? opts.body, opts.headersTimeout, opts.servername ?? null,
@@ -194,7 +200,9 @@ export class PluginRun {
     )
     this.ctx.timings.upstreamStart = performance.now()
     this.#accessFinished()
-    new PluginProxyCall(this.#req, this.#res, this.#match, this.#gateway, edited, this.#log, this).start()
+    const call = new PluginProxyCall(this.#req, this.#res, this.#match, this.#gateway, edited, this.#log, this)
+    if (limit !== null) call.requestBodyLimit = limit // enforced on a streamed body only (ProxyCall.start)
+    call.start()
   }
 
   /** The upstream's status and headers arrived (PluginProxyCall); the response phase follows. */

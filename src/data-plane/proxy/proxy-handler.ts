@@ -9,7 +9,7 @@ import { buildUpstreamPath } from '../router/upstream-path.js'
 import type { RouteMatch } from '../router/types.js'
 import { sendErrorResponse } from './error-response.js'
 import { buildClientResponseHeaders, buildUpstreamRequestHeaders, clientAddressOf, hostWithoutPort } from './forward-headers.js'
-import { classifyUpstreamError, UpstreamWriteTimeoutError } from './upstream-errors.js'
+import { classifyUpstreamError, RequestBodyLimitError, UpstreamWriteTimeoutError } from './upstream-errors.js'
 
 // The request path. HOT PATH, CHANGE WITH CARE.
 //
@@ -96,6 +96,13 @@ export class ProxyCall {
   clientGone = false
   writeTimer: NodeJS.Timeout | null = null
   writeBlocked = false
+  /**
+   * Most bytes of a streamed request body to forward (set by the plugin runner before start, for
+   * request-size-limiting); -1 for no limit. Over it the upstream call is aborted and the client
+   * gets 413 ATRIUM_ERR_PROXY_REQUEST_SIZE_LIMIT (or, once the response started, a cut connection).
+   */
+  requestBodyLimit = -1
+  requestBodyBytes = 0
 
   constructor (req: IncomingMessage, res: ServerResponse, match: RouteMatch, gateway: CompiledGateway, opts: UpstreamRequestOptions, log: Logger) {
     this.req = req
@@ -116,6 +123,12 @@ export class ProxyCall {
       (this.req as WithCall)[kCall] = this
       this.req.on('pause', onRequestBodyPause)
       this.req.on('resume', onRequestBodyResume)
+    }
+    if (this.requestBodyLimit >= 0 && this.opts.body === this.req) {
+      (this.req as WithCall)[kCall] = this
+      // Prepended, so each chunk is counted before undici writes it; prependListener (unlike `on`)
+      // does not start the stream flowing: undici does, once the upstream socket is ready.
+      this.req.prependListener('data', onRequestBodyData)
     }
     this.pool.dispatch(this.opts as never, this)
   }
@@ -249,6 +262,17 @@ function onRequestBodyPause (this: IncomingMessage & WithCall): void {
 function onRequestBodyResume (this: IncomingMessage & WithCall): void {
   const call = this[kCall]
   if (call !== undefined) call.writeBlocked = false
+}
+
+function onRequestBodyData (this: IncomingMessage & WithCall, chunk: Buffer): void {
+  const call = this[kCall]
+  if (call === undefined || call.done || call.requestBodyLimit < 0) return
+  call.requestBodyBytes += chunk.length
+  if (call.requestBodyBytes <= call.requestBodyLimit) return
+  const limit = call.requestBodyLimit
+  call.requestBodyLimit = -1
+  this.pause()
+  call.abortUpstream?.(new RequestBodyLimitError(limit))
 }
 
 function onWriteTimeout (call: ProxyCall): void {

@@ -15,7 +15,17 @@ export class UpstreamWriteTimeoutError extends Error {
   }
 }
 
+/** Raised by the proxy when a streamed request body goes over the limit a plugin set (ProxyCall.requestBodyLimit). */
+export class RequestBodyLimitError extends Error {
+  readonly code = 'ATRIUM_REQUEST_BODY_LIMIT'
+  constructor (limit: number) {
+    super(`request body exceeds ${limit} bytes`)
+    this.name = 'RequestBodyLimitError'
+  }
+}
+
 const BY_CODE: Record<string, ErrorCode> = {
+  ATRIUM_REQUEST_BODY_LIMIT: 'ATRIUM_ERR_PROXY_REQUEST_SIZE_LIMIT',
   UND_ERR_CONNECT_TIMEOUT: 'ATRIUM_ERR_PROXY_UPSTREAM_TIMEOUT',
   UND_ERR_HEADERS_TIMEOUT: 'ATRIUM_ERR_PROXY_UPSTREAM_TIMEOUT',
   UND_ERR_BODY_TIMEOUT: 'ATRIUM_ERR_PROXY_UPSTREAM_TIMEOUT',
