@@ -7,6 +7,7 @@ import { requestTerminationHandler } from './request-termination/handler.js'
 import { ipRestrictionHandler } from './ip-restriction/handler.js'
 import { corsHandler } from './cors/handler.js'
 import { responseTransformerHandler } from './response-transformer/handler.js'
+import { requestSizeLimitingHandler } from './request-size-limiting/handler.js'
 import type { AnyPluginHandler } from './types.js'
 
 export type PluginHandlerSet = ReadonlyMap<string, AnyPluginHandler>
@@ -16,5 +17,6 @@ export const BUNDLED_PLUGIN_HANDLERS: PluginHandlerSet = new Map<string, AnyPlug
   correlationIdHandler,
   requestTerminationHandler,
   ipRestrictionHandler,
-  corsHandler
+  corsHandler,
+  requestSizeLimitingHandler
 ].map((h) => [h.name, h]))

@@ -8,6 +8,7 @@ import { requestTerminationSpec } from './request-termination/schema.js'
 import { ipRestrictionSpec } from './ip-restriction/schema.js'
 import { corsSpec } from './cors/schema.js'
 import { responseTransformerSpec } from './response-transformer/schema.js'
+import { requestSizeLimitingSpec } from './request-size-limiting/schema.js'
 import type { PluginSpec } from './spec.js'
 
 export const PLUGIN_SPECS: readonly PluginSpec[] = [
@@ -15,7 +16,8 @@ export const PLUGIN_SPECS: readonly PluginSpec[] = [
   correlationIdSpec,
   requestTerminationSpec,
   ipRestrictionSpec,
-  corsSpec
+  corsSpec,
+  requestSizeLimitingSpec
 ]
 
 const byName = new Map<string, PluginSpec>()
