@@ -137,6 +137,72 @@ export const MIGRATIONS: Migration[] = [
       // whose revision it has not seen. Rows from before this migration share '' until next written.
       "ALTER TABLE gateway_entities ADD COLUMN revision TEXT NOT NULL DEFAULT ''"
     ]
+  },
+  {
+    version: 4,
+    name: 'analytics: minute and hour request rollups, report identities',
+    sql: [
+      // Rollups keyed by what nodes report: gateway ids ('' for no service / route / consumer, so
+      // the key has no NULLs), status class 1..5. Counters are added by upserts; `latency` is the
+      // sparse histogram JSON {bucket index: count} of src/contract/latency-histogram.ts, merged
+      // by the same upserts. Kept 48 h (minutes) and 30 days (hours) by default.
+      `CREATE TABLE analytics_minutes (
+        runtime_group_id TEXT NOT NULL REFERENCES runtime_groups(id) ON DELETE CASCADE,
+        service_id TEXT NOT NULL,
+        minute BIGINT NOT NULL,
+        route_id TEXT NOT NULL,
+        consumer_id TEXT NOT NULL,
+        status_class INTEGER NOT NULL,
+        requests BIGINT NOT NULL,
+        errors_4xx BIGINT NOT NULL,
+        errors_5xx BIGINT NOT NULL,
+        bytes_in BIGINT NOT NULL,
+        bytes_out BIGINT NOT NULL,
+        latency TEXT NOT NULL,
+        PRIMARY KEY (runtime_group_id, service_id, minute, route_id, consumer_id, status_class)
+      )`,
+      'CREATE INDEX analytics_minutes_time ON analytics_minutes (minute)',
+      `CREATE TABLE analytics_hours (
+        runtime_group_id TEXT NOT NULL REFERENCES runtime_groups(id) ON DELETE CASCADE,
+        service_id TEXT NOT NULL,
+        hour BIGINT NOT NULL,
+        route_id TEXT NOT NULL,
+        consumer_id TEXT NOT NULL,
+        status_class INTEGER NOT NULL,
+        requests BIGINT NOT NULL,
+        errors_4xx BIGINT NOT NULL,
+        errors_5xx BIGINT NOT NULL,
+        bytes_in BIGINT NOT NULL,
+        bytes_out BIGINT NOT NULL,
+        latency TEXT NOT NULL,
+        PRIMARY KEY (runtime_group_id, service_id, hour, route_id, consumer_id, status_class)
+      )`,
+      'CREATE INDEX analytics_hours_time ON analytics_hours (hour)',
+      // Hours whose minutes changed since their rollup; `stamp` is renewed by every report, so the
+      // rollup job clears only the mark it read.
+      'CREATE TABLE analytics_dirty_hours (hour BIGINT PRIMARY KEY, stamp TEXT NOT NULL)',
+      // One row per accepted report: a resent report (same node_id, boot_id, seq) is never counted twice.
+      `CREATE TABLE analytics_reports (
+        node_id TEXT NOT NULL,
+        boot_id TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        runtime_group_id TEXT NOT NULL,
+        received_at BIGINT NOT NULL,
+        buckets INTEGER NOT NULL,
+        PRIMARY KEY (node_id, boot_id, seq)
+      )`,
+      'CREATE INDEX analytics_reports_received ON analytics_reports (received_at)',
+      // What a node dropped while its buffer was full: cumulative per boot, the largest value seen.
+      `CREATE TABLE analytics_drops (
+        node_id TEXT NOT NULL,
+        boot_id TEXT NOT NULL,
+        runtime_group_id TEXT NOT NULL,
+        reports BIGINT NOT NULL,
+        requests BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (node_id, boot_id)
+      )`
+    ]
   }
 ]
 

@@ -1,0 +1,129 @@
+import { LATENCY_BUCKET_COUNT, LATENCY_HISTOGRAM_SCHEME, type SparseLatencyHistogram } from '../../contract/latency-histogram.js'
+
+// Reading an `analytics` report from a node (docs/sync-protocol.md, "Analytics reports"). Strict and
+// bounded: a report is stored whole or not at all, so anything malformed rejects the whole report
+// (the CP logs why and does not ack it; the node keeps it until its buffer drops it).
+//
+// Inside the CP a missing service, route or consumer is '' (the rollup tables' keys are NOT NULL),
+// minutes are epoch SECONDS (the wire has milliseconds) and status classes stay 1…5.
+
+export const MAX_BUCKETS_PER_REPORT = 10_000
+const MAX_ID = 200
+const MAX_COUNT = Number.MAX_SAFE_INTEGER
+
+export interface ReportBucket {
+  /** Start of the minute, epoch seconds. */
+  minute: number
+  serviceId: string
+  routeId: string
+  consumerId: string
+  statusClass: number
+  requests: number
+  errors4xx: number
+  errors5xx: number
+  bytesIn: number
+  bytesOut: number
+  latency: SparseLatencyHistogram
+}
+
+export interface AnalyticsReport {
+  bootId: string
+  seq: number
+  /** False when the node used a latency scheme this CP does not know: counts are kept, latency is not. */
+  latencyKnown: boolean
+  buckets: ReportBucket[]
+  dropped: { reports: number, requests: number }
+}
+
+export type ParsedReport = { ok: true, report: AnalyticsReport } | { ok: false, message: string, bootId?: string, seq?: number }
+
+function isId (v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= MAX_ID && !v.includes('\0')
+}
+
+function isCount (v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_COUNT
+}
+
+function optionalId (v: unknown): string | null {
+  if (v === null || v === undefined) return ''
+  return isId(v) ? v : null
+}
+
+function readLatency (v: unknown, requests: number): SparseLatencyHistogram | string {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'must be an object {bucket index: count}'
+  const out: SparseLatencyHistogram = {}
+  let total = 0
+  let n = 0
+  for (const key of Object.keys(v)) {
+    if (++n > LATENCY_BUCKET_COUNT) return `has more than ${LATENCY_BUCKET_COUNT} buckets`
+    const index = Number(key)
+    if (!/^\d{1,3}$/.test(key) || index >= LATENCY_BUCKET_COUNT) return `"${key.slice(0, 20)}" is not a bucket index (0 to ${LATENCY_BUCKET_COUNT - 1})`
+    const count = (v as Record<string, unknown>)[key]
+    if (!isCount(count) || count === 0) return `[${key}] must be a positive integer`
+    total += count
+    out[String(index)] = count
+  }
+  if (total > requests) return `counts ${total} requests, more than the bucket's ${requests}`
+  return out
+}
+
+function readBucket (v: unknown): ReportBucket | string {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return ': must be an object'
+  const b = v as Record<string, unknown>
+  if (typeof b.minute !== 'number' || !Number.isSafeInteger(b.minute) || b.minute < 0 || b.minute % 60_000 !== 0) return '.minute: must be the start of a minute in epoch milliseconds'
+  const serviceId = optionalId(b.service_id)
+  if (serviceId === null) return `.service_id: must be null or a string of 1 to ${MAX_ID} characters`
+  const routeId = optionalId(b.route_id)
+  if (routeId === null) return `.route_id: must be null or a string of 1 to ${MAX_ID} characters`
+  const consumerId = optionalId(b.consumer_id)
+  if (consumerId === null) return `.consumer_id: must be null or a string of 1 to ${MAX_ID} characters`
+  if (typeof b.status_class !== 'number' || !Number.isInteger(b.status_class) || b.status_class < 1 || b.status_class > 5) return '.status_class: must be 1 to 5'
+  for (const f of ['requests', 'errors_4xx', 'errors_5xx', 'bytes_in', 'bytes_out'] as const) {
+    if (!isCount(b[f])) return `.${f}: must be a non-negative integer`
+  }
+  const requests = b.requests as number
+  const errors4xx = b.errors_4xx as number
+  const errors5xx = b.errors_5xx as number
+  if (errors4xx + errors5xx > requests) return ': errors_4xx + errors_5xx exceed requests'
+  const latency = readLatency(b.latency, requests)
+  if (typeof latency === 'string') return `.latency: ${latency}`
+  return {
+    minute: b.minute / 1000,
+    serviceId,
+    routeId,
+    consumerId,
+    statusClass: b.status_class,
+    requests,
+    errors4xx,
+    errors5xx,
+    bytesIn: b.bytes_in as number,
+    bytesOut: b.bytes_out as number,
+    latency
+  }
+}
+
+/** The report, or why it is not one (with its boot_id and seq when those could be read, for the log). */
+export function parseAnalyticsReport (value: unknown): ParsedReport {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, message: 'analytics must be a JSON object' }
+  const v = value as Record<string, unknown>
+  if (!isId(v.boot_id)) return { ok: false, message: `boot_id: must be a string of 1 to ${MAX_ID} characters` }
+  const bootId = v.boot_id
+  if (typeof v.seq !== 'number' || !Number.isSafeInteger(v.seq) || v.seq < 0) return { ok: false, message: 'seq: must be a non-negative integer', bootId }
+  const seq = v.seq
+  const fail = (message: string): ParsedReport => ({ ok: false, message, bootId, seq })
+  if (typeof v.histogram !== 'string' || v.histogram.length > MAX_ID) return fail('histogram: must be a latency scheme id')
+  if (!Array.isArray(v.buckets)) return fail('buckets: must be an array')
+  if (v.buckets.length > MAX_BUCKETS_PER_REPORT) return fail(`buckets: at most ${MAX_BUCKETS_PER_REPORT} per report, got ${v.buckets.length}`)
+  const d = v.dropped as Record<string, unknown> | null | undefined
+  if (typeof d !== 'object' || d === null || !isCount(d.reports) || !isCount(d.requests)) return fail('dropped: must be {reports, requests} non-negative integers')
+  const buckets: ReportBucket[] = []
+  for (let i = 0; i < v.buckets.length; i++) {
+    const b = readBucket(v.buckets[i])
+    if (typeof b === 'string') return fail(`buckets[${i}]${b}`)
+    buckets.push(b)
+  }
+  const latencyKnown = v.histogram === LATENCY_HISTOGRAM_SCHEME
+  if (!latencyKnown) for (const b of buckets) b.latency = {}
+  return { ok: true, report: { bootId, seq, latencyKnown, buckets, dropped: { reports: d.reports, requests: d.requests } } }
+}
