@@ -16,10 +16,12 @@ const DATA_PLANE_OPTIONS = {
   token: { type: 'string' },
   'cache-dir': { type: 'string' },
   'sync-backoff-max': { type: 'string' },
+  metrics: { type: 'string' },
+  'analytics-buffer-minutes': { type: 'string' },
   help: { type: 'boolean', short: 'h' }
 } as const
 
-const HYBRID_FLAGS = ['control-plane', 'token', 'cache-dir', 'sync-backoff-max'] as const
+const HYBRID_FLAGS = ['control-plane', 'token', 'cache-dir', 'sync-backoff-max', 'analytics-buffer-minutes'] as const
 const DEFAULT_CACHE_DIR = './data/data-plane'
 
 /** Keeps a data plane running: SIGHUP reloads, SIGINT/SIGTERM close gracefully. */
@@ -39,7 +41,7 @@ type DataPlaneSource = { configFile: string } | { controlPlane: ControlPlaneOpti
  * File mode or hybrid mode. A flag wins over the environment, also across modes: `--control-plane`
  * ignores ATRIUM_CONFIG. Both flags (or, with neither flag, both variables) are a usage error.
  */
-function dataPlaneSource (values: { config?: string, 'control-plane'?: string, token?: string, 'cache-dir'?: string, 'sync-backoff-max'?: string }): DataPlaneSource {
+function dataPlaneSource (values: { config?: string, 'control-plane'?: string, token?: string, 'cache-dir'?: string, 'sync-backoff-max'?: string, 'analytics-buffer-minutes'?: string }): DataPlaneSource {
   if (values.config !== undefined && values['control-plane'] !== undefined) {
     throw usageError('--config and --control-plane are mutually exclusive')
   }
@@ -74,7 +76,19 @@ function dataPlaneSource (values: { config?: string, 'control-plane'?: string, t
     throw usageError(`--sync-backoff-max must be a whole number of milliseconds from 1 to 3600000 (got "${backoffText}")`)
   }
   const cacheDir = values['cache-dir'] ?? process.env.ATRIUM_CACHE_DIR ?? DEFAULT_CACHE_DIR
-  return { controlPlane: { url, token, cacheDir, backoffMaxMs } }
+  const bufferText = values['analytics-buffer-minutes'] ?? process.env.ATRIUM_ANALYTICS_BUFFER_MINUTES ?? '60'
+  const analyticsBufferMinutes = Number(bufferText)
+  if (!/^\d+$/.test(bufferText) || analyticsBufferMinutes < 1 || analyticsBufferMinutes > 1440) {
+    throw usageError(`--analytics-buffer-minutes must be a whole number of minutes from 1 to 1440 (got "${bufferText}")`)
+  }
+  return { controlPlane: { url, token, cacheDir, backoffMaxMs, analyticsBufferMinutes } }
+}
+
+/** `--metrics on|off` (ATRIUM_METRICS), default on. */
+export function metricsSwitch (flag: string | undefined): boolean {
+  const text = flag ?? process.env.ATRIUM_METRICS ?? 'on'
+  if (text !== 'on' && text !== 'off') throw usageError(`--metrics must be on or off (got "${text}")`)
+  return text === 'on'
 }
 
 export async function dataPlaneCommand (args: string[]): Promise<number> {
@@ -87,6 +101,7 @@ export async function dataPlaneCommand (args: string[]): Promise<number> {
   const proxyListen = listenFrom(values['proxy-listen'], 'ATRIUM_PROXY_LISTEN', '0.0.0.0:8000', '--proxy-listen')
   const statusListen = listenFrom(values['status-listen'], 'ATRIUM_STATUS_LISTEN', '127.0.0.1:8100', '--status-listen')
   const logger = createLogger()
-  const dataPlane = await startDataPlane({ ...source, proxyListen, statusListen, logger })
+  const metrics = metricsSwitch(values.metrics)
+  const dataPlane = await startDataPlane({ ...source, proxyListen, statusListen, logger, metrics })
   return await serve(dataPlane, logger)
 }

@@ -2,6 +2,7 @@ import type { GatewayConfig } from '../contract/index.js'
 import { createLogger, type Logger } from '../log.js'
 import { BUNDLED_PLUGIN_HANDLERS, type PluginHandlerSet } from '../plugins/handlers.js'
 import type { CompiledGateway, GatewayState } from './compiled-gateway.js'
+import type { NodeMetrics } from './metrics/node-metrics.js'
 import { compilePlugins } from './plugin-runner/compile-plugins.js'
 import { compileRouter } from './router/compile-router.js'
 import { buildUpstreams } from './proxy/upstreams.js'
@@ -11,6 +12,8 @@ export interface CompileOptions {
   handlers?: PluginHandlerSet
   /** Parent of the loggers plugins get in configure (default: a new root logger). */
   log?: Logger
+  /** The node's metrics: the config's per-route slots are compiled from it (none when absent). */
+  metrics?: NodeMetrics | null
 }
 
 /**
@@ -25,7 +28,8 @@ export function compileGateway (config: GatewayConfig, hash: string, previous: C
   const plugins = compilePlugins(config, options.handlers ?? BUNDLED_PLUGIN_HANDLERS, log.child({ component: 'plugins' }))
   const router = compileRouter(config)
   const upstreams = buildUpstreams(config, previous?.upstreams ?? null)
-  return { hash, config, router, upstreams, plugins, appliedAt: Date.now(), version }
+  const metrics = options.metrics?.compile(config) ?? null
+  return { hash, config, router, upstreams, plugins, appliedAt: Date.now(), version, metrics }
 }
 
 /**
@@ -35,7 +39,7 @@ export function compileGateway (config: GatewayConfig, hash: string, previous: C
  */
 export function installGateway (state: GatewayState, config: GatewayConfig, hash: string, version: number | null, log: Logger): CompiledGateway {
   const previous = state.current
-  const next = compileGateway(config, hash, previous, version, { handlers: state.pluginHandlers, log })
+  const next = compileGateway(config, hash, previous, version, { handlers: state.pluginHandlers, log, metrics: state.metrics })
   state.current = next
   if (previous !== null) {
     previous.upstreams.retire(next.upstreams).catch((err: unknown) => log.warn({ err }, 'closing retired upstream pools failed'))

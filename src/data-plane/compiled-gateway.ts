@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '../contract/index.js'
 import type { PluginHandlerSet } from '../plugins/handlers.js'
+import type { GatewayMetrics, NodeMetrics } from './metrics/node-metrics.js'
 import type { CompiledPlugins } from './plugin-runner/compile-plugins.js'
 import type { Router } from './router/types.js'
 import type { UpstreamSet } from './proxy/upstreams.js'
@@ -20,6 +21,8 @@ export interface CompiledGateway {
   appliedAt: number
   /** The control plane's config version (hybrid mode); null or absent in file mode. */
   version?: number | null
+  /** Per-route metric slots of this config version; null or absent when metrics are off. */
+  metrics?: GatewayMetrics | null
 }
 
 /** The slot the proxy reads on every request; replacing `current` is the atomic swap. */
@@ -30,4 +33,6 @@ export interface GatewayState {
    * Tests swap in handlers that fail on purpose.
    */
   pluginHandlers?: PluginHandlerSet
+  /** The node's metrics (null or absent: metrics off); each config compiles its slots from it. */
+  metrics?: NodeMetrics | null
 }

@@ -9,6 +9,7 @@ import type { ListenAddress } from '../cli/listen-address.js'
 import { ATRIUM_VERSION } from '../version.js'
 import type { GatewayState } from './compiled-gateway.js'
 import { compileGateway, installGateway } from './compile-gateway.js'
+import { AnalyticsReporter, createMetricsRegistry, NodeMetrics } from './metrics/index.js'
 import { NODE_PLUGINS } from './node-plugins.js'
 import { createProxyServer, closeProxyServer } from './proxy/proxy-server.js'
 import { createStatusServer, type ReloadOutcome } from './status-server.js'
@@ -31,6 +32,10 @@ export interface ControlPlaneOptions {
   deadAfterMs?: number
   /** Tests only: override hostname/plugins announced in hello. */
   identity?: Partial<Omit<NodeIdentity, 'nodeId'>>
+  /** Analytics reports kept while the CP does not ack them, in minutes of reports (default 60). */
+  analyticsBufferMinutes?: number
+  /** Tests only: the analytics reporting interval (default 10 000 ms). */
+  analyticsIntervalMs?: number
 }
 
 /** Exactly one of `configFile` (DB-less, file mode) and `controlPlane` (hybrid mode). */
@@ -40,6 +45,8 @@ export interface DataPlaneOptions {
   proxyListen: ListenAddress
   statusListen: ListenAddress
   logger: Logger
+  /** Per-request metrics, GET /metrics and (hybrid mode) analytics reports; default on. */
+  metrics?: boolean
 }
 
 export interface DataPlane {
@@ -49,6 +56,10 @@ export interface DataPlane {
   state: GatewayState
   /** The connection to the control plane in hybrid mode, else null. */
   syncClient: SyncClient | null
+  /** Null when metrics are off. */
+  metrics: NodeMetrics | null
+  /** Hybrid mode with metrics on: the analytics reports to the control plane. */
+  analytics: AnalyticsReporter | null
   /**
    * File mode: re-reads the file; a valid config is swapped in, an invalid one is logged and the old
    * one keeps serving. Hybrid mode: nothing to re-read (the control plane pushes), answers ok.
@@ -73,7 +84,11 @@ export async function startDataPlane (options: DataPlaneOptions): Promise<DataPl
     throw new GatewayError('ATRIUM_ERR_CLI_USAGE', 'a data plane needs exactly one of a config file and a control plane')
   }
   const log = options.logger.child({ component: 'data-plane' })
-  const state: GatewayState = { current: null }
+  const metrics = options.metrics === false ? null : new NodeMetrics({ analytics: options.controlPlane !== undefined })
+  const state: GatewayState = { current: null, metrics }
+  const analytics = metrics?.analytics == null
+    ? null
+    : new AnalyticsReporter({ window: metrics.analytics, log: options.logger, bufferMinutes: options.controlPlane?.analyticsBufferMinutes, intervalMs: options.controlPlane?.analyticsIntervalMs })
   let lastReload: ReloadOutcome | null = null
   let reload: () => Promise<ReloadOutcome>
   let syncClient: SyncClient | null = null
@@ -81,7 +96,7 @@ export async function startDataPlane (options: DataPlaneOptions): Promise<DataPl
   if (options.configFile !== undefined) {
     reload = await loadFileMode(options.configFile, state, log, (o) => { lastReload = o })
   } else {
-    syncClient = await prepareHybridMode(options.controlPlane as ControlPlaneOptions, state, options.logger, log)
+    syncClient = await prepareHybridMode(options.controlPlane as ControlPlaneOptions, state, options.logger, log, analytics)
     reload = async () => {
       log.info('reload ignored: in hybrid mode the control plane pushes the config')
       return { ok: true, at: Date.now(), errors: [] }
@@ -95,22 +110,25 @@ export async function startDataPlane (options: DataPlaneOptions): Promise<DataPl
     startedAt: Date.now(),
     version: ATRIUM_VERSION,
     lastReload: () => lastReload,
-    controlPlane: client === null ? undefined : () => client.status()
+    controlPlane: client === null ? undefined : () => client.status(),
+    metrics: metrics === null ? null : createMetricsRegistry({ metrics, state, controlPlane: client === null ? undefined : () => client.status(), analytics })
   })
   const proxyAddress = await listen(proxy, options.proxyListen)
   const statusAddress = await listen(status, options.statusListen)
   log.info({ address: proxyAddress.address, port: proxyAddress.port }, 'proxy listening')
   log.info({ address: statusAddress.address, port: statusAddress.port }, 'status listening')
   syncClient?.start()
+  analytics?.start()
 
   async function close (): Promise<void> {
+    analytics?.stop() // a last report of what is counted, sent while the socket is still open
     await syncClient?.close()
     status.close()
     await closeProxyServer(proxy)
     await state.current?.upstreams.close()
   }
 
-  return { proxyAddress, statusAddress, state, syncClient, reload, close }
+  return { proxyAddress, statusAddress, state, syncClient, metrics, analytics, reload, close }
 }
 
 async function loadFileMode (configFile: string, state: GatewayState, log: Logger, record: (o: ReloadOutcome) => void): Promise<() => Promise<ReloadOutcome>> {
@@ -119,7 +137,7 @@ async function loadFileMode (configFile: string, state: GatewayState, log: Logge
   if (!initial.ok) {
     throw new GatewayError('ATRIUM_ERR_CONFIG_INVALID', `${configFile}: configuration is invalid`, { fields: initial.errors })
   }
-  state.current = compileGateway(initial.config, initial.hash, null, null, { handlers: state.pluginHandlers, log })
+  state.current = compileGateway(initial.config, initial.hash, null, null, { handlers: state.pluginHandlers, log, metrics: state.metrics })
   log.info({ config_hash: initial.hash, services: initial.config.services.length, routes: initial.config.routes.length }, 'config loaded')
 
   async function applyFile (): Promise<ReloadOutcome> {
@@ -155,7 +173,7 @@ async function loadFileMode (configFile: string, state: GatewayState, log: Logge
 }
 
 /** Cache dir, node id, and the cached snapshot served at once (before and without the control plane). */
-async function prepareHybridMode (cp: ControlPlaneOptions, state: GatewayState, logger: Logger, log: Logger): Promise<SyncClient> {
+async function prepareHybridMode (cp: ControlPlaneOptions, state: GatewayState, logger: Logger, log: Logger, analytics: AnalyticsReporter | null): Promise<SyncClient> {
   try {
     await mkdir(cp.cacheDir, { recursive: true })
   } catch (err) {
@@ -190,6 +208,7 @@ async function prepareHybridMode (cp: ControlPlaneOptions, state: GatewayState, 
     backoffMaxMs: cp.backoffMaxMs,
     backoffInitialMs: cp.backoffInitialMs,
     pingIntervalMs: cp.pingIntervalMs,
-    deadAfterMs: cp.deadAfterMs
+    deadAfterMs: cp.deadAfterMs,
+    analytics
   })
 }

@@ -1,4 +1,5 @@
 import { createServer, type Server, type ServerResponse } from 'node:http'
+import type { Registry } from 'prom-client'
 import type { GatewayState } from './compiled-gateway.js'
 import type { ControlPlaneStatus } from './sync-client/sync-client.js'
 
@@ -15,6 +16,8 @@ export interface StatusSource {
   lastReload: () => ReloadOutcome | null
   /** Hybrid mode: the control-plane connection; absent in file mode (`control_plane: null`). */
   controlPlane?: () => ControlPlaneStatus
+  /** GET /metrics; null or absent when metrics are off (404). */
+  metrics?: Registry | null
 }
 
 function sendJson (res: ServerResponse, status: number, body: unknown): void {
@@ -26,7 +29,7 @@ function sendJson (res: ServerResponse, status: number, body: unknown): void {
 /**
  * The node's status listener (Kong's status API on 8100): `GET /status` for the loaded config (and,
  * in hybrid mode, the control-plane connection), `GET /status/ready` for load balancers (200 once a
- * config is serving, else 503).
+ * config is serving, else 503), `GET /metrics` for Prometheus (text format 0.0.4).
  */
 export function createStatusServer (source: StatusSource): Server {
   return createServer((req, res) => {
@@ -51,6 +54,18 @@ export function createStatusServer (source: StatusSource): Server {
         plugins: current?.config.plugins?.length ?? 0,
         uptime_seconds: Math.floor((Date.now() - source.startedAt) / 1000),
         last_reload: source.lastReload()
+      })
+    } else if (path === '/metrics') {
+      const registry = source.metrics
+      if (registry == null) {
+        sendJson(res, 404, { message: 'metrics are off (--metrics off)' })
+        return
+      }
+      registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(text) })
+        res.end(text)
+      }, (err: unknown) => {
+        sendJson(res, 500, { message: `collecting metrics failed: ${String(err)}` })
       })
     } else if (path === '/status/ready') {
       if (current === null) sendJson(res, 503, { message: 'no configuration loaded' })

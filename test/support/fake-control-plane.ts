@@ -8,6 +8,7 @@ import {
   SYNC_MAX_PAYLOAD,
   SYNC_PATH,
   type AckMessage,
+  type AnalyticsMessage,
   type ApplyErrorMessage,
   type HelloMessage,
   type ResyncMessage,
@@ -17,7 +18,8 @@ import {
 // The control plane's side of the sync protocol, just enough to drive a real data-plane node: a
 // node:http server with a ws server on 127.0.0.1 that checks the bearer token at the upgrade, waits
 // for hello, answers welcome, pushes gzip snapshots built from a Kong declarative document with the
-// real hashGatewayConfig (through loadDeclarativeDocument), and records what nodes send back. It can
+// real hashGatewayConfig (through loadDeclarativeDocument), and records what nodes send back (analytics
+// reports are acked unless ackAnalytics is false). It can
 // stop and start again on the same port (a CP restart) and go silent (stop answering pings).
 
 export interface FakeSnapshot {
@@ -37,6 +39,7 @@ export type NodeEvent =
   | { type: 'ack', message: AckMessage }
   | { type: 'apply_error', message: ApplyErrorMessage }
   | { type: 'resync', message: ResyncMessage }
+  | { type: 'analytics', message: AnalyticsMessage }
   | { type: 'ping' }
   | { type: 'unauthorized', token: string | null }
   | { type: 'disconnect', code: number }
@@ -50,6 +53,10 @@ export interface FakeControlPlane {
   hellos: () => HelloMessage[]
   acks: () => AckMessage[]
   applyErrors: () => ApplyErrorMessage[]
+  /** Every analytics report received, in arrival order (duplicates included). */
+  analytics: () => AnalyticsMessage[]
+  /** When false, analytics reports are recorded but not acked (default true). */
+  ackAnalytics: boolean
   sessions: Set<FakeNodeSession>
   /** The snapshot sent after hello to nodes that do not have its hash (null: send none). */
   current: FakeSnapshot | null
@@ -121,6 +128,10 @@ export async function startFakeControlPlane (options: FakeControlPlaneOptions = 
         record({ type: 'apply_error', message: message as ApplyErrorMessage })
       } else if (message.type === 'resync') {
         record({ type: 'resync', message: message as ResyncMessage })
+      } else if (message.type === 'analytics') {
+        const report = message as AnalyticsMessage
+        record({ type: 'analytics', message: report })
+        if (cp.ackAnalytics) ws.send(JSON.stringify({ type: 'analytics_ack', boot_id: report.boot_id, seq: report.seq }))
       }
     })
     ws.on('close', (code) => {
@@ -168,6 +179,8 @@ export async function startFakeControlPlane (options: FakeControlPlaneOptions = 
     hellos: () => cp.events.flatMap((e) => e.type === 'hello' ? [e.message] : []),
     acks: () => cp.events.flatMap((e) => e.type === 'ack' ? [e.message] : []),
     applyErrors: () => cp.events.flatMap((e) => e.type === 'apply_error' ? [e.message] : []),
+    analytics: () => cp.events.flatMap((e) => e.type === 'analytics' ? [e.message] : []),
+    ackAnalytics: true,
     sessions: new Set(),
     current: null,
     welcomeStatus: null,

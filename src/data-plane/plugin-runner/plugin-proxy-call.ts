@@ -1,6 +1,8 @@
 import type { ErrorCode } from '../../errors.js'
 import { ProxyCall } from '../proxy/proxy-handler.js'
 import { buildClientResponseHeaders } from '../proxy/forward-headers.js'
+import { upstreamErrorKind } from '../metrics/request-facts.js'
+import type { UpstreamErrorKind } from '../metrics/route-slot.js'
 import type { PluginRun } from './run-request.js'
 
 /** Largest upstream body buffered for `transformsBody` plugins; more answers 502. */
@@ -14,6 +16,8 @@ export const TRANSFORM_BODY_LIMIT = 32 * 1024 * 1024
  */
 export class PluginProxyCall extends ProxyCall {
   readonly run: PluginRun
+  /** The PluginRun records the request (it knows exits, the consumer and the response phase's status). */
+  override metered = false
   /** A response plugin threw: the error answer is the plugin failure, not an upstream error. */
   pluginFailed = false
   #chunks: Buffer[] | null = null
@@ -85,6 +89,11 @@ export class PluginProxyCall extends ProxyCall {
     }
     this.responseStarted = true
     this.run.send(response, false)
+  }
+
+  // invalidResponse is set for every response here (no retry once one arrived), so only a parse error counts as invalid.
+  override upstreamErrorKind (err: Error): UpstreamErrorKind | -1 {
+    return this.pluginFailed ? -1 : upstreamErrorKind(err, false)
   }
 
   override answerError (code: ErrorCode, closeConnection: boolean): void {

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks'
 import { ErrorCodes, type ErrorCode } from '../../errors.js'
 import type { Logger } from '../../log.js'
 import type { CompiledGateway } from '../compiled-gateway.js'
+import { requestBodyBytes } from '../metrics/request-facts.js'
 import { IDEMPOTENT, UpstreamRequestOptions } from '../proxy/proxy-handler.js'
 import type { RouteMatch } from '../router/types.js'
 import { PluginProxyCall } from './plugin-proxy-call.js'
@@ -57,6 +58,8 @@ export class PluginRun {
   #accessDone = false
   #logged = false
   #bodyRead = false
+  /** The upstream call, once made (its streamed request body count, for the metrics). */
+  #call: PluginProxyCall | null = null
 
   constructor (route: RouteChain, req: IncomingMessage, res: ServerResponse, match: RouteMatch, gateway: CompiledGateway, opts: UpstreamRequestOptions, path: string, tls: boolean, log: Logger) {
     this.#route = route
@@ -201,6 +204,7 @@ export class PluginRun {
     this.ctx.timings.upstreamStart = performance.now()
     this.#accessFinished()
     const call = new PluginProxyCall(this.#req, this.#res, this.#match, this.#gateway, edited, this.#log, this)
+    this.#call = call
     if (limit !== null) call.requestBodyLimit = limit // enforced on a streamed body only (ProxyCall.start)
     call.start()
   }
@@ -340,6 +344,7 @@ export class PluginRun {
   }
 
   #logFailure (instance: PluginInstance, phase: string, err: unknown): void {
+    this.#gateway.metrics?.node.pluginError(instance.name)
     this.#log.error({
       err,
       plugin: instance.name,
@@ -352,6 +357,18 @@ export class PluginRun {
 
   // ---- log ----
 
+  /** Once per request, with the log phase: into the route's metric slot (when metrics are on). */
+  #record (): void {
+    const metrics = this.#gateway.metrics
+    if (metrics == null) return
+    const ctx = this.ctx
+    const t = ctx.timings
+    const response = ctx.response as ResponseState
+    const upstreamMs = t.upstreamHeaders !== null && t.upstreamStart !== null ? t.upstreamHeaders - t.upstreamStart : -1
+    const bytesIn = ctx.request.body !== null ? ctx.request.body.length : ctx.request.hasBody ? requestBodyBytes(this.#req, this.#call?.bodyBytesIn ?? 0) : 0
+    metrics.record(this.#match.routeIndex, this.#res.headersSent ? this.#res.statusCode : response.status, (t.finished as number) - t.received, upstreamMs, bytesIn, response.bodyBytes, ctx.consumerIndex ?? -1)
+  }
+
   #maybeLog (): void {
     if (!this.#closed || !this.#accessDone || this.#logged) return
     this.#logged = true
@@ -360,6 +377,7 @@ export class PluginRun {
     // The client went away before any response: nginx's 499 is what logs expect.
     ctx.response ??= new ResponseState('gateway', this.#res.headersSent ? this.#res.statusCode : 499, [], null)
     ctx.response.settleForLog()
+    this.#record()
     for (const instance of this.ran) {
       if (instance.handler.log === undefined) continue
       try {

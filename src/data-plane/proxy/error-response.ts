@@ -15,11 +15,12 @@ const JSON_TYPE = 'application/json; charset=utf-8'
  * Sends the JSON error for `code`. `closeConnection` asks the client to close its connection, for
  * when the request body was left half-read and the connection cannot carry another request.
  * A response that already started cannot be turned into an error: it is destroyed instead.
+ * Returns the body bytes sent (for the metrics).
  */
-export function sendErrorResponse (res: ServerResponse, code: ErrorCode, closeConnection = false): void {
+export function sendErrorResponse (res: ServerResponse, code: ErrorCode, closeConnection = false): number {
   if (res.headersSent || res.destroyed) {
     res.destroy()
-    return
+    return 0
   }
   const body = BODIES.get(code) as Buffer
   const status = ErrorCodes[code].status
@@ -37,4 +38,5 @@ export function sendErrorResponse (res: ServerResponse, code: ErrorCode, closeCo
     res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': body.length })
   }
   res.end(body)
+  return body.length
 }

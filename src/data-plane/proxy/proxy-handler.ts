@@ -1,9 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { performance } from 'node:perf_hooks'
 import type { TLSSocket } from 'node:tls'
 import type { Pool } from 'undici'
-import type { ErrorCode } from '../../errors.js'
+import { ErrorCodes, type ErrorCode } from '../../errors.js'
 import type { Logger } from '../../log.js'
 import type { CompiledGateway, GatewayState } from '../compiled-gateway.js'
+import { requestBodyBytes, upstreamErrorKind } from '../metrics/request-facts.js'
+import type { UpstreamErrorKind } from '../metrics/route-slot.js'
 import { normalizePath, splitQuery } from '../router/normalize-path.js'
 import { buildUpstreamPath } from '../router/upstream-path.js'
 import type { RouteMatch } from '../router/types.js'
@@ -34,6 +37,12 @@ import { classifyUpstreamError, RequestBodyLimitError, UpstreamWriteTimeoutError
 // Plugins: a route no plugin applies to has a null chain and takes exactly this path. A route with
 // plugins hands the prepared request to its RouteChain (data-plane/plugin-runner), which runs the
 // plugins and proxies with a ProxyCall subclass; nothing of that runs here.
+//
+// Metrics (data-plane/metrics): when on, a request takes performance.now() when it arrives, when
+// its upstream call starts, at the upstream's headers and when the response closes, and records
+// once, in the res 'close' listener the call already has, into its route's preallocated slot
+// (gateway.metrics, indexed by route index). Requests no route takes are counted without labels.
+// Requests with plugins are recorded by their PluginRun (metered = false here).
 
 const kCall = Symbol('atrium.proxyCall')
 
@@ -103,6 +112,16 @@ export class ProxyCall {
    */
   requestBodyLimit = -1
   requestBodyBytes = 0
+  /** performance.now() when the request arrived (set by the proxy when metrics are on). */
+  receivedAt = 0
+  /** performance.now() when the upstream call started, and at the upstream's response headers (−1: none). */
+  upstreamStartAt = 0
+  upstreamHeadersAt = -1
+  /** Response body bytes written to the client; request body bytes counted as they stream (no content-length). */
+  bytesOut = 0
+  bodyBytesIn = 0
+  /** Records the request in the metrics when the response closes (PluginProxyCall: its PluginRun does). */
+  metered = true
 
   constructor (req: IncomingMessage, res: ServerResponse, match: RouteMatch, gateway: CompiledGateway, opts: UpstreamRequestOptions, log: Logger) {
     this.req = req
@@ -130,6 +149,13 @@ export class ProxyCall {
       // does not start the stream flowing: undici does, once the upstream socket is ready.
       this.req.prependListener('data', onRequestBodyData)
     }
+    if (this.gateway.metrics != null) {
+      this.upstreamStartAt = performance.now()
+      if (this.opts.body === this.req && this.req.headers['content-length'] === undefined) {
+        (this.req as WithCall)[kCall] = this
+        this.req.prependListener('data', onRequestBodyCount)
+      }
+    }
     this.pool.dispatch(this.opts as never, this)
   }
 
@@ -143,6 +169,7 @@ export class ProxyCall {
 
   onHeaders (statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
     if (statusCode < 200) return true
+    this.upstreamHeadersAt = performance.now()
     this.resumeUpstream = resume
     const headers = buildClientResponseHeaders(rawHeaders)
     // The upstream answered before the client finished sending its body (e.g. an early 401/413).
@@ -161,6 +188,7 @@ export class ProxyCall {
   }
 
   onData (chunk: Buffer): boolean {
+    this.bytesOut += chunk.length
     if (this.res.write(chunk)) return true
     if (!this.drainListening) {
       this.drainListening = true
@@ -179,6 +207,10 @@ export class ProxyCall {
     if (this.clientGone) {
       this.finish()
       return
+    }
+    if (!this.responseStarted && this.gateway.metrics != null) {
+      const kind = this.upstreamErrorKind(err)
+      if (kind !== -1) this.gateway.metrics.upstreamError(this.match.routeIndex, kind)
     }
     if (!this.responseStarted && this.retriesLeft > 0 && this.mayRetry(err)) {
       this.retriesLeft--
@@ -202,10 +234,15 @@ export class ProxyCall {
 
   /** Sends the gateway's own error response (the plugin runner's subclass runs plugins on it first). */
   answerError (code: ErrorCode, closeConnection: boolean): void {
-    sendErrorResponse(this.res, code, closeConnection)
+    this.bytesOut += sendErrorResponse(this.res, code, closeConnection)
   }
 
   // ---- internals ----
+
+  /** For the metrics: what kind of upstream failure `err` is, −1 when it is not the upstream's fault. */
+  upstreamErrorKind (err: Error): UpstreamErrorKind | -1 {
+    return upstreamErrorKind(err, this.invalidResponse)
+  }
 
   mayRetry (err: Error): boolean {
     // The upstream's response did not parse or could not be relayed: it would fail the same way again.
@@ -236,10 +273,12 @@ function dispatchAgain (call: ProxyCall): void {
   call.pool.dispatch(call.opts as never, call)
 }
 
-/** The client connection closed: abort the upstream call unless the exchange already ended. */
+/** The client connection closed (after the response, or not): record it; abort the upstream call unless the exchange already ended. */
 function onClientResponseClose (this: ServerResponse & WithCall): void {
   const call = this[kCall]
-  if (call === undefined || call.done) return
+  if (call === undefined) return
+  if (call.metered) recordCall(call, this)
+  if (call.done) return
   call.clientGone = true
   if (call.abortUpstream !== null) call.abortUpstream()
 }
@@ -275,6 +314,20 @@ function onRequestBodyData (this: IncomingMessage & WithCall, chunk: Buffer): vo
   call.abortUpstream?.(new RequestBodyLimitError(limit))
 }
 
+function onRequestBodyCount (this: IncomingMessage & WithCall, chunk: Buffer): void {
+  const call = this[kCall]
+  if (call !== undefined) call.bodyBytesIn += chunk.length
+}
+
+/** Once per request, at res 'close'. The client leaving before any response is nginx's 499. */
+function recordCall (call: ProxyCall, res: ServerResponse): void {
+  const metrics = call.gateway.metrics
+  if (metrics == null) return
+  const upstreamMs = call.upstreamHeadersAt < 0 ? -1 : call.upstreamHeadersAt - call.upstreamStartAt
+  metrics.record(call.match.routeIndex, res.headersSent ? res.statusCode : 499, performance.now() - call.receivedAt, upstreamMs,
+    call.opts.body === null ? 0 : requestBodyBytes(call.req, call.bodyBytesIn), call.bytesOut, -1)
+}
+
 function onWriteTimeout (call: ProxyCall): void {
   if (call.writeBlocked && !call.done && call.abortUpstream !== null) call.abortUpstream(new UpstreamWriteTimeoutError())
 }
@@ -294,7 +347,7 @@ export function createProxyRequestHandler (options: ProxyRequestHandlerOptions):
 
   return function handleProxyRequest (req: IncomingMessage, res: ServerResponse): void {
     try {
-      proxyRequest(state.current, req, res, log)
+      proxyRequest(state, state.current, req, res, log, state.metrics != null ? performance.now() : 0)
     } catch (err) {
       log.error({ err }, 'proxy request failed unexpectedly')
       sendErrorResponse(res, 'ATRIUM_ERR_PROXY_INTERNAL', true)
@@ -302,29 +355,36 @@ export function createProxyRequestHandler (options: ProxyRequestHandlerOptions):
   }
 }
 
-function proxyRequest (gateway: CompiledGateway | null, req: IncomingMessage, res: ServerResponse, log: Logger): void {
+/** A request no route takes: answered and counted without labels. */
+function answerUnmatched (state: GatewayState, req: IncomingMessage, res: ServerResponse, code: ErrorCode, receivedAt: number): void {
+  const bytes = sendErrorResponse(res, code)
+  state.metrics?.recordUnmatched(ErrorCodes[code].status, performance.now() - receivedAt, requestBodyBytes(req, 0), bytes)
+}
+
+function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req: IncomingMessage, res: ServerResponse, log: Logger, receivedAt: number): void {
   if (gateway === null) {
-    sendErrorResponse(res, 'ATRIUM_ERR_PROXY_NO_CONFIG')
+    answerUnmatched(state, req, res, 'ATRIUM_ERR_PROXY_NO_CONFIG', receivedAt)
     return
   }
   const rawUrl = req.url as string
   const path = normalizePath(rawUrl)
   if (path === null) {
-    sendErrorResponse(res, 'ATRIUM_ERR_PROXY_BAD_REQUEST')
+    answerUnmatched(state, req, res, 'ATRIUM_ERR_PROXY_BAD_REQUEST', receivedAt)
     return
   }
   const method = req.method as string
   const headers = req.headers
   const match = gateway.router.match({ method, host: headers.host, path, headers })
   if (match === null) {
-    sendErrorResponse(res, 'ATRIUM_ERR_PROXY_NO_ROUTE')
+    answerUnmatched(state, req, res, 'ATRIUM_ERR_PROXY_NO_ROUTE', receivedAt)
     return
   }
   const socket = req.socket
   const tls = (socket as TLSSocket).encrypted === true
   const route = match.route
   if (!tls && !route.protocols.includes('http')) {
-    sendErrorResponse(res, 'ATRIUM_ERR_PROXY_PROTOCOL')
+    const bytes = sendErrorResponse(res, 'ATRIUM_ERR_PROXY_PROTOCOL')
+    gateway.metrics?.record(match.routeIndex, 426, performance.now() - receivedAt, -1, requestBodyBytes(req, 0), bytes, -1)
     return
   }
 
@@ -354,8 +414,13 @@ function proxyRequest (gateway: CompiledGateway | null, req: IncomingMessage, re
     IDEMPOTENT.has(method)
   )
   const chain = (tls ? gateway.plugins.https : gateway.plugins.http)[match.routeIndex]
-  if (chain === null) new ProxyCall(req, res, match, gateway, opts, log).start()
-  else chain.handle(req, res, match, gateway, opts, path, tls, log)
+  if (chain === null) {
+    const call = new ProxyCall(req, res, match, gateway, opts, log)
+    call.receivedAt = receivedAt
+    call.start()
+  } else {
+    chain.handle(req, res, match, gateway, opts, path, tls, log)
+  }
 }
 
 /** The in-flight call for a response, if it is being proxied (for plugins and tests). */

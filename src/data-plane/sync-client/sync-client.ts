@@ -7,7 +7,8 @@ import {
   type NodeMessage,
   type SyncStatus,
   type WelcomeMessage,
-  type ErrorMessage
+  type ErrorMessage,
+  type AnalyticsAckMessage
 } from '../../contract/sync-protocol.js'
 import type { Logger } from '../../log.js'
 import type { GatewayState } from '../compiled-gateway.js'
@@ -54,6 +55,15 @@ export interface SyncClientOptions {
   handshakeTimeoutMs?: number
   /** Injectable for tests (backoff jitter). */
   random?: () => number
+  /** Analytics reports (metrics/analytics-reporter.ts): told when the CP welcomed the node and when the socket is gone. */
+  analytics?: AnalyticsLink | null
+}
+
+/** What the sync client tells the analytics reporter; `send` writes a text frame on the current socket. */
+export interface AnalyticsLink {
+  connected: (send: (text: string) => void) => void
+  disconnected: () => void
+  ack: (bootId: string, seq: number) => void
 }
 
 /** What `GET /status` shows under `control_plane`. */
@@ -107,6 +117,8 @@ export function createSyncClient (options: SyncClientOptions): SyncClient {
   let retryTimer: NodeJS.Timeout | null = null
   let closed = false
   let started = false
+  /** The analytics reporter was told about this connection (at its first welcome). */
+  let analyticsLinked = false
 
   function send (message: NodeMessage): void {
     if (socket !== null && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message))
@@ -154,6 +166,14 @@ export function createSyncClient (options: SyncClientOptions): SyncClient {
         options.state.current = { ...current, version: config.version }
         log.info({ version: config.version, config_hash: config.hash }, 'config version updated: the control plane has the same config under a newer version')
       }
+      const ws = socket
+      if (options.analytics != null && !analyticsLinked && ws !== null) {
+        analyticsLinked = true
+        options.analytics.connected((text) => { if (ws.readyState === WebSocket.OPEN) ws.send(text) })
+      }
+    } else if (message.type === 'analytics_ack') {
+      const ack = message as AnalyticsAckMessage
+      if (typeof ack.boot_id === 'string' && Number.isInteger(ack.seq)) options.analytics?.ack(ack.boot_id, ack.seq)
     } else if (message.type === 'error') {
       const error = message as ErrorMessage
       lastError = `${error.code}: ${error.message}`
@@ -222,6 +242,10 @@ export function createSyncClient (options: SyncClientOptions): SyncClient {
     ws.on('close', (code: number, reason: Buffer) => {
       if (heartbeat !== null) clearInterval(heartbeat)
       if (socket === ws) socket = null
+      if (analyticsLinked) {
+        analyticsLinked = false
+        options.analytics?.disconnected()
+      }
       const wasConnected = connected
       connected = false
       syncStatus = 'disconnected'

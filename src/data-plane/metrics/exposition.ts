@@ -1,0 +1,122 @@
+import { collectDefaultMetrics, Registry, type Metric } from 'prom-client'
+import type { GatewayState } from '../compiled-gateway.js'
+import type { ControlPlaneStatus } from '../sync-client/sync-client.js'
+import type { AnalyticsReporter } from './analytics-reporter.js'
+import type { NodeMetrics } from './node-metrics.js'
+import { PROM_LATENCY_BOUNDS_MS, UPSTREAM_ERROR_KINDS, type LatencyHistogram, type RouteSlot } from './route-slot.js'
+
+// GET /metrics: a prom-client Registry whose atrium_* metrics are read from NodeMetrics at scrape
+// time. Each is a small metric object whose get() walks the slots and returns prom-client's value
+// records (the registry renders the text format and escapes label values), so the request path never
+// calls prom-client. Plus prom-client's Node process metrics, without the three
+// nodejs_active_*_total gauges that fail `promtool check metrics` (a gauge named *_total); their
+// per-type nodejs_active_* gauges stay.
+
+type Labels = Record<string, string | number>
+interface Value { value: number, labels: Labels, metricName?: string }
+
+/** A metric whose values are computed at scrape time (prom-client's Metric shape, minus updates). */
+class ScrapedMetric {
+  readonly aggregator = 'sum'
+  constructor (readonly name: string, readonly help: string, readonly type: 'counter' | 'gauge' | 'histogram', private readonly read: () => Value[]) {}
+  async get (): Promise<{ name: string, help: string, type: string, aggregator: string, values: Value[] }> {
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: this.read() }
+  }
+
+  reset (): void {}
+}
+
+const DROPPED_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']
+
+export interface ExpositionSource {
+  metrics: NodeMetrics
+  state: GatewayState
+  /** Hybrid mode only. */
+  controlPlane?: () => ControlPlaneStatus
+  analytics?: AnalyticsReporter | null
+}
+
+function routeLabels (slot: RouteSlot): Labels {
+  const labels: Labels = {}
+  if (slot.service !== null) labels.service = slot.service
+  if (slot.route !== null) labels.route = slot.route
+  return labels
+}
+
+function allSlots (metrics: NodeMetrics): RouteSlot[] {
+  const slots = [...metrics.slots.values()].filter((s) => s.requests > 0 || s.upstreamErrors.some((n) => n > 0))
+  if (metrics.unmatched.requests > 0) slots.push(metrics.unmatched)
+  return slots
+}
+
+function histogramValues (name: string, pick: (s: RouteSlot) => LatencyHistogram, metrics: NodeMetrics): Value[] {
+  const out: Value[] = []
+  for (const slot of allSlots(metrics)) {
+    const h = pick(slot)
+    if (h.count === 0) continue
+    const base = routeLabels(slot)
+    let cumulative = 0
+    for (let i = 0; i <= PROM_LATENCY_BOUNDS_MS.length; i++) {
+      cumulative += h.counts?.[i] ?? 0
+      const le = i < PROM_LATENCY_BOUNDS_MS.length ? String(PROM_LATENCY_BOUNDS_MS[i]) : '+Inf'
+      out.push({ metricName: `${name}_bucket`, labels: { ...base, le }, value: cumulative })
+    }
+    out.push({ metricName: `${name}_sum`, labels: base, value: h.sum })
+    out.push({ metricName: `${name}_count`, labels: base, value: h.count })
+  }
+  return out
+}
+
+export function createMetricsRegistry (source: ExpositionSource): Registry {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
+  for (const name of DROPPED_DEFAULTS) registry.removeSingleMetric(name)
+  const m = source.metrics
+  const add = (name: string, help: string, type: 'counter' | 'gauge' | 'histogram', read: () => Value[]): void => {
+    registry.registerMetric(new ScrapedMetric(name, help, type, read) as unknown as Metric)
+  }
+
+  add('atrium_http_requests_total', 'Requests finished by the proxy, by service, route and status code (unmatched requests have no service and route labels).', 'counter', () => {
+    const out: Value[] = []
+    for (const slot of allSlots(m)) {
+      const base = routeLabels(slot)
+      for (let i = 0; i < slot.codeLength; i++) out.push({ labels: { ...base, code: slot.codes[i]! }, value: slot.codeCounts[i]! })
+    }
+    return out
+  })
+  add('atrium_request_latency_ms', 'Total request latency in ms: request received to response finished.', 'histogram', () => histogramValues('atrium_request_latency_ms', (s) => s.total, m))
+  add('atrium_upstream_latency_ms', 'Upstream latency in ms: upstream call started to its response headers (requests that reached an upstream answer).', 'histogram', () => histogramValues('atrium_upstream_latency_ms', (s) => s.upstream, m))
+  add('atrium_gateway_latency_ms', 'Gateway latency in ms: total latency minus upstream latency (all of it when no upstream answered).', 'histogram', () => histogramValues('atrium_gateway_latency_ms', (s) => s.gateway, m))
+  add('atrium_request_bytes_total', 'Request body bytes received from clients.', 'counter', () =>
+    allSlots(m).map((s) => ({ labels: routeLabels(s), value: s.bytesIn })))
+  add('atrium_response_bytes_total', 'Response body bytes sent to clients.', 'counter', () =>
+    allSlots(m).map((s) => ({ labels: routeLabels(s), value: s.bytesOut })))
+  add('atrium_upstream_errors_total', 'Failed upstream attempts (each retry counts) by kind: connection (refused, reset, closed), timeout, dns, invalid_response.', 'counter', () => {
+    const out: Value[] = []
+    for (const slot of m.slots.values()) {
+      slot.upstreamErrors.forEach((n, kind) => { if (n > 0) out.push({ labels: { ...routeLabels(slot), kind: UPSTREAM_ERROR_KINDS[kind]! }, value: n }) })
+    }
+    return out
+  })
+  add('atrium_plugin_errors_total', 'Plugin failures (a throw in access, response or log) by plugin.', 'counter', () =>
+    [...m.pluginErrors].map(([plugin, value]) => ({ labels: { plugin }, value })))
+  add('atrium_config_info', 'The config the node serves: hash and version (version is empty in file mode).', 'gauge', () => {
+    const current = source.state.current
+    return current === null ? [] : [{ labels: { hash: current.hash, version: current.version ?? '' }, value: 1 }]
+  })
+  add('atrium_config_last_apply_timestamp_seconds', 'When the config the node serves was applied (Unix time).', 'gauge', () => {
+    const current = source.state.current
+    return current === null ? [] : [{ labels: {}, value: current.appliedAt / 1000 }]
+  })
+  add('atrium_config_loaded', '1 once a config is serving, else 0.', 'gauge', () => [{ labels: {}, value: source.state.current === null ? 0 : 1 }])
+  const cp = source.controlPlane
+  if (cp !== undefined) {
+    add('atrium_control_plane_connected', '1 while the node is connected to its control plane, else 0.', 'gauge', () => [{ labels: {}, value: cp().connected ? 1 : 0 }])
+  }
+  const reporter = source.analytics
+  if (reporter !== undefined && reporter !== null) {
+    add('atrium_analytics_buffered_reports', 'Analytics reports waiting for the control plane\'s ack.', 'gauge', () => [{ labels: {}, value: reporter.buffered }])
+    add('atrium_analytics_dropped_reports_total', 'Analytics reports dropped because the buffer was full.', 'counter', () => [{ labels: {}, value: reporter.dropped.reports }])
+  }
+  return registry
+}
