@@ -8,6 +8,7 @@ import { ipRestrictionHandler } from './ip-restriction/handler.js'
 import { corsHandler } from './cors/handler.js'
 import { responseTransformerHandler } from './response-transformer/handler.js'
 import { requestSizeLimitingHandler } from './request-size-limiting/handler.js'
+import { rateLimitingHandler } from './rate-limiting/handler.js'
 import type { AnyPluginHandler } from './types.js'
 
 export type PluginHandlerSet = ReadonlyMap<string, AnyPluginHandler>
@@ -18,5 +19,6 @@ export const BUNDLED_PLUGIN_HANDLERS: PluginHandlerSet = new Map<string, AnyPlug
   requestTerminationHandler,
   ipRestrictionHandler,
   corsHandler,
-  requestSizeLimitingHandler
+  requestSizeLimitingHandler,
+  rateLimitingHandler
 ].map((h) => [h.name, h]))

@@ -9,6 +9,7 @@ import { ipRestrictionSpec } from './ip-restriction/schema.js'
 import { corsSpec } from './cors/schema.js'
 import { responseTransformerSpec } from './response-transformer/schema.js'
 import { requestSizeLimitingSpec } from './request-size-limiting/schema.js'
+import { rateLimitingSpec } from './rate-limiting/schema.js'
 import type { PluginSpec } from './spec.js'
 
 export const PLUGIN_SPECS: readonly PluginSpec[] = [
@@ -17,7 +18,8 @@ export const PLUGIN_SPECS: readonly PluginSpec[] = [
   requestTerminationSpec,
   ipRestrictionSpec,
   corsSpec,
-  requestSizeLimitingSpec
+  requestSizeLimitingSpec,
+  rateLimitingSpec
 ]
 
 const byName = new Map<string, PluginSpec>()

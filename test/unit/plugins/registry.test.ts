@@ -12,6 +12,7 @@ const PRIORITIES: Record<string, number> = {
   'cors': 2000,
   'ip-restriction': 990,
   'request-size-limiting': 951,
+  'rate-limiting': 910,
   'response-transformer': 800,
   'request-termination': 2
 }
@@ -39,7 +40,7 @@ test('handlers and schemas name the same plugins with the same version and prior
 })
 
 test('a node announces every bundled plugin with its version in hello', () => {
-  assert.deepEqual(NODE_PLUGINS, [{ name: 'correlation-id', version: '1.0.0' }, { name: 'cors', version: '1.0.0' }, { name: 'ip-restriction', version: '1.0.0' }, { name: 'request-size-limiting', version: '1.0.0' }, { name: 'request-termination', version: '1.0.0' }, { name: 'response-transformer', version: '1.0.0' }])
+  assert.deepEqual(NODE_PLUGINS, [{ name: 'correlation-id', version: '1.0.0' }, { name: 'cors', version: '1.0.0' }, { name: 'ip-restriction', version: '1.0.0' }, { name: 'rate-limiting', version: '1.0.0' }, { name: 'request-size-limiting', version: '1.0.0' }, { name: 'request-termination', version: '1.0.0' }, { name: 'response-transformer', version: '1.0.0' }])
 })
 
 test('every schema describes each field and forbids unknown ones', () => {
