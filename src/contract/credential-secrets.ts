@@ -83,6 +83,13 @@ export async function verifyPassword (verifier: PasswordVerifier, password: stri
   return derived.length === verifier.hash.length && timingSafeEqual(derived, verifier.hash)
 }
 
+/** The DB-less (HMAC) form checked at once; null for scrypt, which needs verifyPassword's thread-pool call. */
+export function verifyPasswordSync (verifier: PasswordVerifier, password: string): boolean | null {
+  if (verifier.kind === 'scrypt') return null
+  const derived = createHmac('sha256', verifier.salt).update(password, 'utf8').digest()
+  return derived.length === verifier.hash.length && timingSafeEqual(derived, verifier.hash)
+}
+
 /** The DB-less verifier of a plaintext password from a declarative file (see the top of this file). */
 export function plaintextPasswordVerifier (username: string, password: string): string {
   const salt = createHash('sha256').update(`atrium basic-auth\u0000${username}`, 'utf8').digest().subarray(0, 16)

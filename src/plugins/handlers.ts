@@ -9,11 +9,19 @@ import { corsHandler } from './cors/handler.js'
 import { responseTransformerHandler } from './response-transformer/handler.js'
 import { requestSizeLimitingHandler } from './request-size-limiting/handler.js'
 import { rateLimitingHandler } from './rate-limiting/handler.js'
+import { keyAuthHandler } from './key-auth/handler.js'
+import { basicAuthHandler } from './basic-auth/handler.js'
+import { jwtHandler } from './jwt/handler.js'
+import { aclHandler } from './acl/handler.js'
 import type { AnyPluginHandler } from './types.js'
 
 export type PluginHandlerSet = ReadonlyMap<string, AnyPluginHandler>
 
 export const BUNDLED_PLUGIN_HANDLERS: PluginHandlerSet = new Map<string, AnyPluginHandler>([
+  keyAuthHandler,
+  basicAuthHandler,
+  jwtHandler,
+  aclHandler,
   responseTransformerHandler,
   correlationIdHandler,
   requestTerminationHandler,

@@ -14,3 +14,8 @@ export const HEADER_NAME_PATTERN = "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
 export function HeaderName (options: Record<string, unknown> = {}): ReturnType<typeof Type.String> {
   return Type.String({ pattern: HEADER_NAME_PATTERN, errorMessage: 'must be a valid header name', ...options })
 }
+
+/** An auth challenge's realm (`WWW-Authenticate: Basic realm="…"`): printable, without `"` or `\`. */
+export function Realm (options: Record<string, unknown> = {}): ReturnType<typeof Type.String> {
+  return Type.String({ pattern: '^[^"\\\\\\u0000-\\u001f\\u007f]*$', errorMessage: 'must be printable text without " or \\', ...options })
+}

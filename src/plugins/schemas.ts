@@ -10,9 +10,17 @@ import { corsSpec } from './cors/schema.js'
 import { responseTransformerSpec } from './response-transformer/schema.js'
 import { requestSizeLimitingSpec } from './request-size-limiting/schema.js'
 import { rateLimitingSpec } from './rate-limiting/schema.js'
+import { keyAuthSpec } from './key-auth/schema.js'
+import { basicAuthSpec } from './basic-auth/schema.js'
+import { jwtSpec } from './jwt/schema.js'
+import { aclSpec } from './acl/schema.js'
 import type { PluginSpec } from './spec.js'
 
 export const PLUGIN_SPECS: readonly PluginSpec[] = [
+  keyAuthSpec,
+  basicAuthSpec,
+  jwtSpec,
+  aclSpec,
   responseTransformerSpec,
   correlationIdSpec,
   requestTerminationSpec,

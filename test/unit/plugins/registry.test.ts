@@ -10,8 +10,12 @@ import { NODE_PLUGINS } from '../../../src/data-plane/node-plugins.js'
 const PRIORITIES: Record<string, number> = {
   'correlation-id': 100001,
   'cors': 2000,
+  'jwt': 1450,
+  'key-auth': 1250,
+  'basic-auth': 1100,
   'ip-restriction': 990,
   'request-size-limiting': 951,
+  'acl': 950,
   'rate-limiting': 910,
   'response-transformer': 800,
   'request-termination': 2
@@ -40,7 +44,7 @@ test('handlers and schemas name the same plugins with the same version and prior
 })
 
 test('a node announces every bundled plugin with its version in hello', () => {
-  assert.deepEqual(NODE_PLUGINS, [{ name: 'correlation-id', version: '1.0.0' }, { name: 'cors', version: '1.0.0' }, { name: 'ip-restriction', version: '1.0.0' }, { name: 'rate-limiting', version: '1.0.0' }, { name: 'request-size-limiting', version: '1.0.0' }, { name: 'request-termination', version: '1.0.0' }, { name: 'response-transformer', version: '1.0.0' }])
+  assert.deepEqual(NODE_PLUGINS, [{ name: 'acl', version: '1.0.0' }, { name: 'basic-auth', version: '1.0.0' }, { name: 'correlation-id', version: '1.0.0' }, { name: 'cors', version: '1.0.0' }, { name: 'ip-restriction', version: '1.0.0' }, { name: 'jwt', version: '1.0.0' }, { name: 'key-auth', version: '1.0.0' }, { name: 'rate-limiting', version: '1.0.0' }, { name: 'request-size-limiting', version: '1.0.0' }, { name: 'request-termination', version: '1.0.0' }, { name: 'response-transformer', version: '1.0.0' }])
 })
 
 test('every schema describes each field and forbids unknown ones', () => {
