@@ -1,0 +1,183 @@
+import { test, type TestContext } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { Agent } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startAtrium, type AtriumProcess } from '../../support/cli-process.js'
+import { freePort } from '../../support/free-port.js'
+import { httpCall } from '../../support/http-client.js'
+import { parseExposition, promtoolCheck, samples, value, type Sample } from '../../support/prometheus-text.js'
+import { startUpstream } from '../../support/upstream.js'
+
+// GET /metrics of a real `atrium data-plane` process after known traffic: exact counters, histogram
+// counts that follow the upstream's delays, no raw path in any label, unmatched requests without
+// labels, and `promtool check metrics` on the whole exposition.
+
+const SLOW_MS = 60
+
+async function startNode (t: TestContext, yaml: string, extra: string[] = []): Promise<{ proc: AtriumProcess, proxy: string, status: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'atrium-metrics-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const file = join(dir, 'kong.yml')
+  writeFileSync(file, yaml)
+  const proc = startAtrium(['data-plane', '--config', file, '--proxy-listen', '127.0.0.1:0', '--status-listen', '127.0.0.1:0', ...extra])
+  t.after(async () => { await proc.stop() })
+  const proxyLine = await proc.waitForLog((l) => l.msg === 'proxy listening')
+  const statusLine = await proc.waitForLog((l) => l.msg === 'status listening')
+  return { proc, proxy: `http://127.0.0.1:${proxyLine.port as number}`, status: `http://127.0.0.1:${statusLine.port as number}` }
+}
+
+async function scrape (status: string): Promise<{ text: string, all: Sample[], contentType: string }> {
+  const res = await httpCall(`${status}/metrics`)
+  assert.equal(res.status, 200, res.body)
+  return { text: res.body, all: parseExposition(res.body), contentType: String(res.headers['content-type']) }
+}
+
+async function repeat (n: number, fn: (i: number) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < n; i++) await fn(i)
+}
+
+test('known traffic gives exactly those counters, histogram counts and bytes in /metrics, with no raw path in any label', async (t) => {
+  const up = await startUpstream(t, (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x')
+    let body = Buffer.alloc(0)
+    req.on('data', (c: Buffer) => { body = Buffer.concat([body, c]) })
+    req.on('end', () => {
+      const status = Number(url.searchParams.get('status') ?? '200')
+      const delay = Number(url.searchParams.get('delay') ?? '0')
+      setTimeout(() => {
+        res.writeHead(status, { 'content-type': 'text/plain' })
+        res.end(req.method === 'POST' ? body : 'x'.repeat(100))
+      }, delay)
+    })
+  })
+  const dead = await freePort()
+  const { status, proxy } = await startNode(t, `_format_version: "3.0"
+services:
+  - name: svc
+    url: http://127.0.0.1:${up.port}
+    routes:
+      - name: fast
+        paths: [/fast]
+      - name: slow
+        paths: [/slow]
+      - name: term
+        paths: [/term]
+        plugins:
+          - name: request-termination
+            config: { status_code: 403, message: stop }
+  - name: gone
+    url: http://127.0.0.1:${dead}
+    retries: 0
+    routes:
+      - name: dead
+        paths: [/dead]
+`)
+  const agent = new Agent({ keepAlive: true })
+  t.after(() => agent.destroy())
+  const get = async (path: string, init: { method?: string, body?: string } = {}): Promise<number> => (await httpCall(`${proxy}${path}`, { ...init, agent })).status
+
+  await repeat(20, async (i) => assert.equal(await get(`/fast/ok-${i}`), 200))
+  await repeat(5, async () => assert.equal(await get('/fast/err?status=503'), 503))
+  await repeat(3, async () => assert.equal(await get('/fast/echo', { method: 'POST', body: 'b'.repeat(1000) }), 200))
+  await repeat(10, async (i) => assert.equal(await get(`/slow/raw-path-secret-${i}?delay=${SLOW_MS}`), 200))
+  await repeat(4, async (i) => assert.equal(await get(`/unmatched-secret-${i}`), 404))
+  await repeat(2, async () => assert.equal(await get('/term/x'), 403))
+  await repeat(2, async () => assert.equal(await get('/dead/x'), 502))
+
+  const { text, all, contentType } = await scrape(status)
+  assert.match(contentType, /^text\/plain; version=0\.0\.4/)
+
+  const svc = (route: string): Record<string, string> => ({ service: 'svc', route })
+  assert.equal(value(all, 'atrium_http_requests_total', { ...svc('fast'), code: '200' }), 23)
+  assert.equal(value(all, 'atrium_http_requests_total', { ...svc('fast'), code: '503' }), 5)
+  assert.equal(value(all, 'atrium_http_requests_total', { ...svc('slow'), code: '200' }), 10)
+  assert.equal(value(all, 'atrium_http_requests_total', { ...svc('term'), code: '403' }), 2)
+  assert.equal(value(all, 'atrium_http_requests_total', { service: 'gone', route: 'dead', code: '502' }), 2)
+  assert.equal(value(all, 'atrium_http_requests_total', { code: '404' }), 4, 'unmatched requests: no service or route label')
+  assert.equal(samples(all, 'atrium_http_requests_total').reduce((n, s) => n + s.value, 0), 46)
+
+  // Histograms: the count of every series is its request count; the slow route's upstream waited ≥ SLOW_MS.
+  assert.equal(value(all, 'atrium_request_latency_ms_count', svc('fast')), 28)
+  assert.equal(value(all, 'atrium_request_latency_ms_count', svc('slow')), 10)
+  assert.equal(value(all, 'atrium_request_latency_ms_bucket', { ...svc('slow'), le: '50' }), 0)
+  assert.equal(value(all, 'atrium_request_latency_ms_bucket', { ...svc('slow'), le: '+Inf' }), 10)
+  assert.equal(value(all, 'atrium_upstream_latency_ms_count', svc('slow')), 10)
+  assert.equal(value(all, 'atrium_upstream_latency_ms_bucket', { ...svc('slow'), le: '50' }), 0)
+  assert.ok(value(all, 'atrium_upstream_latency_ms_sum', svc('slow')) >= 10 * SLOW_MS)
+  assert.equal(value(all, 'atrium_gateway_latency_ms_count', svc('slow')), 10)
+  assert.ok(value(all, 'atrium_gateway_latency_ms_sum', svc('slow')) < value(all, 'atrium_upstream_latency_ms_sum', svc('slow')))
+  // No upstream answered: the whole latency is the gateway's, and no upstream series exists.
+  assert.equal(value(all, 'atrium_gateway_latency_ms_count', svc('term')), 2)
+  assert.equal(samples(all, 'atrium_upstream_latency_ms_count', svc('term')).length, 0)
+  assert.equal(value(all, 'atrium_request_latency_ms_count'), 4, 'unmatched latency without labels')
+  // Buckets are cumulative and end at the count.
+  const buckets = samples(all, 'atrium_request_latency_ms_bucket', svc('fast')).map((s) => s.value)
+  assert.deepEqual([...buckets].sort((a, b) => a - b), buckets)
+  assert.equal(buckets[buckets.length - 1], 28)
+
+  assert.equal(value(all, 'atrium_request_bytes_total', svc('fast')), 3000)
+  assert.equal(value(all, 'atrium_response_bytes_total', svc('fast')), 20 * 100 + 5 * 100 + 3 * 1000)
+  assert.equal(value(all, 'atrium_response_bytes_total', svc('slow')), 10 * 100)
+  assert.equal(value(all, 'atrium_upstream_errors_total', { service: 'gone', route: 'dead', kind: 'connection' }), 2)
+
+  assert.equal(samples(all, 'atrium_config_info').length, 1)
+  assert.equal(samples(all, 'atrium_config_info')[0].value, 1)
+  assert.match(samples(all, 'atrium_config_info')[0].labels.hash, /^[0-9a-f]{64}$/)
+  assert.equal(value(all, 'atrium_config_loaded'), 1)
+  assert.ok(value(all, 'atrium_config_last_apply_timestamp_seconds') > Date.now() / 1000 - 600)
+  assert.ok(samples(all, 'process_cpu_seconds_total').length === 1, 'Node process metrics')
+  assert.equal(samples(all, 'atrium_control_plane_connected').length, 0, 'file mode: no control plane gauge')
+
+  // Bounded labels: only config names and codes, never what the client sent.
+  assert.ok(!text.includes('secret'), 'no raw path in the exposition')
+  assert.ok(!text.includes('ok-1'))
+  const routeLabels = new Set(all.flatMap((s) => s.name.startsWith('atrium_') && s.labels.route !== undefined ? [s.labels.route] : []))
+  assert.deepEqual([...routeLabels].sort(), ['dead', 'fast', 'slow', 'term'])
+})
+
+test("the node's whole /metrics passes promtool check metrics, except the three _ms latency histogram names the issue fixes", async (t) => {
+  const up = await startUpstream(t, (req, res) => { req.resume(); res.end('ok') })
+  const { status, proxy } = await startNode(t, `_format_version: "3.0"
+services:
+  - name: svc
+    url: http://127.0.0.1:${up.port}
+    routes:
+      - name: r
+        paths: [/r]
+`)
+  for (const path of ['/r/a', '/r/b', '/nope']) await httpCall(`${proxy}${path}`)
+  const { text } = await scrape(status)
+  const { code, output } = promtoolCheck(text)
+  // promtool lints `_ms` as an abbreviated unit; the names are Kong's (kong_request_latency_ms …) so
+  // dashboards translate. Everything else must be clean, and the text must parse (exit 1).
+  const problems = output.split('\n').filter((l) => l.trim() !== '')
+  const allowed = ['atrium_gateway_latency_ms', 'atrium_request_latency_ms', 'atrium_upstream_latency_ms']
+    .map((name) => `${name} metric names should not contain abbreviated units`)
+  assert.notEqual(code, 1, `promtool could not parse the exposition:\n${output}`)
+  assert.deepEqual(problems.filter((p) => !allowed.includes(p.trim())), [], `promtool:\n${output}`)
+  assert.ok(code === 0 || code === 3, `promtool exit ${String(code)}:\n${output}`)
+
+  // Every atrium_* metric other than those three passes outright.
+  const others = text.split('\n\n').filter((block) => !allowed.some((a) => block.includes(`# TYPE ${a.split(' ')[0]} `))).join('\n\n')
+  const strict = promtoolCheck(others.endsWith('\n') ? others : `${others}\n`)
+  assert.equal(strict.code, 0, strict.output)
+})
+
+test('--metrics off records nothing and answers 404 on /metrics', async (t) => {
+  const up = await startUpstream(t, (req, res) => { req.resume(); res.end('ok') })
+  const { status, proxy } = await startNode(t, `_format_version: "3.0"
+services:
+  - name: svc
+    url: http://127.0.0.1:${up.port}
+    routes:
+      - name: r
+        paths: [/r]
+`, ['--metrics', 'off'])
+  assert.equal((await httpCall(`${proxy}/r/a`)).status, 200)
+  const res = await httpCall(`${status}/metrics`)
+  assert.equal(res.status, 404)
+  assert.match(res.body, /metrics are off/)
+  assert.equal((await httpCall(`${status}/status`)).status, 200)
+})
