@@ -18,9 +18,10 @@ export interface PackageFields {
   slug?: string | null
   description?: string | null
   labels?: Record<string, string>
+  portal_published?: boolean
 }
 
-const KNOWN = new Set(['id', 'name', 'slug', 'description', 'labels'])
+const KNOWN = new Set(['id', 'name', 'slug', 'description', 'labels', 'portal_published'])
 
 /** PostgreSQL TEXT cannot hold U+0000 (it would be a 500 there and not on SQLite): refused everywhere. */
 export function hasNul (value: string): boolean {
@@ -88,6 +89,10 @@ export function parsePackageBody (body: unknown, mode: 'create' | 'replace' | 'p
     errors.push(...checkLabels(input.labels))
     out.labels = input.labels as Record<string, string>
   } else if ('labels' in input) out.labels = {}
+  if ('portal_published' in input) {
+    if (typeof input.portal_published !== 'boolean') errors.push({ path: 'portal_published', message: 'must be true or false' })
+    else out.portal_published = input.portal_published
+  }
   if (errors.length > 0) throw invalid('the service package is invalid', errors)
   return out
 }

@@ -21,7 +21,16 @@ const TAG = 'Service catalog'
 const CONFLICT = 'the service package name, slug or id is taken'
 
 function readSearch (query: URLSearchParams): PackageSearch {
-  return { q: readTextParam(query, 'q'), labels: readLabelFilters(query), runtimeGroup: readTextParam(query, 'runtime_group') }
+  const published = readTextParam(query, 'portal_published')
+  if (published !== undefined && published !== 'true' && published !== 'false') {
+    throw invalid('portal_published must be true or false', [{ path: 'portal_published', message: 'must be true or false' }])
+  }
+  return {
+    q: readTextParam(query, 'q'),
+    labels: readLabelFilters(query),
+    runtimeGroup: readTextParam(query, 'runtime_group'),
+    portalPublished: published === undefined ? undefined : published === 'true'
+  }
 }
 
 /** A package from a create/replace body: absent optional fields take their defaults. */
@@ -33,6 +42,7 @@ function fromBody (id: string, fields: PackageFields, now: number, createdAt: nu
     slug: typeof fields.slug === 'string' ? fields.slug : slugFor(name),
     description: fields.description ?? null,
     labels: fields.labels ?? {},
+    portal_published: fields.portal_published ?? false,
     created_at: createdAt,
     updated_at: now
   }
@@ -62,6 +72,7 @@ async function patch (deps: ControlPlaneDeps, ctx: AdminContext): Promise<Servic
       slug: fields.slug === null ? slugFor(name) : fields.slug ?? current.slug,
       description: fields.description === undefined ? current.description : fields.description,
       labels: fields.labels ?? current.labels,
+      portal_published: fields.portal_published ?? current.portal_published,
       updated_at: nowSeconds()
     }
     await checkPackageUnique(tx, next)
@@ -103,7 +114,7 @@ export function packageRoutes (deps: ControlPlaneDeps): AdminRoute[] {
     {
       method: 'GET',
       path: '/service-packages',
-      summary: 'List and search service packages (q, labels=k:v, runtime_group, size, next)',
+      summary: 'List and search service packages (q, labels=k:v, runtime_group, portal_published, size, next)',
       tag: TAG,
       handler: async (ctx) => {
         const search = readSearch(ctx.query)

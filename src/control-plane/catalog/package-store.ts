@@ -13,6 +13,8 @@ export interface ServicePackage {
   slug: string
   description: string | null
   labels: Record<string, string>
+  /** Shown in the Dev Portal (with its published versions and documents). */
+  portal_published: boolean
   created_at: number
   updated_at: number
 }
@@ -23,13 +25,14 @@ type PackageRow = {
   slug: string
   description: string | null
   labels: string
+  portal_published: number
   created_at: number
   updated_at: number
 }
 
 export type Dialect = 'sqlite' | 'postgres'
 
-const COLUMNS = 'p.id, p.name, p.slug, p.description, p.labels, p.created_at, p.updated_at'
+const COLUMNS = 'p.id, p.name, p.slug, p.description, p.labels, p.portal_published, p.created_at, p.updated_at'
 
 function toPackage (row: PackageRow): ServicePackage {
   return {
@@ -38,6 +41,7 @@ function toPackage (row: PackageRow): ServicePackage {
     slug: row.slug,
     description: row.description,
     labels: JSON.parse(row.labels) as Record<string, string>,
+    portal_published: Number(row.portal_published) === 1,
     created_at: Number(row.created_at),
     updated_at: Number(row.updated_at)
   }
@@ -100,16 +104,16 @@ async function writeLabels (ex: DbExecutor, pkg: ServicePackage): Promise<void> 
 }
 
 export async function insertPackage (ex: DbExecutor, pkg: ServicePackage): Promise<void> {
-  await ex.query(`INSERT INTO service_packages (id, name, slug, description, labels, search_name, search_description, created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-  [pkg.id, pkg.name, pkg.slug, pkg.description, JSON.stringify(pkg.labels), pkg.name.toLowerCase(), (pkg.description ?? '').toLowerCase(), pkg.created_at, pkg.updated_at])
+  await ex.query(`INSERT INTO service_packages (id, name, slug, description, labels, search_name, search_description, created_at, updated_at, portal_published)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+  [pkg.id, pkg.name, pkg.slug, pkg.description, JSON.stringify(pkg.labels), pkg.name.toLowerCase(), (pkg.description ?? '').toLowerCase(), pkg.created_at, pkg.updated_at, pkg.portal_published ? 1 : 0])
   await writeLabels(ex, pkg)
 }
 
 export async function updatePackage (ex: DbExecutor, pkg: ServicePackage): Promise<void> {
   await ex.query(`UPDATE service_packages SET name = $2, slug = $3, description = $4, labels = $5, search_name = $6,
-    search_description = $7, updated_at = $8 WHERE id = $1`,
-  [pkg.id, pkg.name, pkg.slug, pkg.description, JSON.stringify(pkg.labels), pkg.name.toLowerCase(), (pkg.description ?? '').toLowerCase(), pkg.updated_at])
+    search_description = $7, updated_at = $8, portal_published = $9 WHERE id = $1`,
+  [pkg.id, pkg.name, pkg.slug, pkg.description, JSON.stringify(pkg.labels), pkg.name.toLowerCase(), (pkg.description ?? '').toLowerCase(), pkg.updated_at, pkg.portal_published ? 1 : 0])
   await writeLabels(ex, pkg)
 }
 
@@ -124,6 +128,8 @@ export interface PackageSearch {
   labels: Array<[string, string]>
   /** Id or name of a runtime group the package has a version in. */
   runtimeGroup?: string
+  /** Only packages that are (true) or are not (false) in the Dev Portal. */
+  portalPublished?: boolean
 }
 
 /** `\`, `%` and `_` taken literally in a LIKE pattern with ESCAPE '\'. */
@@ -145,6 +151,7 @@ export async function searchPackages (ex: DbExecutor, dialect: Dialect, search: 
   for (const [key, value] of search.labels) {
     where.push(`EXISTS (SELECT 1 FROM service_package_labels l WHERE l.service_package_id = p.id AND l.key = ${param(key)} AND l.value = ${param(value)})`)
   }
+  if (search.portalPublished !== undefined) where.push(`p.portal_published = ${param(search.portalPublished ? 1 : 0)}`)
   if (search.runtimeGroup !== undefined) {
     const g = param(search.runtimeGroup)
     where.push(`EXISTS (SELECT 1 FROM service_versions v JOIN runtime_groups g ON g.id = v.runtime_group_id

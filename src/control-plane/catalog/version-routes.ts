@@ -9,6 +9,7 @@ import { invalid } from './package-input.js'
 import { requirePackage, requirePackageForUpdate } from './package-store.js'
 import { readCatalogPage, readTextParam } from './query-input.js'
 import { mapConstraintErrors } from './sql-errors.js'
+import { findSpecSummary, type SpecSummary } from './spec-store.js'
 import { parseVersionBody } from './version-input.js'
 import {
   checkVersionUnique, deleteVersionRow, insertVersion, listVersions, requireVersion, updateVersion, type VersionRecord
@@ -27,6 +28,8 @@ export interface VersionView {
   runtime_group: { id: string, name: string }
   status: string
   implementation: { service: { id: string, name: string | null } } | null
+  /** What was read from the version's API spec (PUT …/spec), with its operations; null without one. */
+  api_spec: SpecSummary | null
   created_at: number
   updated_at: number
 }
@@ -40,6 +43,7 @@ export async function viewVersion (ex: DbExecutor, v: VersionRecord): Promise<Ve
     runtime_group: { id: v.runtime_group_id, name: v.runtime_group_name },
     status: v.status,
     implementation: service === null ? null : { service: { id: service.id, name: typeof service.name === 'string' ? service.name : null } },
+    api_spec: await findSpecSummary(ex, v.id),
     created_at: v.created_at,
     updated_at: v.updated_at
   }

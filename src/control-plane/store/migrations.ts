@@ -203,6 +203,46 @@ export const MIGRATIONS: Migration[] = [
         PRIMARY KEY (node_id, boot_id)
       )`
     ]
+  },
+  {
+    version: 5,
+    name: 'catalog: documents, API specs, Dev Portal publishing',
+    sql: [
+      // 0/1 in both stores (like data_plane_nodes.connected); existing packages stay off the portal.
+      'ALTER TABLE service_packages ADD COLUMN portal_published INTEGER NOT NULL DEFAULT 0',
+      // A parent is a document of the same package; deleting it deletes its subtree (the API asks
+      // for ?recursive=true first). `size` is the content's UTF-8 length, so lists need not read it.
+      `CREATE TABLE service_package_documents (
+        id TEXT PRIMARY KEY,
+        service_package_id TEXT NOT NULL REFERENCES service_packages(id) ON DELETE CASCADE,
+        parent_id TEXT REFERENCES service_package_documents(id) ON DELETE CASCADE,
+        title TEXT NOT NULL,
+        slug TEXT NOT NULL,
+        content TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'unpublished',
+        size BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      'CREATE UNIQUE INDEX service_package_documents_slug ON service_package_documents (service_package_id, slug)',
+      'CREATE INDEX service_package_documents_parent ON service_package_documents (parent_id)',
+      // One spec per version: the upload as sent (content), its parsed JSON (document) and the
+      // operations listed in the version's details.
+      `CREATE TABLE service_version_specs (
+        service_version_id TEXT PRIMARY KEY REFERENCES service_versions(id) ON DELETE CASCADE,
+        format TEXT NOT NULL,
+        spec_type TEXT NOT NULL,
+        spec_version TEXT NOT NULL,
+        title TEXT NOT NULL,
+        api_version TEXT NOT NULL,
+        size BIGINT NOT NULL,
+        operations TEXT NOT NULL,
+        content TEXT NOT NULL,
+        document TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`
+    ]
   }
 ]
 

@@ -40,7 +40,7 @@ for (const kind of STORE_KINDS) {
 
     const replaced = await call('PUT', `/service-packages/${pkg.id}`, { name: 'Card Payments', slug: 'cards' })
     assert.equal(replaced.status, 200)
-    assert.deepEqual({ ...replaced.body, updated_at: 0 }, { id: pkg.id, name: 'Card Payments', slug: 'cards', description: null, labels: {}, created_at: pkg.created_at, updated_at: 0 })
+    assert.deepEqual({ ...replaced.body, updated_at: 0 }, { id: pkg.id, name: 'Card Payments', slug: 'cards', description: null, labels: {}, portal_published: false, created_at: pkg.created_at, updated_at: 0 })
 
     const upserted = await call('PUT', '/service-packages/orders', { name: 'orders' })
     assert.equal(upserted.status, 201, 'PUT on an unknown name creates it, as Kong does')
