@@ -7,7 +7,7 @@ import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
 import { httpCall } from '../../support/http-client.js'
 import { STORE_KINDS, createTestStore } from '../../support/stores.js'
 import { startAdmin, versionOf } from './gateway-kit.js'
-import { BUNDLED_PLUGIN_NAMES } from '../../../src/plugins/schemas.js'
+import { BUNDLED_PLUGIN_NAMES, PLUGIN_SPECS } from '../../../src/plugins/schemas.js'
 
 const BUNDLED = `Atrium bundles: ${BUNDLED_PLUGIN_NAMES.join(', ')}`
 
@@ -89,7 +89,9 @@ test('GET /schemas/plugins lists the bundled plugins in execution order; /schema
   const call = await startAdmin(t, 'sqlite')
   const list = await call('GET', '/schemas/plugins')
   assert.equal(list.status, 200)
-  assert.deepEqual(list.body.data.map((p: any) => [p.name, p.version, p.priority]), [['correlation-id', '1.0.0', 100001], ['request-termination', '1.0.0', 2]])
+  // Every bundled plugin, highest priority first (the priorities themselves are pinned in test/unit/plugins/registry.test.ts).
+  assert.deepEqual(list.body.data.map((p: any) => [p.name, p.version, p.priority]), [...PLUGIN_SPECS].sort((a, b) => b.priority - a.priority).map((s) => [s.name, s.version, s.priority]))
+  assert.ok(list.body.data.some((p: any) => p.name === 'correlation-id') && list.body.data.some((p: any) => p.name === 'request-termination'))
 
   const schema = await call('GET', '/schemas/plugins/request-termination')
   assert.equal(schema.status, 200)
