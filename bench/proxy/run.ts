@@ -2,10 +2,11 @@
 //   (a) upstream direct  (b) minimal node:http + undici Pool.stream proxy  (c) fastify + @fastify/http-proxy
 //   (d) nginx reverse proxy with upstream keep-alive (when /usr/sbin/nginx exists)
 //   (e) Atrium, one route  (f) Atrium, 10k routes (prefix/host/wildcard/regex; the request hits one)
+//   (g) Atrium, one route, --metrics off (the cost of per-request metrics is (e) next to (g))
 // Each proxy runs in its own child process pinned to core 0 (taskset); the upstream and the load
 // generator (wrk, else autocannon) share core 1. 3 s warm-up, then 3 interleaved rounds of 10 s per
 // scenario, best round kept (the machine is shared; other load only slows a round down).
-// Writes the table into bench/RESULTS.md between the proxy markers. Stops by itself (~3.5 minutes).
+// Writes the table into bench/RESULTS.md between the proxy markers. Stops by itself (~4 minutes).
 // Run: npx tsc -p tsconfig.json && node dist/bench/proxy/run.js
 
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -84,6 +85,8 @@ async function main (): Promise<void> {
     writeFileSync(join(dir, 'routes.json'), JSON.stringify(bigConfig))
     const many: ChildGateway = await startChildGateway(`@${join(dir, 'routes.json')}`, { prefix: pin(PROXY_CORE), nodeArgs: cpuProf })
     targets.push({ name: '(f) Atrium, 10k routes', url: `${many.url}${path}`, pid: many.pid, stop: () => many.stop() })
+    const quiet: ChildGateway = await startChildGateway(oneRoute, { prefix: pin(PROXY_CORE), nodeArgs: cpuProf, args: ['--metrics', 'off'] })
+    targets.push({ name: '(g) Atrium, 1 route, metrics off', url: `${quiet.url}${path}`, pid: quiet.pid, stop: () => quiet.stop() })
 
     const rows = await measureAll(targets, { Host: host })
     writeResults([...rows, ...skipped].sort((x, y) => x.name.localeCompare(y.name)), `${path} (Host: ${host})`)
@@ -122,6 +125,7 @@ function writeResults (rows: Row[], request: string): void {
     `| Atrium 1 route / minimal proxy (b) | ${ratio(rps('(e)'), rps('(b)'))} | ${ratio(perCore('(e)'), perCore('(b)'))} | ≥ 0.9 |`,
     `| Atrium 1 route / fastify (c) | ${ratio(rps('(e)'), rps('(c)'))} | ${ratio(perCore('(e)'), perCore('(c)'))} | ≥ 1.6 |`,
     `| Atrium 10k routes / 1 route | ${ratio(rps('(f)'), rps('(e)'))} | ${ratio(perCore('(f)'), perCore('(e)'))} | ≥ 0.95 |`,
+    `| Atrium 1 route metrics on (e) / off (g) | ${ratio(rps('(e)'), rps('(g)'))} | ${ratio(perCore('(e)'), perCore('(g)'))} | ≥ 0.95 |`,
     `| Atrium 1 route / nginx (d) | ${ratio(rps('(e)'), rps('(d)'))} | ${ratio(perCore('(e)'), perCore('(d)'))} | – |`,
     END
   ]

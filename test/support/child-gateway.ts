@@ -82,13 +82,15 @@ export interface ChildGatewayOptions {
   nodeArgs?: string[]
   /** Another build's `bin/atrium.js` (benchmarks compare builds); default: this checkout's. */
   bin?: string
+  /** More `atrium data-plane` flags (e.g. `--metrics off`). */
+  args?: string[]
 }
 
 /** Runs `atrium data-plane --config <file>` (a declarative file as a user writes it) in a child process. */
 export function startGatewayOnFile (file: string, options: ChildGatewayOptions = {}): Promise<ChildGateway> {
   const bin = options.bin ?? ATRIUM_BIN
   const argv = [...(options.prefix ?? []), process.execPath, ...atriumNodeFlags(bin), ...(options.nodeArgs ?? []), bin,
-    'data-plane', '--config', file, '--proxy-listen', '127.0.0.1:0', '--status-listen', '127.0.0.1:0']
+    'data-plane', '--config', file, '--proxy-listen', '127.0.0.1:0', '--status-listen', '127.0.0.1:0', ...(options.args ?? [])]
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ATRIUM_LOG_LEVEL: 'info' } })
   return new Promise((resolve, reject) => {
     let out = ''
