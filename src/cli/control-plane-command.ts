@@ -6,6 +6,7 @@ import { createAdminAuth } from '../control-plane/admin-api/auth.js'
 import { DEFAULT_DB_URL } from '../control-plane/store/open-db.js'
 import { HELP } from './help.js'
 import { listenFrom, secondsFrom } from './usage.js'
+import { durationFrom } from './duration.js'
 
 export async function controlPlaneCommand (args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -16,6 +17,8 @@ export async function controlPlaneCommand (args: string[]): Promise<number> {
       'admin-token-file': { type: 'string' },
       'cluster-listen': { type: 'string' },
       'data-plane-purge-after': { type: 'string' },
+      'analytics-minute-retention': { type: 'string' },
+      'analytics-hour-retention': { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     },
     strict: true,
@@ -32,6 +35,10 @@ export async function controlPlaneCommand (args: string[]): Promise<number> {
     adminListen: listenFrom(values['admin-listen'], 'ATRIUM_ADMIN_LISTEN', '127.0.0.1:8001', '--admin-listen'),
     clusterListen: listenFrom(values['cluster-listen'], 'ATRIUM_CLUSTER_LISTEN', '0.0.0.0:8005', '--cluster-listen'),
     dataPlanePurgeAfter: secondsFrom(values['data-plane-purge-after'], 'ATRIUM_DATA_PLANE_PURGE_AFTER', 86_400, '--data-plane-purge-after'),
+    analytics: {
+      minuteRetentionSeconds: durationFrom(values['analytics-minute-retention'], 'ATRIUM_ANALYTICS_MINUTE_RETENTION', '--analytics-minute-retention'),
+      hourRetentionSeconds: durationFrom(values['analytics-hour-retention'], 'ATRIUM_ANALYTICS_HOUR_RETENTION', '--analytics-hour-retention')
+    },
     auth,
     logger
   })

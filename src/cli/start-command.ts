@@ -13,6 +13,7 @@ import { DEFAULT_DB_URL } from '../control-plane/store/open-db.js'
 import { startDataPlane, type DataPlane } from '../data-plane/data-plane.js'
 import { createEchoUpstream } from '../demo/echo-upstream.js'
 import { listenFrom as listen } from './usage.js'
+import { durationFrom } from './duration.js'
 
 // `atrium start` (what `npm start` runs): a control plane on embedded SQLite and one data-plane node
 // joined to it over the sync protocol, plus the demo echo upstream that config/example.yaml proxies
@@ -105,6 +106,10 @@ export async function startCommand (args: string[], help: string): Promise<numbe
       dbUrl,
       adminListen: listen(values['admin-listen'], 'ATRIUM_ADMIN_LISTEN', '127.0.0.1:8001', '--admin-listen'),
       clusterListen: listen(values['cluster-listen'], 'ATRIUM_CLUSTER_LISTEN', '0.0.0.0:8005', '--cluster-listen'),
+      analytics: {
+        minuteRetentionSeconds: durationFrom(undefined, 'ATRIUM_ANALYTICS_MINUTE_RETENTION', 'ATRIUM_ANALYTICS_MINUTE_RETENTION'),
+        hourRetentionSeconds: durationFrom(undefined, 'ATRIUM_ANALYTICS_HOUR_RETENTION', 'ATRIUM_ANALYTICS_HOUR_RETENTION')
+      },
       auth,
       logger
     })

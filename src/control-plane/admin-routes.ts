@@ -1,4 +1,5 @@
 import type { AdminRoute } from './admin-api/admin-route.js'
+import { analyticsRoutes } from './analytics/index.js'
 import { catalogRoutes } from './catalog/index.js'
 import { dataPlaneTokenRoutes } from './data-plane-tokens/index.js'
 import type { ControlPlaneDeps } from './deps.js'
@@ -20,6 +21,7 @@ export function buildAdminRoutes (deps: ControlPlaneDeps): AdminRoute[] {
     ...pluginSchemaRoutes(),
     ...dataPlaneTokenRoutes(deps),
     ...dataPlaneRoutes(deps),
-    ...catalogRoutes(deps)
+    ...catalogRoutes(deps),
+    ...analyticsRoutes(deps)
   ]
 }

@@ -11,6 +11,8 @@ import type { AdminRoute } from './admin-api/admin-route.js'
 import { issueDataPlaneToken, type IssuedToken } from './data-plane-tokens/index.js'
 import { openDb, parseDbUrl } from './store/open-db.js'
 import { createSyncServer, withAfterCommit, type SyncServer, type SyncTimings } from './sync-server/index.js'
+import { createAnalyticsIngest, resolveAnalyticsOptions, startRollupJob, type AnalyticsOptions, type RollupJob } from './analytics/index.js'
+import { countNodes, createControlPlaneMetrics, instrumentDb, metricsRoute } from './metrics/index.js'
 
 export interface ControlPlaneOptions {
   dbUrl: string
@@ -23,6 +25,8 @@ export interface ControlPlaneOptions {
   dataPlanePurgeAfter?: number
   /** Sync server timings (tests shorten them); see SyncTimings. */
   syncTimings?: Partial<SyncTimings>
+  /** Analytics retention and rollup interval (defaults: minutes 48 h, hours 30 days, every minute). */
+  analytics?: Partial<AnalyticsOptions>
 }
 
 export interface ControlPlane {
@@ -33,6 +37,8 @@ export interface ControlPlane {
   issueDataPlaneToken: (runtimeGroup: string, input?: { name?: string | null, description?: string | null }) => Promise<IssuedToken>
   /** Snapshots the sync server has built for a group (id), for tests and benchmarks. */
   snapshotBuilds: (runtimeGroupId: string) => number
+  /** Runs the analytics rollup and retention job now (it also runs every `rollupIntervalMs`). */
+  runAnalyticsRollup: (now?: number) => Promise<void>
   close: () => Promise<void>
 }
 
@@ -44,18 +50,24 @@ export async function startControlPlane (options: ControlPlaneOptions): Promise<
   if (!options.auth.enabled && !LOOPBACK.has(options.adminListen.host)) {
     throw new GatewayError('ATRIUM_ERR_CLI_USAGE', `refusing to serve the Admin API on ${options.adminListen.host} without admin tokens: set ATRIUM_ADMIN_TOKENS or --admin-token-file, or listen on 127.0.0.1`)
   }
+  const analytics = resolveAnalyticsOptions(options.analytics)
   const store = parseDbUrl(options.dbUrl)
-  const { db, applied } = await openDb(options.dbUrl)
-  log.info({ store: store.kind, migrations_applied: applied }, 'store opened')
+  const metrics = createControlPlaneMetrics()
+  const opened = await openDb(options.dbUrl)
+  const db = instrumentDb(opened.db, metrics.store)
+  log.info({ store: store.kind, migrations_applied: opened.applied }, 'store opened')
   let sync: SyncServer | null = null
   if (options.clusterListen !== undefined) {
-    sync = createSyncServer({ db, logger: options.logger, timings: { ...options.syncTimings, purgeAfterSeconds: options.dataPlanePurgeAfter ?? options.syncTimings?.purgeAfterSeconds } })
+    const ingest = createAnalyticsIngest({ db, analytics, observer: metrics.ingest })
+    sync = createSyncServer({ db, logger: options.logger, timings: { ...options.syncTimings, purgeAfterSeconds: options.dataPlanePurgeAfter ?? options.syncTimings?.purgeAfterSeconds }, analytics: ingest, observer: metrics.sync })
+    const hub = sync
+    metrics.setNodeSource(() => countNodes(db, hub.staleAfterSeconds, hub.purgeAfterSeconds))
   }
   // Admin writes go through the after-commit hook: a committed change is pushed without waiting for the poll.
   const adminDb = sync === null ? db : withAfterCommit(db, sync.notifyCommitted)
   const routes: AdminRoute[] = buildAdminRoutes({ db: adminDb, logger: options.logger, dataPlanes: sync ?? undefined })
-  routes.push(openApiRoute(() => routes))
-  const server = createAdminServer({ routes, auth: options.auth, logger: options.logger })
+  routes.push(metricsRoute(metrics), openApiRoute(() => routes))
+  const server = createAdminServer({ routes, auth: options.auth, logger: options.logger, observer: metrics.admin })
   let clusterAddress: AddressInfo | null = null
   try {
     server.listen(options.adminListen.port, options.adminListen.host)
@@ -69,14 +81,17 @@ export async function startControlPlane (options: ControlPlaneOptions): Promise<
   }
   const adminAddress = server.address() as AddressInfo
   log.info({ address: adminAddress.address, port: adminAddress.port }, 'admin listening')
+  const rollup: RollupJob = startRollupJob({ db, log: options.logger, analytics, observer: metrics.rollup })
   if (!options.auth.enabled) log.warn('admin API has no tokens: it listens on loopback only and anyone on this machine can change the config')
   return {
     adminAddress,
     clusterAddress,
     issueDataPlaneToken: (runtimeGroup, input) => issueDataPlaneToken(db, runtimeGroup, input),
     snapshotBuilds: (runtimeGroupId) => sync?.buildsOf(runtimeGroupId) ?? 0,
+    runAnalyticsRollup: async (now) => { await rollup.runOnce(now) },
     async close () {
       await sync?.close()
+      await rollup.stop()
       server.close()
       server.closeAllConnections()
       await db.close()

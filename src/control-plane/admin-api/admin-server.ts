@@ -5,6 +5,7 @@ import type { Logger } from '../../log.js'
 import type { AdminAuth } from './auth.js'
 import { DEFAULT_BODY_LIMIT, type AdminContext, type AdminResult, type AdminRoute, type HttpMethod } from './admin-route.js'
 import { mediaTypeOf, readBody, readJsonBody } from './read-body.js'
+import type { AdminObserver } from '../metrics/observers.js'
 
 const METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
 
@@ -12,6 +13,8 @@ export interface AdminServerOptions {
   routes: AdminRoute[]
   auth: AdminAuth
   logger: Logger
+  /** Every answered request with its route pattern and latency, for metrics. */
+  observer?: AdminObserver
 }
 
 /** The one place an error becomes a response: `{ code, message, fields: { path: reason } }`. */
@@ -44,7 +47,7 @@ export function createAdminServer (options: AdminServerOptions): Server {
   const router = FindMyWay({ ignoreTrailingSlash: true, caseSensitive: true })
   for (const route of options.routes) router.on(route.method, route.path, () => {}, route)
 
-  async function handle (req: IncomingMessage): Promise<AdminResult> {
+  async function handle (req: IncomingMessage, matched: { route: string | null }): Promise<AdminResult> {
     const url = new URL(req.url ?? '/', 'http://admin.invalid')
     const method = (req.method === 'HEAD' ? 'GET' : req.method) as HttpMethod
     // Authenticate before routing, so an anonymous caller learns nothing, not even which paths exist.
@@ -64,6 +67,7 @@ export function createAdminServer (options: AdminServerOptions): Server {
       throw new GatewayError('ATRIUM_ERR_ADMIN_NOT_FOUND', `no Admin API endpoint at ${url.pathname}`)
     }
     const route = found.store as AdminRoute
+    matched.route = route.path
     const limit = route.bodyLimit ?? DEFAULT_BODY_LIMIT
     const params: Record<string, string> = {}
     for (const [k, v] of Object.entries(found.params)) if (v !== undefined) params[k] = v
@@ -90,13 +94,15 @@ export function createAdminServer (options: AdminServerOptions): Server {
 
   return createServer((req, res) => {
     const started = process.hrtime.bigint()
-    handle(req).catch((err: unknown) => {
+    const matched = { route: null as string | null }
+    handle(req, matched).catch((err: unknown) => {
       if (!(err instanceof GatewayError)) log.error({ err, method: req.method, url: req.url }, 'admin request failed')
       return errorResult(err)
     }).then((result) => {
       // Drain an unread body so keep-alive stays usable; after an error it is discarded.
       if (!req.readableEnded) req.resume()
       send(res, result)
+      options.observer?.adminRequest(req.method ?? '', matched.route, result.status, Number(process.hrtime.bigint() - started) / 1e9)
       log.debug({ method: req.method, url: req.url, status: result.status, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'admin request')
     }, (err: unknown) => {
       log.error({ err }, 'admin response failed')

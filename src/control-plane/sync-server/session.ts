@@ -10,6 +10,8 @@ import { describeApplyError, missingPlugins, parseHello, parseNodeMessage, plugi
 import { markDisconnected, touchNode, updateNodeStatus, upsertNode, type NodeKey } from './node-store.js'
 import type { Snapshot } from './snapshot-build.js'
 import type { SnapshotFeed } from './snapshot-feed.js'
+import type { AnalyticsIngest } from '../analytics/index.js'
+import type { SyncObserver } from '../metrics/observers.js'
 
 // One node's WebSocket: awaiting hello → ready (receives snapshots) → closed.
 //
@@ -26,7 +28,12 @@ export interface SessionContext {
   feedFor: (runtimeGroupId: string) => SnapshotFeed
   currentVersion: (runtimeGroupId: string) => Promise<number | null>
   onClose: (session: Session) => void
+  analytics?: AnalyticsIngest
+  observer?: SyncObserver
 }
+
+/** Analytics reports waiting to be stored per session; past this a report is dropped unacked (the node resends it). */
+const MAX_PENDING_REPORTS = 1000
 
 export interface Session {
   readonly id: string
@@ -57,6 +64,8 @@ export function startSession (ws: WebSocket, grant: TokenGrant, ctx: SessionCont
   let outbox: Promise<void> = Promise.resolve()
   let lastHeard = Date.now()
   let writes: Promise<void> = Promise.resolve()
+  let reports: Promise<void> = Promise.resolve()
+  let pendingReports = 0
   let resolveClosed = (): void => {}
   const closed = new Promise<void>((resolve) => { resolveClosed = resolve })
 
@@ -90,6 +99,28 @@ export function startSession (ws: WebSocket, grant: TokenGrant, ctx: SessionCont
     const delta = snapshot.delta !== null && deltas && snapshot.delta.baseVersion === sentVersion ? snapshot.delta : null
     sentVersion = snapshot.version
     sendFrame(delta?.bytes ?? snapshot.bytes)
+    ctx.observer?.snapshotSent(grant.runtimeGroup.name, delta === null ? 'full' : 'delta')
+  }
+
+  /**
+   * Reports are stored one at a time per session and acked once committed (or found to be a
+   * duplicate); a report that is rejected or not stored gets no ack, so the node sends it again.
+   */
+  function onAnalytics (data: unknown): void {
+    const ingest = ctx.analytics
+    if (ingest === undefined || key === null) return
+    if (pendingReports >= MAX_PENDING_REPORTS) {
+      log.warn({ pending: pendingReports }, 'analytics report not stored: too many pending for this node')
+      return
+    }
+    pendingReports++
+    const source = { runtimeGroupId: groupId, nodeId: key.nodeId }
+    reports = reports.then(async () => {
+      // A node that left resends what it did not get acked: nothing to store for it now.
+      if (ws.readyState !== ws.OPEN) return
+      const ack = await ingest.ingest(source, data, log)
+      if (ack !== null) sendJson(ack)
+    }).catch((err: unknown) => log.error({ err }, 'analytics report handling failed')).finally(() => { pendingReports-- })
   }
 
   function welcome (status: SyncStatus, message?: string, config?: { version: number, hash: string }): void {
@@ -173,6 +204,10 @@ export function startSession (ws: WebSocket, grant: TokenGrant, ctx: SessionCont
       return
     }
     if (!ready) return
+    if ((data as { type?: unknown } | undefined)?.type === 'analytics') {
+      onAnalytics(data)
+      return
+    }
     const m = parseNodeMessage(data)
     if (m === null) {
       log.warn({ type: (data as { type?: unknown } | undefined)?.type }, 'node message ignored: not an ack or apply_error')
@@ -184,6 +219,7 @@ export function startSession (ws: WebSocket, grant: TokenGrant, ctx: SessionCont
       if (latest !== null && pluginsOk && ws.readyState === ws.OPEN) {
         sentVersion = latest.version
         sendFrame(latest.bytes)
+        ctx.observer?.snapshotSent(grant.runtimeGroup.name, 'full')
       }
       return
     }
@@ -214,7 +250,7 @@ export function startSession (ws: WebSocket, grant: TokenGrant, ctx: SessionCont
       log.info({ code }, 'node disconnected')
       void write('close', (now) => markDisconnected(ctx.db, key as NodeKey, now))
     }
-    void writes.then(resolveClosed)
+    void Promise.all([writes, reports]).then(() => resolveClosed())
   })
 
   const session: Session = {

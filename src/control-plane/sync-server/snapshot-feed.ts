@@ -27,6 +27,8 @@ export interface SnapshotFeedOptions {
   log: Logger
   /** Called once per built snapshot, in version order. */
   onSnapshot: (snapshot: Snapshot) => void
+  /** Called with the build time (the `ms` of the `snapshot built` log line) of each built snapshot, for metrics. */
+  onBuilt?: (ms: number) => void
 }
 
 export function createSnapshotFeed (options: SnapshotFeedOptions): SnapshotFeed {
@@ -73,6 +75,7 @@ export function createSnapshotFeed (options: SnapshotFeedOptions): SnapshotFeed 
       ms: published,
       full_ms: msSince(started)
     }, 'snapshot built')
+    options.onBuilt?.(published)
     return true
   }
 

@@ -9,6 +9,8 @@ import { ATRIUM_VERSION } from '../../version.js'
 import { formatListenAddress, type ListenAddress } from '../../cli/listen-address.js'
 import { GatewayError } from '../../errors.js'
 import type { DataPlaneHub } from '../deps.js'
+import type { AnalyticsIngest } from '../analytics/index.js'
+import type { SyncObserver } from '../metrics/observers.js'
 import type { Db } from '../store/db.js'
 import { nowSeconds } from '../shared/ids.js'
 import { bearerToken, findGrant, hashToken, touchToken, type TokenGrant } from '../data-plane-tokens/index.js'
@@ -35,6 +37,10 @@ export interface SyncServerOptions {
   timings?: Partial<SyncTimings>
   /** The Atrium version nodes are checked against (default: this package's). */
   cpVersion?: string
+  /** Stores nodes' `analytics` reports (ignored without it). */
+  analytics?: AnalyticsIngest
+  /** Snapshot build times and pushes, for metrics. */
+  observer?: SyncObserver
 }
 
 export interface SyncServer extends DataPlaneHub {
@@ -78,7 +84,11 @@ export function createSyncServer (options: SyncServerOptions): SyncServer {
         db,
         runtimeGroupId: groupId,
         log,
-        onSnapshot: (snapshot) => { for (const s of sessions.get(groupId) ?? []) s.push(snapshot) }
+        onSnapshot: (snapshot) => { for (const s of sessions.get(groupId) ?? []) s.push(snapshot) },
+        onBuilt: (ms) => {
+          const any = sessions.get(groupId)?.values().next().value
+          options.observer?.snapshotBuilt(any?.grant.runtimeGroup.name ?? groupId, ms / 1000)
+        }
       })
       feeds.set(groupId, feed)
     }
@@ -140,7 +150,8 @@ export function createSyncServer (options: SyncServerOptions): SyncServer {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: SYNC_MAX_PAYLOAD, perMessageDeflate: false })
   const sessionContext = {
-    db, log, cpVersion: options.cpVersion ?? ATRIUM_VERSION, helloTimeoutMs: timings.helloTimeoutMs, feedFor, currentVersion, onClose
+    db, log, cpVersion: options.cpVersion ?? ATRIUM_VERSION, helloTimeoutMs: timings.helloTimeoutMs, feedFor, currentVersion, onClose,
+    analytics: options.analytics, observer: options.observer
   }
 
   function accept (req: IncomingMessage, socket: Duplex, head: Buffer, grant: TokenGrant): void {

@@ -1,0 +1,6 @@
+export { createControlPlaneMetrics } from './control-plane-metrics.js'
+export type { ControlPlaneMetrics } from './control-plane-metrics.js'
+export { instrumentDb } from './instrument-db.js'
+export { countNodes } from './node-gauge.js'
+export { metricsRoute } from './metrics-route.js'
+export type { AdminObserver, StoreObserver, SyncObserver } from './observers.js'
