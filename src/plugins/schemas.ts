@@ -14,9 +14,11 @@ import { keyAuthSpec } from './key-auth/schema.js'
 import { basicAuthSpec } from './basic-auth/schema.js'
 import { jwtSpec } from './jwt/schema.js'
 import { aclSpec } from './acl/schema.js'
+import { requestTransformerSpec } from './request-transformer/schema.js'
 import type { PluginSpec } from './spec.js'
 
 export const PLUGIN_SPECS: readonly PluginSpec[] = [
+  requestTransformerSpec,
   keyAuthSpec,
   basicAuthSpec,
   jwtSpec,
