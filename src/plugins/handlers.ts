@@ -14,11 +14,13 @@ import { basicAuthHandler } from './basic-auth/handler.js'
 import { jwtHandler } from './jwt/handler.js'
 import { aclHandler } from './acl/handler.js'
 import { requestTransformerHandler } from './request-transformer/handler.js'
+import { proxyCacheHandler } from './proxy-cache/handler.js'
 import type { AnyPluginHandler } from './types.js'
 
 export type PluginHandlerSet = ReadonlyMap<string, AnyPluginHandler>
 
 export const BUNDLED_PLUGIN_HANDLERS: PluginHandlerSet = new Map<string, AnyPluginHandler>([
+  proxyCacheHandler,
   requestTransformerHandler,
   keyAuthHandler,
   basicAuthHandler,

@@ -15,9 +15,11 @@ import { basicAuthSpec } from './basic-auth/schema.js'
 import { jwtSpec } from './jwt/schema.js'
 import { aclSpec } from './acl/schema.js'
 import { requestTransformerSpec } from './request-transformer/schema.js'
+import { proxyCacheSpec } from './proxy-cache/schema.js'
 import type { PluginSpec } from './spec.js'
 
 export const PLUGIN_SPECS: readonly PluginSpec[] = [
+  proxyCacheSpec,
   requestTransformerSpec,
   keyAuthSpec,
   basicAuthSpec,
