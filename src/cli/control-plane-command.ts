@@ -16,6 +16,7 @@ export async function controlPlaneCommand (args: string[]): Promise<number> {
       'admin-listen': { type: 'string' },
       'admin-token-file': { type: 'string' },
       'cluster-listen': { type: 'string' },
+      'portal-listen': { type: 'string' },
       'data-plane-purge-after': { type: 'string' },
       'analytics-minute-retention': { type: 'string' },
       'analytics-hour-retention': { type: 'string' },
@@ -34,6 +35,7 @@ export async function controlPlaneCommand (args: string[]): Promise<number> {
     dbUrl: values.db ?? process.env.ATRIUM_DB ?? DEFAULT_DB_URL,
     adminListen: listenFrom(values['admin-listen'], 'ATRIUM_ADMIN_LISTEN', '127.0.0.1:8001', '--admin-listen'),
     clusterListen: listenFrom(values['cluster-listen'], 'ATRIUM_CLUSTER_LISTEN', '0.0.0.0:8005', '--cluster-listen'),
+    portalListen: listenFrom(values['portal-listen'], 'ATRIUM_PORTAL_LISTEN', '127.0.0.1:8003', '--portal-listen'),
     dataPlanePurgeAfter: secondsFrom(values['data-plane-purge-after'], 'ATRIUM_DATA_PLANE_PURGE_AFTER', 86_400, '--data-plane-purge-after'),
     analytics: {
       minuteRetentionSeconds: durationFrom(values['analytics-minute-retention'], 'ATRIUM_ANALYTICS_MINUTE_RETENTION', '--analytics-minute-retention'),

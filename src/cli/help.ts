@@ -5,13 +5,15 @@ export const HELP: string = `atrium ${ATRIUM_VERSION}: API gateway with an integ
 Usage:
   atrium start [--db URL] [--runtime-group NAME] [--config FILE] [--cache-dir DIR]
                [--admin-listen HOST:PORT] [--cluster-listen HOST:PORT] [--proxy-listen HOST:PORT]
-               [--status-listen HOST:PORT] [--demo-listen HOST:PORT] [--admin-token-file FILE]
+               [--status-listen HOST:PORT] [--demo-listen HOST:PORT] [--portal-listen HOST:PORT]
+               [--admin-token-file FILE]
       What \`npm start\` runs: a control plane on embedded SQLite, one data-plane node joined to it in
       runtime group NAME (default "default"), and the DEMO echo upstream (127.0.0.1:9080). On an
       empty store it creates the group and loads FILE (default config/example.yaml) into it.
   atrium control-plane [--db URL] [--admin-listen HOST:PORT] [--admin-token-file FILE]
-                       [--cluster-listen HOST:PORT] [--data-plane-purge-after SECONDS]
-      Run the control plane: catalog store, Admin API and the cluster listener where data-plane
+                       [--cluster-listen HOST:PORT] [--portal-listen HOST:PORT] [--data-plane-purge-after SECONDS]
+      Run the control plane: catalog store, Admin API, the Dev Portal (read-only pages of what is
+      published) and the cluster listener where data-plane
       nodes connect (WebSocket /v1/sync, data-plane token required). URL is sqlite:PATH (default
       sqlite:./data/atrium.db) or postgres://…; migrations run at start.
   atrium data-plane --config FILE [--proxy-listen HOST:PORT] [--status-listen HOST:PORT] [--metrics on|off]
@@ -52,6 +54,7 @@ Defaults and environment (flags win over the environment):
   --db              ATRIUM_DB              default sqlite:./data/atrium.db
   --admin-listen    ATRIUM_ADMIN_LISTEN    default 127.0.0.1:8001
   --cluster-listen  ATRIUM_CLUSTER_LISTEN  default 0.0.0.0:8005 (every node needs a token)
+  --portal-listen   ATRIUM_PORTAL_LISTEN   default 127.0.0.1:8003 (Dev Portal, read-only, no token)
   --data-plane-purge-after  ATRIUM_DATA_PLANE_PURGE_AFTER  default 86400: seconds a disconnected
                     node stays listed in GET /runtime-groups/{rg}/data-planes
   --admin-url       ATRIUM_ADMIN_URL       default http://127.0.0.1:8001 (config apply|dump|diff)

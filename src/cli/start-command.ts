@@ -30,6 +30,7 @@ const OPTIONS = {
   'admin-listen': { type: 'string' },
   'admin-token-file': { type: 'string' },
   'cluster-listen': { type: 'string' },
+  'portal-listen': { type: 'string' },
   'proxy-listen': { type: 'string' },
   'status-listen': { type: 'string' },
   'demo-listen': { type: 'string' },
@@ -106,6 +107,7 @@ export async function startCommand (args: string[], help: string): Promise<numbe
       dbUrl,
       adminListen: listen(values['admin-listen'], 'ATRIUM_ADMIN_LISTEN', '127.0.0.1:8001', '--admin-listen'),
       clusterListen: listen(values['cluster-listen'], 'ATRIUM_CLUSTER_LISTEN', '0.0.0.0:8005', '--cluster-listen'),
+      portalListen: listen(values['portal-listen'], 'ATRIUM_PORTAL_LISTEN', '127.0.0.1:8003', '--portal-listen'),
       analytics: {
         minuteRetentionSeconds: durationFrom(undefined, 'ATRIUM_ANALYTICS_MINUTE_RETENTION', 'ATRIUM_ANALYTICS_MINUTE_RETENTION'),
         hourRetentionSeconds: durationFrom(undefined, 'ATRIUM_ANALYTICS_HOUR_RETENTION', 'ATRIUM_ANALYTICS_HOUR_RETENTION')

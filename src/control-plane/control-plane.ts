@@ -13,6 +13,7 @@ import { openDb, parseDbUrl } from './store/open-db.js'
 import { createSyncServer, withAfterCommit, type SyncServer, type SyncTimings } from './sync-server/index.js'
 import { createAnalyticsIngest, resolveAnalyticsOptions, startRollupJob, type AnalyticsOptions, type RollupJob } from './analytics/index.js'
 import { countNodes, createControlPlaneMetrics, instrumentDb, metricsRoute } from './metrics/index.js'
+import { createPortalServer } from './portal/portal-server.js'
 
 export interface ControlPlaneOptions {
   dbUrl: string
@@ -27,12 +28,16 @@ export interface ControlPlaneOptions {
   syncTimings?: Partial<SyncTimings>
   /** Analytics retention and rollup interval (defaults: minutes 48 h, hours 30 days, every minute). */
   analytics?: Partial<AnalyticsOptions>
+  /** The Dev Portal's listener (read-only pages of what is published); no portal when absent. */
+  portalListen?: ListenAddress
 }
 
 export interface ControlPlane {
   adminAddress: AddressInfo
   /** The cluster listener's address, or null without `clusterListen`. */
   clusterAddress: AddressInfo | null
+  /** The Dev Portal's address, or null without `portalListen`. */
+  portalAddress: AddressInfo | null
   /** Issues a data-plane token for a runtime group (id or name), as POST …/data-plane-tokens does. */
   issueDataPlaneToken: (runtimeGroup: string, input?: { name?: string | null, description?: string | null }) => Promise<IssuedToken>
   /** Snapshots the sync server has built for a group (id), for tests and benchmarks. */
@@ -69,11 +74,18 @@ export async function startControlPlane (options: ControlPlaneOptions): Promise<
   routes.push(metricsRoute(metrics), openApiRoute(() => routes))
   const server = createAdminServer({ routes, auth: options.auth, logger: options.logger, observer: metrics.admin })
   let clusterAddress: AddressInfo | null = null
+  // The portal reads the store directly (no Admin API, no writes): see portal/portal-data.ts.
+  const portal = options.portalListen === undefined ? null : createPortalServer({ db, logger: options.logger })
   try {
     server.listen(options.adminListen.port, options.adminListen.host)
     await once(server, 'listening')
     if (sync !== null && options.clusterListen !== undefined) clusterAddress = await sync.listen(options.clusterListen)
+    if (portal !== null && options.portalListen !== undefined) {
+      portal.listen(options.portalListen.port, options.portalListen.host)
+      await once(portal, 'listening')
+    }
   } catch (err) {
+    portal?.close()
     server.close()
     await sync?.close()
     await db.close()
@@ -81,11 +93,14 @@ export async function startControlPlane (options: ControlPlaneOptions): Promise<
   }
   const adminAddress = server.address() as AddressInfo
   log.info({ address: adminAddress.address, port: adminAddress.port }, 'admin listening')
+  const portalAddress = portal === null ? null : portal.address() as AddressInfo
+  if (portalAddress !== null) log.info({ address: portalAddress.address, port: portalAddress.port }, 'dev portal listening')
   const rollup: RollupJob = startRollupJob({ db, log: options.logger, analytics, observer: metrics.rollup })
   if (!options.auth.enabled) log.warn('admin API has no tokens: it listens on loopback only and anyone on this machine can change the config')
   return {
     adminAddress,
     clusterAddress,
+    portalAddress,
     issueDataPlaneToken: (runtimeGroup, input) => issueDataPlaneToken(db, runtimeGroup, input),
     snapshotBuilds: (runtimeGroupId) => sync?.buildsOf(runtimeGroupId) ?? 0,
     runAnalyticsRollup: async (now) => { await rollup.runOnce(now) },
@@ -94,6 +109,8 @@ export async function startControlPlane (options: ControlPlaneOptions): Promise<
       await rollup.stop()
       server.close()
       server.closeAllConnections()
+      portal?.close()
+      portal?.closeAllConnections()
       await db.close()
     }
   }

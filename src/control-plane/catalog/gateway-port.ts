@@ -2,6 +2,7 @@ import { GatewayError } from '../../errors.js'
 import type { DbExecutor } from '../store/db.js'
 import { lockRuntimeGroup, requireRuntimeGroup, type RuntimeGroup } from '../runtime-groups/index.js'
 import { deleteServiceCascade, getService, upsertImplementationService, type ServiceEntity } from '../gateway/index.js'
+import { listEntities } from '../gateway/entity-store.js'
 
 // What the catalog needs from runtime groups and gateway entities, in one place: a runtime group
 // reference from a body, and a version's implementation service (read, upsert, delete with its
@@ -24,6 +25,12 @@ export type { ServiceEntity }
 /** The version's service when it still exists (someone may have deleted it under /runtime-groups). */
 export async function findImplementationService (ex: DbExecutor, runtimeGroupId: string, serviceId: string): Promise<ServiceEntity | null> {
   return await getService(ex, runtimeGroupId, serviceId)
+}
+
+/** The routes of a version's service (their declarative bodies: paths, hosts, methods, protocols …), first 1000. */
+export async function listImplementationRoutes (ex: DbExecutor, runtimeGroupId: string, serviceId: string): Promise<Array<Record<string, unknown>>> {
+  const routes = await listEntities(ex, runtimeGroupId, 'route', { size: 1000, offset: 0 }, { service_id: serviceId })
+  return routes.map((r) => r.body)
 }
 
 /** Deletes the service with its routes and service-scoped plugins (bumping the group's config version). */

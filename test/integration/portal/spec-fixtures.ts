@@ -56,7 +56,7 @@ export const USERS_OPENAPI30_JSON = JSON.stringify({
 
 /** A spec whose descriptions carry script payloads (they must never run in the portal). */
 export function xssSpec (marker: string): string {
-  const payload = `<img src=x onerror="window.__xss='spec-img'"><script>window.__xss='spec-script'</script>[click](javascript:window.__xss='spec-link') ${marker}`
+  const payload = `<img src=x onerror="window.__xss='spec-img'"><img src=y onerror="alert('spec')"><script>window.__xss='spec-script'</script>[click](javascript:window.__xss='spec-link') ${marker}`
   return JSON.stringify({
     openapi: '3.0.3',
     info: { title: 'Evil API', version: '1', description: payload },
