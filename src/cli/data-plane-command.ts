@@ -81,7 +81,13 @@ function dataPlaneSource (values: { config?: string, 'control-plane'?: string, t
   if (!/^\d+$/.test(bufferText) || analyticsBufferMinutes < 1 || analyticsBufferMinutes > 1440) {
     throw usageError(`--analytics-buffer-minutes must be a whole number of minutes from 1 to 1440 (got "${bufferText}")`)
   }
-  return { controlPlane: { url, token, cacheDir, backoffMaxMs, analyticsBufferMinutes } }
+  // Tests only (not in --help): a shorter reporting interval; it must divide a minute.
+  const intervalText = process.env.ATRIUM_ANALYTICS_INTERVAL_MS ?? '10000'
+  const analyticsIntervalMs = Number(intervalText)
+  if (!/^\d+$/.test(intervalText) || analyticsIntervalMs < 100 || analyticsIntervalMs > 60_000 || 60_000 % analyticsIntervalMs !== 0) {
+    throw usageError(`ATRIUM_ANALYTICS_INTERVAL_MS must be a whole number of milliseconds from 100 to 60000 that divides 60000 (got "${intervalText}")`)
+  }
+  return { controlPlane: { url, token, cacheDir, backoffMaxMs, analyticsBufferMinutes, analyticsIntervalMs } }
 }
 
 /** `--metrics on|off` (ATRIUM_METRICS), default on. */
