@@ -13,6 +13,7 @@ import { readCatalogPage, readLabelFilters, readTextParam } from './query-input.
 import { mapConstraintErrors } from './sql-errors.js'
 import { deleteVersionWithImplementation } from './version-routes.js'
 import { allVersions } from './version-store.js'
+import { packageSummary } from '../analytics/index.js'
 
 // /service-packages and /service-packages/{id|slug|name}. Each write is one transaction; a
 // constraint violation from a racing writer is still a 409.
@@ -123,7 +124,16 @@ export function packageRoutes (deps: ControlPlaneDeps): AdminRoute[] {
       }
     },
     { method: 'POST', path: '/service-packages', summary: 'Create a service package', tag: TAG, handler: async (ctx) => ({ status: 201, body: await create(deps, ctx) }) },
-    { method: 'GET', path: '/service-packages/:id', summary: 'Read a service package by id, slug or name', tag: TAG, handler: async (ctx) => ({ status: 200, body: await requirePackage(deps.db, ctx.params.id) }) },
+    {
+      method: 'GET',
+      path: '/service-packages/:id',
+      summary: 'Read a service package by id, slug or name, with its traffic over the last hour (analytics: requests, errors, error_rate, p99)',
+      tag: TAG,
+      handler: async (ctx) => {
+        const pkg = await requirePackage(deps.db, ctx.params.id)
+        return { status: 200, body: { ...pkg, analytics: await packageSummary(deps.db, pkg.id) } }
+      }
+    },
     { method: 'PATCH', path: '/service-packages/:id', summary: 'Update fields of a service package', tag: TAG, handler: async (ctx) => ({ status: 200, body: await patch(deps, ctx) }) },
     {
       method: 'PUT',
