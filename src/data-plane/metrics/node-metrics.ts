@@ -86,7 +86,7 @@ export class GatewayMetrics {
     this.node = node
     this.#config = config
     this.slots = slots
-    this.#cells = new Array<AnalyticsCell | undefined>(slots.length * 5)
+    this.#cells = node.analytics === null ? [] : new Array<AnalyticsCell | undefined>(slots.length * 5)
   }
 
   /**
