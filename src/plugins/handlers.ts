@@ -15,11 +15,13 @@ import { jwtHandler } from './jwt/handler.js'
 import { aclHandler } from './acl/handler.js'
 import { requestTransformerHandler } from './request-transformer/handler.js'
 import { proxyCacheHandler } from './proxy-cache/handler.js'
+import { fileLogHandler } from './file-log/handler.js'
 import type { AnyPluginHandler } from './types.js'
 
 export type PluginHandlerSet = ReadonlyMap<string, AnyPluginHandler>
 
 export const BUNDLED_PLUGIN_HANDLERS: PluginHandlerSet = new Map<string, AnyPluginHandler>([
+  fileLogHandler,
   proxyCacheHandler,
   requestTransformerHandler,
   keyAuthHandler,

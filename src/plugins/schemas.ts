@@ -16,9 +16,11 @@ import { jwtSpec } from './jwt/schema.js'
 import { aclSpec } from './acl/schema.js'
 import { requestTransformerSpec } from './request-transformer/schema.js'
 import { proxyCacheSpec } from './proxy-cache/schema.js'
+import { fileLogSpec } from './file-log/schema.js'
 import type { PluginSpec } from './spec.js'
 
 export const PLUGIN_SPECS: readonly PluginSpec[] = [
+  fileLogSpec,
   proxyCacheSpec,
   requestTransformerSpec,
   keyAuthSpec,
