@@ -10,7 +10,9 @@ const REQUIRED = [
   'get /runtime-groups/{rg}/consumers', 'get /runtime-groups/{rg}/config', 'put /runtime-groups/{rg}/config', 'post /runtime-groups/{rg}/config/diff',
   'get /service-packages', 'post /service-packages', 'get /service-packages/{id}', 'get /service-packages/{id}/versions',
   'post /service-packages/{id}/versions', 'get /service-packages/{id}/versions/{vid}', 'delete /service-packages/{id}/versions/{vid}',
-  'put /service-packages/{id}/versions/{vid}/implementation', 'get /openapi.json', 'get /schemas/plugins', 'get /schemas/plugins/{name}'
+  'put /service-packages/{id}/versions/{vid}/implementation', 'get /service-packages/{id}/versions/{vid}/spec', 'put /service-packages/{id}/versions/{vid}/spec',
+  'delete /service-packages/{id}/versions/{vid}/spec', 'get /service-packages/{id}/documents', 'post /service-packages/{id}/documents',
+  'get /service-packages/{id}/documents/{doc}', 'patch /service-packages/{id}/documents/{doc}', 'delete /service-packages/{id}/documents/{doc}', 'get /openapi.json', 'get /schemas/plugins', 'get /schemas/plugins/{name}'
 ]
 
 function normalise (path: string): string {
