@@ -61,7 +61,7 @@ export function createControlPlaneMetrics (): ControlPlaneMetrics {
   const droppedReports = new Counter({ name: 'atrium_cp_analytics_node_dropped_reports_total', help: 'Analytics reports nodes dropped because their buffer was full while the CP was away (as they report it).', registers })
   const droppedRequests = new Counter({ name: 'atrium_cp_analytics_node_dropped_requests_total', help: 'Requests counted by the analytics reports nodes dropped.', registers })
   const rollupRuns = new Counter({ name: 'atrium_cp_analytics_rollup_runs_total', help: 'Runs of the rollup and retention job by outcome (ok, busy: another replica held the lock, failed).', labelNames: ['outcome'], registers })
-  const rollupHours = new Counter({ name: 'atrium_cp_analytics_rollup_hours_total', help: 'Hours recomputed from their minutes by the rollup job.', registers })
+  const rollupHours = new Counter({ name: 'atrium_cp_analytics_hour_rollups_total', help: 'Hour rollups recomputed from their minutes by the rollup job.', registers })
   for (const outcome of ['stored', 'duplicate', 'rejected', 'failed']) reports.inc({ outcome }, 0)
   for (const outcome of ['stored', 'too_old', 'future']) buckets.inc({ outcome }, 0)
 
