@@ -12,6 +12,7 @@ Usage:
       empty store it creates the group and loads FILE (default config/example.yaml) into it.
   atrium control-plane [--db URL] [--admin-listen HOST:PORT] [--admin-token-file FILE]
                        [--cluster-listen HOST:PORT] [--portal-listen HOST:PORT] [--data-plane-purge-after SECONDS]
+                       [--analytics-minute-retention DURATION] [--analytics-hour-retention DURATION]
       Run the control plane: catalog store, Admin API, the Dev Portal (read-only pages of what is
       published) and the cluster listener where data-plane
       nodes connect (WebSocket /v1/sync, data-plane token required). URL is sqlite:PATH (default
@@ -57,6 +58,10 @@ Defaults and environment (flags win over the environment):
   --portal-listen   ATRIUM_PORTAL_LISTEN   default 127.0.0.1:8003 (Dev Portal, read-only, no token)
   --data-plane-purge-after  ATRIUM_DATA_PLANE_PURGE_AFTER  default 86400: seconds a disconnected
                     node stays listed in GET /runtime-groups/{rg}/data-planes
+  --analytics-minute-retention  ATRIUM_ANALYTICS_MINUTE_RETENTION  default 48h: 1-minute analytics
+                    buckets are kept this long (at least 2h; 90m, 48h, 2d or seconds)
+  --analytics-hour-retention    ATRIUM_ANALYTICS_HOUR_RETENTION    default 30d: 1-hour rollups are kept
+                    this long (at least the minute retention)
   --admin-url       ATRIUM_ADMIN_URL       default http://127.0.0.1:8001 (config apply|dump|diff)
   --admin-token     ATRIUM_ADMIN_TOKEN     sent as Authorization: Bearer TOKEN
   admin tokens      ATRIUM_ADMIN_TOKENS    role:token pairs, e.g. admin:s3cret,viewer:l00k
