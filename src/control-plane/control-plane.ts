@@ -4,6 +4,7 @@ import { GatewayError } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { ListenAddress } from '../cli/listen-address.js'
 import { createAdminServer } from './admin-api/admin-server.js'
+import { createUiHandler } from './ui/ui-static.js'
 import type { AdminAuth } from './admin-api/auth.js'
 import { buildAdminRoutes } from './admin-routes.js'
 import { openApiRoute } from './admin-api/openapi.js'
@@ -72,7 +73,7 @@ export async function startControlPlane (options: ControlPlaneOptions): Promise<
   const adminDb = sync === null ? db : withAfterCommit(db, sync.notifyCommitted)
   const routes: AdminRoute[] = buildAdminRoutes({ db: adminDb, logger: options.logger, dataPlanes: sync ?? undefined })
   routes.push(metricsRoute(metrics), openApiRoute(() => routes))
-  const server = createAdminServer({ routes, auth: options.auth, logger: options.logger, observer: metrics.admin })
+  const server = createAdminServer({ routes, auth: options.auth, logger: options.logger, observer: metrics.admin, ui: createUiHandler() })
   let clusterAddress: AddressInfo | null = null
   // The portal reads the store directly (no Admin API, no writes): see portal/portal-data.ts.
   const portal = options.portalListen === undefined ? null : createPortalServer({ db, logger: options.logger })

@@ -15,6 +15,8 @@ export interface AdminServerOptions {
   logger: Logger
   /** Every answered request with its route pattern and latency, for metrics. */
   observer?: AdminObserver
+  /** Static pages answered before auth (the Service Hub UI under /ui); true when it answered. */
+  ui?: (req: IncomingMessage, res: ServerResponse) => boolean
 }
 
 /** The one place an error becomes a response: `{ code, message, fields: { path: reason } }`. */
@@ -93,6 +95,7 @@ export function createAdminServer (options: AdminServerOptions): Server {
   }
 
   return createServer((req, res) => {
+    if (options.ui?.(req, res) === true) return
     const started = process.hrtime.bigint()
     const matched = { route: null as string | null }
     handle(req, matched).catch((err: unknown) => {

@@ -1,0 +1,207 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { Agent } from 'node:http'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pino } from 'pino'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { startControlPlane } from '../../../src/control-plane/control-plane.js'
+import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
+import { httpCall } from '../../support/http-client.js'
+import { createTestStore } from '../../support/stores.js'
+import { startUpstream } from '../../support/upstream.js'
+import { startNodeProcess, tempDir, waitUntil } from '../hybrid/hybrid-kit.js'
+import { PETS_YAML } from '../portal/spec-fixtures.js'
+
+// The Service Hub UI (/ui on the admin listener) in a real browser (Debian's Chromium driven by
+// playwright-core) against a control plane with admin tokens and a real data-plane node process
+// with a short analytics interval: the token prompt, a package created and given a version, a
+// markdown document uploaded and a spec, the runtime groups page with the connected node, and the
+// analytics charts drawn from traffic sent through the node. One browser for the file; screenshots
+// go to test-results/ui/.
+
+const CHROMIUM = '/usr/lib/chromium/chromium'
+const SHOTS = join('test-results', 'ui')
+const TOKEN = 'admin-token-for-ui-tests'
+
+async function openBrowser (): Promise<{ context: BrowserContext, page: Page, close: () => Promise<void> }> {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium (.ci/run does it)`)
+  const profile = mkdtempSync(join(tmpdir(), 'atrium-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    viewport: { width: 1280, height: 900 }
+  })
+  const page = context.pages()[0] ?? await context.newPage()
+  return { context, page, close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }) } }
+}
+
+test('the Service Hub UI: token prompt, catalog, package dashboard with versions, documents, spec and analytics charts from real traffic, runtime groups with their node', async (t) => {
+  const store = await createTestStore('sqlite')
+  const cp = await startControlPlane({
+    dbUrl: store.url,
+    adminListen: { host: '127.0.0.1', port: 0 },
+    clusterListen: { host: '127.0.0.1', port: 0 },
+    auth: createAdminAuth({ tokens: `admin:${TOKEN}` }),
+    logger: pino({ level: 'silent' })
+  })
+  t.after(async () => { await cp.close(); await store.drop() })
+  const base = `http://127.0.0.1:${cp.adminAddress.port}`
+  const admin = async (method: string, path: string, body?: unknown): Promise<any> => {
+    const headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    const r = await httpCall(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+    assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${r.body}`)
+    return r.body === '' ? undefined : JSON.parse(r.body)
+  }
+
+  const up = await startUpstream(t, (req, res) => {
+    req.resume()
+    res.writeHead(Number(new URL(req.url ?? '/', 'http://x').searchParams.get('status') ?? '200'), { 'content-type': 'text/plain' })
+    res.end('ok')
+  })
+  await admin('POST', '/runtime-groups', { name: 'production', labels: { env: 'prod' } })
+  const { token } = await admin('POST', '/runtime-groups/production/data-plane-tokens', {})
+  process.env.ATRIUM_ANALYTICS_INTERVAL_MS = '500'
+  let node
+  try {
+    node = await startNodeProcess(t, `ws://127.0.0.1:${cp.clusterAddress?.port ?? 0}`, token as string, join(tempDir(t), 'node'))
+  } finally {
+    delete process.env.ATRIUM_ANALYTICS_INTERVAL_MS
+  }
+
+  const browser = await openBrowser()
+  t.after(browser.close)
+  const { page } = browser
+  mkdirSync(SHOTS, { recursive: true })
+  const dialogs: string[] = []
+  page.on('dialog', (d) => { dialogs.push(d.message()); void d.accept() })
+
+  await t.test('the page loads without a token and asks for one; a wrong token shows the API error', async () => {
+    const noToken = await httpCall(`${base}/ui/`)
+    assert.equal(noToken.status, 200)
+    assert.match(String(noToken.headers['content-security-policy']), /script-src 'self'/)
+    assert.equal((await httpCall(`${base}/service-packages`)).status, 401, 'the Admin API still needs the token')
+    await page.goto(`${base}/ui/`)
+    await page.locator('form.login').waitFor()
+    await page.fill('#token', 'wrong-token-123')
+    await page.click('form.login button[type=submit]')
+    await page.locator('#error .code').waitFor()
+    assert.match(await page.locator('#error').innerText(), /401 ATRIUM_ERR_ADMIN_UNAUTHORIZED/)
+    await page.screenshot({ path: join(SHOTS, 'login.png'), fullPage: true })
+    await page.fill('#token', TOKEN)
+    await page.click('form.login button[type=submit]')
+    await page.locator('form.create-package').waitFor()
+  })
+
+  let packageId = ''
+  await t.test('create a package, add a version; the catalog searches and filters it; API data is never markup', async () => {
+    await page.fill('form.create-package input[name=name]', 'Orders')
+    await page.fill('form.create-package input[name=description]', 'Orders <img src=x onerror=alert(1)>')
+    await page.fill('form.create-package input[name=labels]', 'team:shop')
+    await page.click('form.create-package button[type=submit]')
+    await page.locator('h1.package-name').waitFor()
+    packageId = decodeURIComponent(new URL(page.url()).hash.split('/')[2])
+    assert.equal(await page.locator('p.description').innerText(), 'Orders <img src=x onerror=alert(1)>')
+    await page.fill('form.add-version input[name=version]', 'v1')
+    await page.selectOption('form.add-version select[name=status]', 'published')
+    await page.click('form.add-version button[type=submit]')
+    await page.locator('tr.version[data-version=v1]').waitFor()
+    assert.match(await page.locator('tr.version[data-version=v1]').innerText(), /v1\s+production\s+published/)
+
+    // A validation error shows the API's code, message and fields.
+    await page.fill('form.add-version input[name=version]', 'v1')
+    await page.click('form.add-version button[type=submit]')
+    await page.locator('#error .code').waitFor()
+    assert.match(await page.locator('#error').innerText(), /409 ATRIUM_ERR_ADMIN_CONFLICT/)
+
+    await page.goto(`${base}/ui/#/catalog?q=ord&labels=team%3Ashop`)
+    await page.locator('a.package-link').waitFor()
+    assert.equal(await page.locator('a.package-link').innerText(), 'Orders')
+    await page.goto(`${base}/ui/#/catalog?labels=team%3Aother`)
+    await page.locator('#package-list p.empty').waitFor()
+    await page.goto(`${base}/ui/#/catalog`)
+    await page.locator('a.package-link').waitFor()
+    await page.screenshot({ path: join(SHOTS, 'catalog.png'), fullPage: true })
+    assert.deepEqual(dialogs, [])
+  })
+
+  const agent = new Agent({ keepAlive: true })
+  t.after(() => agent.destroy())
+  await t.test('an implementation with a route serves traffic through the node', async () => {
+    const versions = await admin('GET', `/service-packages/${packageId}/versions`)
+    const vid = versions.data[0].id as string
+    await admin('PUT', `/service-packages/${packageId}/versions/${vid}/implementation`, { service: { name: 'orders', url: `http://127.0.0.1:${up.port}` } })
+    await admin('POST', '/runtime-groups/production/routes', { name: 'orders', paths: ['/orders'], service: { name: 'orders' } })
+    await waitUntil('the node serves /orders', async () => (await httpCall(`${node.proxy}/orders/x`, { agent })).status === 200, 15_000)
+    for (let i = 0; i < 19; i++) assert.equal((await httpCall(`${node.proxy}/orders/x`, { agent })).status, 200)
+    for (let i = 0; i < 3; i++) assert.equal((await httpCall(`${node.proxy}/orders/x?status=404`, { agent })).status, 404)
+    for (let i = 0; i < 2; i++) assert.equal((await httpCall(`${node.proxy}/orders/x?status=503`, { agent })).status, 503)
+    const to = Math.floor(Date.now() / 1000) + 60
+    await waitUntil('the CP has the 25 requests', async () => {
+      const r = await admin('GET', `/analytics/requests?service_package=${packageId}&from=${to - 3600}&to=${to}`)
+      return r.series[0]?.total.requests === 25
+    }, 20_000)
+  })
+
+  await t.test('upload a markdown document and a spec; the dashboard lists them with the routes and operations', async () => {
+    await page.goto(`${base}/ui/#/packages/${packageId}`)
+    await page.locator('form.document-form').waitFor()
+    assert.match(await page.locator('tr.version[data-version=v1] td.routes').innerText(), /\/orders/)
+    await page.fill('form.document-form input[name=title]', 'Getting started')
+    await page.setInputFiles('form.document-form input[name=markdown-file]', { name: 'start.md', mimeType: 'text/markdown', buffer: Buffer.from('# Getting started\n\nCall `GET /orders`.\n') })
+    await waitUntil('the file is read into the editor', async () => (await page.locator('form.document-form textarea').inputValue()).startsWith('# Getting started'))
+    await page.check('form.document-form input[name=doc-published]')
+    await page.click('form.document-form button[type=submit]')
+    await page.locator('tr.document[data-slug=getting-started]').waitFor()
+    assert.match(await page.locator('tr.document[data-slug=getting-started]').innerText(), /Getting started\s+getting-started/)
+    assert.equal(await page.locator('tr.document[data-slug=getting-started] input[type=checkbox]').isChecked(), true)
+    const doc = await admin('GET', `/service-packages/${packageId}/documents/getting-started`)
+    assert.equal(doc.content, '# Getting started\n\nCall `GET /orders`.\n')
+    assert.equal(doc.status, 'published')
+
+    // The publish toggle writes at once.
+    await page.uncheck('tr.document[data-slug=getting-started] input[type=checkbox]')
+    await waitUntil('the document is unpublished', async () => (await admin('GET', `/service-packages/${packageId}/documents/getting-started`)).status === 'unpublished')
+
+    await page.fill('form.spec-form textarea', 'openapi: 3.1.0\ninfo: {title: broken}\n')
+    await page.click('form.spec-form button[type=submit]')
+    await page.locator('#error .fields li').first().waitFor()
+    assert.match(await page.locator('#error').innerText(), /400 ATRIUM_ERR_ADMIN_INVALID/)
+    await page.fill('form.spec-form textarea', PETS_YAML)
+    await page.click('form.spec-form button[type=submit]')
+    await page.locator('tr.version[data-version=v1] button:has-text("Details")').waitFor()
+    await page.locator('ul.operations li').first().waitFor({ state: 'attached' })
+    await page.click('tr.version[data-version=v1] button:has-text("Details")')
+    assert.match(await page.locator('ul.operations').innerText(), /GET \/pets/)
+  })
+
+  await t.test('the analytics panel charts the traffic sent through the node', async () => {
+    await page.locator('#chart-latency canvas').first().waitFor()
+    assert.match(await page.locator('#analytics p.totals').innerText(), /Requests 25 · 4xx 3 · 5xx 2 · p50 [\d.]+ ms/)
+    for (const id of ['chart-traffic', 'chart-errors', 'chart-latency']) {
+      const box = await page.locator(`#${id} canvas`).first().boundingBox()
+      assert.ok(box !== null && box.width > 100 && box.height > 50, `${id} has a drawn canvas`)
+    }
+    // Every window can be chosen; 30 days asks per hour.
+    await page.selectOption('#analytics select[name=window]', String(30 * 86_400))
+    await waitUntil('the 30-day window is drawn', async () => (await page.locator('#analytics select[name=window]').inputValue()) === String(30 * 86_400))
+    await page.locator('#chart-traffic canvas').first().waitFor()
+    assert.match(await page.locator('#analytics p.totals').innerText(), /Requests 25 /)
+    await page.selectOption('#analytics select[name=window]', '900')
+    await page.locator('#chart-traffic canvas').first().waitFor()
+    await page.screenshot({ path: join(SHOTS, 'package-dashboard.png'), fullPage: true })
+  })
+
+  await t.test('the runtime groups page lists the connected node and its sync status', async () => {
+    await page.goto(`${base}/ui/#/runtime-groups`)
+    await page.locator('section.runtime-group[data-name=production] tr.node').waitFor()
+    const row = await page.locator('section.runtime-group[data-name=production] tr.node').innerText()
+    assert.match(row, /connected/)
+    assert.match(row, /in_sync/)
+    await page.screenshot({ path: join(SHOTS, 'runtime-groups.png'), fullPage: true })
+    assert.deepEqual(dialogs, [], 'no payload ran')
+  })
+})

@@ -1,0 +1,110 @@
+import { api, enc } from './api.js'
+import { append, h, labelChips } from './dom.js'
+import { attempt } from './errors.js'
+import { renderAnalytics } from './analytics-panel.js'
+import { renderDocuments } from './documents-panel.js'
+
+// Package dashboard: the package (with its portal toggle), its versions (runtime group, status,
+// implementation, routes; details, spec upload, delete), the analytics panel and the documents.
+
+export interface Version {
+  id: string
+  version: string
+  status: string
+  runtime_group: { id: string, name: string }
+  implementation: { service: { id: string, name: string | null } } | null
+  api_spec: { title: string | null, api_version: string | null, specification: { type: string, version: string }, operations: Array<{ method: string, path: string, summary: string | null }> } | null
+}
+interface Route { name: string | null, paths?: string[] | null, hosts?: string[] | null, methods?: string[] | null }
+
+export async function renderPackage (app: HTMLElement, id: string): Promise<void> {
+  const pkg = await api('GET', `/service-packages/${enc(id)}`)
+  const base = `/service-packages/${enc(pkg.id)}`
+  const reload = (): void => { window.dispatchEvent(new HashChangeEvent('hashchange')) }
+  const publish = h('input', { type: 'checkbox', name: 'portal_published', checked: pkg.portal_published === true })
+  publish.addEventListener('change', () => { void attempt(async () => { await api('PATCH', base, { body: { portal_published: publish.checked } }) }) })
+  append(app,
+    h('p', {}, h('a', { href: '#/catalog' }, '← Catalog')),
+    h('h1', { class: 'package-name' }, pkg.name, ' ', labelChips(pkg.labels)),
+    pkg.description !== null ? h('p', { class: 'description' }, pkg.description) : null,
+    h('label', { class: 'toggle' }, publish, ' Published in the Dev Portal'), ' ',
+    h('button', {
+      type: 'button',
+      class: 'danger',
+      onclick: () => {
+        if (!confirm(`Delete the package ${pkg.name as string} with its versions and documents?`)) return
+        void attempt(async () => { await api('DELETE', base); location.hash = '#/catalog' })
+      }
+    }, 'Delete package'))
+
+  const versions = (await api<{ data: Version[] }>('GET', `${base}/versions?size=1000`)).data
+  app.append(await versionsSection(base, versions, reload))
+  const analytics = h('section', { class: 'card analytics', id: 'analytics' })
+  const docs = h('section', { class: 'card documents', id: 'documents' })
+  app.append(analytics, docs)
+  await Promise.all([renderAnalytics(analytics, pkg.id), renderDocuments(docs, base, versions)])
+}
+
+async function routesOf (v: Version): Promise<string> {
+  if (v.implementation === null) return ''
+  const routes = (await api<{ data: Route[] }>('GET', `/runtime-groups/${enc(v.runtime_group.id)}/services/${enc(v.implementation.service.id)}/routes?size=1000`)).data
+  return routes.map((r) => {
+    const where = [...(r.hosts ?? []).map((x) => x), ...(r.paths ?? [])].join(' ')
+    return `${(r.methods ?? []).join(',')}${r.methods != null && r.methods.length > 0 ? ' ' : ''}${where}`.trim() || (r.name ?? '')
+  }).join('; ')
+}
+
+async function versionsSection (base: string, versions: Version[], reload: () => void): Promise<HTMLElement> {
+  const tbody = h('tbody')
+  const routes = await Promise.all(versions.map(routesOf))
+  versions.forEach((v, i) => {
+    const details = h('tr', { class: 'details', hidden: true }, h('td', { colspan: '6' }, versionDetails(v)))
+    tbody.append(h('tr', { class: 'version', 'data-version': v.version },
+      h('td', {}, v.version),
+      h('td', {}, v.runtime_group.name),
+      h('td', {}, h('span', { class: `status ${v.status}` }, v.status)),
+      h('td', {}, v.implementation === null ? '—' : (v.implementation.service.name ?? v.implementation.service.id)),
+      h('td', { class: 'routes' }, routes[i] === '' ? '—' : routes[i]),
+      h('td', {},
+        h('button', { type: 'button', onclick: () => { details.hidden = !details.hidden } }, 'Details'), ' ',
+        h('button', {
+          type: 'button',
+          class: 'danger',
+          onclick: () => {
+            if (!confirm(`Delete version ${v.version} (${v.runtime_group.name}) and its implementation?`)) return
+            void attempt(async () => { await api('DELETE', `${base}/versions/${enc(v.id)}`); reload() })
+          }
+        }, 'Delete'))), details)
+  })
+  const version = h('input', { type: 'text', name: 'version', placeholder: 'v1', required: true })
+  const group = h('select', { name: 'runtime_group' })
+  for (const g of (await api<{ data: Array<{ id: string, name: string }> }>('GET', '/runtime-groups?size=1000')).data) group.append(h('option', { value: g.id }, g.name))
+  const status = h('select', { name: 'status' }, ...['unpublished', 'published', 'deprecated'].map((s) => h('option', { value: s }, s)))
+  const form = h('form', { class: 'add-version' }, h('strong', {}, 'Add a version '), version, ' ', group, ' ', status, ' ', h('button', { type: 'submit' }, 'Add version'))
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault()
+    void attempt(async () => {
+      await api('POST', `${base}/versions`, { body: { version: version.value, runtime_group: group.value, status: status.value } })
+      reload()
+    })
+  })
+  return h('section', { class: 'card versions' },
+    h('h2', {}, 'Versions'),
+    versions.length === 0
+      ? h('p', { class: 'empty' }, 'No versions yet.')
+      : h('table', { class: 'versions' },
+        h('thead', {}, h('tr', {}, ...['Version', 'Runtime group', 'Status', 'Implementation', 'Routes', ''].map((t) => h('th', {}, t)))),
+        tbody),
+    form)
+}
+
+function versionDetails (v: Version): HTMLElement {
+  const div = h('div', { class: 'version-details' }, h('p', {}, 'Id: ', h('code', {}, v.id)))
+  if (v.api_spec === null) { div.append(h('p', {}, 'No API spec.')); return div }
+  const s = v.api_spec
+  div.append(h('p', {}, `${s.title ?? ''} ${s.api_version ?? ''} — ${s.specification.type} ${s.specification.version}`))
+  const ul = h('ul', { class: 'operations' })
+  for (const op of s.operations) ul.append(h('li', {}, h('code', {}, `${op.method.toUpperCase()} ${op.path}`), op.summary !== null ? ` ${op.summary}` : ''))
+  div.append(ul)
+  return div
+}
