@@ -58,7 +58,7 @@ function readLatency (v: unknown, requests: number): SparseLatencyHistogram | st
   for (const key of Object.keys(v)) {
     if (++n > LATENCY_BUCKET_COUNT) return `has more than ${LATENCY_BUCKET_COUNT} buckets`
     const index = Number(key)
-    if (!/^\d{1,3}$/.test(key) || index >= LATENCY_BUCKET_COUNT) return `"${key.slice(0, 20)}" is not a bucket index (0 to ${LATENCY_BUCKET_COUNT - 1})`
+    if (!/^(0|[1-9]\d{0,2})$/.test(key) || index >= LATENCY_BUCKET_COUNT) return `"${key.slice(0, 20)}" is not a bucket index (0 to ${LATENCY_BUCKET_COUNT - 1})`
     const count = (v as Record<string, unknown>)[key]
     if (!isCount(count) || count === 0) return `[${key}] must be a positive integer`
     total += count
