@@ -108,7 +108,7 @@ export interface AnalyticsMessage {
   boot_id: string
   /** 1, 2, 3, … per boot_id, in the order the reports were made (gaps are possible, see dropped). */
   seq: number
-  /** LATENCY_HISTOGRAM_SCHEME of the latency histograms (the CP ignores buckets of a scheme it does not know). */
+  /** LATENCY_HISTOGRAM_SCHEME of the latency histograms (the CP keeps the counts of buckets of a scheme it does not know, and ignores their latency). */
   histogram: string
   buckets: AnalyticsBucket[]
   /**
