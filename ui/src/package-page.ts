@@ -62,7 +62,7 @@ async function versionsSection (base: string, versions: Version[], reload: () =>
     tbody.append(h('tr', { class: 'version', 'data-version': v.version },
       h('td', {}, v.version),
       h('td', {}, v.runtime_group.name),
-      h('td', {}, h('span', { class: `status ${v.status}` }, v.status)),
+      h('td', {}, statusSelect(base, v)),
       h('td', {}, v.implementation === null ? '—' : (v.implementation.service.name ?? v.implementation.service.id)),
       h('td', { class: 'routes' }, routes[i] === '' ? '—' : routes[i]),
       h('td', {},
@@ -96,6 +96,19 @@ async function versionsSection (base: string, versions: Version[], reload: () =>
         h('thead', {}, h('tr', {}, ...['Version', 'Runtime group', 'Status', 'Implementation', 'Routes', ''].map((t) => h('th', {}, t)))),
         tbody),
     form)
+}
+
+/** The version's status, written at once: published and deprecated versions show in the Dev Portal. */
+function statusSelect (base: string, v: Version): HTMLElement {
+  const select = h('select', { name: 'version-status', class: `status ${v.status}` },
+    ...['unpublished', 'published', 'deprecated'].map((s) => h('option', { value: s, selected: s === v.status }, s)))
+  select.addEventListener('change', () => {
+    void attempt(async () => {
+      await api('PATCH', `${base}/versions/${enc(v.id)}`, { body: { status: select.value } })
+      select.className = `status ${select.value}`
+    })
+  })
+  return select
 }
 
 function versionDetails (v: Version): HTMLElement {

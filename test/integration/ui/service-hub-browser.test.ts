@@ -109,7 +109,8 @@ test('the Service Hub UI: token prompt, catalog, package dashboard with versions
     await page.selectOption('form.add-version select[name=status]', 'published')
     await page.click('form.add-version button[type=submit]')
     await page.locator('tr.version[data-version=v1]').waitFor()
-    assert.match(await page.locator('tr.version[data-version=v1]').innerText(), /v1\s+production\s+published/)
+    assert.match(await page.locator('tr.version[data-version=v1]').innerText(), /v1\s+production/)
+    assert.equal(await page.locator('tr.version[data-version=v1] select[name=version-status]').inputValue(), 'published')
 
     // A validation error shows the API's code, message and fields.
     await page.fill('form.add-version input[name=version]', 'v1')
@@ -162,7 +163,9 @@ test('the Service Hub UI: token prompt, catalog, package dashboard with versions
     assert.equal(doc.content, '# Getting started\n\nCall `GET /orders`.\n')
     assert.equal(doc.status, 'published')
 
-    // The publish toggle writes at once.
+    // The publish toggles write at once.
+    await page.selectOption('tr.version[data-version=v1] select[name=version-status]', 'deprecated')
+    await waitUntil('the version is deprecated', async () => (await admin('GET', `/service-packages/${packageId}/versions`)).data[0].status === 'deprecated')
     await page.uncheck('tr.document[data-slug=getting-started] input[type=checkbox]')
     await waitUntil('the document is unpublished', async () => (await admin('GET', `/service-packages/${packageId}/documents/getting-started`)).status === 'unpublished')
 
