@@ -16,11 +16,13 @@ import { aclHandler } from './acl/handler.js'
 import { requestTransformerHandler } from './request-transformer/handler.js'
 import { proxyCacheHandler } from './proxy-cache/handler.js'
 import { fileLogHandler } from './file-log/handler.js'
+import { httpLogHandler } from './http-log/handler.js'
 import type { AnyPluginHandler } from './types.js'
 
 export type PluginHandlerSet = ReadonlyMap<string, AnyPluginHandler>
 
 export const BUNDLED_PLUGIN_HANDLERS: PluginHandlerSet = new Map<string, AnyPluginHandler>([
+  httpLogHandler,
   fileLogHandler,
   proxyCacheHandler,
   requestTransformerHandler,

@@ -17,9 +17,11 @@ import { aclSpec } from './acl/schema.js'
 import { requestTransformerSpec } from './request-transformer/schema.js'
 import { proxyCacheSpec } from './proxy-cache/schema.js'
 import { fileLogSpec } from './file-log/schema.js'
+import { httpLogSpec } from './http-log/schema.js'
 import type { PluginSpec } from './spec.js'
 
 export const PLUGIN_SPECS: readonly PluginSpec[] = [
+  httpLogSpec,
   fileLogSpec,
   proxyCacheSpec,
   requestTransformerSpec,

@@ -8,6 +8,7 @@ import { NODE_PLUGINS } from '../../../src/data-plane/node-plugins.js'
 // bundled plugin's priority (Kong's value where Kong has the plugin): adding a plugin or changing
 // a priority means changing this table, on purpose.
 const PRIORITIES: Record<string, number> = {
+  'http-log': 12,
   'file-log': 9,
   'proxy-cache': 100,
   'request-transformer': 801,
@@ -47,7 +48,7 @@ test('handlers and schemas name the same plugins with the same version and prior
 })
 
 test('a node announces every bundled plugin with its version in hello', () => {
-  assert.deepEqual(NODE_PLUGINS, [{ name: 'acl', version: '1.0.0' }, { name: 'basic-auth', version: '1.0.0' }, { name: 'correlation-id', version: '1.0.0' }, { name: 'cors', version: '1.0.0' }, { name: 'file-log', version: '1.0.0' }, { name: 'ip-restriction', version: '1.0.0' }, { name: 'jwt', version: '1.0.0' }, { name: 'key-auth', version: '1.0.0' }, { name: 'proxy-cache', version: '1.0.0' }, { name: 'rate-limiting', version: '1.0.0' }, { name: 'request-size-limiting', version: '1.0.0' }, { name: 'request-termination', version: '1.0.0' }, { name: 'request-transformer', version: '1.0.0' }, { name: 'response-transformer', version: '1.0.0' }])
+  assert.deepEqual(NODE_PLUGINS, [{ name: 'acl', version: '1.0.0' }, { name: 'basic-auth', version: '1.0.0' }, { name: 'correlation-id', version: '1.0.0' }, { name: 'cors', version: '1.0.0' }, { name: 'file-log', version: '1.0.0' }, { name: 'http-log', version: '1.0.0' }, { name: 'ip-restriction', version: '1.0.0' }, { name: 'jwt', version: '1.0.0' }, { name: 'key-auth', version: '1.0.0' }, { name: 'proxy-cache', version: '1.0.0' }, { name: 'rate-limiting', version: '1.0.0' }, { name: 'request-size-limiting', version: '1.0.0' }, { name: 'request-termination', version: '1.0.0' }, { name: 'request-transformer', version: '1.0.0' }, { name: 'response-transformer', version: '1.0.0' }])
 })
 
 test('every schema describes each field and forbids unknown ones', () => {
