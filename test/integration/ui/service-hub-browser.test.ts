@@ -24,6 +24,7 @@ import { PETS_YAML } from '../portal/spec-fixtures.js'
 const CHROMIUM = '/usr/lib/chromium/chromium'
 const SHOTS = join('test-results', 'ui')
 const TOKEN = 'admin-token-for-ui-tests'
+const VIEWER = 'viewer-token-for-ui-tests'
 
 async function openBrowser (): Promise<{ context: BrowserContext, page: Page, close: () => Promise<void> }> {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium (.ci/run does it)`)
@@ -44,7 +45,7 @@ test('the Service Hub UI: token prompt, catalog, package dashboard with versions
     dbUrl: store.url,
     adminListen: { host: '127.0.0.1', port: 0 },
     clusterListen: { host: '127.0.0.1', port: 0 },
-    auth: createAdminAuth({ tokens: `admin:${TOKEN}` }),
+    auth: createAdminAuth({ tokens: `admin:${TOKEN},viewer:${VIEWER}` }),
     logger: pino({ level: 'silent' })
   })
   t.after(async () => { await cp.close(); await store.drop() })
@@ -206,5 +207,19 @@ test('the Service Hub UI: token prompt, catalog, package dashboard with versions
     assert.match(row, /in_sync/)
     await page.screenshot({ path: join(SHOTS, 'runtime-groups.png'), fullPage: true })
     assert.deepEqual(dialogs, [], 'no payload ran')
+  })
+
+  await t.test('a viewer token browses and gets the API\'s 403 on a write', async () => {
+    await page.goto(`${base}/ui/#/catalog`)
+    await page.locator('a.package-link').waitFor()
+    await page.click('#logout')
+    await page.locator('form.login').waitFor()
+    await page.fill('#token', VIEWER)
+    await page.click('form.login button[type=submit]')
+    await page.locator('a.package-link').waitFor()
+    await page.fill('form.create-package input[name=name]', 'Nope')
+    await page.click('form.create-package button[type=submit]')
+    await page.locator('#error .code').waitFor()
+    assert.match(await page.locator('#error').innerText(), /403 ATRIUM_ERR_ADMIN_FORBIDDEN/)
   })
 })
