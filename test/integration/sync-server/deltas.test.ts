@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { applyConfigDelta, documentLayout } from '../../../src/contract/config-delta.js'
 import { loadDeclarativeDocument } from '../../../src/contract/index.js'
 import { STORE_KINDS } from '../../support/stores.js'
-import { connectNode, groupWithToken, startKit, type Call, type TestNode } from './sync-kit.js'
+import { PATIENT, connectNode, groupWithToken, startKit, type Call, type TestNode } from './sync-kit.js'
 
 // Delta frames: a node that announces the `delta` feature gets, after its first full snapshot, only
 // what changed; rebuilding the document from them must give exactly what GET /config exports, with
@@ -46,7 +46,7 @@ function follower (node: TestNode): { doc: () => Record<string, unknown>, hash: 
 
 for (const kind of STORE_KINDS) {
   test(`[${kind}] a delta-speaking node gets deltas that rebuild GET /config exactly, through every kind of write`, async (t) => {
-    const { call, syncUrl } = await startKit(t, kind)
+    const { call, syncUrl } = await startKit(t, kind, { syncTimings: PATIENT })
     const { token } = await groupWithToken(call, 'prod')
     await ok(call, 'PUT', '/runtime-groups/prod/config', {
       _format_version: '3.0',
@@ -90,7 +90,7 @@ for (const kind of STORE_KINDS) {
   })
 
   test(`[${kind}] nodes without the delta feature get full snapshots; resync gets the full snapshot again`, async (t) => {
-    const { call, syncUrl } = await startKit(t, kind)
+    const { call, syncUrl } = await startKit(t, kind, { syncTimings: PATIENT })
     const { token } = await groupWithToken(call, 'prod')
     await ok(call, 'POST', '/runtime-groups/prod/services', { name: 'orders', host: 'orders.internal' })
     const plain = await connectNode(t, syncUrl, token)

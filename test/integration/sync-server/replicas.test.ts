@@ -2,15 +2,15 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { SyncCloseCodes } from '../../../src/contract/sync-protocol.js'
 import { createTestStore } from '../../support/stores.js'
-import { connectNode, dataPlanes, eventually, groupWithToken, startKit } from './sync-kit.js'
+import { PATIENT, connectNode, dataPlanes, eventually, groupWithToken, startKit } from './sync-kit.js'
 
 // Several control planes on one PostgreSQL: the poll carries commits and revocations between them.
 
 test('[postgres] a change and a revocation made on one CP replica reach the nodes of another', async (t) => {
   const store = await createTestStore('postgres')
   t.after(() => store.drop())
-  const a = await startKit(t, 'postgres', { dbUrl: store.url })
-  const b = await startKit(t, 'postgres', { dbUrl: store.url })
+  const a = await startKit(t, 'postgres', { dbUrl: store.url, syncTimings: PATIENT })
+  const b = await startKit(t, 'postgres', { dbUrl: store.url, syncTimings: PATIENT })
   const { token, tokenId } = await groupWithToken(a.call, 'prod')
   const node = await connectNode(t, b.syncUrl, token)
   node.hello({ node_id: 'on-b' })

@@ -26,6 +26,8 @@ export interface Kit {
 }
 
 export const FAST = { heartbeatIntervalMs: 200, heartbeatTimeoutMs: 400, helloTimeoutMs: 500, pollIntervalMs: 50 }
+/** FAST, but a silent node is dropped only after 10 s: for tests that are not about liveness (a loaded CI machine can stall 400 ms). */
+export const PATIENT = { ...FAST, heartbeatTimeoutMs: 10_000 }
 
 export function adminClient (port: number): Call {
   const base = `http://127.0.0.1:${port}`
