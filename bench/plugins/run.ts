@@ -75,6 +75,8 @@ function buildBaseline (ref: string): { bin: string, commit: string, remove: () 
 }
 
 async function main (): Promise<void> {
+  // Node metrics (issue 6) came after the plugin framework: off here, so (b)/(a) is the framework's tax alone.
+  process.env.ATRIUM_METRICS = 'off'
   const upstream = await spawnServer([...pin(LOAD_CORE), process.execPath, fileURLToPath(new URL('../proxy/upstream.js', import.meta.url))])
   const dir = mkdtempSync(join(os.tmpdir(), 'atrium-bench-plugins-'))
   const gateways: ChildGateway[] = []
@@ -126,7 +128,7 @@ function report (rows: Row[], baselineCommit: string): void {
     `Load: ${WRK !== null ? 'wrk 1 thread' : 'autocannon'}, ${CONNECTIONS} keep-alive connections, ${WARMUP_S} s warm-up then ${ROUNDS} interleaved rounds of ${DURATION_S} s per scenario ` +
       `(best round kept), GET with \`apikey\` and \`Origin\` headers, 34-byte JSON upstream response. Each gateway in its own process${TASKSET ? ' pinned to core 0; upstream and wrk on core 1' : ''}.`,
     `Baseline (a): commit ${baselineCommit}, built in a temporary worktree in this run. (b) and (c) run the same config ` +
-      '(a plugin-free route and a route with key-auth, rate-limiting `policy: local` with a limit never reached, cors and correlation-id, plus a consumer with a key).',
+      '(a plugin-free route and a route with key-auth, rate-limiting `policy: local` with a limit never reached, cors and correlation-id, plus a consumer with a key), with node metrics off (`ATRIUM_METRICS=off`: they came later, bench/proxy measures them).',
     'CPU µs/request: the gateway process\'s CPU time per request (lowest round); req/s per core = 1e6 / that.',
     '',
     '| scenario | req/s (best round) | p50 ms | p99 ms | CPU µs/request | req/s per core | errors |',
