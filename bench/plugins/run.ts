@@ -17,8 +17,8 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startGatewayOnFile, type ChildGateway } from '../../test/support/child-gateway.js'
 import {
-  CONNECTIONS, DURATION_S, LOAD_CORE, PROXY_CORE, ROUNDS, TASKSET, WARMUP_S, WRK, fmt, measureAll, pin, ratio, spawnServer, stop,
-  writeSection, type Row, type Target
+  CONNECTIONS, DURATION_S, LOAD_CORE, PROXY_CORE, ROUNDS, TASKSET, WARMUP_S, WRK, measureAll, pin, ratio, spawnServer, stop,
+  scenarioTable, writeSection, type Row, type Target
 } from '../support/load.js'
 
 const START = '<!-- plugins:start -->'
@@ -132,11 +132,7 @@ function report (rows: Row[], baselineCommit: string): void {
       '(a plugin-free route and a route with key-auth, rate-limiting `policy: local` with a limit never reached, cors and correlation-id, plus a consumer with a key), with node metrics off (`ATRIUM_METRICS=off`: they came later, bench/proxy measures them).',
     'CPU µs/request: the gateway process\'s CPU time per request (lowest round); req/s per core = 1e6 / that.',
     '',
-    '| scenario | req/s (best round) | p50 ms | p99 ms | CPU µs/request | req/s per core | errors |',
-    '|---|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => r.result === null
-      ? `| ${r.name} | – | – | – | – | – | ${r.note} |`
-      : `| ${r.name} | ${fmt(r.result.rps)} | ${fmt(r.result.p50ms, 2)} | ${fmt(r.result.p99ms, 2)} | ${fmt(r.cpuUs, 1)} | ${fmt(1e6 / r.cpuUs)} | ${r.result.errors} |`),
+    ...scenarioTable(rows),
     '',
     '| ratio | req/s (best round) | req/s per core (CPU) | target | |',
     '|---|---:|---:|---:|---|',

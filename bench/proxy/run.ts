@@ -18,8 +18,8 @@ import { startChildGateway, type ChildGateway } from '../../test/support/child-g
 import type { ConfigInput } from '../../test/support/gateway.js'
 import { manyRoutes } from './routes.js'
 import {
-  CONNECTIONS, DURATION_S, LOAD_CORE, PROXY_CORE, ROUNDS, TASKSET, WARMUP_S, WRK, children, fmt, freePort, measureAll, pin, ratio,
-  spawnServer, stop, waitForPort, writeSection, type Row, type Target
+  CONNECTIONS, DURATION_S, LOAD_CORE, PROXY_CORE, ROUNDS, TASKSET, WARMUP_S, WRK, children, freePort, measureAll, pin, ratio,
+  spawnServer, stop, waitForPort, scenarioTable, writeSection, type Row, type Target
 } from '../support/load.js'
 
 const START = '<!-- proxy:start -->'
@@ -114,11 +114,7 @@ function writeResults (rows: Row[], request: string): void {
     'machine (other engineers run tests concurrently) wall-clock req/s varies by ±30 % between rounds of the same',
     'target (CPU per request varies less, ±10 %). For (a) the CPU is the upstream\'s own.',
     '',
-    '| scenario | req/s (best round) | p50 ms | p99 ms | CPU µs/request | req/s per core | errors |',
-    '|---|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => r.result === null
-      ? `| ${r.name} | – | – | – | – | – | ${r.note} |`
-      : `| ${r.name} | ${fmt(r.result.rps)} | ${fmt(r.result.p50ms, 2)} | ${fmt(r.result.p99ms, 2)} | ${fmt(r.cpuUs, 1)} | ${fmt(1e6 / r.cpuUs)} | ${r.result.errors} |`),
+    ...scenarioTable(rows),
     '',
     '| ratio | req/s (best round) | req/s per core (CPU) | target |',
     '|---|---:|---:|---:|',

@@ -168,3 +168,14 @@ export function writeSection (start: string, end: string, section: string): void
     : `${previous.trimEnd()}\n\n${section}\n`
   writeFileSync(RESULTS, next)
 }
+
+/** The markdown table of measured scenarios both load benches print. */
+export function scenarioTable (rows: Row[]): string[] {
+  return [
+    '| scenario | req/s (best round) | p50 ms | p99 ms | CPU µs/request | req/s per core | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => r.result === null
+      ? `| ${r.name} | – | – | – | – | – | ${r.note} |`
+      : `| ${r.name} | ${fmt(r.result.rps)} | ${fmt(r.result.p50ms, 2)} | ${fmt(r.result.p99ms, 2)} | ${fmt(r.cpuUs, 1)} | ${fmt(1e6 / r.cpuUs)} | ${r.result.errors} |`)
+  ]
+}
