@@ -34,7 +34,7 @@ function parseJson (text: string): ParseResult {
 }
 
 /** Nesting depth of a YAML text's syntax tree (about one level per collection), measured iteratively. */
-function yamlDepthExceeds (text: string, max: number): boolean {
+export function yamlDepthExceeds (text: string, max: number): boolean {
   for (const token of new Parser().parse(text)) {
     const stack: Array<[unknown, number]> = [[token, 0]]
     while (stack.length > 0) {

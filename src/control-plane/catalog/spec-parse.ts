@@ -1,5 +1,6 @@
 import { dereference, validate } from '@readme/openapi-parser'
-import { LineCounter, Parser, parseDocument } from 'yaml'
+import { LineCounter, parseDocument } from 'yaml'
+import { yamlDepthExceeds } from '../../contract/declarative/parse.js'
 import { GatewayError, type FieldError } from '../../errors.js'
 import { externalRefs, formatSpecPath, jsonSyntaxErrorOffset, nestingDepth, pathFromCodeFrame, sourcePosition, type SpecPath } from './spec-locate.js'
 
@@ -60,23 +61,9 @@ function parseJsonText (text: string): unknown {
   }
 }
 
-/** Syntax-tree depth, measured before composing (the composer recurses): about two levels per data level. */
-function yamlTooDeep (text: string): boolean {
-  const max = 2 * SPEC_NESTING_MAX + 8
-  for (const token of new Parser().parse(text)) {
-    const stack: Array<[unknown, number]> = [[token, 0]]
-    while (stack.length > 0) {
-      const [v, depth] = stack.pop() as [unknown, number]
-      if (depth > max) return true
-      if (Array.isArray(v)) for (const x of v) stack.push([x, depth])
-      else if (typeof v === 'object' && v !== null) for (const x of Object.values(v)) if (typeof x === 'object' && x !== null) stack.push([x, Array.isArray(x) ? depth : depth + 1])
-    }
-  }
-  return false
-}
-
 function parseYamlText (text: string): unknown {
-  if (yamlTooDeep(text)) throw invalidSpec(`nests deeper than ${SPEC_NESTING_MAX} levels`, [{ path: '', message: `nests deeper than ${SPEC_NESTING_MAX} levels` }])
+  // Syntax-tree depth, measured before composing (the composer recurses): about two levels per data level.
+  if (yamlDepthExceeds(text, 2 * SPEC_NESTING_MAX + 8)) throw invalidSpec(`nests deeper than ${SPEC_NESTING_MAX} levels`, [{ path: '', message: `nests deeper than ${SPEC_NESTING_MAX} levels` }])
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter, logLevel: 'error' })
   if (doc.errors.length > 0) {
