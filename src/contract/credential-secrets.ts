@@ -15,7 +15,7 @@
 //   stay synchronous and fast. The control plane never stores this form (it hashes with scrypt
 //   before anything is stored) and refuses it as input.
 
-import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, hash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
 
 export const SCRYPT_DEFAULTS = { ln: 14, r: 8, p: 1, saltBytes: 16, keyBytes: 32 } as const
 
@@ -31,7 +31,7 @@ const HMAC_FORMAT = /^\$sha256\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/
 
 /** SHA-256 (hex) of a key-auth key: what is stored, sent and looked up. */
 export function keyHash (key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex')
+  return hash('sha256', key, 'hex') // one-shot: no Hash object per request (key-auth hashes every presented key)
 }
 
 /** Parses a stored password hash; a string says why it is not one. `scryptOnly` refuses the DB-less form. */

@@ -5,6 +5,9 @@ import type { HeaderEditor } from '../../plugins/types.js'
  * A HeaderEditor over the flat `[name, value, …]` list the proxy hands to undici and writeHead, so
  * an edited list is sent as it is, without conversion. Names keep the case they were given; lookups
  * ignore case. Writes validate like Node does, so a plugin's bad value fails inside that plugin.
+ *
+ * Every plugin on a route edits these lists on every request: names are compared without
+ * lower-casing copies (no garbage per comparison; the young generation is small, see bin/atrium.js).
  */
 export class HeaderList implements HeaderEditor {
   readonly list: string[]
@@ -13,30 +16,46 @@ export class HeaderList implements HeaderEditor {
     this.list = list
   }
 
-  get (name: string): string | undefined {
-    const lower = name.toLowerCase()
+  /** Index of the first `name` at or after `from` (an even index), or -1. */
+  #find (name: string, from: number): number {
     const list = this.list
-    for (let i = 0; i < list.length; i += 2) if (list[i].toLowerCase() === lower) return list[i + 1]
-    return undefined
+    for (let i = from; i < list.length; i += 2) if (sameName(list[i], name)) return i
+    return -1
+  }
+
+  get (name: string): string | undefined {
+    const i = this.#find(name, 0)
+    return i < 0 ? undefined : this.list[i + 1]
   }
 
   getAll (name: string): string[] {
-    const lower = name.toLowerCase()
     const out: string[] = []
-    for (let i = 0; i < this.list.length; i += 2) if (this.list[i].toLowerCase() === lower) out.push(this.list[i + 1])
+    for (let i = this.#find(name, 0); i >= 0; i = this.#find(name, i + 2)) out.push(this.list[i + 1])
     return out
   }
 
   has (name: string): boolean {
-    return this.get(name) !== undefined
+    return this.#find(name, 0) >= 0
   }
 
   set (name: string, value: string | readonly string[]): void {
-    const values = typeof value === 'string' ? [value] : value
     validateHeaderName(name)
-    for (const v of values) validateHeaderValue(name, v)
-    this.remove(name)
-    for (const v of values) this.list.push(name, v)
+    if (typeof value !== 'string') {
+      for (const v of value) validateHeaderValue(name, v)
+      this.remove(name)
+      for (const v of value) this.list.push(name, v)
+      return
+    }
+    validateHeaderValue(name, value)
+    // One value (the common case): replaced where the first one was, later ones removed.
+    const first = this.#find(name, 0)
+    if (first < 0) {
+      this.list.push(name, value)
+      return
+    }
+    this.list[first] = name
+    this.list[first + 1] = value
+    if (this.#find(name, first + 2) >= 0) this.#removeFrom(name, first + 2)
   }
 
   add (name: string, value: string): void {
@@ -46,11 +65,16 @@ export class HeaderList implements HeaderEditor {
   }
 
   remove (name: string): void {
-    const lower = name.toLowerCase()
+    const first = this.#find(name, 0)
+    if (first >= 0) this.#removeFrom(name, first)
+  }
+
+  /** Removes every `name` at or after `from`, keeping the order of the others. */
+  #removeFrom (name: string, from: number): void {
     const list = this.list
-    let w = 0
-    for (let r = 0; r < list.length; r += 2) {
-      if (list[r].toLowerCase() === lower) continue
+    let w = from
+    for (let r = from; r < list.length; r += 2) {
+      if (sameName(list[r], name)) continue
       list[w] = list[r]
       list[w + 1] = list[r + 1]
       w += 2
@@ -63,4 +87,20 @@ export class HeaderList implements HeaderEditor {
     for (let i = 0; i < this.list.length; i += 2) out.push([this.list[i], this.list[i + 1]])
     return out
   }
+}
+
+/** ASCII case-insensitive equality of two header names, without allocating. */
+export function sameName (a: string, b: string): boolean {
+  if (a === b) return true
+  const n = a.length
+  if (n !== b.length) return false
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i)
+    let y = b.charCodeAt(i)
+    if (x === y) continue
+    if (x >= 65 && x <= 90) x += 32
+    if (y >= 65 && y <= 90) y += 32
+    if (x !== y) return false
+  }
+  return true
 }

@@ -1,5 +1,9 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { ErrorCode } from '../../errors.js'
-import { ProxyCall } from '../proxy/proxy-handler.js'
+import type { Logger } from '../../log.js'
+import type { CompiledGateway } from '../compiled-gateway.js'
+import { ProxyCall, type UpstreamRequestOptions } from '../proxy/proxy-handler.js'
+import type { RouteMatch } from '../router/types.js'
 import { buildClientResponseHeaders } from '../proxy/forward-headers.js'
 import { upstreamErrorKind } from '../metrics/request-facts.js'
 import type { UpstreamErrorKind } from '../metrics/route-slot.js'
@@ -23,9 +27,8 @@ export class PluginProxyCall extends ProxyCall {
   #chunks: Buffer[] | null = null
   #bytes = 0
 
-  constructor (...args: [...ConstructorParameters<typeof ProxyCall>, PluginRun]) {
-    const run = args.pop() as PluginRun
-    super(...(args as unknown as ConstructorParameters<typeof ProxyCall>))
+  constructor (req: IncomingMessage, res: ServerResponse, match: RouteMatch, gateway: CompiledGateway, opts: UpstreamRequestOptions, log: Logger, run: PluginRun) {
+    super(req, res, match, gateway, opts, log)
     this.run = run
   }
 

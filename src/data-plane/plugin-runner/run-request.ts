@@ -40,9 +40,25 @@ function declares (flag: PluginInstance['handler']['transformsBody'], ctx: Reque
   return flag === true || (typeof flag === 'function' && flag(ctx, state) === true)
 }
 
+const kRun = Symbol('atrium.pluginRun')
+
+interface WithRun { [kRun]?: PluginRun }
+
+// Module-level, so a request allocates no closure for it: the run is found on `res`.
+function onResponseClose (this: ServerResponse & WithRun): void {
+  this[kRun]?.responseClosed()
+}
+
 export class PluginRun {
   readonly ctx: RequestContext
-  readonly ran: PluginInstance[] = []
+  /**
+   * The plugins that ran, in order: the first `#ranCount` of `#ranFrom` while the chain never
+   * changed (no array per request); copied into an array of their own once a consumer's chain
+   * takes over.
+   */
+  #ranFrom: readonly PluginInstance[]
+  #ranCount = 0
+  #ranOwn: PluginInstance[] | null = null
   /** Some plugin that ran wants the whole upstream body in its response phase. */
   transformsBody = false
   readonly #route: RouteChain
@@ -64,21 +80,47 @@ export class PluginRun {
   constructor (route: RouteChain, req: IncomingMessage, res: ServerResponse, match: RouteMatch, gateway: CompiledGateway, opts: UpstreamRequestOptions, path: string, tls: boolean, log: Logger) {
     this.#route = route
     this.#chain = route.base
+    this.#ranFrom = route.base
     this.#req = req
     this.#res = res
     this.#match = match
     this.#gateway = gateway
     this.#opts = opts
     this.#log = log
-    this.ctx = new RequestContext(req, match, gateway.config.consumers ?? [], path, tls, opts.body !== null, opts.path, [...opts.headers])
+    // opts.headers was built for this request alone: the plugins edit it in place.
+    this.ctx = new RequestContext(req, match, gateway.config.consumers ?? [], path, tls, opts.body !== null, opts.path, opts.headers)
   }
 
   start (): void {
-    this.#res.once('close', () => {
-      this.#closed = true
-      this.#maybeLog()
-    })
+    (this.#res as WithRun)[kRun] = this
+    this.#res.on('close', onResponseClose) // 'close' comes once; `once` would allocate a wrapper
     this.#accessFrom(0)
+  }
+
+  /** The response is done (res 'close'). */
+  responseClosed (): void {
+    this.#closed = true
+    this.#maybeLog()
+  }
+
+  get ranCount (): number {
+    return this.#ranOwn === null ? this.#ranCount : this.#ranOwn.length
+  }
+
+  /** The i-th plugin that ran (i < ranCount). */
+  ranAt (i: number): PluginInstance {
+    return this.#ranOwn === null ? this.#ranFrom[i] : this.#ranOwn[i]
+  }
+
+  #ranPush (instance: PluginInstance): void {
+    if (this.#ranOwn === null) {
+      if (this.#ranFrom === this.#chain && this.#ranFrom[this.#ranCount] === instance) {
+        this.#ranCount++
+        return
+      }
+      this.#ranOwn = this.#ranFrom.slice(0, this.#ranCount)
+    }
+    this.#ranOwn.push(instance)
   }
 
   // ---- access ----
@@ -91,7 +133,7 @@ export class PluginRun {
         try {
           wants = declares(instance.handler.transformsRequestBody, this.ctx, instance.state)
         } catch (err) {
-          this.ran.push(instance)
+          this.#ranPush(instance)
           this.#fail(instance, 'access', err)
           return
         }
@@ -100,7 +142,7 @@ export class PluginRun {
           return
         }
       }
-      this.ran.push(instance)
+      this.#ranPush(instance)
       const transforms = instance.handler.transformsBody
       if (transforms !== undefined && transforms !== false && instance.handler.response !== undefined) this.transformsBody = true
       if (instance.handler.access !== undefined) {
@@ -225,7 +267,8 @@ export class PluginRun {
    */
   wantsUpstreamBody (): boolean {
     if (!this.transformsBody) return false
-    for (const instance of this.ran) {
+    for (let i = 0, n = this.ranCount; i < n; i++) {
+      const instance = this.ranAt(i)
       const flag = instance.handler.transformsBody
       if (flag === undefined || flag === false || instance.handler.response === undefined) continue
       try {
@@ -240,7 +283,8 @@ export class PluginRun {
 
   /** Runs the response phase of every plugin that ran; false when one threw (already logged). */
   responsePhase (): boolean {
-    for (const instance of this.ran) {
+    for (let i = 0, n = this.ranCount; i < n; i++) {
+      const instance = this.ranAt(i)
       if (instance.handler.response === undefined) continue
       try {
         instance.handler.response(this.ctx, instance.state)
@@ -267,7 +311,7 @@ export class PluginRun {
     try {
       for (const [name, value] of Object.entries(exit.headers ?? {})) response.headers.set(name, value)
     } catch (err) {
-      this.#fail(this.ran[this.ran.length - 1], 'access', err)
+      this.#fail(this.ranAt(this.ranCount - 1), 'access', err)
       return
     }
     this.#accessFinished()
@@ -378,7 +422,8 @@ export class PluginRun {
     ctx.response ??= new ResponseState('gateway', this.#res.headersSent ? this.#res.statusCode : 499, [], null)
     ctx.response.settleForLog()
     this.#record()
-    for (const instance of this.ran) {
+    for (let i = 0, n = this.ranCount; i < n; i++) {
+      const instance = this.ranAt(i)
       if (instance.handler.log === undefined) continue
       try {
         const result = instance.handler.log(ctx, instance.state)
