@@ -2,6 +2,7 @@ import { once } from 'node:events'
 import { parseArgs } from 'node:util'
 import { createLogger, type Logger } from '../log.js'
 import { startDataPlane, type ControlPlaneOptions, type DataPlane } from '../data-plane/data-plane.js'
+import { LATENCY_UNITS, type LatencyUnit } from '../data-plane/metrics/index.js'
 import { syncEndpoint } from '../data-plane/sync-client/sync-client.js'
 import { HELP } from './help.js'
 import { listenFrom, usageError } from './usage.js'
@@ -17,6 +18,7 @@ const DATA_PLANE_OPTIONS = {
   'cache-dir': { type: 'string' },
   'sync-backoff-max': { type: 'string' },
   metrics: { type: 'string' },
+  'metrics-latency-unit': { type: 'string' },
   'analytics-buffer-minutes': { type: 'string' },
   help: { type: 'boolean', short: 'h' }
 } as const
@@ -97,6 +99,14 @@ export function metricsSwitch (flag: string | undefined): boolean {
   return text === 'on'
 }
 
+/** `--metrics-latency-unit ms|seconds` (ATRIUM_METRICS_LATENCY_UNIT), default ms. */
+export function latencyUnitFrom (flag: string | undefined): LatencyUnit {
+  const text = flag ?? process.env.ATRIUM_METRICS_LATENCY_UNIT ?? 'ms'
+  const unit = LATENCY_UNITS.find((u) => u === text)
+  if (unit === undefined) throw usageError(`--metrics-latency-unit must be ms or seconds (got "${text}")`)
+  return unit
+}
+
 export async function dataPlaneCommand (args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: DATA_PLANE_OPTIONS, strict: true, allowPositionals: false })
   if (values.help === true) {
@@ -108,6 +118,7 @@ export async function dataPlaneCommand (args: string[]): Promise<number> {
   const statusListen = listenFrom(values['status-listen'], 'ATRIUM_STATUS_LISTEN', '127.0.0.1:8100', '--status-listen')
   const logger = createLogger()
   const metrics = metricsSwitch(values.metrics)
-  const dataPlane = await startDataPlane({ ...source, proxyListen, statusListen, logger, metrics })
+  const metricsLatencyUnit = latencyUnitFrom(values['metrics-latency-unit'])
+  const dataPlane = await startDataPlane({ ...source, proxyListen, statusListen, logger, metrics, metricsLatencyUnit })
   return await serve(dataPlane, logger)
 }

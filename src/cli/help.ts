@@ -18,10 +18,11 @@ Usage:
       nodes connect (WebSocket /v1/sync, data-plane token required). URL is sqlite:PATH (default
       sqlite:./data/atrium.db) or postgres://…; migrations run at start.
   atrium data-plane --config FILE [--proxy-listen HOST:PORT] [--status-listen HOST:PORT] [--metrics on|off]
+                    [--metrics-latency-unit ms|seconds]
       Run a data plane from a declarative (Kong 3.x format) file. SIGHUP re-reads the file.
   atrium data-plane --control-plane ws(s)://HOST:8005 --token TOKEN [--cache-dir DIR]
                     [--sync-backoff-max MS] [--proxy-listen HOST:PORT] [--status-listen HOST:PORT]
-                    [--metrics on|off] [--analytics-buffer-minutes N]
+                    [--metrics on|off] [--metrics-latency-unit ms|seconds] [--analytics-buffer-minutes N]
       Hybrid mode: a data plane that receives its runtime group's config from a control plane (the
       token decides the group) and keeps the last applied config in DIR, serving it at start even when
       the control plane is unreachable. It reconnects forever with jittered backoff. A revoked or
@@ -49,6 +50,8 @@ Defaults and environment (flags win over the environment):
   --sync-backoff-max ATRIUM_SYNC_BACKOFF_MAX default 10000 (ms, reconnect delay cap)
   --metrics         ATRIUM_METRICS         default on: per-request metrics, GET /metrics on the status
                     listener and (hybrid) analytics reports to the control plane; off turns all three off
+  --metrics-latency-unit ATRIUM_METRICS_LATENCY_UNIT default ms: atrium_*_latency_ms histograms (Kong's
+                    names); seconds: atrium_*_latency_seconds in seconds (clean for promtool's lint)
   --analytics-buffer-minutes ATRIUM_ANALYTICS_BUFFER_MINUTES default 60: analytics reports kept while the
                     control plane is away (oldest dropped and counted beyond)
   --demo-listen     ATRIUM_DEMO_LISTEN     default 127.0.0.1:9080

@@ -9,7 +9,7 @@ import type { ListenAddress } from '../cli/listen-address.js'
 import { ATRIUM_VERSION } from '../version.js'
 import type { GatewayState } from './compiled-gateway.js'
 import { compileGateway, installGateway } from './compile-gateway.js'
-import { AnalyticsReporter, createMetricsRegistry, NodeMetrics } from './metrics/index.js'
+import { AnalyticsReporter, createMetricsRegistry, NodeMetrics, type LatencyUnit } from './metrics/index.js'
 import { NODE_PLUGINS } from './node-plugins.js'
 import { createProxyServer, closeProxyServer } from './proxy/proxy-server.js'
 import { createStatusServer, type ReloadOutcome } from './status-server.js'
@@ -47,6 +47,8 @@ export interface DataPlaneOptions {
   logger: Logger
   /** Per-request metrics, GET /metrics and (hybrid mode) analytics reports; default on. */
   metrics?: boolean
+  /** Unit of the latency histograms in GET /metrics (names and values); default ms, Kong's. */
+  metricsLatencyUnit?: LatencyUnit
 }
 
 export interface DataPlane {
@@ -111,7 +113,7 @@ export async function startDataPlane (options: DataPlaneOptions): Promise<DataPl
     version: ATRIUM_VERSION,
     lastReload: () => lastReload,
     controlPlane: client === null ? undefined : () => client.status(),
-    metrics: metrics === null ? null : createMetricsRegistry({ metrics, state, controlPlane: client === null ? undefined : () => client.status(), analytics })
+    metrics: metrics === null ? null : createMetricsRegistry({ metrics, state, controlPlane: client === null ? undefined : () => client.status(), analytics, latencyUnit: options.metricsLatencyUnit })
   })
   const proxyAddress = await listen(proxy, options.proxyListen)
   const statusAddress = await listen(status, options.statusListen)

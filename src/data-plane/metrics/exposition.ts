@@ -34,7 +34,17 @@ export interface ExpositionSource {
   /** Hybrid mode only. */
   controlPlane?: () => ControlPlaneStatus
   analytics?: AnalyticsReporter | null
+  /**
+   * Unit of the three latency histograms: `ms` (default) gives Kong's names and values
+   * (atrium_request_latency_ms …); `seconds` gives atrium_request_latency_seconds … with `le` and
+   * sums in seconds, Prometheus's base unit, which `promtool check metrics` accepts without lint
+   * (it flags `_ms` as an abbreviated unit). Slots always count in ms: only the exposition converts.
+   */
+  latencyUnit?: LatencyUnit
 }
+
+export const LATENCY_UNITS = ['ms', 'seconds'] as const
+export type LatencyUnit = typeof LATENCY_UNITS[number]
 
 function routeLabels (slot: RouteSlot): Labels {
   const labels: Labels = {}
@@ -49,8 +59,10 @@ function allSlots (metrics: NodeMetrics): RouteSlot[] {
   return slots
 }
 
-function histogramValues (name: string, pick: (s: RouteSlot) => LatencyHistogram, metrics: NodeMetrics): Value[] {
+function histogramValues (name: string, pick: (s: RouteSlot) => LatencyHistogram, metrics: NodeMetrics, unit: LatencyUnit): Value[] {
   const out: Value[] = []
+  // Divided, not multiplied by 0.001: 300 / 1000 is 0.3, 300 * 0.001 is 0.30000000000000004.
+  const divisor = unit === 'ms' ? 1 : 1000
   for (const slot of allSlots(metrics)) {
     const h = pick(slot)
     if (h.count === 0) continue
@@ -58,10 +70,10 @@ function histogramValues (name: string, pick: (s: RouteSlot) => LatencyHistogram
     let cumulative = 0
     for (let i = 0; i <= PROM_LATENCY_BOUNDS_MS.length; i++) {
       cumulative += h.counts?.[i] ?? 0
-      const le = i < PROM_LATENCY_BOUNDS_MS.length ? String(PROM_LATENCY_BOUNDS_MS[i]) : '+Inf'
+      const le = i < PROM_LATENCY_BOUNDS_MS.length ? String(PROM_LATENCY_BOUNDS_MS[i] / divisor) : '+Inf'
       out.push({ metricName: `${name}_bucket`, labels: { ...base, le }, value: cumulative })
     }
-    out.push({ metricName: `${name}_sum`, labels: base, value: h.sum })
+    out.push({ metricName: `${name}_sum`, labels: base, value: h.sum / divisor })
     out.push({ metricName: `${name}_count`, labels: base, value: h.count })
   }
   return out
@@ -84,9 +96,14 @@ export function createMetricsRegistry (source: ExpositionSource): Registry {
     }
     return out
   })
-  add('atrium_request_latency_ms', 'Total request latency in ms: request received to response finished.', 'histogram', () => histogramValues('atrium_request_latency_ms', (s) => s.total, m))
-  add('atrium_upstream_latency_ms', 'Upstream latency in ms: upstream call started to its response headers (requests that reached an upstream answer).', 'histogram', () => histogramValues('atrium_upstream_latency_ms', (s) => s.upstream, m))
-  add('atrium_gateway_latency_ms', 'Gateway latency in ms: total latency minus upstream latency (all of it when no upstream answered).', 'histogram', () => histogramValues('atrium_gateway_latency_ms', (s) => s.gateway, m))
+  const unit = source.latencyUnit ?? 'ms'
+  const latency = (what: string, help: string, pick: (s: RouteSlot) => LatencyHistogram): void => {
+    const name = `atrium_${what}_latency_${unit}`
+    add(name, `${help} (${unit}).`, 'histogram', () => histogramValues(name, pick, m, unit))
+  }
+  latency('request', 'Total request latency: request received to response finished', (s) => s.total)
+  latency('upstream', 'Upstream latency: upstream call started to its response headers (requests that reached an upstream answer)', (s) => s.upstream)
+  latency('gateway', 'Gateway latency: total latency minus upstream latency (all of it when no upstream answered)', (s) => s.gateway)
   add('atrium_request_bytes_total', 'Request body bytes received from clients.', 'counter', () =>
     allSlots(m).map((s) => ({ labels: routeLabels(s), value: s.bytesIn })))
   add('atrium_response_bytes_total', 'Response body bytes sent to clients.', 'counter', () =>

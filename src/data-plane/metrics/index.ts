@@ -1,6 +1,6 @@
 export { NodeMetrics, GatewayMetrics, type MetricsOptions } from './node-metrics.js'
 export { AnalyticsReporter, ANALYTICS_DEFAULTS, type AnalyticsReporterOptions } from './analytics-reporter.js'
 export { AnalyticsWindow, AnalyticsCell, statusClassOf } from './analytics-window.js'
-export { createMetricsRegistry, type ExpositionSource } from './exposition.js'
+export { createMetricsRegistry, LATENCY_UNITS, type ExpositionSource, type LatencyUnit } from './exposition.js'
 export { PROM_LATENCY_BOUNDS_MS, UPSTREAM_ERROR_KINDS, RouteSlot, LatencyHistogram, type UpstreamErrorKind } from './route-slot.js'
 export { upstreamErrorKind, requestBodyBytes } from './request-facts.js'

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { Agent } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startAtrium, type AtriumProcess } from '../../support/cli-process.js'
+import { runAtrium, startAtrium, type AtriumProcess } from '../../support/cli-process.js'
 import { freePort } from '../../support/free-port.js'
 import { httpCall } from '../../support/http-client.js'
 import { parseExposition, promtoolCheck, samples, value, type Sample } from '../../support/prometheus-text.js'
@@ -163,6 +163,49 @@ services:
   const others = text.split('\n\n').filter((block) => !allowed.some((a) => block.includes(`# TYPE ${a.split(' ')[0]} `))).join('\n\n')
   const strict = promtoolCheck(others.endsWith('\n') ? others : `${others}\n`)
   assert.equal(strict.code, 0, strict.output)
+})
+
+test('--metrics-latency-unit seconds names the latency histograms _seconds, in seconds, and the whole /metrics passes promtool with no lint', async (t) => {
+  const up = await startUpstream(t, (req, res) => {
+    req.resume()
+    const delay = req.url?.includes('slow') === true ? SLOW_MS : 0
+    setTimeout(() => res.end('ok'), delay)
+  })
+  const { status, proxy } = await startNode(t, `_format_version: "3.0"
+services:
+  - name: svc
+    url: http://127.0.0.1:${up.port}
+    routes:
+      - name: r
+        paths: [/r]
+`, ['--metrics-latency-unit', 'seconds'])
+  await repeat(4, async () => assert.equal((await httpCall(`${proxy}/r/slow`)).status, 200))
+  assert.equal((await httpCall(`${proxy}/nope`)).status, 404)
+  const { text, all } = await scrape(status)
+  assert.equal(samples(all, 'atrium_request_latency_ms_count').length, 0, 'no _ms series in seconds mode')
+  const labels = { service: 'svc', route: 'r' }
+  assert.equal(value(all, 'atrium_request_latency_seconds_count', labels), 4)
+  assert.equal(value(all, 'atrium_upstream_latency_seconds_count', labels), 4)
+  assert.equal(value(all, 'atrium_gateway_latency_seconds_count', labels), 4)
+  // The ms bounds divided by 1000, exactly (0.3, not 0.30000000000000004); the slow upstream is over 0.05 s.
+  const les = samples(all, 'atrium_request_latency_seconds_bucket', labels).map((s) => s.labels.le)
+  assert.deepEqual(les, ['0.0005', '0.001', '0.002', '0.003', '0.005', '0.0075', '0.01', '0.015', '0.02', '0.03', '0.05', '0.075',
+    '0.1', '0.15', '0.2', '0.3', '0.5', '0.75', '1', '2', '5', '10', '30', '60', '+Inf'])
+  assert.equal(value(all, 'atrium_upstream_latency_seconds_bucket', { ...labels, le: '0.05' }), 0)
+  const sum = value(all, 'atrium_upstream_latency_seconds_sum', labels)
+  assert.ok(sum >= 4 * SLOW_MS / 1000 && sum < 60, `upstream sum ${sum} s`)
+  assert.equal(value(all, 'atrium_request_latency_seconds_count'), 1, 'unmatched latency without labels')
+  assert.match(text, /# HELP atrium_request_latency_seconds .*\(seconds\)\./)
+
+  const { code, output } = promtoolCheck(text)
+  assert.equal(code, 0, `promtool:\n${output}`)
+  assert.equal(output.trim(), '')
+})
+
+test('--metrics-latency-unit refuses anything but ms or seconds', async () => {
+  const r = await runAtrium(['data-plane', '--config', '/nonexistent.yml', '--metrics-latency-unit', 'us'])
+  assert.equal(r.code, 1, r.stderr)
+  assert.match(r.stderr, /--metrics-latency-unit must be ms or seconds \(got "us"\)/)
 })
 
 test('--metrics off records nothing and answers 404 on /metrics', async (t) => {
