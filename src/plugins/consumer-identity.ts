@@ -38,6 +38,21 @@ function consumerHeaders (c: ConsumerConfig): ConsumerHeaders {
   return h
 }
 
+/**
+ * X-Credential-Identifier per credential object: plugins that keep one object per credential for
+ * the life of a config (key-auth does) pay for the conversion once; a fresh object is converted once.
+ */
+const identifierOf = new WeakMap<AuthenticatedCredential, string | null>()
+
+function identifierHeader (credential: AuthenticatedCredential): string | null {
+  let v = identifierOf.get(credential)
+  if (v === undefined) {
+    v = headerValue(credential.identifier)
+    identifierOf.set(credential, v)
+  }
+  return v
+}
+
 function setOrRemove (ctx: PluginRequestContext, name: string, value: string | null): void {
   if (value === null) ctx.upstream.headers.remove(name)
   else ctx.upstream.headers.set(name, value)
@@ -58,7 +73,7 @@ export function authenticate (ctx: PluginRequestContext, index: number, credenti
     ctx.upstream.headers.remove(CREDENTIAL_IDENTIFIER)
     ctx.upstream.headers.set(ANONYMOUS_CONSUMER, 'true')
   } else {
-    setOrRemove(ctx, CREDENTIAL_IDENTIFIER, headerValue(credential.identifier))
+    setOrRemove(ctx, CREDENTIAL_IDENTIFIER, identifierHeader(credential))
     ctx.upstream.headers.remove(ANONYMOUS_CONSUMER)
   }
 }

@@ -11,6 +11,22 @@ import { HeaderList } from './header-list.js'
 // The objects a plugin sees for one request (the interfaces in src/plugins/types.ts). Built only on
 // the plugin path; values are computed on first read where that costs something (query, host).
 
+/**
+ * Lower-cased header names, kept: plugins look up the same few configured names (X-Request-ID …)
+ * on every request, and toLowerCase would copy them each time. Bounded: cleared when full.
+ */
+const lowered = new Map<string, string>()
+
+function lowerName (name: string): string {
+  let lower = lowered.get(name)
+  if (lower === undefined) {
+    lower = name.toLowerCase()
+    if (lowered.size >= 1024) lowered.clear()
+    lowered.set(name, lower)
+  }
+  return lower
+}
+
 class ClientRequestView implements PluginClientRequest {
   readonly #req: IncomingMessage
   readonly path: string
@@ -42,7 +58,7 @@ class ClientRequestView implements PluginClientRequest {
 
   get headers (): Readonly<IncomingHttpHeaders> { return this.#req.headers }
   header (name: string): string | undefined {
-    const v = this.#req.headers[name.toLowerCase()]
+    const v = this.#req.headers[lowerName(name)]
     return Array.isArray(v) ? v[0] : v
   }
 

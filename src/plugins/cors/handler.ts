@@ -63,6 +63,10 @@ function allowedOrigin (state: CorsState, origin: string): string | null {
 }
 
 function addVaryOrigin (headers: HeaderEditor): void {
+  if (!headers.has('vary')) {
+    headers.add('Vary', 'Origin') // the common case, without collecting values
+    return
+  }
   for (const value of headers.getAll('vary')) {
     if (value.trim() === '*' || /(^|,)\s*origin\s*(,|$)/i.test(value)) return
   }

@@ -1,7 +1,7 @@
 import { keyHash } from '../../contract/credential-secrets.js'
 import type { GatewayConfig } from '../../contract/gateway-config.js'
 import { alreadyAuthenticated, authenticate, refuseOrAnonymous, resolveAnonymous, type AuthFailure } from '../consumer-identity.js'
-import { definePluginHandler, type PluginRequestContext } from '../types.js'
+import { definePluginHandler, type AuthenticatedCredential, type PluginRequestContext } from '../types.js'
 import { keyAuthSpec, type KeyAuthConfig } from './schema.js'
 
 // Kong's key-auth. For each of `key_names` in order the key is looked for in a header, then a query
@@ -10,7 +10,8 @@ import { keyAuthSpec, type KeyAuthConfig } from './schema.js'
 // built in configure maps hash → consumer, so a request costs one SHA-256 and one Map lookup, and
 // no key is compared, stored or logged in plaintext.
 
-interface KeyOwner { consumer: number, id: string | null }
+/** The credential object is built once per config, so a request allocates none. */
+interface KeyOwner { consumer: number, credential: AuthenticatedCredential }
 
 interface KeyAuthState {
   config: KeyAuthConfig
@@ -22,7 +23,9 @@ interface KeyAuthState {
 function keyTable (gateway: GatewayConfig): Map<string, KeyOwner> {
   const keys = new Map<string, KeyOwner>()
   ;(gateway.consumers ?? []).forEach((c, consumer) => {
-    for (const k of c.credentials.keyauth_credentials ?? []) if (!keys.has(k.key_hash)) keys.set(k.key_hash, { consumer, id: k.id })
+    for (const k of c.credentials.keyauth_credentials ?? []) {
+      if (!keys.has(k.key_hash)) keys.set(k.key_hash, { consumer, credential: { id: k.id, identifier: k.id } })
+    }
   })
   return keys
 }
@@ -123,6 +126,6 @@ export const keyAuthHandler = definePluginHandler(keyAuthSpec, {
     if (config.hide_credentials) hideKey(ctx, found)
     const owner = state.keys.get(keyHash(found.key))
     if (owner === undefined) return refuseOrAnonymous(ctx, state.anonymous, failure(state, 'Unauthorized'))
-    authenticate(ctx, owner.consumer, { id: owner.id, identifier: owner.id })
+    authenticate(ctx, owner.consumer, owner.credential)
   }
 })

@@ -23,6 +23,8 @@ interface RateLimitingState {
   /** Indices into RATE_LIMIT_PERIODS of the configured limits, shortest first, and the limits. */
   periods: number[]
   limits: number[]
+  /** String(limits[i]), built once. */
+  limitValues: string[]
   limitHeaders: string[]
   remainingHeaders: string[]
   identify: Identify
@@ -112,9 +114,9 @@ function headersFor (state: RateLimitingState, usage: ArrayLike<number>, stopped
     if (remaining < 0) remaining = 0
     // The lowest remaining wins; on a tie the longer period (later in the list).
     if (remaining <= bestRemaining) { bestRemaining = remaining; bestIndex = i }
-    out.push(state.limitHeaders[i], String(state.limits[i]), state.remainingHeaders[i], String(remaining))
+    out.push(state.limitHeaders[i], state.limitValues[i], state.remainingHeaders[i], String(remaining))
   }
-  out.push('RateLimit-Limit', String(state.limits[bestIndex]), 'RateLimit-Remaining', String(bestRemaining),
+  out.push('RateLimit-Limit', state.limitValues[bestIndex], 'RateLimit-Remaining', String(bestRemaining),
     'RateLimit-Reset', String(secondsLeft(state.periods[bestIndex], now)))
   return out
 }
@@ -194,6 +196,7 @@ export const rateLimitingHandler = definePluginHandler(rateLimitingSpec, {
     return {
       periods,
       limits,
+      limitValues: limits.map(String),
       limitHeaders: periods.map((p) => `X-RateLimit-Limit-${PERIOD_TITLES[p]}`),
       remainingHeaders: periods.map((p) => `X-RateLimit-Remaining-${PERIOD_TITLES[p]}`),
       identify: identifier(config, ctx),
