@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=1
+#!/usr/bin/env -S node --max-semi-space-size=4
 // The CLI is compiled by `npm ci` (the `prepare` script); this shim only loads it.
 import { main } from '../dist/src/cli.js'
 

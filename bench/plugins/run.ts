@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'nod
 import os from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startGatewayOnFile, type ChildGateway } from '../../test/support/child-gateway.js'
+import { atriumNodeFlags, startGatewayOnFile, type ChildGateway } from '../../test/support/child-gateway.js'
 import {
   CONNECTIONS, DURATION_S, LOAD_CORE, PROXY_CORE, ROUNDS, TASKSET, WARMUP_S, WRK, measureAll, pin, ratio, spawnServer, stop,
   scenarioTable, writeSection, type Row, type Target
@@ -53,12 +53,31 @@ function documentFor (upstreamPort: number, withPlugins: boolean): Record<string
             { name: 'cors', config: { origins: ['https://app.example.com'], credentials: true } },
             { name: 'correlation-id', config: { header_name: 'X-Request-ID', echo_downstream: true } }
           ]
-        }
+        },
+        { name: 'headers', paths: ['/headers'], plugins: SAME_HEADERS }
       ]
     }],
     consumers: [{ username: 'bench-user', keyauth_credentials: [{ key: KEY }] }]
   }
 }
+
+/**
+ * (d): the headers the four plugins add on the bench request (4 upstream, 9 response), added as
+ * constants by request-transformer and response-transformer: what the framework and those headers
+ * cost without the four plugins' own logic.
+ */
+const SAME_HEADERS = [
+  { name: 'request-transformer', config: { add: { headers: ['X-Consumer-ID:0b6f4a8e-1c2d-4e5f-8a9b-0c1d2e3f4a5b', 'X-Consumer-Username:bench-user', 'X-Credential-Identifier:5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d', 'X-Request-ID:3f2e1d0c-9b8a-4765-8432-10fedcba9876#12345'] } } },
+  {
+    name: 'response-transformer',
+    config: {
+      add: {
+        headers: ['X-RateLimit-Limit-Hour:1000000000', 'X-RateLimit-Remaining-Hour:999999123', 'RateLimit-Limit:1000000000', 'RateLimit-Remaining:999999123', 'RateLimit-Reset:1234',
+          'Access-Control-Allow-Origin:https://app.example.com', 'Access-Control-Allow-Credentials:true', 'Vary:Origin', 'X-Request-ID:3f2e1d0c-9b8a-4765-8432-10fedcba9876#12345']
+      }
+    }
+  }
+]
 
 /** Checks out and compiles `ref` in a temporary worktree; returns its bin/atrium.js and a cleanup. */
 function buildBaseline (ref: string): { bin: string, commit: string, remove: () => void } {
@@ -93,14 +112,17 @@ async function main (): Promise<void> {
     const pluginsFile = join(dir, 'plugins.json')
     writeFileSync(plainFile, JSON.stringify(documentFor(upstream.port, false)))
     writeFileSync(pluginsFile, JSON.stringify(documentFor(upstream.port, true)))
+    // The baseline runs with this build's Node flags (its own binary may name others), so (b)/(a) is
+    // the framework's tax alone, not a runtime-flag difference.
     const start = async (file: string, bin?: string): Promise<ChildGateway> => {
-      const g = await startGatewayOnFile(file, { prefix: pin(PROXY_CORE), bin })
+      const g = await startGatewayOnFile(file, { prefix: pin(PROXY_CORE), bin, nodeArgs: bin === undefined ? [] : atriumNodeFlags() })
       gateways.push(g)
       return g
     }
     const before = await start(plainFile, baseline.bin)
     const plain = await start(pluginsFile)
     const withPlugins = await start(pluginsFile)
+    const sameHeaders = await start(pluginsFile)
     const check = await fetch(`${withPlugins.url}/plugins/x`, { headers: HEADERS })
     if (check.status !== 200 || check.headers.get('x-request-id') === null || check.headers.get('access-control-allow-origin') === null) {
       throw new Error(`the plugin route does not answer as configured: ${check.status} ${JSON.stringify([...check.headers])}`)
@@ -108,7 +130,8 @@ async function main (): Promise<void> {
     const targets: Target[] = [
       { name: '(a) before the plugin framework, no plugins', url: `${before.url}/plain/x`, pid: before.pid, stop: () => before.stop() },
       { name: '(b) this build, route without plugins', url: `${plain.url}/plain/x`, pid: plain.pid, stop: () => plain.stop() },
-      { name: '(c) this build, key-auth + rate-limiting + cors + correlation-id', url: `${withPlugins.url}/plugins/x`, pid: withPlugins.pid, stop: () => withPlugins.stop() }
+      { name: '(c) this build, key-auth + rate-limiting + cors + correlation-id', url: `${withPlugins.url}/plugins/x`, pid: withPlugins.pid, stop: () => withPlugins.stop() },
+      { name: '(d) this build, the same 13 headers added by request-/response-transformer', url: `${sameHeaders.url}/headers/x`, pid: sameHeaders.pid, stop: () => sameHeaders.stop() }
     ]
     const rows = await measureAll(targets, HEADERS)
     report(rows, baseline.commit)
@@ -133,8 +156,10 @@ function report (rows: Row[], baselineCommit: string): void {
     `Machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, load average at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}.`,
     `Load: ${WRK !== null ? 'wrk 1 thread' : 'autocannon'}, ${CONNECTIONS} keep-alive connections, ${WARMUP_S} s warm-up then ${ROUNDS} interleaved rounds of ${DURATION_S} s per scenario ` +
       `(best round kept), GET with \`apikey\` and \`Origin\` headers, 34-byte JSON upstream response. Each gateway in its own process${TASKSET ? ' pinned to core 0; upstream and wrk on core 1' : ''}.`,
-    `Baseline (a): commit ${baselineCommit}, built in a temporary worktree in this run. (b) and (c) run the same config ` +
-      '(a plugin-free route and a route with key-auth, rate-limiting `policy: local` with a limit never reached, cors and correlation-id, plus a consumer with a key), with node metrics off (`ATRIUM_METRICS=off`: they came later, bench/proxy measures them).',
+    `Baseline (a): commit ${baselineCommit}, built in a temporary worktree in this run, run with this build's Node flags (\`${atriumNodeFlags().join(' ')}\`). (b), (c) and (d) run the same config ` +
+      '(a plugin-free route; a route with key-auth, rate-limiting `policy: local` with a limit never reached, cors and correlation-id, plus a consumer with a key; ' +
+      'a route whose request-transformer and response-transformer add, as constants, the 4 upstream and 9 response headers the four plugins add on this request), ' +
+      'with node metrics off (`ATRIUM_METRICS=off`: they came later, bench/proxy measures them).',
     'CPU µs/request: the gateway process\'s CPU time per request (lowest round); req/s per core = 1e6 / that.',
     '',
     ...scenarioTable(rows),
@@ -142,6 +167,7 @@ function report (rows: Row[], baselineCommit: string): void {
     '| ratio | req/s (best round) | req/s per core (CPU) | target | |',
     '|---|---:|---:|---:|---|',
     `| four plugins (c) / no plugins (b) | ${ratio(rps('(c)'), rps('(b)'))} | ${ratio(perCore('(c)'), perCore('(b)'))} | ≥ 0.85 | ${met(rps('(c)'), rps('(b)'), 0.85)} |`,
+    `| the same headers without the plugins' logic (d) / no plugins (b) | ${ratio(rps('(d)'), rps('(b)'))} | ${ratio(perCore('(d)'), perCore('(b)'))} | (diagnostic) | |`,
     `| no plugins (b) / before the framework (a) | ${ratio(rps('(b)'), rps('(a)'))} | ${ratio(perCore('(b)'), perCore('(a)'))} | ≥ 0.98 | ${met(rps('(b)'), rps('(a)'), 0.98)} |`,
     '',
     READING,

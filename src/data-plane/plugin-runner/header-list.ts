@@ -2,6 +2,19 @@ import { validateHeaderName, validateHeaderValue } from 'node:http'
 import type { HeaderEditor } from '../../plugins/types.js'
 
 /**
+ * Names that passed validateHeaderName: plugins set the same few names (from their code or config)
+ * on every request, and Node's writeHead and undici check them again anyway. Bounded: cleared when full.
+ */
+const validNames = new Set<string>()
+
+function checkName (name: string): void {
+  if (validNames.has(name)) return
+  validateHeaderName(name)
+  if (validNames.size >= 1024) validNames.clear()
+  validNames.add(name)
+}
+
+/**
  * A HeaderEditor over the flat `[name, value, …]` list the proxy hands to undici and writeHead, so
  * an edited list is sent as it is, without conversion. Names keep the case they were given; lookups
  * ignore case. Writes validate like Node does, so a plugin's bad value fails inside that plugin.
@@ -39,7 +52,7 @@ export class HeaderList implements HeaderEditor {
   }
 
   set (name: string, value: string | readonly string[]): void {
-    validateHeaderName(name)
+    checkName(name)
     if (typeof value !== 'string') {
       for (const v of value) validateHeaderValue(name, v)
       this.remove(name)
@@ -59,7 +72,7 @@ export class HeaderList implements HeaderEditor {
   }
 
   add (name: string, value: string): void {
-    validateHeaderName(name)
+    checkName(name)
     validateHeaderValue(name, value)
     this.list.push(name, value)
   }
