@@ -109,7 +109,14 @@ export async function load (url: string, headers: Record<string, string>, second
   return { rps: j.requests.average, p50ms: j.latency.p50, p99ms: j.latency.p99, errors: j.non2xx + j.errors, requests: j.requests.total }
 }
 
-export interface Row { name: string, result: Load | null, cpuUs: number, note: string }
+export interface Row {
+  name: string
+  result: Load | null
+  cpuUs: number
+  note: string
+  /** Every round's req/s and CPU µs/request, in round order (empty for skipped rows). */
+  rounds?: Array<{ rps: number, cpuUs: number }>
+}
 
 export interface Target { name: string, url: string, pid: number, stop: () => Promise<void> }
 
@@ -131,6 +138,7 @@ export function cpuMicros (pid: number): number {
 export async function measureAll (targets: Target[], headers: Record<string, string>): Promise<Row[]> {
   const best = new Map<string, Load>()
   const cpu = new Map<string, number[]>()
+  const series = new Map<string, Array<{ rps: number, cpuUs: number }>>()
   for (let round = 0; round < ROUNDS; round++) {
     const order = [...targets.slice(round % targets.length), ...targets.slice(0, round % targets.length)]
     for (const target of order) {
@@ -139,6 +147,7 @@ export async function measureAll (targets: Target[], headers: Record<string, str
       const result = await load(target.url, headers, DURATION_S)
       const cpuUs = (cpuMicros(target.pid) - cpuBefore) / result.requests
       cpu.set(target.name, [...(cpu.get(target.name) ?? []), cpuUs])
+      series.set(target.name, [...(series.get(target.name) ?? []), { rps: result.rps, cpuUs }])
       console.log(`round ${round + 1} ${target.name}: ${Math.round(result.rps)} req/s, p50 ${result.p50ms} ms, p99 ${result.p99ms} ms, ` +
         `${cpuUs.toFixed(1)} CPU µs/request, errors ${result.errors}`)
       const previous = best.get(target.name)
@@ -146,7 +155,33 @@ export async function measureAll (targets: Target[], headers: Record<string, str
       else previous.errors += result.errors
     }
   }
-  return targets.map((t) => ({ name: t.name, result: best.get(t.name) ?? null, cpuUs: Math.min(...(cpu.get(t.name) ?? [NaN])), note: '' }))
+  return targets.map((t) => ({ name: t.name, result: best.get(t.name) ?? null, cpuUs: Math.min(...(cpu.get(t.name) ?? [NaN])), note: '', rounds: series.get(t.name) ?? [] }))
+}
+
+function median (values: number[]): number {
+  if (values.length === 0) return NaN
+  const sorted = [...values].sort((x, y) => x - y)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/**
+ * The median over rounds of a/b measured in the same round (req/s, and req/s per core from CPU
+ * µs/request). Rounds run the targets back to back, so a round's pair shares most of the machine's
+ * passing load; the median of those paired ratios is steadier on a shared machine than a ratio of
+ * two best rounds, which may come from different minutes.
+ */
+export function pairedRatios (a: Row | undefined, b: Row | undefined): { rps: number, perCore: number } {
+  const ra = a?.rounds ?? []
+  const rb = b?.rounds ?? []
+  const n = Math.min(ra.length, rb.length)
+  const rps: number[] = []
+  const perCore: number[] = []
+  for (let i = 0; i < n; i++) {
+    rps.push(ra[i].rps / rb[i].rps)
+    perCore.push(rb[i].cpuUs / ra[i].cpuUs)
+  }
+  return { rps: median(rps), perCore: median(perCore) }
 }
 
 
