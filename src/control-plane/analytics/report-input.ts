@@ -68,6 +68,9 @@ function readLatency (v: unknown, requests: number): SparseLatencyHistogram | st
   return out
 }
 
+/** A bucket's counters, as the report names them (the rollup tables' columns carry the same names). */
+export const BUCKET_COUNTERS = ['requests', 'errors_4xx', 'errors_5xx', 'bytes_in', 'bytes_out'] as const
+
 function readBucket (v: unknown): ReportBucket | string {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return ': must be an object'
   const b = v as Record<string, unknown>
@@ -79,7 +82,7 @@ function readBucket (v: unknown): ReportBucket | string {
   const consumerId = optionalId(b.consumer_id)
   if (consumerId === null) return `.consumer_id: must be null or a string of 1 to ${MAX_ID} characters`
   if (typeof b.status_class !== 'number' || !Number.isInteger(b.status_class) || b.status_class < 1 || b.status_class > 5) return '.status_class: must be 1 to 5'
-  for (const f of ['requests', 'errors_4xx', 'errors_5xx', 'bytes_in', 'bytes_out'] as const) {
+  for (const f of BUCKET_COUNTERS) {
     if (!isCount(b[f])) return `.${f}: must be a non-negative integer`
   }
   const requests = b.requests as number

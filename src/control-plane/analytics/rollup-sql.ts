@@ -1,5 +1,6 @@
 import type { Dialect } from '../catalog/package-store.js'
 import type { DbExecutor } from '../store/db.js'
+import { BUCKET_COUNTERS } from './report-input.js'
 
 // The one statement shape that writes rollup rows, for minutes (ingestion) and hours (the rollup
 // job): an upsert that ADDS to the row, histogram included, so concurrent writers (several CP
@@ -52,11 +53,10 @@ function upsertSql (dialect: Dialect, table: RollupTable, rows: number): string 
     values.push(`(${Array.from({ length: COLUMNS }, (_, i) => `$${base + i + 1}`).join(', ')})`)
   }
   const add = (c: string): string => `${c} = ${table}.${c} + excluded.${c}`
-  return `INSERT INTO ${table} (${timeColumn(table)}, runtime_group_id, service_id, route_id, consumer_id, status_class,
-      requests, errors_4xx, errors_5xx, bytes_in, bytes_out, latency)
+  return `INSERT INTO ${table} (${timeColumn(table)}, ${SELECT_COLUMNS})
     VALUES ${values.join(', ')}
     ON CONFLICT (runtime_group_id, service_id, ${timeColumn(table)}, route_id, consumer_id, status_class) DO UPDATE SET
-      ${['requests', 'errors_4xx', 'errors_5xx', 'bytes_in', 'bytes_out'].map(add).join(', ')},
+      ${BUCKET_COUNTERS.map(add).join(', ')},
       latency = CASE WHEN excluded.latency = '{}' THEN ${table}.latency ELSE ${mergeLatency(dialect, table)} END`
 }
 
@@ -107,7 +107,7 @@ export type StoredRollupRow = {
   latency: string
 }
 
-export const SELECT_COLUMNS = 'runtime_group_id, service_id, route_id, consumer_id, status_class, requests, errors_4xx, errors_5xx, bytes_in, bytes_out, latency'
+export const SELECT_COLUMNS = `runtime_group_id, service_id, route_id, consumer_id, status_class, ${BUCKET_COUNTERS.join(', ')}, latency`
 
 export function fromStored (r: StoredRollupRow): RollupRow {
   return {

@@ -1,9 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
+import { openBrowser } from '../../support/browser.js'
 import { PETS_YAML, xssSpec } from './spec-fixtures.js'
 import { startPortalKit, XSS_MARKDOWN, type PortalKit } from './portal-kit.js'
 
@@ -13,21 +13,7 @@ import { startPortalKit, XSS_MARKDOWN, type PortalKit } from './portal-kit.js'
 // is gone; payloads in markdown and in spec descriptions never run. One browser, one page for the
 // whole file. Screenshots go to test-results/portal/.
 
-const CHROMIUM = '/usr/lib/chromium/chromium'
 const SHOTS = join('test-results', 'portal')
-
-async function openBrowser (): Promise<{ context: BrowserContext, page: Page, close: () => Promise<void> }> {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium (.ci/run does it)`)
-  const profile = mkdtempSync(join(tmpdir(), 'atrium-chromium-'))
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    viewport: { width: 1280, height: 900 }
-  })
-  const page = context.pages()[0] ?? await context.newPage()
-  return { context, page, close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }) } }
-}
 
 async function ok (p: Promise<{ status: number, text: string, body: any }>): Promise<any> {
   const r = await p

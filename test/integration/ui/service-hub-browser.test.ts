@@ -1,11 +1,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Agent } from 'node:http'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { pino } from 'pino'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
+import { openBrowser } from '../../support/browser.js'
 import { startControlPlane } from '../../../src/control-plane/control-plane.js'
 import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
 import { httpCall } from '../../support/http-client.js'
@@ -21,23 +21,9 @@ import { PETS_YAML } from '../portal/spec-fixtures.js'
 // analytics charts drawn from traffic sent through the node. One browser for the file; screenshots
 // go to test-results/ui/.
 
-const CHROMIUM = '/usr/lib/chromium/chromium'
 const SHOTS = join('test-results', 'ui')
 const TOKEN = 'admin-token-for-ui-tests'
 const VIEWER = 'viewer-token-for-ui-tests'
-
-async function openBrowser (): Promise<{ context: BrowserContext, page: Page, close: () => Promise<void> }> {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium (.ci/run does it)`)
-  const profile = mkdtempSync(join(tmpdir(), 'atrium-chromium-'))
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    viewport: { width: 1280, height: 900 }
-  })
-  const page = context.pages()[0] ?? await context.newPage()
-  return { context, page, close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }) } }
-}
 
 test('the Service Hub UI: token prompt, catalog, package dashboard with versions, documents, spec and analytics charts from real traffic, runtime groups with their node', async (t) => {
   const store = await createTestStore('sqlite')
