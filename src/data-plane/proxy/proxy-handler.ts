@@ -168,7 +168,7 @@ export class ProxyCall {
 
   onHeaders (statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
     if (statusCode < 200) return true
-    this.upstreamHeadersAt = performance.now()
+    if (this.gateway.metrics != null) this.upstreamHeadersAt = performance.now() // a clock read only when it is recorded
     this.resumeUpstream = resume
     const headers = buildClientResponseHeaders(rawHeaders)
     // The upstream answered before the client finished sending its body (e.g. an early 401/413).
