@@ -28,6 +28,18 @@ async function startNode (t: TestContext, yaml: string, extra: string[] = []): P
   return { proc, proxy: `http://127.0.0.1:${proxyLine.port as number}`, status: `http://127.0.0.1:${statusLine.port as number}` }
 }
 
+/** A declarative file with one service `svc` (upstream on `port`) and one route `r` on /r. */
+function oneRoute (port: number): string {
+  return `_format_version: "3.0"
+services:
+  - name: svc
+    url: http://127.0.0.1:${port}
+    routes:
+      - name: r
+        paths: [/r]
+`
+}
+
 async function scrape (status: string): Promise<{ text: string, all: Sample[], contentType: string }> {
   const res = await httpCall(`${status}/metrics`)
   assert.equal(res.status, 200, res.body)
@@ -139,14 +151,7 @@ services:
 
 test("the node's whole /metrics passes promtool check metrics, except the three _ms latency histogram names the issue fixes", async (t) => {
   const up = await startUpstream(t, (req, res) => { req.resume(); res.end('ok') })
-  const { status, proxy } = await startNode(t, `_format_version: "3.0"
-services:
-  - name: svc
-    url: http://127.0.0.1:${up.port}
-    routes:
-      - name: r
-        paths: [/r]
-`)
+  const { status, proxy } = await startNode(t, oneRoute(up.port))
   for (const path of ['/r/a', '/r/b', '/nope']) await httpCall(`${proxy}${path}`)
   const { text } = await scrape(status)
   const { code, output } = promtoolCheck(text)
@@ -171,14 +176,7 @@ test('--metrics-latency-unit seconds names the latency histograms _seconds, in s
     const delay = req.url?.includes('slow') === true ? SLOW_MS : 0
     setTimeout(() => res.end('ok'), delay)
   })
-  const { status, proxy } = await startNode(t, `_format_version: "3.0"
-services:
-  - name: svc
-    url: http://127.0.0.1:${up.port}
-    routes:
-      - name: r
-        paths: [/r]
-`, ['--metrics-latency-unit', 'seconds'])
+  const { status, proxy } = await startNode(t, oneRoute(up.port), ['--metrics-latency-unit', 'seconds'])
   await repeat(4, async () => assert.equal((await httpCall(`${proxy}/r/slow`)).status, 200))
   assert.equal((await httpCall(`${proxy}/nope`)).status, 404)
   const { text, all } = await scrape(status)
@@ -210,14 +208,7 @@ test('--metrics-latency-unit refuses anything but ms or seconds', async () => {
 
 test('--metrics off records nothing and answers 404 on /metrics', async (t) => {
   const up = await startUpstream(t, (req, res) => { req.resume(); res.end('ok') })
-  const { status, proxy } = await startNode(t, `_format_version: "3.0"
-services:
-  - name: svc
-    url: http://127.0.0.1:${up.port}
-    routes:
-      - name: r
-        paths: [/r]
-`, ['--metrics', 'off'])
+  const { status, proxy } = await startNode(t, oneRoute(up.port), ['--metrics', 'off'])
   assert.equal((await httpCall(`${proxy}/r/a`)).status, 200)
   const res = await httpCall(`${status}/metrics`)
   assert.equal(res.status, 404)
