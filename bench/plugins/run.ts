@@ -6,8 +6,10 @@
 //   (b) this build, plugin-free route (the config also has the plugin route, consumers and a global
 //       nothing: what "a route with no plugins pays nothing" means)
 //   (c) this build, the route with the four plugins (a valid key, an Origin, a limit never reached)
-// Each gateway in its own process pinned to core 0; upstream and wrk on core 1; interleaved rounds,
-// best kept (bench/support/load.ts). Targets: (c)/(b) ≥ 0.85, (b)/(a) ≥ 0.98.
+//   (d) this build, a route adding the same headers as constants (diagnostic: framework + headers)
+// (a) in one process, (b)–(d) as routes of another, both pinned to core 0; upstream and wrk on
+// core 1; interleaved rounds, ratios as medians of per-round pairs (bench/support/load.ts).
+// Targets: (c)/(b) ≥ 0.85, (b)/(a) ≥ 0.98.
 // Run: npx tsc -p tsconfig.json && npm run bench:plugins   (needs git history for the baseline)
 
 import { execFileSync } from 'node:child_process'
@@ -27,13 +29,13 @@ const END = '<!-- plugins:end -->'
 const BASELINE_REF = process.env.BENCH_BASELINE_REF ?? '21446d7'
 const REPO = resolve(fileURLToPath(new URL('../../..', import.meta.url)))
 const KEY = 'bench-key-0123456789'
-const READING = 'Reading the figures: on this shared machine a round\'s req/s swings by up to ±30 % within seconds (neighbours\' load), hence the medians of ratios paired within a round; ' +
-  'six runs of this bench on 2026-11-27 after the first fixes below gave (c)/(b) between 0.67 and 0.83 (most 0.74–0.80) and, in the five with (d), (d)/(b) between 0.73 and 0.99. The 0.85 target is not met. ' +
-  'Where the four plugins\' cost goes: (d) adds the same 13 headers (4 upstream, 9 response) through the same framework without the plugins\' logic, so (b)→(d) is the framework plus ' +
-  'those headers in Node\'s writeHead and undici (each header is validated and concatenated again there: ≈ 6 KB more garbage per request) and (d)→(c) is the four plugins\' own work. ' +
-  'A V8 CPU profile of (c) puts the largest single item of that work at SHA-256 of the presented key, ≈ 1.1 µs (Atrium keeps only key digests, never plaintext keys; Kong looks the plaintext key up), ' +
-  'then Node\'s header validation regexes ≈ 1.6 µs, rate-limiting\'s counters and headers ≈ 0.8 µs, and a long tail under 0.7 µs each (response phase, header editing, cors, correlation-id, the runner); no hot spot is left. ' +
-  'Done so far: header edits without lower-cased copies and no per-request closures, credential objects or Hash objects (the plugin path allocated 33 KB per request, now ≈ 23 KB; the first run of this bench gave 0.54×), ' +
+const READING = 'Reading the figures: on this shared machine a round\'s req/s swings by up to ±30 % within seconds (neighbours\' load) and a process\'s own speed by ~10 % from one start to the next, ' +
+  'hence one process for (b)–(f) and medians of ratios paired within a round; even so a run\'s ratios move by a few hundredths. Runs on 2026-11-27: with one process per scenario (c)/(b) was 0.67–0.85; ' +
+  'with (b)–(f) in one process, (c) 0.75–0.80, (d) 0.80–0.86, (e) 0.92–1.00, (f) 0.86–0.89. The 0.85 target is not met. ' +
+  'Cause, from the diagnostics and V8 CPU profiles: no single hot spot; the cost is spread over the plugin path\'s own work per request (e: the run, its context, the response phase; a few µs), ' +
+  'the headers the four plugins must add (f, d: Node\'s writeHead validates, concatenates and writes each response header, ≈ 0.8 µs of gateway CPU apiece here, and undici does the same for the 4 upstream ones), ' +
+  'and the plugins\' own logic (c − d: SHA-256 of the presented key ≈ 0.7–1.1 µs, since Atrium keeps only key digests where Kong looks the plaintext key up; rate-limiting\'s counters; cors matching; the id). ' +
+  'Done: header edits without lower-cased copies, no per-request closures, credential or Hash objects (the plugin path allocated 33 KB per request, now ≈ 23 KB; the first run of this bench gave 0.54×), ' +
   'and a 4 MB young generation in the `atrium` binary (scavenges cost ≈ 12 µs per plugin request with 1 MB, ≈ 4 µs now).'
 
 const HEADERS = { Host: 'bench.local', apikey: KEY, Origin: 'https://app.example.com' }
@@ -57,7 +59,11 @@ function documentFor (upstreamPort: number, withPlugins: boolean): Record<string
             { name: 'correlation-id', config: { header_name: 'X-Request-ID', echo_downstream: true } }
           ]
         },
-        { name: 'headers', paths: ['/headers'], plugins: SAME_HEADERS }
+        { name: 'headers', paths: ['/headers'], plugins: SAME_HEADERS },
+        // (e) the framework alone: a plugin that does nothing on a GET (no body to limit)
+        { name: 'noop', paths: ['/noop'], plugins: [{ name: 'request-size-limiting', config: { allowed_payload_size: 128 } }] },
+        // (f) only the 9 response headers of (d)
+        { name: 'response-headers', paths: ['/response-headers'], plugins: [SAME_HEADERS[1]] }
       ]
     }],
     consumers: [{ username: 'bench-user', keyauth_credentials: [{ key: KEY }] }]
@@ -123,18 +129,21 @@ async function main (): Promise<void> {
       return g
     }
     const before = await start(plainFile, baseline.bin)
-    const plain = await start(pluginsFile)
-    const withPlugins = await start(pluginsFile)
-    const sameHeaders = await start(pluginsFile)
-    const check = await fetch(`${withPlugins.url}/plugins/x`, { headers: HEADERS })
+    // (b) to (f) are routes of one gateway process: a process's own speed (memory
+    // layout, JIT decisions) varies by ~10 % from one start to the next on this machine, and within
+    // one process that factor cancels out of their ratios.
+    const current = await start(pluginsFile)
+    const check = await fetch(`${current.url}/plugins/x`, { headers: HEADERS })
     if (check.status !== 200 || check.headers.get('x-request-id') === null || check.headers.get('access-control-allow-origin') === null) {
       throw new Error(`the plugin route does not answer as configured: ${check.status} ${JSON.stringify([...check.headers])}`)
     }
     const targets: Target[] = [
       { name: '(a) before the plugin framework, no plugins', url: `${before.url}/plain/x`, pid: before.pid, stop: () => before.stop() },
-      { name: '(b) this build, route without plugins', url: `${plain.url}/plain/x`, pid: plain.pid, stop: () => plain.stop() },
-      { name: '(c) this build, key-auth + rate-limiting + cors + correlation-id', url: `${withPlugins.url}/plugins/x`, pid: withPlugins.pid, stop: () => withPlugins.stop() },
-      { name: '(d) this build, the same 13 headers added by request-/response-transformer', url: `${sameHeaders.url}/headers/x`, pid: sameHeaders.pid, stop: () => sameHeaders.stop() }
+      { name: '(b) this build, route without plugins', url: `${current.url}/plain/x`, pid: current.pid, stop: () => current.stop() },
+      { name: '(c) this build, key-auth + rate-limiting + cors + correlation-id', url: `${current.url}/plugins/x`, pid: current.pid, stop: () => current.stop() },
+      { name: '(d) this build, the same 13 headers added by request-/response-transformer', url: `${current.url}/headers/x`, pid: current.pid, stop: () => current.stop() },
+      { name: '(e) this build, one plugin doing nothing (request-size-limiting on a GET)', url: `${current.url}/noop/x`, pid: current.pid, stop: () => current.stop() },
+      { name: '(f) this build, the 9 response headers of (d) only (response-transformer)', url: `${current.url}/response-headers/x`, pid: current.pid, stop: () => current.stop() }
     ]
     const rows = await measureAll(targets, HEADERS)
     report(rows, baseline.commit)
@@ -162,10 +171,11 @@ function report (rows: Row[], baselineCommit: string): void {
     '',
     `Machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, load average at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}.`,
     `Load: ${WRK !== null ? 'wrk 1 thread' : 'autocannon'}, ${CONNECTIONS} keep-alive connections, ${WARMUP_S} s warm-up then ${ROUNDS} interleaved rounds of ${DURATION_S} s per scenario ` +
-      `(best round kept), GET with \`apikey\` and \`Origin\` headers, 34-byte JSON upstream response. Each gateway in its own process${TASKSET ? ' pinned to core 0; upstream and wrk on core 1' : ''}.`,
-    `Baseline (a): commit ${baselineCommit}, built in a temporary worktree in this run, run with this build's Node flags (\`${atriumNodeFlags().join(' ')}\`). (b), (c) and (d) run the same config ` +
+      `(best round kept), GET with \`apikey\` and \`Origin\` headers, 34-byte JSON upstream response. Two gateway processes: the baseline build for (a), and this build serving (b) to (f) as routes of one config${TASKSET ? ', both pinned to core 0; upstream and wrk on core 1' : ''}.`,
+    `Baseline (a): commit ${baselineCommit}, built in a temporary worktree in this run, run with this build's Node flags (\`${atriumNodeFlags().join(' ')}\`). The config of (b)–(f) ` +
       '(a plugin-free route; a route with key-auth, rate-limiting `policy: local` with a limit never reached, cors and correlation-id, plus a consumer with a key; ' +
-      'a route whose request-transformer and response-transformer add, as constants, the 4 upstream and 9 response headers the four plugins add on this request), ' +
+      'a route whose request-transformer and response-transformer add, as constants, the 4 upstream and 9 response headers the four plugins add on this request; ' +
+      'a route with request-size-limiting, which has nothing to do on a GET; a route with only that response-transformer) is served ' +
       'with node metrics off (`ATRIUM_METRICS=off`: they came later, bench/proxy measures them).',
     'CPU µs/request: the gateway process\'s CPU time per request (lowest round); req/s per core = 1e6 / that.',
     '',
@@ -178,6 +188,8 @@ function report (rows: Row[], baselineCommit: string): void {
     '|---|---:|---:|---:|---:|---|',
     line('four plugins (c) / no plugins (b)', '(c)', '(b)', 0.85),
     line('the same headers without the plugins\' logic (d) / no plugins (b)', '(d)', '(b)', null),
+    line('the framework alone, one plugin doing nothing (e) / no plugins (b)', '(e)', '(b)', null),
+    line('the 9 response headers alone (f) / no plugins (b)', '(f)', '(b)', null),
     line('no plugins (b) / before the framework (a)', '(b)', '(a)', 0.98),
     '',
     READING,
