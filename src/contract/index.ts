@@ -9,6 +9,7 @@ export { NAME_PATTERN, SERVICE_DEFAULTS, ROUTE_DEFAULTS, CONSUMER_CREDENTIAL_FIE
 export { publicKeyProblem } from './declarative/check-credentials.js'
 export type { DeclarativeOptions, DeclarativeResult, FieldIssue } from './declarative/index.js'
 export { parseConfigText } from './declarative/parse.js'
+export { withNestedCredentials } from './declarative/flat-credentials.js'
 export { parseServiceUrl } from './declarative/service-url.js'
 export { effectiveRoutePath } from './declarative/path-rules.js'
 export { canonicalJson as canonicalJsonOf } from './config-hash.js'

@@ -1,11 +1,13 @@
 // Loads a Kong 3.x declarative file (YAML or JSON) into a GatewayConfig:
-//   parse → drop nulls → shape (Ajv, schema.ts) → semantic checks → normalize → hash.
+//   parse → top-level credentials into their consumers → drop nulls → shape (Ajv, schema.ts) →
+//   semantic checks → normalize → hash.
 // Every error is collected before giving up; bad input never throws.
 
 import { readFile } from 'node:fs/promises'
 import { hashGatewayConfig } from '../config-hash.js'
 import { checkDocument } from './check-document.js'
 import { dropNulls } from './entities.js'
+import { liftFlatCredentials } from './flat-credentials.js'
 import { normalizeDocument } from './normalize.js'
 import { MAX_NESTING, parseConfigText } from './parse.js'
 import { isObject, tooDeepAt } from './paths.js'
@@ -78,8 +80,8 @@ function loadParsed (value: unknown): DeclarativeResult {
   if (deep !== null) {
     return { ok: false, code: 'ATRIUM_ERR_CONFIG_INVALID', errors: [{ path: deep, message: `nests deeper than ${MAX_NESTING} levels` }], warnings: [] }
   }
-  const doc = dropNulls(value)
   const issues = createIssues()
+  const doc = dropNulls(liftFlatCredentials(value, issues))
   validateShape(doc, issues)
   checkDocument(doc, issues)
   if (issues.errors.length > 0) {

@@ -1,4 +1,4 @@
-import { loadDeclarativeDocument, parseConfigText } from '../../contract/index.js'
+import { loadDeclarativeDocument, parseConfigText, withNestedCredentials } from '../../contract/index.js'
 import { GatewayError } from '../../errors.js'
 import type { AdminContext, AdminRoute } from '../admin-api/admin-route.js'
 import { nulPaths } from '../admin-api/read-body.js'
@@ -56,7 +56,11 @@ async function readDocument (ctx: AdminContext, db: Db): Promise<Record<string, 
   // insert with a 500 on PostgreSQL only. Refused here, by path, on both stores alike.
   const nul = nulPaths(parsed.value)
   if (nul.length > 0) throw invalidError(nul.map((path) => ({ path, message: 'must not contain NUL characters' })))
-  const doc = await hashPlaintextPasswords(parsed.value, async () => await loadEntities(db, (await requireRuntimeGroup(db, ctx.params.rg)).id))
+  // Kong's top-level credential lists go into their consumers first: what is planned and stored
+  // (and where passwords are hashed) is the nested form.
+  const nested = withNestedCredentials(parsed.value)
+  if (nested.errors.length > 0) throw invalidError(nested.errors)
+  const doc = await hashPlaintextPasswords(nested.doc, async () => await loadEntities(db, (await requireRuntimeGroup(db, ctx.params.rg)).id))
   const result = loadDeclarativeDocument(doc as object)
   if (!result.ok) throw invalidError(result.errors)
   return doc as Record<string, unknown>

@@ -236,4 +236,52 @@ for (const kind of STORE_KINDS) {
     assert.equal(dup.status, 400)
     assert.deepEqual(dup.body.fields, { 'consumers[1].keyauth_credentials[0].key': 'duplicate key (also at consumers[0].keyauth_credentials[0])' })
   })
+
+  test(`[${kind}] PUT /config takes Kong's top-level credential lists (consumer by username or id) and stores them nested, the same as the nested form`, async (t) => {
+    const call = await startAdmin(t, kind)
+    await call('POST', '/runtime-groups', { name: 'prod' })
+    const BOB = '6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f'
+    const flat = {
+      _format_version: '3.0',
+      consumers: [{ username: 'alice' }, { username: 'bob', id: BOB }],
+      keyauth_credentials: [{ consumer: 'alice', key: 'alice-key' }, { consumer: { id: BOB.toUpperCase() }, key: 'bob-key' }],
+      basicauth_credentials: [{ consumer: { username: 'alice' }, username: 'alice-login', password: 'pw-1' }],
+      jwt_secrets: [{ consumer: BOB, key: 'bob-iss', secret: 'hmac' }],
+      acls: [{ consumer: 'alice', group: 'gold' }, { consumer: 'bob', group: 'silver' }]
+    }
+    const applied = await call('PUT', '/runtime-groups/prod/config', flat)
+    assert.equal(applied.status, 200, applied.text)
+    const first = await exported(call)
+    const alice = first.consumers.find((c: any) => c.username === 'alice')
+    const bob = first.consumers.find((c: any) => c.username === 'bob')
+    assert.deepEqual(alice.keyauth_credentials.map((c: any) => c.key_hash), [keyHash('alice-key')])
+    assert.deepEqual(bob.keyauth_credentials.map((c: any) => c.key_hash), [keyHash('bob-key')])
+    assert.match(alice.basicauth_credentials[0].password_hash, /^\$scrypt\$/)
+    assert.equal(await verifyPassword(parsePasswordHash(alice.basicauth_credentials[0].password_hash, true) as never, 'pw-1'), true)
+    assert.equal(bob.jwt_secrets[0].key, 'bob-iss')
+    assert.deepEqual(alice.acls.map((a: any) => a.group), ['gold'])
+    assert.deepEqual(bob.acls.map((a: any) => a.group), ['silver'])
+    assert.equal(first.keyauth_credentials, undefined, 'exported nested, as Atrium always does')
+    assert.ok(!JSON.stringify(first).includes('pw-1'))
+
+    // The nested form of the same file changes nothing.
+    const nested = await call('PUT', '/runtime-groups/prod/config', {
+      _format_version: '3.0',
+      consumers: [
+        { username: 'alice', keyauth_credentials: [{ key: 'alice-key' }], basicauth_credentials: [{ username: 'alice-login', password: 'pw-1' }], acls: [{ group: 'gold' }] },
+        { username: 'bob', id: BOB, keyauth_credentials: [{ key: 'bob-key' }], jwt_secrets: [{ key: 'bob-iss', secret: 'hmac' }], acls: [{ group: 'silver' }] }
+      ]
+    })
+    assert.deepEqual([nested.body.created, nested.body.updated, nested.body.deleted], [0, 0, 0], nested.text)
+
+    // A credential naming no consumer is refused by path, and nothing is written.
+    const version = await versionOf(call, 'prod')
+    const bad = await call('PUT', '/runtime-groups/prod/config', { ...flat, keyauth_credentials: [{ consumer: 'carol', key: 'k' }, { key: 'no-owner' }] })
+    assert.equal(bad.status, 400, bad.text)
+    assert.deepEqual(bad.body.fields, {
+      'keyauth_credentials[0].consumer': 'no consumer with id or username "carol" in consumers',
+      'keyauth_credentials[1].consumer': 'required: the id or username of the consumer this credential belongs to (a string, or {id} / {username})'
+    })
+    assert.equal(await versionOf(call, 'prod'), version)
+  })
 }
