@@ -7,54 +7,8 @@ import { BUNDLED_PLUGIN_NAMES, pluginSpec } from '../../plugins/schemas.js'
 import { collectPlugins, collectRoutes, collectServices, type PluginEntry } from './entities.js'
 import { validatePluginConfig } from './plugin-config.js'
 import { isObject, joinPath } from './paths.js'
+import { referenceIndex, resolveReference } from './references.js'
 import type { Issues } from './types.js'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-interface Index { kind: string, key: string, names: Map<string, number>, ids: Map<string, number> }
-
-function indexOf (kind: string, key: string, values: Array<Record<string, unknown>>): Index {
-  const index: Index = { kind, key, names: new Map(), ids: new Map() }
-  values.forEach((v, i) => {
-    if (typeof v[key] === 'string' && !index.names.has(v[key])) index.names.set(v[key], i)
-    if (typeof v.id === 'string' && !index.ids.has(v.id.toLowerCase())) index.ids.set(v.id.toLowerCase(), i)
-  })
-  return index
-}
-
-/** Resolves a reference to a position in the indexed list, or reports why it cannot. */
-function resolve (ref: unknown, path: string, index: Index, issues: Issues): number | null {
-  const { kind, key } = index
-  if (typeof ref === 'string') {
-    const found = index.names.get(ref) ?? (UUID.test(ref) ? index.ids.get(ref.toLowerCase()) : undefined)
-    if (found === undefined) issues.error(path, `no ${kind} with ${key} or id "${ref}"`)
-    return found ?? null
-  }
-  if (!isObject(ref)) {
-    issues.error(path, `must be a ${kind} ${key}, an id, or an object with ${key === 'name' ? 'name' : key} or id`)
-    return null
-  }
-  for (const field of Object.keys(ref)) {
-    if (field !== 'id' && field !== key) {
-      issues.error(joinPath(path, field), 'unknown field')
-      return null
-    }
-  }
-  const id = ref.id
-  const name = ref[key]
-  if (id === undefined && name === undefined) { issues.error(path, `must have a ${key} or an id`); return null }
-  if (id !== undefined && typeof id !== 'string') { issues.error(joinPath(path, 'id'), 'must be a string'); return null }
-  if (name !== undefined && typeof name !== 'string') { issues.error(joinPath(path, key), 'must be a string'); return null }
-  const fromId = id === undefined ? undefined : index.ids.get(id.toLowerCase())
-  const fromName = name === undefined ? undefined : index.names.get(name)
-  if (id !== undefined && fromId === undefined) { issues.error(path, `no ${kind} with id "${id}"`); return null }
-  if (name !== undefined && fromName === undefined) { issues.error(path, `no ${kind} with ${key} "${name}"`); return null }
-  if (fromId !== undefined && fromName !== undefined && fromId !== fromName) {
-    issues.error(path, `${key} and id refer to different ${kind}s`)
-    return null
-  }
-  return (fromId ?? fromName) as number
-}
 
 function objects (value: unknown): Array<Record<string, unknown>> {
   return Array.isArray(value) ? value.map((v: unknown) => isObject(v) ? v : {}) : []
@@ -72,9 +26,9 @@ export type ScopeResolver = (entry: PluginEntry, issues: Issues) => PluginScope 
 /** Resolves plugin references against one document; null (with issues reported) when one fails. */
 export function createScopeResolver (doc: Record<string, unknown>): ScopeResolver {
   const indexes = {
-    service: indexOf('service', 'name', collectServices(doc).map((s) => s.service)),
-    route: indexOf('route', 'name', collectRoutes(doc).map((r) => r.route)),
-    consumer: indexOf('consumer', 'username', objects(doc.consumers))
+    service: referenceIndex('service', 'name', collectServices(doc).map((s) => s.service)),
+    route: referenceIndex('route', 'name', collectRoutes(doc).map((r) => r.route)),
+    consumer: referenceIndex('consumer', 'username', objects(doc.consumers))
   }
   return ({ plugin, path, owner }, issues) => {
     const scope: PluginScope = { service: null, route: null, consumer: null }
@@ -85,7 +39,7 @@ export function createScopeResolver (doc: Record<string, unknown>): ScopeResolve
         if (ref !== undefined) { issues.error(joinPath(path, field), `must not be set: the plugin is nested in a ${field}`); ok = false }
         scope[field] = owner.index
       } else if (ref !== undefined) {
-        scope[field] = resolve(ref, joinPath(path, field), indexes[field], issues)
+        scope[field] = resolveReference(ref, joinPath(path, field), indexes[field], issues)
         if (scope[field] === null) ok = false
       }
     }

@@ -2,23 +2,15 @@
 // its consumer (`keyauth_credentials: [{consumer: alice, key: …}]`, as Kong's own example file
 // shows): every entity may be listed at the top level. They are moved into their consumers here,
 // before anything else looks at the document, so the rest of the contract knows one shape.
-// `consumer` is the consumer's id or username (a string), or `{id}` / `{username}`.
+// `consumer` is the consumer's username or id, `{id}` or `{username}`, as in a plugin's reference.
 
 import { isObject, joinPath } from './paths.js'
+import { referenceIndex, resolveReference } from './references.js'
 import { CONSUMER_CREDENTIAL_FIELDS } from './schema.js'
+import { createIssues, sortIssues, type FieldIssue, type Issues } from './types.js'
 
 /** The lists moved: the bundled plugins' credentials, and those of plugins Atrium does not bundle (accepted, not applied, as when nested). */
 const FLAT_LISTS = [...CONSUMER_CREDENTIAL_FIELDS, 'hmacauth_credentials', 'oauth2_credentials', 'mtls_auth_credentials'] as const
-import { createIssues, sortIssues, type FieldIssue, type Issues } from './types.js'
-
-function consumerRef (ref: unknown): string | null {
-  if (typeof ref === 'string') return ref
-  if (isObject(ref)) {
-    if (typeof ref.id === 'string') return ref.id
-    if (typeof ref.username === 'string') return ref.username
-  }
-  return null
-}
 
 /**
  * The document with top-level credential lists moved into their consumers (a copy; the input is
@@ -30,13 +22,8 @@ export function liftFlatCredentials (doc: Record<string, unknown>, issues: Issue
   // A `consumers` that is not a list is left for the shape check to report; nothing resolves then.
   const listed = doc.consumers === undefined || doc.consumers === null || Array.isArray(doc.consumers)
   const consumers = Array.isArray(doc.consumers) ? doc.consumers.map((c: unknown) => (isObject(c) ? { ...c } : c)) : []
-  // Kong resolves a reference by primary key (the id, any case) or by endpoint key (the username).
-  const byRef = new Map<string, number>()
-  consumers.forEach((c, i) => {
-    if (!isObject(c)) return
-    if (typeof c.id === 'string' && !byRef.has(`id:${c.id.toLowerCase()}`)) byRef.set(`id:${c.id.toLowerCase()}`, i)
-    if (typeof c.username === 'string' && !byRef.has(`username:${c.username}`)) byRef.set(`username:${c.username}`, i)
-  })
+  // Resolved like a plugin's `consumer` reference (check-plugins.ts): the same index and rules.
+  const index = referenceIndex('consumer', 'username', consumers.map((c) => (isObject(c) ? c : {})))
   const out: Record<string, unknown> = { ...doc }
   for (const field of FLAT_LISTS) {
     if (!(field in doc)) continue
@@ -53,16 +40,12 @@ export function liftFlatCredentials (doc: Record<string, unknown>, issues: Issue
         issues.error(path, 'must be an object')
         return
       }
-      const ref = consumerRef(item.consumer)
-      if (ref === null) {
+      if (item.consumer === undefined || item.consumer === null) {
         issues.error(joinPath(path, 'consumer'), 'required: the id or username of the consumer this credential belongs to (a string, or {id} / {username})')
         return
       }
-      const at = byRef.get(`id:${ref.toLowerCase()}`) ?? byRef.get(`username:${ref}`)
-      if (at === undefined) {
-        issues.error(joinPath(path, 'consumer'), `no consumer with id or username ${JSON.stringify(ref)} in consumers`)
-        return
-      }
+      const at = resolveReference(item.consumer, joinPath(path, 'consumer'), index, issues)
+      if (at === null) return
       const { consumer: _ref, ...credential } = item
       void _ref
       const owner = consumers[at] as Record<string, unknown>

@@ -1,4 +1,5 @@
-// Names, ids and the `service` reference of top-level routes.
+// Names, ids and references between entities: the `service` of top-level routes, and the
+// service/route/consumer references of plugins and top-level credentials.
 
 import { isObject, joinPath } from './paths.js'
 import type { RouteEntry, ServiceEntry } from './entities.js'
@@ -83,4 +84,53 @@ export function checkDuplicates (services: ServiceEntry[], routes: RouteEntry[],
   }
   entries(services, (s) => s.service)
   entries(routes, (r) => r.route)
+}
+
+/** Positions of a list's entities by their name field (`name`, `username`) and by id (lower-cased). */
+export interface ReferenceIndex { kind: string, key: string, names: Map<string, number>, ids: Map<string, number> }
+
+export function referenceIndex (kind: string, key: string, values: Array<Record<string, unknown>>): ReferenceIndex {
+  const index: ReferenceIndex = { kind, key, names: new Map(), ids: new Map() }
+  values.forEach((v, i) => {
+    if (typeof v[key] === 'string' && !index.names.has(v[key])) index.names.set(v[key], i)
+    if (typeof v.id === 'string' && !index.ids.has(v.id.toLowerCase())) index.ids.set(v.id.toLowerCase(), i)
+  })
+  return index
+}
+
+/**
+ * Resolves Kong's reference to another entity (a name, an id, `{ id }` or `{ <name field> }`) to a
+ * position in the indexed list, or reports why it cannot. Plugins and top-level credentials use it.
+ */
+export function resolveReference (ref: unknown, path: string, index: ReferenceIndex, issues: Issues): number | null {
+  const { kind, key } = index
+  if (typeof ref === 'string') {
+    const found = index.names.get(ref) ?? (UUID.test(ref) ? index.ids.get(ref.toLowerCase()) : undefined)
+    if (found === undefined) issues.error(path, `no ${kind} with ${key} or id "${ref}"`)
+    return found ?? null
+  }
+  if (!isObject(ref)) {
+    issues.error(path, `must be a ${kind} ${key}, an id, or an object with ${key === 'name' ? 'name' : key} or id`)
+    return null
+  }
+  for (const field of Object.keys(ref)) {
+    if (field !== 'id' && field !== key) {
+      issues.error(joinPath(path, field), 'unknown field')
+      return null
+    }
+  }
+  const id = ref.id
+  const name = ref[key]
+  if (id === undefined && name === undefined) { issues.error(path, `must have a ${key} or an id`); return null }
+  if (id !== undefined && typeof id !== 'string') { issues.error(joinPath(path, 'id'), 'must be a string'); return null }
+  if (name !== undefined && typeof name !== 'string') { issues.error(joinPath(path, key), 'must be a string'); return null }
+  const fromId = id === undefined ? undefined : index.ids.get(id.toLowerCase())
+  const fromName = name === undefined ? undefined : index.names.get(name)
+  if (id !== undefined && fromId === undefined) { issues.error(path, `no ${kind} with id "${id}"`); return null }
+  if (name !== undefined && fromName === undefined) { issues.error(path, `no ${kind} with ${key} "${name}"`); return null }
+  if (fromId !== undefined && fromName !== undefined && fromId !== fromName) {
+    issues.error(path, `${key} and id refer to different ${kind}s`)
+    return null
+  }
+  return (fromId ?? fromName) as number
 }

@@ -279,7 +279,7 @@ for (const kind of STORE_KINDS) {
     const bad = await call('PUT', '/runtime-groups/prod/config', { ...flat, keyauth_credentials: [{ consumer: 'carol', key: 'k' }, { key: 'no-owner' }] })
     assert.equal(bad.status, 400, bad.text)
     assert.deepEqual(bad.body.fields, {
-      'keyauth_credentials[0].consumer': 'no consumer with id or username "carol" in consumers',
+      'keyauth_credentials[0].consumer': 'no consumer with username or id "carol"',
       'keyauth_credentials[1].consumer': 'required: the id or username of the consumer this credential belongs to (a string, or {id} / {username})'
     })
     assert.equal(await versionOf(call, 'prod'), version)

@@ -28,9 +28,9 @@ test('top-level credential lists give the same config and hash as the nested for
     _format_version: '3.0',
     consumers: [{ username: 'alice', id: ALICE, keyauth_credentials: [{ key: 'k-1' }] }, { username: 'bob' }],
     keyauth_credentials: [{ consumer: ALICE.toUpperCase(), key: 'k-2' }],
-    acls: [{ consumer: { username: 'alice' }, group: 'gold', created_at: null }],
+    acls: [{ consumer: { id: ALICE }, group: 'gold', created_at: null }],
     basicauth_credentials: [{ consumer: 'bob', username: 'bob-login', password: 'pw' }],
-    jwt_secrets: [{ consumer: { id: 'bob' }, key: 'iss', secret: 's' }]
+    jwt_secrets: [{ consumer: { username: 'bob' }, key: 'iss', secret: 's' }]
   }
   const result = loadDeclarativeDocument(flat)
   assert.ok(result.ok, JSON.stringify(!result.ok && result.errors))
@@ -62,22 +62,25 @@ acls: null
   assert.equal(result.config.consumers?.[0].credentials.keyauth_credentials?.length, 1)
 })
 
-test('credentials naming no consumer, or in a list that is not one, are errors by their top-level path', () => {
+test('credentials naming no consumer, or in a list that is not one, are errors by their top-level path (references follow the rules of plugin references)', () => {
   assert.deepEqual(errorsOf({
     _format_version: '3.0',
     consumers: [{ username: 'alice' }],
     keyauth_credentials: [{ consumer: 'carol', key: 'k' }, { key: 'k2' }, 'nope', { consumer: { custom_id: 'x' }, key: 'k3' }],
     acls: { consumer: 'alice', group: 'g' }
   }), {
-    'keyauth_credentials[0].consumer': 'no consumer with id or username "carol" in consumers',
+    'keyauth_credentials[0].consumer': 'no consumer with username or id "carol"',
     'keyauth_credentials[1].consumer': 'required: the id or username of the consumer this credential belongs to (a string, or {id} / {username})',
     'keyauth_credentials[2]': 'must be an object',
-    'keyauth_credentials[3].consumer': 'required: the id or username of the consumer this credential belongs to (a string, or {id} / {username})',
+    'keyauth_credentials[3].consumer.custom_id': 'unknown field',
     acls: 'must be an array of credentials, each naming its consumer'
   })
   // Without consumers nothing resolves; a lifted credential is then checked where it landed.
   assert.deepEqual(errorsOf({ _format_version: '3.0', keyauth_credentials: [{ consumer: 'alice', key: 'k' }] }),
-    { 'keyauth_credentials[0].consumer': 'no consumer with id or username "alice" in consumers' })
+    { 'keyauth_credentials[0].consumer': 'no consumer with username or id "alice"' })
+  // {id} means the id: a username there does not resolve.
+  assert.deepEqual(errorsOf({ _format_version: '3.0', consumers: [{ username: 'alice' }], acls: [{ consumer: { id: 'alice' }, group: 'g' }] }),
+    { 'acls[0].consumer': 'no consumer with id "alice"' })
   const landed = errorsOf({ _format_version: '3.0', consumers: [{ username: 'alice' }], keyauth_credentials: [{ consumer: 'alice', key: 'k', color: 'red' }] })
   assert.deepEqual(Object.keys(landed), ['consumers[0].keyauth_credentials[0].color'])
 })
