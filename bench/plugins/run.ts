@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { atriumNodeFlags, startGatewayOnFile, type ChildGateway } from '../../test/support/child-gateway.js'
 import {
-  CONNECTIONS, DURATION_S, LOAD_CORE, PROXY_CORE, ROUNDS, TASKSET, WARMUP_S, WRK, measureAll, pairedRatios, pin, ratio, spawnServer, stop,
+  CONNECTIONS, DURATION_S, LOAD_CORE, PROXY_CORE, ROUNDS, TASKSET, WARMUP_S, WRK, measureAll, pairedRatios, pin, ratio, rowOf, times, spawnServer, stop,
   scenarioTable, writeSection, type Row, type Target
 } from '../support/load.js'
 
@@ -156,8 +156,7 @@ async function main (): Promise<void> {
 }
 
 function report (rows: Row[], baselineCommit: string): void {
-  const row = (prefix: string): Row | undefined => rows.find((r) => r.name.startsWith(prefix))
-  const times = (x: number): string => Number.isFinite(x) ? `${x.toFixed(2)}×` : 'n/a'
+  const row = (prefix: string): Row | undefined => rowOf(rows, prefix)
   const bestRps = (prefix: string): number => row(prefix)?.result?.rps ?? NaN
   const line = (label: string, a: string, b: string, target: number | null): string => {
     const paired = pairedRatios(row(a), row(b))

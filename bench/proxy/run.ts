@@ -18,7 +18,7 @@ import { startChildGateway, type ChildGateway } from '../../test/support/child-g
 import type { ConfigInput } from '../../test/support/gateway.js'
 import { manyRoutes } from './routes.js'
 import {
-  CONNECTIONS, DURATION_S, LOAD_CORE, PROXY_CORE, ROUNDS, TASKSET, WARMUP_S, WRK, children, freePort, measureAll, pairedRatios, pin, ratio,
+  CONNECTIONS, DURATION_S, LOAD_CORE, PROXY_CORE, ROUNDS, TASKSET, WARMUP_S, WRK, children, freePort, measureAll, pairedRatios, pin, ratio, rowOf, times,
   spawnServer, stop, waitForPort, scenarioTable, writeSection, type Row, type Target
 } from '../support/load.js'
 
@@ -98,10 +98,9 @@ async function main (): Promise<void> {
 }
 
 function writeResults (rows: Row[], request: string): void {
-  const rps = (prefix: string): number => rows.find((r) => r.name.startsWith(prefix))?.result?.rps ?? NaN
-  const perCore = (prefix: string): number => 1e6 / (rows.find((r) => r.name.startsWith(prefix))?.cpuUs ?? NaN)
-  const row = (prefix: string): Row | undefined => rows.find((r) => r.name.startsWith(prefix))
-  const times = (x: number): string => Number.isFinite(x) ? `${x.toFixed(2)}×` : 'n/a'
+  const row = (prefix: string): Row | undefined => rowOf(rows, prefix)
+  const rps = (prefix: string): number => row(prefix)?.result?.rps ?? NaN
+  const perCore = (prefix: string): number => 1e6 / (row(prefix)?.cpuUs ?? NaN)
   const line = (label: string, a: string, b: string, target: string): string => {
     const paired = pairedRatios(row(a), row(b))
     return `| ${label} | ${times(paired.rps)} | ${times(paired.perCore)} | ${ratio(rps(a), rps(b))} | ${ratio(perCore(a), perCore(b))} | ${target} |`

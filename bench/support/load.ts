@@ -189,8 +189,18 @@ export function fmt (n: number, digits = 0): string {
   return Number.isFinite(n) ? n.toFixed(digits) : 'n/a'
 }
 
+/** A ratio as the tables print it: `0.85×`, or n/a. */
+export function times (x: number): string {
+  return Number.isFinite(x) ? `${x.toFixed(2)}×` : 'n/a'
+}
+
 export function ratio (a: number, b: number): string {
-  return Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : 'n/a'
+  return times(a / b)
+}
+
+/** The row whose scenario name starts with `prefix` ("(b)"). */
+export function rowOf (rows: Row[], prefix: string): Row | undefined {
+  return rows.find((r) => r.name.startsWith(prefix))
 }
 
 /** Replaces the text between `start` and `end` in bench/RESULTS.md (appends the section when missing). */

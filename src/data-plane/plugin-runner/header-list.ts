@@ -15,6 +15,22 @@ function checkName (name: string): void {
 }
 
 /**
+ * Lower-cased header names, kept: plugins look up the same few configured names (X-Request-ID …)
+ * on every request, and toLowerCase would copy them each time. Bounded: cleared when full.
+ */
+const lowered = new Map<string, string>()
+
+export function lowerName (name: string): string {
+  let lower = lowered.get(name)
+  if (lower === undefined) {
+    lower = name.toLowerCase()
+    if (lowered.size >= 1024) lowered.clear()
+    lowered.set(name, lower)
+  }
+  return lower
+}
+
+/**
  * A HeaderEditor over the flat `[name, value, …]` list the proxy hands to undici and writeHead, so
  * an edited list is sent as it is, without conversion. Names keep the case they were given; lookups
  * ignore case. Writes validate like Node does, so a plugin's bad value fails inside that plugin.

@@ -6,26 +6,10 @@ import type {
 } from '../../plugins/types.js'
 import { clientAddressOf, hostWithoutPort } from '../proxy/forward-headers.js'
 import type { RouteMatch } from '../router/types.js'
-import { HeaderList } from './header-list.js'
+import { HeaderList, lowerName } from './header-list.js'
 
 // The objects a plugin sees for one request (the interfaces in src/plugins/types.ts). Built only on
 // the plugin path; values are computed on first read where that costs something (query, host).
-
-/**
- * Lower-cased header names, kept: plugins look up the same few configured names (X-Request-ID …)
- * on every request, and toLowerCase would copy them each time. Bounded: cleared when full.
- */
-const lowered = new Map<string, string>()
-
-function lowerName (name: string): string {
-  let lower = lowered.get(name)
-  if (lower === undefined) {
-    lower = name.toLowerCase()
-    if (lowered.size >= 1024) lowered.clear()
-    lowered.set(name, lower)
-  }
-  return lower
-}
 
 class ClientRequestView implements PluginClientRequest {
   readonly #req: IncomingMessage
