@@ -4,9 +4,12 @@
 // Store tests run against SQLite and PostgreSQL: unless ATRIUM_TEST_POSTGRES_URL points at a server,
 // a throwaway PostgreSQL is started for the run and stopped after it. Likewise the rate-limiting
 // tests' Redis: unless ATRIUM_TEST_REDIS_URL is set, a throwaway redis-server is started.
+// First of all, the programs the tests need that npm cannot install are provisioned (see
+// provision-test-deps.mjs): on a fresh machine this command alone sets everything up.
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { spawn } from 'node:child_process'
+import { provisionTestDependencies } from './provision-test-deps.mjs'
 import { startThrowawayPostgres } from './throwaway-postgres.mjs'
 import { startThrowawayRedis } from './throwaway-redis.mjs'
 
@@ -23,6 +26,13 @@ const filter = process.argv[2]
 const files = find('dist/test', []).filter((f) => !filter || f.includes(filter)).sort()
 if (files.length === 0) {
   console.error('run-tests: no test files found under dist/test')
+  process.exit(1)
+}
+
+try {
+  provisionTestDependencies()
+} catch (err) {
+  console.error(`run-tests: ${err.message}`)
   process.exit(1)
 }
 
