@@ -75,3 +75,61 @@ test('the import scanner sees the imports it is meant to police', () => {
   const imports = importsOf(join(SRC, 'data-plane', 'data-plane.ts'))
   assert.ok(imports.some((i) => i.startsWith('contract/')), JSON.stringify(imports))
 })
+
+/** The strongly connected components of more than one file in `graph` (Tarjan): each is an import cycle. */
+function importCycles (graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  let next = 0
+  const stack: string[] = []
+  const onStack = new Set<string>()
+  const index = new Map<string, number>()
+  const low = new Map<string, number>()
+  const cycles: string[][] = []
+  const visit = (v: string): void => {
+    index.set(v, next)
+    low.set(v, next)
+    next++
+    stack.push(v)
+    onStack.add(v)
+    for (const w of graph.get(v) ?? []) {
+      if (!graph.has(w)) continue
+      if (!index.has(w)) {
+        visit(w)
+        low.set(v, Math.min(low.get(v) as number, low.get(w) as number))
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v) as number, index.get(w) as number))
+      }
+    }
+    if (low.get(v) !== index.get(v)) return
+    const component: string[] = []
+    let w: string
+    do {
+      w = stack.pop() as string
+      onStack.delete(w)
+      component.push(w)
+    } while (w !== v)
+    if (component.length > 1 || (graph.get(v) ?? []).includes(v)) cycles.push(component.sort())
+  }
+  for (const v of graph.keys()) if (!index.has(v)) visit(v)
+  return cycles
+}
+
+test('src has no import cycles, type-only imports included', () => {
+  const graph = new Map<string, string[]>()
+  for (const f of tsFiles(SRC)) graph.set(relative(SRC, f), importsOf(f).map((i) => i.replace(/\.js$/, '.ts')))
+  assert.ok(graph.size > 100, `scanned ${graph.size} files`)
+  assert.deepEqual(importCycles(graph), [])
+})
+
+test('the cycle finder reports a cycle through type imports and none in a chain', () => {
+  assert.deepEqual(importCycles(new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', ['a.ts']], ['d.ts', ['a.ts']]])), [['a.ts', 'b.ts', 'c.ts']])
+  assert.deepEqual(importCycles(new Map([['a.ts', ['b.ts']], ['b.ts', ['c.ts']], ['c.ts', []]])), [])
+  const file = join(SRC, 'data-plane', 'plugin-runner', 'route-chain.ts')
+  assert.ok(importsOf(file).includes('data-plane/plugin-runner/plugin-instance.js'), 'import type lines are scanned')
+})
+
+test('nothing outside src/cli (and the src/cli.ts entry) imports src/cli', () => {
+  const offenders = tsFiles(SRC)
+    .filter((f) => !relative(SRC, f).startsWith('cli/') && relative(SRC, f) !== 'cli.ts')
+    .flatMap((f) => importsOf(f).filter((i) => i === 'cli' || i.startsWith('cli/')).map((i) => `${relative(SRC, f)} → ${i}`))
+  assert.deepEqual(offenders, [])
+})

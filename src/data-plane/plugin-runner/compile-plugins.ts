@@ -13,7 +13,8 @@ import type { GatewayConfig, PluginConfig } from '../../contract/index.js'
 import type { PluginHandlerSet } from '../../plugins/handlers.js'
 import type { AnyPluginHandler, PluginConfigureContext } from '../../plugins/types.js'
 import { ScopeTable } from './precedence.js'
-import { RouteChain, type ChainSet, type PluginInstance } from './route-chain.js'
+import type { ChainSet, PluginInstance } from './plugin-instance.js'
+import { RouteChain } from './route-chain.js'
 
 export interface CompiledPlugins {
   /** Per route index: the chain for plain-HTTP requests, or null when no plugin applies. */
@@ -118,12 +119,13 @@ function buildChains (config: GatewayConfig, instances: PluginInstance[]): Array
   }
   // Routes whose chains are the same instances share one array (a global plugin on 10k routes).
   const shared = new Map<string, PluginInstance[]>()
+  const consumers = config.consumers ?? []
   return config.routes.map((route, routeIndex) => {
     const base = set.resolve(routeIndex, route.service, null)
     if (base.length === 0) return null
     const signature = base.map((i) => i.index).join(',')
     let list = shared.get(signature)
     if (list === undefined) { list = base; shared.set(signature, list) }
-    return new RouteChain(routeIndex, route.service, list, set)
+    return new RouteChain(routeIndex, route.service, list, set, consumers)
   })
 }

@@ -1,30 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { PluginConfig } from '../../contract/index.js'
-import type { Logger } from '../../log.js'
-import type { AnyPluginHandler } from '../../plugins/types.js'
-import type { CompiledGateway } from '../compiled-gateway.js'
-import type { UpstreamRequestOptions } from '../proxy/proxy-handler.js'
-import type { RouteMatch } from '../router/types.js'
+import type { ConsumerConfig } from '../../contract/index.js'
+import type { UpstreamCall } from '../proxy/upstream-call.js'
+import type { ChainSet, PluginChain, PluginInstance } from './plugin-instance.js'
 import { PluginRun } from './run-request.js'
-
-/** One configured plugin instance: its handler, its normalised config and the state configure built. */
-export interface PluginInstance {
-  readonly handler: AnyPluginHandler
-  readonly name: string
-  readonly priority: number
-  readonly config: PluginConfig
-  /** Index in GatewayConfig.plugins. */
-  readonly index: number
-  /** What the handler's configure returned (its config when it has no configure). */
-  readonly state: unknown
-}
-
-/** The compiled instances of one protocol, able to resolve a chain for any (route, service, consumer). */
-export interface ChainSet {
-  resolve: (route: number, service: number, consumer: number | null) => PluginInstance[]
-  /** True when some instance is scoped to this consumer (else its chain is the route's base chain). */
-  hasConsumerScoped: (consumer: number) => boolean
-}
 
 /**
  * The plugins that apply on one route, for one protocol: `base` when no consumer is identified;
@@ -32,24 +9,30 @@ export interface ChainSet {
  * first use and kept for the life of this config (one entry per consumer that has consumer-scoped
  * plugins and requests on this route), so a request never resolves precedence itself.
  */
-export class RouteChain {
+export class RouteChain implements PluginChain {
   readonly routeIndex: number
   readonly serviceIndex: number
   /** Instances in execution order (priority, higher first). */
   readonly base: readonly PluginInstance[]
+  /** The config's consumers (what an authentication plugin's consumer index points into). */
+  readonly consumers: readonly ConsumerConfig[]
   readonly #set: ChainSet
   #byConsumer: Map<number, readonly PluginInstance[]> | null = null
 
-  constructor (routeIndex: number, serviceIndex: number, base: readonly PluginInstance[], set: ChainSet) {
+  constructor (routeIndex: number, serviceIndex: number, base: readonly PluginInstance[], set: ChainSet, consumers: readonly ConsumerConfig[]) {
     this.routeIndex = routeIndex
     this.serviceIndex = serviceIndex
     this.base = base
     this.#set = set
+    this.consumers = consumers
   }
 
-  /** Serves one request on this route (called by the proxy once the upstream request is prepared). */
-  handle (req: IncomingMessage, res: ServerResponse, match: RouteMatch, gateway: CompiledGateway, opts: UpstreamRequestOptions, path: string, tls: boolean, log: Logger): void {
-    new PluginRun(this, req, res, match, gateway, opts, path, tls, log).start()
+  /**
+   * Serves one request on this route: the proxy prepared its upstream call and did not start it;
+   * the plugins' run starts it (with itself as the call's hooks) once access lets it through.
+   */
+  handle (call: UpstreamCall, path: string, tls: boolean): void {
+    new PluginRun(this, call, path, tls).start()
   }
 
   forConsumer (consumer: number | null): readonly PluginInstance[] {

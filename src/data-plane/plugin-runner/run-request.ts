@@ -2,14 +2,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { performance } from 'node:perf_hooks'
 import { ErrorCodes, type ErrorCode } from '../../errors.js'
 import type { Logger } from '../../log.js'
-import type { CompiledGateway } from '../compiled-gateway.js'
+import type { GatewayMetrics } from '../metrics/node-metrics.js'
 import { requestBodyBytes } from '../metrics/request-facts.js'
-import { IDEMPOTENT, UpstreamRequestOptions } from '../proxy/proxy-handler.js'
+import { RESPONSE_FAILED, RESPONSE_HOLD, RESPONSE_STREAM, type HookedCall, type ResponseMode, type UpstreamCallHooks } from '../proxy/call-hooks.js'
+import { errorBody, errorHeaders, JSON_TYPE, sendErrorResponse } from '../proxy/error-response.js'
+import type { UpstreamCall } from '../proxy/upstream-call.js'
+import type { UpstreamRequestOptions } from '../proxy/upstream-request.js'
 import type { RouteMatch } from '../router/types.js'
-import { PluginProxyCall } from './plugin-proxy-call.js'
 import { readRequestBody, REQUEST_BODY_LIMIT } from './read-request-body.js'
 import { RequestContext, ResponseState } from './request-context.js'
-import type { PluginInstance, RouteChain } from './route-chain.js'
+import type { PluginChain, PluginInstance } from './plugin-instance.js'
 
 // One request on a route with plugins. Concurrency model: everything runs on the event loop in
 // this order, and only an access handler's Promise can interleave other work:
@@ -18,18 +20,20 @@ import type { PluginInstance, RouteChain } from './route-chain.js'
 //            (→ continue with the consumer's chain after the current priority), or throw (→ 500).
 //            Before the first plugin that declares `transformsRequestBody` (and wants this
 //            request's), the request body is read whole (bounded: 413 beyond), then access goes on.
-//   proxy    a PluginProxyCall (ProxyCall + response phase) with the upstream request as edited.
+//   proxy    the request's UpstreamCall, started with the upstream request as edited and this run
+//            as its hooks (UpstreamCallHooks): the call streams, retries and times out as on a
+//            plugin-free route, and asks the run at the upstream's headers, body chunks, end and errors.
 //   response on the upstream's headers, an exit, or a gateway error: the plugins that ran access,
-//            in the same order (synchronous).
+//            in the same order (synchronous). When a plugin that ran declares `transformsBody`, the
+//            upstream body is held (bounded: 502 beyond) and the response phase runs once it is in.
 //   log      once the response is done (res 'close') and access has finished: every plugin that ran;
 //            failures are logged only.
 //
 // "ran" is every plugin whose turn came in access (with or without an access handler), like Kong's
 // collected plugins: the later phases run for exactly those.
 
-const JSON_TYPE = 'application/json; charset=utf-8'
-
-const PLUGIN_FAILED_BODY = Buffer.from(JSON.stringify({ message: ErrorCodes.ATRIUM_ERR_PLUGIN_FAILED.message, code: 'ATRIUM_ERR_PLUGIN_FAILED' }))
+/** Largest upstream body held for `transformsBody` plugins; more answers 502. */
+export const TRANSFORM_BODY_LIMIT = 32 * 1024 * 1024
 
 function isPromiseLike (v: unknown): v is PromiseLike<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function'
@@ -49,7 +53,7 @@ function onResponseClose (this: ServerResponse & WithRun): void {
   this[kRun]?.responseClosed()
 }
 
-export class PluginRun {
+export class PluginRun implements UpstreamCallHooks {
   readonly ctx: RequestContext
   /**
    * The plugins that ran, in order: the first `#ranCount` of `#ranFrom` while the chain never
@@ -61,34 +65,40 @@ export class PluginRun {
   #ranOwn: PluginInstance[] | null = null
   /** Some plugin that ran wants the whole upstream body in its response phase. */
   transformsBody = false
-  readonly #route: RouteChain
+  readonly #route: PluginChain
   #chain: readonly PluginInstance[]
   #consumerSeen: number | null = null
   readonly #req: IncomingMessage
   readonly #res: ServerResponse
   readonly #match: RouteMatch
-  readonly #gateway: CompiledGateway
+  readonly #metrics: GatewayMetrics | null
   readonly #opts: UpstreamRequestOptions
   readonly #log: Logger
+  /** The request's upstream call: started once access is done, with this run as its hooks. */
+  readonly #call: UpstreamCall
   #closed = false
   #accessDone = false
   #logged = false
   #bodyRead = false
-  /** The upstream call, once made (its streamed request body count, for the metrics). */
-  #call: PluginProxyCall | null = null
+  /** A plugin failed in the response phase at the upstream's headers: the call's error answer is that failure. */
+  #responseFailed = false
+  /** The upstream body held for a `transformsBody` plugin (null: streamed, or given up over the bound). */
+  #held: Buffer[] | null = null
+  #heldBytes = 0
 
-  constructor (route: RouteChain, req: IncomingMessage, res: ServerResponse, match: RouteMatch, gateway: CompiledGateway, opts: UpstreamRequestOptions, path: string, tls: boolean, log: Logger) {
+  constructor (route: PluginChain, call: UpstreamCall, path: string, tls: boolean) {
     this.#route = route
     this.#chain = route.base
     this.#ranFrom = route.base
-    this.#req = req
-    this.#res = res
-    this.#match = match
-    this.#gateway = gateway
-    this.#opts = opts
-    this.#log = log
+    this.#call = call
+    this.#req = call.req
+    this.#res = call.res
+    this.#match = call.match
+    this.#metrics = call.metrics
+    this.#opts = call.request
+    this.#log = call.log
     // opts.headers was built for this request alone: the plugins edit it in place.
-    this.ctx = new RequestContext(req, match, gateway.config.consumers ?? [], path, tls, opts.body !== null, opts.path, opts.headers)
+    this.ctx = new RequestContext(call.req, call.match, route.consumers, path, tls, this.#opts.body !== null, this.#opts.path, this.#opts.headers)
   }
 
   start (): void {
@@ -216,7 +226,7 @@ export class PluginRun {
       }
       if (outcome === 'too_large') this.#log.warn({ route: this.#match.route.name, limit: REQUEST_BODY_LIMIT }, 'request body too large for a body-transforming plugin; answered 413')
       this.#accessFinished()
-      this.answerGatewayError(outcome === 'too_large' ? 'ATRIUM_ERR_PROXY_BODY_TOO_LARGE' : 'ATRIUM_ERR_PROXY_BAD_REQUEST', true)
+      this.#answerGatewayError(outcome === 'too_large' ? 'ATRIUM_ERR_PROXY_BODY_TOO_LARGE' : 'ATRIUM_ERR_PROXY_BAD_REQUEST', true)
     })
   }
 
@@ -235,28 +245,79 @@ export class PluginRun {
     const limit = this.ctx.requestBodyLimit
     if (limit !== null && this.ctx.request.body !== null && this.ctx.request.body.length > limit) {
       this.#accessFinished()
-      this.answerGatewayError('ATRIUM_ERR_PROXY_REQUEST_SIZE_LIMIT', false)
+      this.#answerGatewayError('ATRIUM_ERR_PROXY_REQUEST_SIZE_LIMIT', false)
       return
     }
     if (held !== null) upstream.headers.set('content-length', String(held.length))
-    const edited = new UpstreamRequestOptions(
-      upstream.target(), method, upstream.headers.list, held ?? opts.body, opts.headersTimeout, opts.servername ?? null,
-      method === opts.method ? opts.idempotent : IDEMPOTENT.has(method)
-    )
+    const edited = opts.edited(upstream.target(), method, upstream.headers.list, held ?? opts.body)
     this.ctx.timings.upstreamStart = performance.now()
     this.#accessFinished()
-    const call = new PluginProxyCall(this.#req, this.#res, this.#match, this.#gateway, edited, this.#log, this)
-    this.#call = call
-    if (limit !== null) call.requestBodyLimit = limit // enforced on a streamed body only (ProxyCall.start)
-    call.start()
+    if (limit !== null) this.#call.limitRequestBody(limit) // enforced on a streamed body only (UpstreamCall.start)
+    this.#call.start(this, edited)
   }
 
-  /** The upstream's status and headers arrived (PluginProxyCall); the response phase follows. */
-  upstreamResponse (status: number, headers: string[]): ResponseState {
+  // ---- the upstream call's hooks ----
+
+  onResponseStart (call: HookedCall, status: number, headers: string[]): ResponseMode {
     this.ctx.timings.upstreamHeaders = performance.now()
     const response = new ResponseState('upstream', status, headers, null)
     this.ctx.response = response
-    return response
+    let hold: boolean
+    try {
+      hold = this.#wantsUpstreamBody()
+    } catch {
+      this.#responseFailed = true
+      return RESPONSE_FAILED
+    }
+    if (hold) {
+      this.#held = []
+      return RESPONSE_HOLD
+    }
+    if (!this.#responsePhase()) {
+      this.#responseFailed = true
+      return RESPONSE_FAILED
+    }
+    call.replaceHead(response.status, response.headers.list)
+    return RESPONSE_STREAM
+  }
+
+  onResponseData (call: HookedCall, chunk: Buffer): boolean {
+    const held = this.#held
+    if (held === null) {
+      this.ctx.response?.streamed(chunk)
+      return true
+    }
+    this.#heldBytes += chunk.length
+    if (this.#heldBytes > TRANSFORM_BODY_LIMIT) {
+      this.#log.warn({ route: this.#match.route.name, limit: TRANSFORM_BODY_LIMIT }, 'upstream body too large for a body-transforming plugin; answered 502')
+      this.#held = null
+      call.abort(new Error(`upstream body exceeds ${TRANSFORM_BODY_LIMIT} bytes`))
+      return false
+    }
+    held.push(chunk)
+    return true
+  }
+
+  onResponseEnd (): void {
+    const response = this.ctx.response
+    const held = this.#held
+    if (held === null) {
+      response?.streamEnded()
+      return
+    }
+    this.#held = null
+    if (response === null) return
+    response.body = Buffer.concat(held)
+    if (!this.#responsePhase()) {
+      this.#answerPluginFailure()
+      return
+    }
+    this.#send(response, false)
+  }
+
+  onError (call: HookedCall, code: ErrorCode, closeConnection: boolean): void {
+    if (this.#responseFailed) this.#answerPluginFailure()
+    else this.#answerGatewayError(code, closeConnection)
   }
 
   // ---- response ----
@@ -265,7 +326,7 @@ export class PluginRun {
    * The upstream's status and headers are in (`ctx.response` set): does a plugin that ran want the
    * whole body before its response phase? Throws (logged) when a plugin's predicate throws.
    */
-  wantsUpstreamBody (): boolean {
+  #wantsUpstreamBody (): boolean {
     if (!this.transformsBody) return false
     for (let i = 0, n = this.ranCount; i < n; i++) {
       const instance = this.ranAt(i)
@@ -282,7 +343,7 @@ export class PluginRun {
   }
 
   /** Runs the response phase of every plugin that ran; false when one threw (already logged). */
-  responsePhase (): boolean {
+  #responsePhase (): boolean {
     for (let i = 0, n = this.ranCount; i < n; i++) {
       const instance = this.ranAt(i)
       if (instance.handler.response === undefined) continue
@@ -318,24 +379,23 @@ export class PluginRun {
     this.#respond(response, false)
   }
 
-  /** A gateway error (502, 504 …) after access, from PluginProxyCall: plugins see it like any response. */
-  answerGatewayError (code: ErrorCode, closeConnection: boolean): void {
-    const { status, message } = ErrorCodes[code]
-    this.#respond(new ResponseState('gateway', status, ['content-type', JSON_TYPE], Buffer.from(JSON.stringify({ message }))), closeConnection)
+  /** A gateway error (502, 504 …) after access: plugins see it like any response. */
+  #answerGatewayError (code: ErrorCode, closeConnection: boolean): void {
+    this.#respond(new ResponseState('gateway', ErrorCodes[code].status, errorHeaders(code, false), errorBody(code)), closeConnection)
   }
 
   /** Runs the response phase on a response held in memory and sends it (500 when a plugin throws). */
   #respond (response: ResponseState, closeConnection: boolean): void {
     this.ctx.response = response
-    if (!this.responsePhase()) {
-      this.answerPluginFailure()
+    if (!this.#responsePhase()) {
+      this.#answerPluginFailure()
       return
     }
-    this.send(response, closeConnection)
+    this.#send(response, closeConnection)
   }
 
   /** Writes a response whose body is in memory; content-length follows the body. */
-  send (response: ResponseState, closeConnection: boolean): void {
+  #send (response: ResponseState, closeConnection: boolean): void {
     const res = this.#res
     if (res.headersSent || res.destroyed) {
       res.destroy()
@@ -357,7 +417,7 @@ export class PluginRun {
     } catch (err) {
       // A header Node refuses (set by a plugin through a path that skipped validation): nothing was sent yet.
       this.#log.error({ err, route: this.#match.route.name }, 'response headers rejected; answered 500')
-      this.answerPluginFailure()
+      this.#answerPluginFailure()
       return
     }
     res.end(noBody || this.#req.method === 'HEAD' ? undefined : body)
@@ -366,29 +426,26 @@ export class PluginRun {
   // ---- failures ----
 
   /** 500 with ATRIUM_ERR_PLUGIN_FAILED, no response phase (the failure may be in it). */
-  answerPluginFailure (): void {
-    const res = this.#res
+  #answerPluginFailure (): void {
     this.#accessFinished()
+    const res = this.#res
     if (res.headersSent || res.destroyed) {
       res.destroy()
       return
     }
-    this.ctx.response = new ResponseState('gateway', 500, ['content-type', JSON_TYPE], PLUGIN_FAILED_BODY)
-    this.ctx.response.bodyBytes = PLUGIN_FAILED_BODY.length
-    const close = this.#opts.body !== null && !this.#req.complete
-    res.writeHead(500, close
-      ? ['content-type', JSON_TYPE, 'content-length', String(PLUGIN_FAILED_BODY.length), 'connection', 'close']
-      : ['content-type', JSON_TYPE, 'content-length', String(PLUGIN_FAILED_BODY.length)])
-    res.end(PLUGIN_FAILED_BODY)
+    const code = 'ATRIUM_ERR_PLUGIN_FAILED'
+    const response = new ResponseState('gateway', 500, errorHeaders(code, false), errorBody(code))
+    this.ctx.response = response
+    response.bodyBytes = sendErrorResponse(res, code, this.#opts.body !== null && !this.#req.complete)
   }
 
   #fail (instance: PluginInstance, phase: 'access' | 'response', err: unknown): void {
     this.#logFailure(instance, phase, err)
-    this.answerPluginFailure()
+    this.#answerPluginFailure()
   }
 
   #logFailure (instance: PluginInstance, phase: string, err: unknown): void {
-    this.#gateway.metrics?.node.pluginError(instance.name)
+    this.#metrics?.node.pluginError(instance.name)
     this.#log.error({
       err,
       plugin: instance.name,
@@ -403,13 +460,13 @@ export class PluginRun {
 
   /** Once per request, with the log phase: into the route's metric slot (when metrics are on). */
   #record (): void {
-    const metrics = this.#gateway.metrics
-    if (metrics == null) return
+    const metrics = this.#metrics
+    if (metrics === null) return
     const ctx = this.ctx
     const t = ctx.timings
     const response = ctx.response as ResponseState
     const upstreamMs = t.upstreamHeaders !== null && t.upstreamStart !== null ? t.upstreamHeaders - t.upstreamStart : -1
-    const bytesIn = ctx.request.body !== null ? ctx.request.body.length : ctx.request.hasBody ? requestBodyBytes(this.#req, this.#call?.bodyBytesIn ?? 0) : 0
+    const bytesIn = ctx.request.body !== null ? ctx.request.body.length : ctx.request.hasBody ? requestBodyBytes(this.#req, this.#call.streamedBodyBytes) : 0
     metrics.record(this.#match.routeIndex, this.#res.headersSent ? this.#res.statusCode : response.status, (t.finished as number) - t.received, upstreamMs, bytesIn, response.bodyBytes, ctx.consumerIndex ?? -1)
   }
 

@@ -1,15 +1,34 @@
 import type { ServerResponse } from 'node:http'
 import { ErrorCodes, type ErrorCode } from '../../errors.js'
 
-// Responses the gateway itself produces on the request path, Kong style: `{"message": "…"}` with the
-// Kong status. Bodies are serialised once, at load time.
+// Responses the gateway itself produces on the request path: one JSON shape for every one of them,
+// `{"message": "<Kong's text>", "code": "ATRIUM_ERR_…"}` with Kong's status. Clients written for Kong
+// read `message`; `code` is the stable machine-readable name (docs/errors.md). Bodies are serialised
+// once, at load time.
 
 const BODIES = new Map<ErrorCode, Buffer>()
 for (const code of Object.keys(ErrorCodes) as ErrorCode[]) {
-  BODIES.set(code, Buffer.from(JSON.stringify({ message: ErrorCodes[code].message })))
+  BODIES.set(code, Buffer.from(JSON.stringify({ message: ErrorCodes[code].message, code })))
 }
 
-const JSON_TYPE = 'application/json; charset=utf-8'
+export const JSON_TYPE = 'application/json; charset=utf-8'
+
+/** The JSON body of the gateway's error `code` (shared, never modify it). */
+export function errorBody (code: ErrorCode): Buffer {
+  return BODIES.get(code) as Buffer
+}
+
+/**
+ * The header list of the gateway's error `code` (content-type, and for 426 Kong's Upgrade headers);
+ * `closeConnection` adds `Connection: close`. Content-length is the writer's.
+ */
+export function errorHeaders (code: ErrorCode, closeConnection: boolean): string[] {
+  if (code === 'ATRIUM_ERR_PROXY_PROTOCOL') {
+    // Kong's 426 names the protocol to switch to.
+    return ['content-type', JSON_TYPE, 'connection', closeConnection ? 'close, Upgrade' : 'Upgrade', 'upgrade', 'TLS/1.2, HTTP/1.1']
+  }
+  return closeConnection ? ['content-type', JSON_TYPE, 'connection', 'close'] : ['content-type', JSON_TYPE]
+}
 
 /**
  * Sends the JSON error for `code`. `closeConnection` asks the client to close its connection, for
@@ -22,21 +41,10 @@ export function sendErrorResponse (res: ServerResponse, code: ErrorCode, closeCo
     res.destroy()
     return 0
   }
-  const body = BODIES.get(code) as Buffer
-  const status = ErrorCodes[code].status
-  if (code === 'ATRIUM_ERR_PROXY_PROTOCOL') {
-    // Kong's 426 names the protocol to switch to.
-    res.writeHead(status, {
-      'content-type': JSON_TYPE,
-      'content-length': body.length,
-      connection: closeConnection ? 'close, Upgrade' : 'Upgrade',
-      upgrade: 'TLS/1.2, HTTP/1.1'
-    })
-  } else if (closeConnection) {
-    res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': body.length, connection: 'close' })
-  } else {
-    res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': body.length })
-  }
+  const body = errorBody(code)
+  const headers = errorHeaders(code, closeConnection)
+  headers.push('content-length', String(body.length))
+  res.writeHead(ErrorCodes[code].status, headers)
   res.end(body)
   return body.length
 }

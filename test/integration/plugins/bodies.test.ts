@@ -103,7 +103,7 @@ test('a request body over the bound is answered 413 without calling the upstream
     req.on('error', reject)
     req.write('x')
   })
-  assert.deepEqual([declared.status, JSON.parse(declared.body), declared.connection], [413, { message: 'Payload too large' }, 'close'])
+  assert.deepEqual([declared.status, JSON.parse(declared.body), declared.connection], [413, { message: 'Payload too large', code: 'ATRIUM_ERR_PROXY_BODY_TOO_LARGE' }, 'close'])
   // Chunked, found too large while reading.
   const chunked = await new Promise<number>((resolve, reject) => {
     const req = httpRequest(`${gw.url}/r/x`, { method: 'POST', headers: { 'transfer-encoding': 'chunked' } }, (r) => { r.resume(); resolve(r.statusCode ?? 0) })

@@ -209,7 +209,7 @@ test('a gateway error after access (502) goes through the response phase', async
   const gw = await startPluginGateway(t, withExtraPlugin(config, { name: 'probe' }), handlerSet(probe))
   const res = await gw.get('/x')
   assert.equal(res.status, 502)
-  assert.deepEqual(JSON.parse(res.body), { message: 'An invalid response was received from the upstream server' })
+  assert.deepEqual(JSON.parse(res.body), { message: 'An invalid response was received from the upstream server', code: 'ATRIUM_ERR_PROXY_UPSTREAM_UNAVAILABLE' })
   assert.equal(res.headers['x-probe'], 'yes')
   assert.deepEqual(seen, ['gateway 502'])
 })

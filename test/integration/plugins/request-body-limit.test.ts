@@ -52,7 +52,7 @@ test('a chunked body over the limit: upstream call aborted, 413 "Request size li
   const { url, received } = await gateway(t, 20 * 1024)
   const res = await upload(url, 200, 4 * 1024)
   assert.equal(res.status, 413)
-  assert.deepEqual(JSON.parse(res.body), { message: 'Request size limit exceeded' })
+  assert.deepEqual(JSON.parse(res.body), { message: 'Request size limit exceeded', code: 'ATRIUM_ERR_PROXY_REQUEST_SIZE_LIMIT' })
   assert.equal(res.headers.connection, 'close')
   assert.ok(res.sent < 200 * 4 * 1024, `the client stopped early (sent ${res.sent})`)
   assert.equal(received.complete, 0, 'the upstream never got a complete request')

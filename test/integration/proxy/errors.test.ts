@@ -11,7 +11,7 @@ test('answers 503 no configuration loaded before a config is applied', async (t)
   const r = await httpCall(`${gw.url}/`)
   assert.equal(r.status, 503)
   assert.match(String(r.headers['content-type']), /^application\/json/)
-  assert.deepEqual(JSON.parse(r.body), { message: 'no configuration loaded' })
+  assert.deepEqual(JSON.parse(r.body), { message: 'no configuration loaded', code: 'ATRIUM_ERR_PROXY_NO_CONFIG' })
 })
 
 test('answers 404 when no route matches', async (t) => {
@@ -19,7 +19,7 @@ test('answers 404 when no route matches', async (t) => {
   const gw = await startGateway(t, { services: [{ host: '127.0.0.1', port: up.port }], routes: [{ paths: ['/only'] }] })
   const r = await httpCall(`${gw.url}/other`)
   assert.equal(r.status, 404)
-  assert.deepEqual(JSON.parse(r.body), { message: 'no Route matched with those values' })
+  assert.deepEqual(JSON.parse(r.body), { message: 'no Route matched with those values', code: 'ATRIUM_ERR_PROXY_NO_ROUTE' })
   assert.equal(up.requests, 0)
 })
 
@@ -28,7 +28,7 @@ test('answers 400 Bad request for a malformed request path', async (t) => {
   const gw = await startGateway(t, { services: [{ host: '127.0.0.1', port: up.port }], routes: [{ paths: ['/'] }] })
   const r = await rawHttp(gw.port, 'GET /a%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
   assert.equal(r.status, 400)
-  assert.deepEqual(JSON.parse(r.body), { message: 'Bad request' })
+  assert.deepEqual(JSON.parse(r.body), { message: 'Bad request', code: 'ATRIUM_ERR_PROXY_BAD_REQUEST' })
   assert.equal(up.requests, 0)
 })
 
@@ -37,7 +37,7 @@ test('answers 426 Please use HTTPS protocol on plain HTTP to an https-only route
   const gw = await startGateway(t, { services: [{ host: '127.0.0.1', port: up.port }], routes: [{ paths: ['/'], protocols: ['https'] }] })
   const r = await httpCall(`${gw.url}/`)
   assert.equal(r.status, 426)
-  assert.deepEqual(JSON.parse(r.body), { message: 'Please use HTTPS protocol' })
+  assert.deepEqual(JSON.parse(r.body), { message: 'Please use HTTPS protocol', code: 'ATRIUM_ERR_PROXY_PROTOCOL' })
   assert.equal(up.requests, 0)
 })
 
@@ -46,7 +46,7 @@ test('answers 502 when the upstream refuses the connection', async (t) => {
   const gw = await startGateway(t, { services: [{ host: '127.0.0.1', port, retries: 1 }], routes: [{ paths: ['/'] }] })
   const r = await httpCall(`${gw.url}/`)
   assert.equal(r.status, 502)
-  assert.deepEqual(JSON.parse(r.body), { message: 'An invalid response was received from the upstream server' })
+  assert.deepEqual(JSON.parse(r.body), { message: 'An invalid response was received from the upstream server', code: 'ATRIUM_ERR_PROXY_UPSTREAM_UNAVAILABLE' })
 })
 
 test('answers a POST with a body to a refused upstream with a 502 JSON response, not a reset', async (t) => {
@@ -55,11 +55,11 @@ test('answers a POST with a body to a refused upstream with a 502 JSON response,
   const body = Buffer.alloc(256 * 1024, 'x')
   const r = await httpCall(`${gw.url}/upload`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: body.toString() })
   assert.equal(r.status, 502)
-  assert.deepEqual(JSON.parse(r.body), { message: 'An invalid response was received from the upstream server' })
+  assert.deepEqual(JSON.parse(r.body), { message: 'An invalid response was received from the upstream server', code: 'ATRIUM_ERR_PROXY_UPSTREAM_UNAVAILABLE' })
   // Same for a chunked body.
   const chunked = await rawHttp(gw.port, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n')
   assert.equal(chunked.status, 502)
-  assert.deepEqual(JSON.parse(chunked.body), { message: 'An invalid response was received from the upstream server' })
+  assert.deepEqual(JSON.parse(chunked.body), { message: 'An invalid response was received from the upstream server', code: 'ATRIUM_ERR_PROXY_UPSTREAM_UNAVAILABLE' })
 })
 
 test('answers 502 when the upstream resets the connection before answering', async (t) => {
@@ -81,7 +81,7 @@ test('answers 503 name resolution failed when the upstream host does not resolve
   const gw = await startGateway(t, { services: [{ host: 'no-such-host.invalid', port: 80, retries: 0 }], routes: [{ paths: ['/'] }] })
   const r = await httpCall(`${gw.url}/`)
   assert.equal(r.status, 503)
-  assert.deepEqual(JSON.parse(r.body), { message: 'name resolution failed' })
+  assert.deepEqual(JSON.parse(r.body), { message: 'name resolution failed', code: 'ATRIUM_ERR_PROXY_NAME_RESOLUTION' })
 })
 
 test('answers 504 when the upstream does not answer within read_timeout', async (t) => {
@@ -90,7 +90,7 @@ test('answers 504 when the upstream does not answer within read_timeout', async 
   const started = Date.now()
   const r = await httpCall(`${gw.url}/`)
   assert.equal(r.status, 504)
-  assert.deepEqual(JSON.parse(r.body), { message: 'The upstream server is timing out' })
+  assert.deepEqual(JSON.parse(r.body), { message: 'The upstream server is timing out', code: 'ATRIUM_ERR_PROXY_UPSTREAM_TIMEOUT' })
   assert.ok(Date.now() - started < 10_000)
 })
 

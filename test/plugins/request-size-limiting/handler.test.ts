@@ -54,7 +54,7 @@ test('a chunked body over the limit is cut off as it streams: 413 and the upstre
   const { node, received } = await nodeWith(t, { allowed_payload_size: 16, size_unit: 'kilobytes' })
   const res = await upload(node.url + '/r/x', 500, 2048)
   assert.equal(res.status, 413)
-  assert.deepEqual(JSON.parse(res.body), { message: 'Request size limit exceeded' })
+  assert.deepEqual(JSON.parse(res.body), { message: 'Request size limit exceeded', code: 'ATRIUM_ERR_PROXY_REQUEST_SIZE_LIMIT' })
   assert.equal(res.headers.connection, 'close')
   assert.ok(res.sent < 500 * 2048, `the client was stopped early (sent ${res.sent})`)
   assert.equal(received.complete, 0)

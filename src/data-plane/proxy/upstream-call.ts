@@ -1,0 +1,353 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { performance } from 'node:perf_hooks'
+import type { Pool } from 'undici'
+import type { Logger } from '../../log.js'
+import type { GatewayMetrics } from '../metrics/node-metrics.js'
+import { requestBodyBytes, upstreamErrorKind } from '../metrics/request-facts.js'
+import type { RouteMatch } from '../router/types.js'
+import { RESPONSE_FAILED, RESPONSE_HOLD, type HookedCall, type UpstreamCallHooks } from './call-hooks.js'
+import { sendErrorResponse } from './error-response.js'
+import { buildClientResponseHeaders } from './forward-headers.js'
+import { classifyUpstreamError, RequestBodyLimitError, UpstreamWriteTimeoutError } from './upstream-errors.js'
+import type { UpstreamRequestOptions } from './upstream-request.js'
+
+// One proxied request's exchange with its upstream. HOT PATH, CHANGE WITH CARE.
+//
+// The call is undici's dispatch handler (the legacy onConnect/onHeaders/onData/onComplete/onError
+// API, undici's fastest path) and carries all per-request state, so no closure is allocated per
+// request: the few event listeners are static functions that find the call through a symbol
+// property on `res` / `req`. Its state is private; where it is in the exchange is one phase
+// number, and whoever needs to take part (the plugin runner; the balancer and WebSocket tunnel
+// next) passes UpstreamCallHooks (call-hooks.ts) rather than subclassing it.
+//
+// Bodies stream both ways with backpressure: the request body is `req` itself (undici pauses it
+// while the upstream socket is full); the response is written chunk by chunk and onData returns
+// res.write's result, which makes undici pause the upstream socket until 'drain'.
+//
+// undici leaves `req` untouched when the connection fails before the request is written (verified by
+// the "POST with a body to a refused upstream" test), so such a request can be retried and still
+// gets a JSON error; when it fails mid-upload undici destroys `req` but detaches its socket first
+// (util.destroy), so the client still receives the error response, sent with `Connection: close`.
+//
+// Metrics: a call without hooks records itself once, in the res 'close' listener it has anyway,
+// into its route's preallocated slot; with hooks, the hooks' owner records (it knows what the
+// plugins answered). Clock reads happen only when metrics are on.
+
+const kCall = Symbol('atrium.upstreamCall')
+
+interface WithCall {
+  [kCall]?: UpstreamCall
+}
+
+/** Created, not dispatched yet. */
+const PHASE_IDLE = 0
+/** Dispatched to undici; no socket yet, so nothing reached the upstream. */
+const PHASE_SENDING = 1
+/** On a connected socket: bytes may have reached the upstream. */
+const PHASE_CONNECTED = 2
+/** The upstream's status and headers arrived; nothing written to the client (the hooks may hold the body). */
+const PHASE_ANSWERED = 3
+/** The response's status and headers were written to the client. */
+const PHASE_STREAMING = 4
+/** The exchange ended (completed, failed or given up); late events are ignored. */
+const PHASE_DONE = 5
+
+/** Errors that another attempt cannot fix. */
+const NOT_RETRIABLE = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED', 'UND_ERR_ABORTED'])
+
+export class UpstreamCall implements HookedCall {
+  readonly req: IncomingMessage
+  readonly res: ServerResponse
+  /** The route match, for the hooks' owner and the logs. */
+  readonly match: RouteMatch
+  /** performance.now() when the request arrived (0 when metrics are off). */
+  readonly receivedAt: number
+  /** The config version's metric slots (null: metrics off), for the hooks' owner too. */
+  readonly metrics: GatewayMetrics | null
+  readonly log: Logger
+  private readonly pool: Pool
+  private opts: UpstreamRequestOptions
+  private hooks: UpstreamCallHooks | null = null
+  private phase = PHASE_IDLE
+  private retriesLeft: number
+  private readonly writeTimeout: number
+  private abortUpstream: ((err?: Error) => void) | null = null
+  private resumeUpstream: (() => void) | null = null
+  private clientGone = false
+  /** The upstream response could not be relayed (a header Node refuses): counted as an invalid response. */
+  private invalidResponse = false
+  /** onResponseStart answered RESPONSE_FAILED: not the upstream's fault. */
+  private hooksFailed = false
+  private drainListening = false
+  private writeTimer: NodeJS.Timeout | null = null
+  private writeBlocked = false
+  /** Most bytes of a streamed request body to forward (limitRequestBody); −1 for no limit. */
+  private requestBodyLimit = -1
+  private requestBodyBytes = 0
+  /** Request body bytes counted as they stream (no content-length), for the metrics. */
+  private bodyBytesIn = 0
+  /** Response body bytes written to the client. */
+  private bytesOut = 0
+  /** performance.now() at the upstream's response headers (−1: none). */
+  private upstreamHeadersAt = -1
+  private status = 0
+  private statusText = ''
+  private headers: string[] | null = null
+
+  constructor (req: IncomingMessage, res: ServerResponse, match: RouteMatch, opts: UpstreamRequestOptions, pool: Pool, metrics: GatewayMetrics | null, log: Logger, receivedAt: number) {
+    this.req = req
+    this.res = res
+    this.match = match
+    this.opts = opts
+    this.pool = pool
+    this.metrics = metrics
+    this.log = log
+    this.receivedAt = receivedAt
+    this.retriesLeft = match.service.retries
+    this.writeTimeout = match.service.write_timeout
+  }
+
+  /** The upstream request as prepared by the proxy (the plugin runner edits a copy of it). */
+  get request (): UpstreamRequestOptions {
+    return this.opts
+  }
+
+  /** Request body bytes counted while streaming (a chunked body's size, for the hooks' owner's metrics). */
+  get streamedBodyBytes (): number {
+    return this.bodyBytesIn
+  }
+
+  /**
+   * Before start: the most bytes of a streamed request body to forward. Over it the upstream call is
+   * aborted and the client gets 413 ATRIUM_ERR_PROXY_REQUEST_SIZE_LIMIT (once the response started, a
+   * cut connection). A body held in memory is the caller's to check.
+   */
+  limitRequestBody (limit: number): void {
+    this.requestBodyLimit = limit
+  }
+
+  /** Sends `opts` (default: the request as prepared) upstream; `hooks` take part in the exchange. */
+  start (hooks: UpstreamCallHooks | null = null, opts: UpstreamRequestOptions = this.opts): void {
+    this.hooks = hooks
+    this.opts = opts
+    this.phase = PHASE_SENDING
+    const req = this.req
+    ;(this.res as WithCall)[kCall] = this
+    this.res.on('close', UpstreamCall.onClientClose)
+    const streamsBody = opts.body === req
+    if (opts.body !== null && this.writeTimeout > 0) {
+      (req as WithCall)[kCall] = this
+      req.on('pause', UpstreamCall.onBodyPause)
+      req.on('resume', UpstreamCall.onBodyResume)
+    }
+    if (this.requestBodyLimit >= 0 && streamsBody) {
+      (req as WithCall)[kCall] = this
+      // Prepended, so each chunk is counted before undici writes it; prependListener (unlike `on`)
+      // does not start the stream flowing: undici does, once the upstream socket is ready.
+      req.prependListener('data', UpstreamCall.onBodyLimited)
+    }
+    if (this.metrics !== null && streamsBody && req.headers['content-length'] === undefined) {
+      (req as WithCall)[kCall] = this
+      req.prependListener('data', UpstreamCall.onBodyCounted)
+    }
+    this.pool.dispatch(opts as never, this)
+  }
+
+  /** For the hooks: answer with this status and header list instead of the upstream's. */
+  replaceHead (status: number, headers: string[]): void {
+    if (status !== this.status) this.statusText = ''
+    this.status = status
+    this.headers = headers
+  }
+
+  /** For the hooks: give up on the upstream (onError follows with the error's code). */
+  abort (err: Error): void {
+    this.abortUpstream?.(err)
+  }
+
+  // ---- undici handler (legacy API) ----
+
+  onConnect (abort: (err?: Error) => void): void {
+    this.abortUpstream = abort
+    this.phase = PHASE_CONNECTED
+    if (this.clientGone) abort()
+  }
+
+  onHeaders (statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+    if (statusCode < 200) return true
+    if (this.metrics !== null) this.upstreamHeadersAt = performance.now() // a clock read only when it is recorded
+    this.resumeUpstream = resume
+    this.phase = PHASE_ANSWERED
+    this.status = statusCode
+    this.statusText = statusText
+    this.headers = buildClientResponseHeaders(rawHeaders)
+    // The upstream answered before the client finished sending its body (e.g. an early 401/413).
+    // undici stops reading `req` once the response is complete, so the rest of the body would be
+    // left in the connection: close it after this response instead of keeping it alive.
+    if (this.opts.body !== null && !this.req.complete) this.res.shouldKeepAlive = false
+    const hooks = this.hooks
+    if (hooks !== null) {
+      const mode = hooks.onResponseStart(this, statusCode, this.headers)
+      if (mode === RESPONSE_HOLD) return true
+      if (mode === RESPONSE_FAILED) {
+        this.hooksFailed = true
+        throw new Error('the upstream call\'s hooks failed on the response') // undici aborts; onError follows
+      }
+    }
+    try {
+      this.res.writeHead(this.status, this.statusText === '' ? undefined : this.statusText, this.headers)
+    } catch (err) {
+      // A header Node refuses to send: undici aborts on the rethrow and onError answers 502.
+      this.invalidResponse = true
+      throw err
+    }
+    this.phase = PHASE_STREAMING
+    return true
+  }
+
+  onData (chunk: Buffer): boolean {
+    const hooks = this.hooks
+    if (hooks !== null) {
+      const keepReading = hooks.onResponseData(this, chunk)
+      if (this.phase !== PHASE_STREAMING) return keepReading
+    }
+    this.bytesOut += chunk.length
+    if (this.res.write(chunk)) return true
+    if (!this.drainListening) {
+      this.drainListening = true
+      this.res.on('drain', UpstreamCall.onClientDrain)
+    }
+    return false
+  }
+
+  onComplete (): void {
+    const streaming = this.phase === PHASE_STREAMING
+    this.finish()
+    if (this.hooks !== null) this.hooks.onResponseEnd(this)
+    if (streaming) this.res.end()
+  }
+
+  onError (err: Error): void {
+    if (this.phase === PHASE_DONE) return
+    if (this.clientGone) {
+      this.finish()
+      return
+    }
+    const answered = this.phase >= PHASE_ANSWERED
+    if (!this.hooksFailed && this.phase !== PHASE_STREAMING && this.metrics !== null) {
+      const kind = upstreamErrorKind(err, this.invalidResponse)
+      if (kind !== -1) this.metrics.upstreamError(this.match.routeIndex, kind)
+    }
+    if (!answered && !this.invalidResponse && this.retriesLeft > 0 && this.mayRetry(err)) {
+      this.retriesLeft--
+      this.phase = PHASE_SENDING
+      this.abortUpstream = null
+      process.nextTick(UpstreamCall.dispatchAgain, this)
+      return
+    }
+    const streaming = this.phase === PHASE_STREAMING
+    this.finish()
+    if (streaming) {
+      this.res.destroy()
+      return
+    }
+    const code = classifyUpstreamError(err)
+    if (!this.hooksFailed && this.log.isLevelEnabled('debug')) {
+      this.log.debug({ err, code, route: this.match.route.name, service: this.match.service.name }, 'upstream request failed')
+    }
+    // A half-read request body leaves the connection unusable for another request.
+    const closeConnection = this.opts.body !== null && (!this.req.complete || this.req.destroyed)
+    if (this.hooks !== null) this.hooks.onError(this, code, closeConnection)
+    else this.bytesOut += sendErrorResponse(this.res, code, closeConnection)
+  }
+
+  // ---- internals ----
+
+  private mayRetry (err: Error): boolean {
+    // The upstream's response did not parse: it would fail the same way again.
+    if (err.name === 'HTTPParserError') return false
+    const code = (err as { code?: unknown }).code
+    if (typeof code === 'string' && NOT_RETRIABLE.has(code)) return false
+    // Nothing reached the upstream yet: any method may be retried.
+    if (this.phase === PHASE_SENDING) return true
+    return this.opts.body === null && this.opts.idempotent
+  }
+
+  private finish (): void {
+    this.phase = PHASE_DONE
+    if (this.writeTimer !== null) {
+      clearTimeout(this.writeTimer)
+      this.writeTimer = null
+    }
+  }
+
+  /** Once per request, at res 'close'. The client leaving before any response is nginx's 499. */
+  private record (): void {
+    const metrics = this.metrics
+    if (metrics === null) return
+    const res = this.res
+    const upstreamMs = this.upstreamHeadersAt < 0 ? -1 : this.upstreamHeadersAt - this.receivedAt
+    metrics.record(this.match.routeIndex, res.headersSent ? res.statusCode : 499, performance.now() - this.receivedAt, upstreamMs,
+      this.opts.body === null ? 0 : requestBodyBytes(this.req, this.bodyBytesIn), this.bytesOut, -1)
+  }
+
+  // ---- shared listeners (no per-request closures) ----
+
+  private static dispatchAgain (call: UpstreamCall): void {
+    if (call.clientGone) {
+      call.finish()
+      return
+    }
+    call.pool.dispatch(call.opts as never, call)
+  }
+
+  /** The client connection closed (after the response, or not): record it; abort the upstream call unless the exchange already ended. */
+  private static onClientClose (this: ServerResponse & WithCall): void {
+    const call = this[kCall]
+    if (call === undefined) return
+    if (call.hooks === null) call.record()
+    if (call.phase === PHASE_DONE) return
+    call.clientGone = true
+    if (call.abortUpstream !== null) call.abortUpstream()
+  }
+
+  private static onClientDrain (this: ServerResponse & WithCall): void {
+    const call = this[kCall]
+    if (call !== undefined && call.resumeUpstream !== null && call.phase !== PHASE_DONE) call.resumeUpstream()
+  }
+
+  // write_timeout: the longest time undici may keep the request body paused because the upstream
+  // socket does not accept more bytes (nginx's proxy_send_timeout measures the same thing).
+  private static onBodyPause (this: IncomingMessage & WithCall): void {
+    const call = this[kCall]
+    if (call === undefined || call.phase === PHASE_DONE) return
+    call.writeBlocked = true
+    if (call.writeTimer === null) call.writeTimer = setTimeout(UpstreamCall.onWriteTimeout, call.writeTimeout, call)
+    else call.writeTimer.refresh()
+  }
+
+  private static onBodyResume (this: IncomingMessage & WithCall): void {
+    const call = this[kCall]
+    if (call !== undefined) call.writeBlocked = false
+  }
+
+  private static onWriteTimeout (call: UpstreamCall): void {
+    if (call.writeBlocked && call.phase !== PHASE_DONE && call.abortUpstream !== null) call.abortUpstream(new UpstreamWriteTimeoutError())
+  }
+
+  private static onBodyLimited (this: IncomingMessage & WithCall, chunk: Buffer): void {
+    const call = this[kCall]
+    if (call === undefined || call.phase === PHASE_DONE || call.requestBodyLimit < 0) return
+    call.requestBodyBytes += chunk.length
+    if (call.requestBodyBytes <= call.requestBodyLimit) return
+    const limit = call.requestBodyLimit
+    call.requestBodyLimit = -1
+    this.pause()
+    call.abortUpstream?.(new RequestBodyLimitError(limit))
+  }
+
+  private static onBodyCounted (this: IncomingMessage & WithCall, chunk: Buffer): void {
+    const call = this[kCall]
+    if (call !== undefined) call.bodyBytesIn += chunk.length
+  }
+}

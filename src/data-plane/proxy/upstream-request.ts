@@ -1,0 +1,34 @@
+import type { IncomingMessage } from 'node:http'
+
+export const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'TRACE'])
+
+/** The options object handed to undici, one per request, reused for retries. */
+export class UpstreamRequestOptions {
+  readonly path: string
+  readonly method: string
+  readonly headers: string[]
+  /** The client's request streamed, a body the plugin runner holds in memory, or none. */
+  readonly body: IncomingMessage | Buffer | null
+  readonly headersTimeout: number
+  readonly bodyTimeout: number
+  /** Not in undici's typings but honoured: keeps SNI = service host even when the Host is preserved. */
+  readonly servername: string | undefined
+  readonly idempotent: boolean
+
+  constructor (path: string, method: string, headers: string[], body: IncomingMessage | Buffer | null, readTimeout: number, servername: string | null, idempotent: boolean) {
+    this.path = path
+    this.method = method
+    this.headers = headers
+    this.body = body
+    this.headersTimeout = readTimeout
+    this.bodyTimeout = readTimeout
+    this.servername = servername ?? undefined
+    this.idempotent = idempotent
+  }
+
+  /** The same request with another target, method, header list and body (what the plugins edited). */
+  edited (path: string, method: string, headers: string[], body: IncomingMessage | Buffer | null): UpstreamRequestOptions {
+    return new UpstreamRequestOptions(path, method, headers, body, this.headersTimeout, this.servername ?? null,
+      method === this.method ? this.idempotent : IDEMPOTENT.has(method))
+  }
+}
