@@ -5,11 +5,11 @@
 // a throwaway PostgreSQL is started for the run and stopped after it. Likewise the rate-limiting
 // tests' Redis: unless ATRIUM_TEST_REDIS_URL is set, a throwaway redis-server is started.
 // First of all, the programs the tests need that npm cannot install are provisioned (see
-// provision-test-deps.mjs): on a fresh machine this command alone sets everything up.
+// provision-deps.mjs): on a fresh machine this command alone sets everything up.
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { spawn } from 'node:child_process'
-import { provisionTestDependencies } from './provision-test-deps.mjs'
+import { provision } from './provision-deps.mjs'
 import { startThrowawayPostgres } from './throwaway-postgres.mjs'
 import { startThrowawayRedis } from './throwaway-redis.mjs'
 
@@ -30,7 +30,7 @@ if (files.length === 0) {
 }
 
 try {
-  provisionTestDependencies()
+  provision()
 } catch (err) {
   console.error(`run-tests: ${err.message}`)
   process.exit(1)

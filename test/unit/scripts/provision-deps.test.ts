@@ -6,16 +6,22 @@ import { pathToFileURL } from 'node:url'
 interface Dependency { what: string, pkg: string, present: (env: NodeJS.ProcessEnv) => boolean, alternative: string | null }
 interface Provisioner {
   TEST_DEPENDENCIES: Dependency[]
+  BENCH_DEPENDENCIES: Dependency[]
   missingTestDependencies: (env: NodeJS.ProcessEnv, deps?: Dependency[]) => Dependency[]
-  provisionTestDependencies: (options: { env?: NodeJS.ProcessEnv, deps?: Dependency[], isRoot?: boolean, log?: (line: string) => void }) => void
+  provision: (options: { env?: NodeJS.ProcessEnv, deps?: Dependency[], isRoot?: boolean, log?: (line: string) => void }) => void
 }
 
 // The script is plain JavaScript run before the TypeScript build's tests; loaded by path from the repo root.
-const load = async (): Promise<Provisioner> => await import(pathToFileURL(resolve(process.cwd(), 'scripts/provision-test-deps.mjs')).href) as Provisioner
+const load = async (): Promise<Provisioner> => await import(pathToFileURL(resolve(process.cwd(), 'scripts/provision-deps.mjs')).href) as Provisioner
 
 test('the test runner provisions PostgreSQL, redis-server, promtool and Chromium', async () => {
   const { TEST_DEPENDENCIES } = await load()
   assert.deepEqual(TEST_DEPENDENCIES.map((d) => d.pkg), ['postgresql', 'redis-server', 'prometheus', 'chromium'])
+})
+
+test('the benchmarks provision wrk and nginx', async () => {
+  const { BENCH_DEPENDENCIES } = await load()
+  assert.deepEqual(BENCH_DEPENDENCIES.map((d) => d.pkg), ['wrk', 'nginx-light'])
 })
 
 test('a server URL in the environment stands in for the PostgreSQL and Redis packages', async () => {
@@ -27,24 +33,24 @@ test('a server URL in the environment stands in for the PostgreSQL and Redis pac
 })
 
 test('without root, a missing program stops the run with one message naming the package and the alternative', async () => {
-  const { provisionTestDependencies } = await load()
+  const { provision } = await load()
   const deps: Dependency[] = [
     { what: 'a server', pkg: 'no-such-package', present: () => false, alternative: 'or set ATRIUM_TEST_X_URL' },
     { what: 'a tool', pkg: 'present-package', present: () => true, alternative: null }
   ]
   const lines: string[] = []
-  assert.throws(() => provisionTestDependencies({ env: {}, deps, isRoot: false, log: (l) => lines.push(l) }), (err: Error) => {
+  assert.throws(() => provision({ env: {}, deps, isRoot: false, log: (l) => lines.push(l) }), (err: Error) => {
     assert.match(err.message, /apt-get install no-such-package \(or set ATRIUM_TEST_X_URL\)/)
     assert.doesNotMatch(err.message, /present-package/)
-    assert.match(err.message, /run the tests as root/)
+    assert.match(err.message, /run as root/)
     return true
   })
   assert.deepEqual(lines, [], 'nothing is installed without root')
 })
 
 test('nothing is done when every program is there', async () => {
-  const { provisionTestDependencies } = await load()
+  const { provision } = await load()
   const lines: string[] = []
-  provisionTestDependencies({ env: {}, deps: [{ what: 'a tool', pkg: 'p', present: () => true, alternative: null }], isRoot: true, log: (l) => lines.push(l) })
+  provision({ env: {}, deps: [{ what: 'a tool', pkg: 'p', present: () => true, alternative: null }], isRoot: true, log: (l) => lines.push(l) })
   assert.deepEqual(lines, [])
 })

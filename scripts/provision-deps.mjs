@@ -1,11 +1,12 @@
-// Makes sure the programs the tests need are on this machine before any test runs, so that the
-// README's test command (`npm ci && npm test`) works on a fresh Debian machine with nothing done by
-// hand. What npm cannot install comes from Debian's packages: as root they are installed with
+// Makes sure the programs the tests (or the benchmarks) need are on this machine before they run, so
+// that the README's test command (`npm ci && npm test`) and `npm run bench:*` work on a fresh Debian
+// machine with nothing done by hand. What npm cannot install comes from Debian's packages: as root they are installed with
 // apt-get; otherwise the run stops with one message naming the packages to install and the
 // environment variables that point the tests at servers that already run. Nothing is skipped.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 function onPath (name) {
   const which = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' })
@@ -48,6 +49,22 @@ export const TEST_DEPENDENCIES = [
   }
 ]
 
+/** What the benchmarks add: the load generator and the nginx baseline. */
+export const BENCH_DEPENDENCIES = [
+  {
+    what: 'wrk, the load generator of the benchmarks',
+    pkg: 'wrk',
+    present: () => existsSync('/usr/bin/wrk'),
+    alternative: null
+  },
+  {
+    what: 'nginx, the benchmarks\' reverse-proxy baseline',
+    pkg: 'nginx-light',
+    present: () => existsSync('/usr/sbin/nginx'),
+    alternative: null
+  }
+]
+
 /** The dependencies this machine lacks. */
 export function missingTestDependencies (env = process.env, deps = TEST_DEPENDENCIES) {
   return deps.filter((d) => !d.present(env))
@@ -65,7 +82,7 @@ function apt (args) {
  * Installs what is missing (as root, with apt-get) or throws an Error whose message names every
  * missing package and its alternative. Resolves quietly when nothing is missing.
  */
-export function provisionTestDependencies ({
+export function provision ({
   env = process.env,
   deps = TEST_DEPENDENCIES,
   isRoot = process.getuid?.() === 0,
@@ -75,7 +92,7 @@ export function provisionTestDependencies ({
   if (missing.length === 0) return
   const pkgs = missing.map((d) => d.pkg)
   if (isRoot && onPath('apt-get')) {
-    log(`run-tests: installing ${pkgs.join(' ')} (apt-get; needed by the tests)`)
+    log(`provision: installing ${pkgs.join(' ')} (apt-get)`)
     if (apt(['update', '-qq']) && apt(['install', '-y', '-qq', '--no-install-recommends', ...pkgs])) {
       const still = missingTestDependencies(env, deps)
       if (still.length === 0) return
@@ -83,6 +100,16 @@ export function provisionTestDependencies ({
     }
   }
   const lines = missing.map((d) => `  - ${d.what}: apt-get install ${d.pkg}${d.alternative === null ? '' : ` (${d.alternative})`}`)
-  const how = isRoot ? 'apt-get could not install them' : 'run the tests as root to have them installed, or install them yourself'
-  throw new Error(`the tests need programs this machine does not have (${how}):\n${lines.join('\n')}`)
+  const how = isRoot ? 'apt-get could not install them' : 'run as root to have them installed, or install them yourself'
+  throw new Error(`this run needs programs this machine does not have (${how}):\n${lines.join('\n')}`)
+}
+
+// `node scripts/provision-deps.mjs bench` (the bench:* scripts): provision, or exit 1 saying what is missing.
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  try {
+    provision({ deps: process.argv[2] === 'bench' ? BENCH_DEPENDENCIES : TEST_DEPENDENCIES })
+  } catch (err) {
+    console.error(`provision: ${err.message}`)
+    process.exit(1)
+  }
 }
