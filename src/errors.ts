@@ -6,6 +6,8 @@ export const ErrorCodes = {
   ATRIUM_ERR_CONFIG_READ: { status: 400, message: 'configuration file could not be read' },
   ATRIUM_ERR_CONFIG_PARSE: { status: 400, message: 'configuration file could not be parsed' },
   ATRIUM_ERR_CLI_USAGE: { status: 400, message: 'invalid command line' },
+  /** A listener (proxy, status, admin, cluster, portal, demo) could not open: port in use, no permission … */
+  ATRIUM_ERR_LISTEN: { status: 500, message: 'a listener could not be opened' },
   ATRIUM_ERR_PROXY_NO_ROUTE: { status: 404, message: 'no Route matched with those values' },
   ATRIUM_ERR_PROXY_BAD_REQUEST: { status: 400, message: 'Bad request' },
   ATRIUM_ERR_PROXY_PROTOCOL: { status: 426, message: 'Please use HTTPS protocol' },
