@@ -24,8 +24,8 @@ export const DEFAULT_ANALYTICS_BUFFER_MINUTES = 60
 export const DEFAULT_ANALYTICS_INTERVAL_MS = 10_000
 
 export const DEFAULT_METRICS = 'on'
-/** Kong's names (atrium_*_latency_ms); `seconds` is Prometheus's base unit, clean for promtool. */
-export const DEFAULT_METRICS_LATENCY_UNIT = 'ms'
+/** Prometheus's base unit: `promtool check metrics` is clean with it. `ms` gives Kong's names. */
+export const DEFAULT_METRICS_LATENCY_UNIT = 'seconds'
 
 export const DEFAULT_DATA_PLANE_PURGE_AFTER_SECONDS = 86_400
 export const DEFAULT_ANALYTICS_MINUTE_RETENTION = '48h'

@@ -168,8 +168,8 @@ export const OPTIONS = {
   }),
   metricsLatencyUnit: option({
     flag: 'metrics-latency-unit', env: 'ATRIUM_METRICS_LATENCY_UNIT', default: D.DEFAULT_METRICS_LATENCY_UNIT, value: 'ms|seconds', commands: DP,
-    help: 'Unit of the latency histograms in GET /metrics: ms serves Kong\'s atrium_*_latency_ms; seconds serves ' +
-      'atrium_*_latency_seconds (Prometheus\'s base unit, clean for promtool check metrics). Converted at scrape time only.',
+    help: 'Unit of the latency histograms in GET /metrics: seconds serves atrium_*_latency_seconds (Prometheus\'s base unit, ' +
+      'clean for promtool check metrics); ms serves Kong\'s atrium_*_latency_ms. Converted at scrape time only.',
     parse: oneOf(['ms', 'seconds'])
   }),
   remoteRuntimeGroup: option({

@@ -45,7 +45,7 @@ export interface DataPlaneOptions {
   logger: Logger
   /** Per-request metrics, GET /metrics and (hybrid mode) analytics reports; default on. */
   metrics?: boolean
-  /** Unit of the latency histograms in GET /metrics (names and values); default ms, Kong's. */
+  /** Unit of the latency histograms in GET /metrics (names and values); default seconds (ms: Kong's). */
   metricsLatencyUnit?: LatencyUnit
 }
 

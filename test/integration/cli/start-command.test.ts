@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { startAtrium, type AtriumProcess } from '../../support/cli-process.js'
 import { httpCall } from '../../support/http-client.js'
 
-interface Started { proc: AtriumProcess, proxy: string, admin: string }
+interface Started { proc: AtriumProcess, proxy: string, admin: string, status: string }
 
 async function start (dir: string, demoPort: number, extra: string[] = []): Promise<Started> {
   // The example's upstream is the demo echo server; point it at a free port for this test.
@@ -20,9 +20,10 @@ async function start (dir: string, demoPort: number, extra: string[] = []): Prom
   try {
     const proxy = await proc.waitForLog((l) => l.msg === 'proxy listening')
     const admin = await proc.waitForLog((l) => l.msg === 'admin listening')
+    const status = await proc.waitForLog((l) => l.msg === 'status listening')
     // A fresh node applies the snapshot; a restarted one already serves it from its cache.
     await proc.waitForLog((l) => l.msg === 'snapshot applied' || (l.msg === 'control plane welcomed the node' && l.sync_status === 'in_sync'))
-    return { proc, proxy: `http://127.0.0.1:${proxy.port as number}`, admin: `http://127.0.0.1:${admin.port as number}` }
+    return { proc, proxy: `http://127.0.0.1:${proxy.port as number}`, admin: `http://127.0.0.1:${admin.port as number}`, status: `http://127.0.0.1:${status.port as number}` }
   } catch (err) {
     await proc.stop()
     throw err
@@ -41,6 +42,10 @@ test('atrium start runs a control plane and a joined data plane that serves the 
   const echoed = JSON.parse(r.body) as { url: string, service: string }
   assert.equal(echoed.url, '/echo/hello?x=1')
   assert.match(echoed.service, /demo echo upstream/)
+  // The node's latency histograms are in seconds, as for atrium data-plane.
+  const metrics = (await httpCall(`${first.status}/metrics`)).body
+  assert.match(metrics, /^atrium_request_latency_seconds_count\{service="demo-echo",route="demo"\} 1$/m)
+  assert.ok(!metrics.includes('_latency_ms'))
 
   // The node is a real data plane of the group "default", listed by the control plane.
   const nodes = JSON.parse((await httpCall(`${first.admin}/runtime-groups/default/data-planes`)).body) as { data: Array<{ connected: boolean, sync_status: string }> }
