@@ -22,7 +22,7 @@ export interface ControlPlaneOptions {
   logger: Logger
   /** Hybrid mode: where data-plane nodes connect (`/v1/sync`); no sync server when absent. */
   clusterListen?: ListenAddress
-  /** Seconds a disconnected node stays listed in GET /data-planes (default 86400). */
+  /** Seconds a disconnected node stays listed in GET /data-planes (default: src/defaults.ts). */
   dataPlanePurgeAfter?: number
   /** Sync server timings (tests shorten them); see SyncTimings. */
   syncTimings?: Partial<SyncTimings>

@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { COMMANDS } from '../../../src/cli/commands.js'
+import { DEFAULT_PROXY_LISTEN, DEFAULT_STATUS_LISTEN } from '../../../src/defaults.js'
+import { parseListenAddress } from '../../../src/listen-address.js'
 import { OPTION_LIST, appliesTo } from '../../../src/cli/options.js'
 import { runAtrium, startAtrium } from '../../support/cli-process.js'
 
@@ -34,10 +36,11 @@ test('an environment variable wins over the default', async (t) => {
   t.after(async () => { await proc.stop() })
   const proxy = await proc.waitForLog((l) => l.msg === 'proxy listening')
   const status = await proc.waitForLog((l) => l.msg === 'status listening')
-  // The defaults are 0.0.0.0:8000 and 127.0.0.1:8100.
+  const defaults = { proxy: parseListenAddress(DEFAULT_PROXY_LISTEN, 'proxy'), status: parseListenAddress(DEFAULT_STATUS_LISTEN, 'status') }
+  assert.notEqual(defaults.proxy.host, '127.0.0.1', 'the proxy default is another host, so the address tells')
   assert.equal(proxy.address, '127.0.0.1')
-  assert.notEqual(proxy.port, 8000)
-  assert.notEqual(status.port, 8100)
+  assert.notEqual(proxy.port, defaults.proxy.port)
+  assert.notEqual(status.port, defaults.status.port)
 })
 
 test('the flag beats the variable for a value that is not an address too', async () => {

@@ -4,6 +4,7 @@ import { freePort } from '../../support/free-port.js'
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DEFAULT_DEMO_LISTEN } from '../../../src/defaults.js'
 import { startAtrium, type AtriumProcess } from '../../support/cli-process.js'
 import { httpCall } from '../../support/http-client.js'
 
@@ -13,7 +14,7 @@ async function start (dir: string, demoPort: number, extra: string[] = []): Prom
   // The example's upstream is the demo echo server; point it at a free port for this test.
   const example = readFileSync(new URL('../../../../config/example.yaml', import.meta.url), 'utf8')
   const file = join(dir, 'example.yaml')
-  writeFileSync(file, example.replaceAll('127.0.0.1:9080', `127.0.0.1:${demoPort}`))
+  writeFileSync(file, example.replaceAll(DEFAULT_DEMO_LISTEN, `127.0.0.1:${demoPort}`))
   const proc = startAtrium(['start', '--db', `sqlite:${join(dir, 'atrium.db')}`, '--config', file, '--cache-dir', join(dir, 'cache'),
     '--admin-listen', '127.0.0.1:0', '--cluster-listen', '127.0.0.1:0', '--proxy-listen', '127.0.0.1:0', '--status-listen', '127.0.0.1:0',
     '--demo-listen', `127.0.0.1:${demoPort}`, ...extra])

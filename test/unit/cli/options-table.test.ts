@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { COMMAND_LINE_DOC, REGENERATE, renderCommandLineReference } from '../../../src/cli/command-line-doc.js'
 import { COMMAND_NAMES } from '../../../src/cli/commands.js'
-import { OPTION_LIST, takesFlag } from '../../../src/cli/options.js'
+import { EXAMPLE_CONFIG, OPTION_LIST, takesFlag } from '../../../src/cli/options.js'
+import { DEFAULT_DEMO_LISTEN } from '../../../src/defaults.js'
 
 test(`${COMMAND_LINE_DOC} is what the options table renders`, () => {
   const onDisk = readFileSync(join(process.cwd(), COMMAND_LINE_DOC), 'utf8')
@@ -38,4 +39,8 @@ test('each listener is set by exactly one listen option', () => {
   for (const listener of ['proxy', 'status', 'admin', 'cluster', 'portal', 'demo']) {
     assert.equal(OPTION_LIST.filter((o) => o.listener === listener).length, 1, listener)
   }
+})
+
+test('config/example.yaml, the seed of atrium start, proxies to the demo upstream\'s default address', () => {
+  assert.match(readFileSync(EXAMPLE_CONFIG, 'utf8'), new RegExp(`url: http://${DEFAULT_DEMO_LISTEN.replaceAll('.', '\\.')}/`))
 })
