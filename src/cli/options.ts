@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import * as D from '../defaults.js'
+import { LATENCY_UNITS } from '../data-plane/metrics/index.js'
 import type { ListenerName } from '../listen-address.js'
 import type { CommandName } from './commands.js'
 import { duration, httpUrl, listenAddress, oneOf, onOff, positiveSeconds, text, wholeNumber, type ValueParser } from './option-values.js'
@@ -167,10 +168,10 @@ export const OPTIONS = {
     parse: onOff
   }),
   metricsLatencyUnit: option({
-    flag: 'metrics-latency-unit', env: 'ATRIUM_METRICS_LATENCY_UNIT', default: D.DEFAULT_METRICS_LATENCY_UNIT, value: 'ms|seconds', commands: DP,
+    flag: 'metrics-latency-unit', env: 'ATRIUM_METRICS_LATENCY_UNIT', default: D.DEFAULT_METRICS_LATENCY_UNIT, value: LATENCY_UNITS.join('|'), commands: DP,
     help: 'Unit of the latency histograms in GET /metrics: seconds serves atrium_*_latency_seconds (Prometheus\'s base unit, ' +
       'clean for promtool check metrics); ms serves Kong\'s atrium_*_latency_ms. Converted at scrape time only.',
-    parse: oneOf(['ms', 'seconds'])
+    parse: oneOf(LATENCY_UNITS)
   }),
   remoteRuntimeGroup: option({
     flag: 'runtime-group', value: 'NAME', commands: REMOTE, defaultNote: 'required',
