@@ -1,6 +1,8 @@
-import { GatewayError } from './errors.js'
 import { ATRIUM_VERSION } from './version.js'
-import { HELP } from './cli/help.js'
+import { COMMAND_NAMES, COMMANDS, type CommandName } from './cli/commands.js'
+import { parseCommandLine, type CommandLine } from './cli/command-line.js'
+import { renderCommandHelp, renderHelp } from './cli/help.js'
+import { printError } from './cli/print-error.js'
 import { usageError } from './cli/usage.js'
 import { validateCommand } from './cli/config-validate.js'
 import { applyCommand, diffCommand, dumpCommand } from './cli/config-remote.js'
@@ -8,51 +10,62 @@ import { dataPlaneCommand } from './cli/data-plane-command.js'
 import { controlPlaneCommand } from './cli/control-plane-command.js'
 import { startCommand } from './cli/start-command.js'
 
-function printError (err: unknown): void {
-  if (err instanceof GatewayError) {
-    process.stderr.write(`error: ${err.message}\n`)
-    for (const f of err.fields) process.stderr.write(`  ${f.path === '' ? '(file)' : f.path}: ${f.message}\n`)
-  } else {
-    process.stderr.write(`error: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
-  }
+const RUN: Record<CommandName, (line: CommandLine) => Promise<number>> = {
+  start: startCommand,
+  'control-plane': controlPlaneCommand,
+  'data-plane': dataPlaneCommand,
+  'config validate': async (line) => await validateCommand(line.file as string),
+  'config apply': applyCommand,
+  'config dump': dumpCommand,
+  'config diff': diffCommand
+}
+
+function isCommandName (name: string): name is CommandName {
+  return (COMMAND_NAMES as readonly string[]).includes(name)
+}
+
+/** `atrium config …` → the command name and its arguments, or a usage error. */
+function configCommand (rest: string[]): { name: CommandName | 'config', args: string[] } {
+  const sub = rest[0]
+  if (sub === '--help' || sub === '-h' || sub === 'help') return { name: 'config', args: [] }
+  const name = `config ${sub ?? ''}`
+  if (!isCommandName(name)) throw usageError(`unknown config subcommand "${sub ?? ''}"; expected validate, apply, dump or diff`)
+  return { name, args: rest.slice(1) }
 }
 
 /** Entry point of the `atrium` binary; resolves to the exit code. */
 export async function main (argv: string[]): Promise<number> {
   const [command, ...rest] = argv
+  let label = 'atrium'
   try {
     switch (command) {
       case undefined:
       case 'help':
       case '--help':
       case '-h':
-        process.stdout.write(HELP)
+        process.stdout.write(renderHelp())
         return command === undefined ? 1 : 0
       case 'version':
       case '--version':
         process.stdout.write(`${ATRIUM_VERSION}\n`)
         return 0
-      case 'start':
-        return await startCommand(rest, HELP)
-      case 'data-plane':
-        return await dataPlaneCommand(rest)
-      case 'control-plane':
-        return await controlPlaneCommand(rest)
-      case 'config':
-        switch (rest[0]) {
-          case 'validate':
-            if (rest.length !== 2) throw usageError('usage: atrium config validate FILE')
-            return await validateCommand(rest[1])
-          case 'apply': return await applyCommand(rest.slice(1))
-          case 'dump': return await dumpCommand(rest.slice(1))
-          case 'diff': return await diffCommand(rest.slice(1))
-          default: throw usageError(`unknown config subcommand "${rest[0] ?? ''}"; expected validate, apply, dump or diff`)
-        }
-      default:
-        throw usageError(`unknown command "${command}"`)
     }
+    label = command === 'config' ? 'atrium config' : label
+    const { name, args } = command === 'config' ? configCommand(rest) : { name: command, args: rest }
+    if (name === 'config') {
+      process.stdout.write(COMMANDS.filter((c) => c.name.startsWith('config ')).map((c) => renderCommandHelp(c.name)).join('\n'))
+      return 0
+    }
+    if (!isCommandName(name) || (command !== 'config' && command.includes(' '))) throw usageError(`unknown command "${command}"`)
+    label = `atrium ${name}`
+    const line = parseCommandLine(name, args)
+    if (line.help) {
+      process.stdout.write(renderCommandHelp(name))
+      return 0
+    }
+    return await RUN[name](line)
   } catch (err) {
-    printError(err)
+    printError(err, label)
     return 1
   }
 }

@@ -10,6 +10,8 @@ export const ErrorCodes = {
   ATRIUM_ERR_CONFIG_PARSE: { status: 400, message: 'configuration file could not be parsed' },
   /** A flag or environment value is invalid, or the command refuses to start as configured (e.g. a non-loopback `--admin-listen` without admin tokens, a listen address in use); the command exits 1 naming the flag. */
   ATRIUM_ERR_CLI_USAGE: { status: 400, message: 'invalid command line' },
+  /** A listener (proxy, status, admin, cluster, portal, demo) could not open: port in use, no permission …; the command exits 1 naming the flag and the address. */
+  ATRIUM_ERR_LISTEN: { status: 500, message: 'a listener could not be opened' },
   /** No route matched the request. */
   ATRIUM_ERR_PROXY_NO_ROUTE: { status: 404, message: 'no Route matched with those values' },
   /** A malformed request target (e.g. `%zz`), or a request the upstream client refuses to send (e.g. an invalid header value). */

@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino'
+import { DEFAULT_LOG_LEVEL } from './defaults.js'
 
 export type { Logger }
 
@@ -6,6 +7,6 @@ export type { Logger }
 export function createLogger (options: { level?: string } = {}): Logger {
   return pino({
     name: 'atrium',
-    level: options.level ?? process.env.ATRIUM_LOG_LEVEL ?? 'info'
+    level: options.level ?? process.env.ATRIUM_LOG_LEVEL ?? DEFAULT_LOG_LEVEL
   })
 }

@@ -110,8 +110,6 @@ export interface LinkCheckOptions {
   exists: (path: string) => boolean
   /** The markdown of a repository path, for its anchors (only asked for `.md` targets that exist). */
   read: (path: string) => string
-  /** Paths allowed to be missing (pages another branch adds); links to them are not checked. */
-  pending?: readonly string[]
 }
 
 /** Problems with the links of one page (`file` is its repository path, posix). */
@@ -147,7 +145,7 @@ export function checkLinks (file: string, markdown: string, options: LinkCheckOp
         continue
       }
       if (!options.exists(path)) {
-        if (!(options.pending ?? []).includes(path)) problems.push({ file, line, target, problem: `no such file: ${path}` })
+        problems.push({ file, line, target, problem: `no such file: ${path}` })
         continue
       }
     }

@@ -1,11 +1,11 @@
 // What `npm run docs` generates: a list of {file, render} entries. An entry with a `region` fills
 // the `<!-- generated:<region> start -->` … `end -->` markers of a hand-written page (prose stays
-// hand-written); an entry without one is a whole generated page. To add a page, add one line, e.g.
-//   { file: 'docs/command-line.md', render: renderCommandLineReference },
+// hand-written); an entry without one is a whole generated page. To add a page, add one line.
 
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { renderCommandLineReference } from '../../src/cli/command-line-doc.js'
 import { ErrorCodes } from '../../src/errors.js'
 import { PLUGIN_SPECS } from '../../src/plugins/schemas.js'
 import { errorDocComments, errorEntries, renderErrorReference, renderProxyErrors, type ErrorEntry } from './error-table.js'
@@ -38,7 +38,8 @@ export const DOC_TARGETS: readonly DocTarget[] = [
   { file: 'docs/plugins/README.md', region: 'plugin-list', render: () => renderPluginList(PLUGIN_SPECS) },
   ...PLUGIN_SPECS.map((spec): DocTarget => ({ file: `docs/plugins/${spec.name}.md`, region: 'plugin-fields', render: () => renderPluginFields(spec) })),
   { file: 'docs/errors.md', region: 'error-codes', render: () => renderErrorReference(currentErrors()) },
-  { file: 'docs/routing-and-proxying.md', region: 'proxy-errors', render: () => renderProxyErrors(currentErrors()) }
+  { file: 'docs/routing-and-proxying.md', region: 'proxy-errors', render: () => renderProxyErrors(currentErrors()) },
+  { file: 'docs/command-line.md', render: renderCommandLineReference }
 ]
 
 /**

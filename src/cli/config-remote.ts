@@ -1,31 +1,18 @@
 import { readFile } from 'node:fs/promises'
-import { parseArgs } from 'node:util'
 import { GatewayError } from '../errors.js'
+import { readOption, type CommandLine } from './command-line.js'
+import { OPTIONS } from './options.js'
+import { usageError } from './usage.js'
 
 // `atrium config apply|dump|diff`: the declarative round trip against a control plane's Admin API
 // (PUT/GET /runtime-groups/{rg}/config, POST …/config/diff). Errors print as `path: message` lines.
 
-export const DEFAULT_ADMIN_URL = 'http://127.0.0.1:8001'
-
-const OPTIONS = {
-  'runtime-group': { type: 'string' },
-  'admin-url': { type: 'string' },
-  'admin-token': { type: 'string' },
-  format: { type: 'string' }
-} as const
-
 interface Remote { base: string, group: string, token: string | undefined }
 
-function usage (message: string): GatewayError {
-  return new GatewayError('ATRIUM_ERR_CLI_USAGE', `${message}\nRun \`atrium --help\` for usage.`)
-}
-
-function remoteOf (values: { 'runtime-group'?: string, 'admin-url'?: string, 'admin-token'?: string }): Remote {
-  const group = values['runtime-group']
-  if (group === undefined || group === '') throw usage('--runtime-group NAME is required')
-  const base = (values['admin-url'] ?? process.env.ATRIUM_ADMIN_URL ?? DEFAULT_ADMIN_URL).replace(/\/+$/, '')
-  if (!/^https?:\/\//.test(base)) throw usage(`--admin-url must be an http(s) URL, got "${base}"`)
-  return { base, group, token: values['admin-token'] ?? process.env.ATRIUM_ADMIN_TOKEN }
+function remoteOf (line: CommandLine): Remote {
+  const group = readOption(line, OPTIONS.remoteRuntimeGroup)
+  if (group === undefined || group === '') throw usageError('--runtime-group NAME is required')
+  return { base: readOption(line, OPTIONS.adminUrl), group, token: readOption(line, OPTIONS.adminToken) }
 }
 
 async function call (remote: Remote, method: string, suffix: string, init: { body?: string, contentType?: string, accept?: string } = {}): Promise<{ status: number, text: string }> {
@@ -65,28 +52,20 @@ async function readConfigFile (file: string): Promise<{ body: string, contentTyp
   return { body, contentType: json ? 'application/json' : 'application/yaml' }
 }
 
-function parse (args: string[], positionals: number): { values: Record<string, string | undefined>, files: string[] } {
-  const { values, positionals: files } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: true })
-  if (files.length !== positionals) throw usage(positionals === 1 ? 'expected exactly one FILE' : 'unexpected argument')
-  return { values, files }
-}
-
-export async function applyCommand (args: string[]): Promise<number> {
-  const { values, files } = parse(args, 1)
-  const remote = remoteOf(values)
-  const file = await readConfigFile(files[0])
+export async function applyCommand (line: CommandLine): Promise<number> {
+  const remote = remoteOf(line)
+  const fileName = line.file as string
+  const file = await readConfigFile(fileName)
   const res = await call(remote, 'PUT', '', file)
   if (res.status !== 200) return failure(res.status, res.text)
   const out = JSON.parse(res.text) as { config_version: number, created: number, updated: number, deleted: number }
-  process.stdout.write(`${files[0]}: applied to runtime group ${remote.group}: ${out.created} created, ${out.updated} updated, ${out.deleted} deleted (config version ${out.config_version})\n`)
+  process.stdout.write(`${fileName}: applied to runtime group ${remote.group}: ${out.created} created, ${out.updated} updated, ${out.deleted} deleted (config version ${out.config_version})\n`)
   return 0
 }
 
-export async function dumpCommand (args: string[]): Promise<number> {
-  const { values } = parse(args, 0)
-  const remote = remoteOf(values)
-  const format = values.format ?? 'yaml'
-  if (format !== 'yaml' && format !== 'json') throw usage('--format must be yaml or json')
+export async function dumpCommand (line: CommandLine): Promise<number> {
+  const remote = remoteOf(line)
+  const format = readOption(line, OPTIONS.format)
   const res = await call(remote, 'GET', '', { accept: format === 'yaml' ? 'application/yaml' : 'application/json' })
   if (res.status !== 200) return failure(res.status, res.text)
   process.stdout.write(format === 'json' ? `${JSON.stringify(JSON.parse(res.text), null, 2)}\n` : res.text)
@@ -95,10 +74,9 @@ export async function dumpCommand (args: string[]): Promise<number> {
 
 interface DiffItem { kind: string, id: string, name: string }
 
-export async function diffCommand (args: string[]): Promise<number> {
-  const { values, files } = parse(args, 1)
-  const remote = remoteOf(values)
-  const file = await readConfigFile(files[0])
+export async function diffCommand (line: CommandLine): Promise<number> {
+  const remote = remoteOf(line)
+  const file = await readConfigFile(line.file as string)
   const res = await call(remote, 'POST', '/diff', file)
   if (res.status !== 200) return failure(res.status, res.text)
   const diff = JSON.parse(res.text) as { create: DiffItem[], update: DiffItem[], delete: DiffItem[] }

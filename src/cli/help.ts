@@ -1,73 +1,95 @@
 import { ATRIUM_VERSION } from '../version.js'
+import { COMMANDS, commandSpec, type CommandName, type CommandSpec } from './commands.js'
+import { OPTION_LIST, appliesTo, takesFlag, type AnyOption } from './options.js'
 
-export const HELP: string = `atrium ${ATRIUM_VERSION}: API gateway with an integrated service catalog
+// `atrium --help` and `atrium COMMAND --help`, rendered from the command and option tables.
 
-Usage:
-  atrium start [--db URL] [--runtime-group NAME] [--config FILE] [--cache-dir DIR]
-               [--admin-listen HOST:PORT] [--cluster-listen HOST:PORT] [--proxy-listen HOST:PORT]
-               [--status-listen HOST:PORT] [--demo-listen HOST:PORT] [--portal-listen HOST:PORT]
-               [--admin-token-file FILE]
-      What \`npm start\` runs: a control plane on embedded SQLite, one data-plane node joined to it in
-      runtime group NAME (default "default"), and the DEMO echo upstream (127.0.0.1:9080). On an
-      empty store it creates the group and loads FILE (default config/example.yaml) into it.
-  atrium control-plane [--db URL] [--admin-listen HOST:PORT] [--admin-token-file FILE]
-                       [--cluster-listen HOST:PORT] [--portal-listen HOST:PORT] [--data-plane-purge-after SECONDS]
-                       [--analytics-minute-retention DURATION] [--analytics-hour-retention DURATION]
-      Run the control plane: catalog store, Admin API, the Dev Portal (read-only pages of what is
-      published) and the cluster listener where data-plane
-      nodes connect (WebSocket /v1/sync, data-plane token required). URL is sqlite:PATH (default
-      sqlite:./data/atrium.db) or postgres://…; migrations run at start.
-  atrium data-plane --config FILE [--proxy-listen HOST:PORT] [--status-listen HOST:PORT] [--metrics on|off]
-                    [--metrics-latency-unit ms|seconds]
-      Run a data plane from a declarative (Kong 3.x format) file. SIGHUP re-reads the file.
-  atrium data-plane --control-plane ws(s)://HOST:8005 --token TOKEN [--cache-dir DIR]
-                    [--sync-backoff-max MS] [--proxy-listen HOST:PORT] [--status-listen HOST:PORT]
-                    [--metrics on|off] [--metrics-latency-unit ms|seconds] [--analytics-buffer-minutes N]
-      Hybrid mode: a data plane that receives its runtime group's config from a control plane (the
-      token decides the group) and keeps the last applied config in DIR, serving it at start even when
-      the control plane is unreachable. It reconnects forever with jittered backoff. A revoked or
-      unknown token is logged as an error and retried every --sync-backoff-max ms while the node keeps
-      serving its last config: issue a new token and restart the node with it. --config and
-      --control-plane exclude each other.
-  atrium config validate FILE
-      Exit 0 when FILE is valid; exit 1 listing every error by path.
-  atrium config apply FILE --runtime-group NAME [--admin-url URL] [--admin-token TOKEN]
-      Replace the runtime group's config on a control plane with FILE (YAML or JSON), atomically.
-  atrium config dump --runtime-group NAME [--format yaml|json] [--admin-url URL] [--admin-token TOKEN]
-      Print the runtime group's config as a Kong 3.0 declarative file.
-  atrium config diff FILE --runtime-group NAME [--admin-url URL] [--admin-token TOKEN]
-      Show what \`config apply\` would create (+), update (~) and delete (-).
-  atrium help | --help        This text.
-  atrium version | --version  The version.
+const WIDTH = 100
 
-Defaults and environment (flags win over the environment):
-  --config          ATRIUM_CONFIG
-  --proxy-listen    ATRIUM_PROXY_LISTEN    default 0.0.0.0:8000
-  --status-listen   ATRIUM_STATUS_LISTEN   default 127.0.0.1:8100
-  --control-plane   ATRIUM_CONTROL_PLANE   ws(s)://HOST:PORT of the control plane's cluster listener
-  --token           ATRIUM_TOKEN           data-plane token (prefer the environment: flags show in ps)
-  --cache-dir       ATRIUM_CACHE_DIR       default ./data/data-plane (node id + last applied config)
-  --sync-backoff-max ATRIUM_SYNC_BACKOFF_MAX default 10000 (ms, reconnect delay cap)
-  --metrics         ATRIUM_METRICS         default on: per-request metrics, GET /metrics on the status
-                    listener and (hybrid) analytics reports to the control plane; off turns all three off
-  --metrics-latency-unit ATRIUM_METRICS_LATENCY_UNIT default ms: atrium_*_latency_ms histograms (Kong's
-                    names); seconds: atrium_*_latency_seconds in seconds (clean for promtool's lint)
-  --analytics-buffer-minutes ATRIUM_ANALYTICS_BUFFER_MINUTES default 60: analytics reports kept while the
-                    control plane is away (oldest dropped and counted beyond)
-  --demo-listen     ATRIUM_DEMO_LISTEN     default 127.0.0.1:9080
-  --db              ATRIUM_DB              default sqlite:./data/atrium.db
-  --admin-listen    ATRIUM_ADMIN_LISTEN    default 127.0.0.1:8001
-  --cluster-listen  ATRIUM_CLUSTER_LISTEN  default 0.0.0.0:8005 (every node needs a token)
-  --portal-listen   ATRIUM_PORTAL_LISTEN   default 127.0.0.1:8003 (Dev Portal, read-only, no token)
-  --data-plane-purge-after  ATRIUM_DATA_PLANE_PURGE_AFTER  default 86400: seconds a disconnected
-                    node stays listed in GET /runtime-groups/{rg}/data-planes
-  --analytics-minute-retention  ATRIUM_ANALYTICS_MINUTE_RETENTION  default 48h: 1-minute analytics
-                    buckets are kept this long (at least 2h; 90m, 48h, 2d or seconds)
-  --analytics-hour-retention    ATRIUM_ANALYTICS_HOUR_RETENTION    default 30d: 1-hour rollups are kept
-                    this long (at least the minute retention)
-  --admin-url       ATRIUM_ADMIN_URL       default http://127.0.0.1:8001 (config apply|dump|diff)
-  --admin-token     ATRIUM_ADMIN_TOKEN     sent as Authorization: Bearer TOKEN
-  admin tokens      ATRIUM_ADMIN_TOKENS    role:token pairs, e.g. admin:s3cret,viewer:l00k
-  --admin-token-file                       the same pairs, one per line
-  log level         ATRIUM_LOG_LEVEL       default info (pino JSON on stdout)
-`
+/** Wraps `text` to WIDTH columns, every line indented by `indent` spaces. */
+export function wrap (text: string, indent: number): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (line !== '' && indent + line.length + 1 + word.length > WIDTH) {
+      lines.push(line)
+      line = word
+    } else {
+      line = line === '' ? word : `${line} ${word}`
+    }
+  }
+  if (line !== '') lines.push(line)
+  return lines.map((l) => ' '.repeat(indent) + l)
+}
+
+export const PRECEDENCE = 'A flag wins over its environment variable, and the variable over the default.'
+export const VALUE_NOTES = 'HOST:PORT also accepts [::1]:8000 and :8000 (all interfaces). ' +
+  'A DURATION is 90m, 48h, 2d, 45s or a whole number of seconds.'
+
+/** Where the option applies, in words: `data-plane, start (environment only)`. */
+export function optionCommands (option: AnyOption): string {
+  const envOnly = (option.envOnlyIn ?? []).map((c) => `${c} (environment only)`)
+  return [...option.commands, ...envOnly].join(', ')
+}
+
+/** `default 0.0.0.0:8000`, or the behaviour without a default in brackets: `(hybrid mode)`. */
+export function defaultText (option: AnyOption): string | undefined {
+  if (option.default !== undefined) return `default ${option.defaultNote ?? option.default}`
+  return option.defaultNote === undefined ? undefined : `(${option.defaultNote})`
+}
+
+function optionBlock (option: AnyOption, command: CommandName | null): string[] {
+  // `start` reads some variables without taking their flags: show those as variables only.
+  const envOnly = option.flag === undefined || (command !== null && !takesFlag(option, command))
+  const head = envOnly ? `  ${option.env as string}=${option.value}` : `  --${option.flag as string} ${option.value}`
+  const env = envOnly ? 'environment only' : option.env
+  let help = option.help
+  if (command === null) help += ` [${optionCommands(option)}]`
+  if (command === 'data-plane' && option.hybridOnly === true) help += ' (hybrid mode)'
+  const parts = [head, env, defaultText(option)].filter((p) => p !== undefined)
+  return [parts.join('   '), ...wrap(help, 6)]
+}
+
+function commandBlock (spec: CommandSpec): string[] {
+  return [...spec.usage.map((u) => `  atrium ${u}`), ...wrap(spec.summary, 6)]
+}
+
+function optionsOf (command: CommandName | null): AnyOption[] {
+  return OPTION_LIST.filter((o) => o.hidden !== true && (command === null || appliesTo(o, command)))
+}
+
+export function renderHelp (): string {
+  const lines = [
+    `atrium ${ATRIUM_VERSION}: API gateway with an integrated service catalog`,
+    '',
+    'Usage:',
+    ...COMMANDS.flatMap(commandBlock),
+    '  atrium COMMAND --help       The usage and options of one command.',
+    '  atrium help | --help        This text.',
+    '  atrium version | --version  The version.',
+    '',
+    'Options:',
+    ...wrap(PRECEDENCE, 2),
+    ...wrap(VALUE_NOTES, 2),
+    '',
+    ...optionsOf(null).flatMap((o) => optionBlock(o, null))
+  ]
+  return lines.join('\n') + '\n'
+}
+
+export function renderCommandHelp (command: CommandName): string {
+  const options = optionsOf(command)
+  const lines = [
+    'Usage:',
+    ...commandBlock(commandSpec(command)),
+    '',
+    'Options:',
+    ...(options.length === 0 ? [] : wrap(PRECEDENCE, 2)),
+    ...(options.some((o) => o.value === 'HOST:PORT' || o.value === 'DURATION') ? wrap(VALUE_NOTES, 2) : []),
+    ...(options.length === 0 ? [] : ['']),
+    ...options.flatMap((o) => optionBlock(o, command)),
+    '  -h, --help',
+    '      This text.'
+  ]
+  return lines.join('\n') + '\n'
+}

@@ -1,42 +1,23 @@
 import { once } from 'node:events'
 import { readFile } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
-import { parseArgs } from 'node:util'
-import { fileURLToPath } from 'node:url'
-import { join } from 'node:path'
-import type { Server } from 'node:http'
 import { GatewayError } from '../errors.js'
+import { listenOn } from '../listen-address.js'
 import { createLogger, type Logger } from '../log.js'
 import { startControlPlane, type ControlPlane } from '../control-plane/control-plane.js'
 import { createAdminAuth } from '../control-plane/admin-api/auth.js'
-import { DEFAULT_DB_URL } from '../control-plane/store/open-db.js'
 import { startDataPlane, type DataPlane } from '../data-plane/data-plane.js'
 import { createEchoUpstream } from '../demo/echo-upstream.js'
-import { listenFrom as listen } from './usage.js'
-import { durationFrom } from './duration.js'
+import { readOption, type CommandLine } from './command-line.js'
+import { OPTIONS } from './options.js'
 
 // `atrium start` (what `npm start` runs): a control plane on embedded SQLite and one data-plane node
 // joined to it over the sync protocol, plus the demo echo upstream that config/example.yaml proxies
-// to. On an empty store it creates the runtime group and loads the example through the Admin API,
-// so the README's curl is proxied at once.
+// to, all in this process. On an empty store it creates the runtime group and loads the example
+// through the Admin API, so the README's curl is proxied at once. When any part fails to start, the
+// parts already running are closed before the error is reported, so the process exits.
 
-export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../../config/example.yaml', import.meta.url))
 const LOCAL_NODE_TOKEN_NAME = 'atrium-start-local-node'
-
-const OPTIONS = {
-  config: { type: 'string' },
-  db: { type: 'string' },
-  'runtime-group': { type: 'string' },
-  'admin-listen': { type: 'string' },
-  'admin-token-file': { type: 'string' },
-  'cluster-listen': { type: 'string' },
-  'portal-listen': { type: 'string' },
-  'proxy-listen': { type: 'string' },
-  'status-listen': { type: 'string' },
-  'demo-listen': { type: 'string' },
-  'cache-dir': { type: 'string' },
-  help: { type: 'boolean', short: 'h' }
-} as const
 
 /** The Admin API of our own control plane, reached over loopback like any client. */
 function adminClient (cp: ControlPlane, token: string | null) {
@@ -78,56 +59,72 @@ async function prepareGroup (cp: ControlPlane, call: ReturnType<typeof adminClie
   return (await cp.issueDataPlaneToken(group, { name: LOCAL_NODE_TOKEN_NAME })).secret
 }
 
-export async function startCommand (args: string[], help: string): Promise<number> {
-  const { values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false })
-  if (values.help === true) {
-    process.stdout.write(help)
-    return 0
+/** Every value of the command line, read (and checked) before anything starts. */
+function startOptions (line: CommandLine) {
+  return {
+    group: readOption(line, OPTIONS.startRuntimeGroup),
+    seedFile: readOption(line, OPTIONS.seedConfig),
+    dbUrl: readOption(line, OPTIONS.db),
+    demoListen: readOption(line, OPTIONS.demoListen),
+    adminListen: readOption(line, OPTIONS.adminListen),
+    clusterListen: readOption(line, OPTIONS.clusterListen),
+    portalListen: readOption(line, OPTIONS.portalListen),
+    proxyListen: readOption(line, OPTIONS.proxyListen),
+    statusListen: readOption(line, OPTIONS.statusListen),
+    cacheDir: readOption(line, OPTIONS.cacheDir),
+    metrics: readOption(line, OPTIONS.metrics),
+    metricsLatencyUnit: readOption(line, OPTIONS.metricsLatencyUnit),
+    analytics: {
+      minuteRetentionSeconds: readOption(line, OPTIONS.analyticsMinuteRetention),
+      hourRetentionSeconds: readOption(line, OPTIONS.analyticsHourRetention)
+    },
+    logLevel: readOption(line, OPTIONS.logLevel),
+    adminTokens: readOption(line, OPTIONS.adminTokens),
+    adminTokenFile: readOption(line, OPTIONS.adminTokenFile)
   }
-  const logger = createLogger()
+}
+
+export async function startCommand (line: CommandLine): Promise<number> {
+  const o = startOptions(line)
+  const logger = createLogger({ level: o.logLevel })
   const log = logger.child({ component: 'start' })
-  const group = values['runtime-group'] ?? 'default'
-  const dbUrl = values.db ?? process.env.ATRIUM_DB ?? DEFAULT_DB_URL
   const internalToken = randomBytes(32).toString('base64url')
-  const auth = createAdminAuth({ tokens: process.env.ATRIUM_ADMIN_TOKENS, tokenFile: values['admin-token-file'], internalAdminToken: internalToken })
+  const auth = createAdminAuth({ tokens: o.adminTokens, tokenFile: o.adminTokenFile, internalAdminToken: internalToken })
 
   const closers: Array<() => Promise<void>> = []
   const closeAll = async (): Promise<void> => {
     for (const close of closers.reverse()) await close().catch((err: unknown) => log.warn({ err }, 'shutdown step failed'))
   }
   try {
-    const demoAddress = listen(values['demo-listen'], 'ATRIUM_DEMO_LISTEN', '127.0.0.1:9080', '--demo-listen')
-    const echo: Server = createEchoUpstream()
-    echo.listen(demoAddress.port, demoAddress.host)
-    await once(echo, 'listening')
+    const echo = createEchoUpstream()
     closers.push(async () => { echo.closeAllConnections(); echo.close() })
-    log.info({ address: demoAddress.host, port: demoAddress.port }, 'demo echo upstream listening')
+    const demo = await listenOn(echo, o.demoListen, 'demo')
+    log.info({ address: demo.address, port: demo.port }, 'demo echo upstream listening')
 
     const cp = await startControlPlane({
-      dbUrl,
-      adminListen: listen(values['admin-listen'], 'ATRIUM_ADMIN_LISTEN', '127.0.0.1:8001', '--admin-listen'),
-      clusterListen: listen(values['cluster-listen'], 'ATRIUM_CLUSTER_LISTEN', '0.0.0.0:8005', '--cluster-listen'),
-      portalListen: listen(values['portal-listen'], 'ATRIUM_PORTAL_LISTEN', '127.0.0.1:8003', '--portal-listen'),
-      analytics: {
-        minuteRetentionSeconds: durationFrom(undefined, 'ATRIUM_ANALYTICS_MINUTE_RETENTION', 'ATRIUM_ANALYTICS_MINUTE_RETENTION'),
-        hourRetentionSeconds: durationFrom(undefined, 'ATRIUM_ANALYTICS_HOUR_RETENTION', 'ATRIUM_ANALYTICS_HOUR_RETENTION')
-      },
+      dbUrl: o.dbUrl,
+      adminListen: o.adminListen,
+      clusterListen: o.clusterListen,
+      portalListen: o.portalListen,
+      analytics: o.analytics,
       auth,
       logger
     })
     closers.push(() => cp.close())
     const call = adminClient(cp, auth.enabled ? internalToken : null)
-    const token = await prepareGroup(cp, call, group, values.config ?? process.env.ATRIUM_CONFIG ?? EXAMPLE_CONFIG, log)
+    const token = await prepareGroup(cp, call, o.group, o.seedFile, log)
 
-    const clusterPort = cp.clusterAddress?.port ?? 8005
+    const clusterPort = (cp.clusterAddress as NonNullable<ControlPlane['clusterAddress']>).port
     const dp: DataPlane = await startDataPlane({
-      controlPlane: { url: `ws://127.0.0.1:${clusterPort}`, token, cacheDir: values['cache-dir'] ?? process.env.ATRIUM_CACHE_DIR ?? join('data', 'data-plane') },
-      proxyListen: listen(values['proxy-listen'], 'ATRIUM_PROXY_LISTEN', '0.0.0.0:8000', '--proxy-listen'),
-      statusListen: listen(values['status-listen'], 'ATRIUM_STATUS_LISTEN', '127.0.0.1:8100', '--status-listen'),
+      controlPlane: { url: `ws://127.0.0.1:${clusterPort}`, token, cacheDir: o.cacheDir },
+      proxyListen: o.proxyListen,
+      statusListen: o.statusListen,
+      metrics: o.metrics,
+      metricsLatencyUnit: o.metricsLatencyUnit,
       logger
     })
     closers.push(() => dp.close())
-    log.info({ runtime_group: group }, 'atrium started: control plane and one data-plane node')
+    log.info({ runtime_group: o.group }, 'atrium started: control plane and one data-plane node')
   } catch (err) {
     await closeAll()
     throw err

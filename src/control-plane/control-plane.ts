@@ -1,8 +1,7 @@
-import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import { GatewayError } from '../errors.js'
 import type { Logger } from '../log.js'
-import type { ListenAddress } from '../cli/listen-address.js'
+import { listenOn, type ListenAddress } from '../listen-address.js'
 import { createAdminServer } from './admin-api/admin-server.js'
 import { createUiHandler } from './ui/ui-static.js'
 import type { AdminAuth } from './admin-api/auth.js'
@@ -23,7 +22,7 @@ export interface ControlPlaneOptions {
   logger: Logger
   /** Hybrid mode: where data-plane nodes connect (`/v1/sync`); no sync server when absent. */
   clusterListen?: ListenAddress
-  /** Seconds a disconnected node stays listed in GET /data-planes (default 86400). */
+  /** Seconds a disconnected node stays listed in GET /data-planes (default: src/defaults.ts). */
   dataPlanePurgeAfter?: number
   /** Sync server timings (tests shorten them); see SyncTimings. */
   syncTimings?: Partial<SyncTimings>
@@ -74,17 +73,16 @@ export async function startControlPlane (options: ControlPlaneOptions): Promise<
   const routes: AdminRoute[] = buildAdminRoutes({ db: adminDb, logger: options.logger, dataPlanes: sync ?? undefined })
   routes.push(metricsRoute(metrics), openApiRoute(() => routes))
   const server = createAdminServer({ routes, auth: options.auth, logger: options.logger, observer: metrics.admin, ui: createUiHandler() })
+  let adminAddress: AddressInfo
   let clusterAddress: AddressInfo | null = null
+  let portalAddress: AddressInfo | null = null
   // The portal reads the store directly (no Admin API, no writes): see portal/portal-data.ts.
   const portal = options.portalListen === undefined ? null : createPortalServer({ db, logger: options.logger })
+  // A listener that cannot open (port in use …) closes what is already open, so the process can exit.
   try {
-    server.listen(options.adminListen.port, options.adminListen.host)
-    await once(server, 'listening')
+    adminAddress = await listenOn(server, options.adminListen, 'admin')
     if (sync !== null && options.clusterListen !== undefined) clusterAddress = await sync.listen(options.clusterListen)
-    if (portal !== null && options.portalListen !== undefined) {
-      portal.listen(options.portalListen.port, options.portalListen.host)
-      await once(portal, 'listening')
-    }
+    if (portal !== null && options.portalListen !== undefined) portalAddress = await listenOn(portal, options.portalListen, 'portal')
   } catch (err) {
     portal?.close()
     server.close()
@@ -92,9 +90,7 @@ export async function startControlPlane (options: ControlPlaneOptions): Promise<
     await db.close()
     throw err
   }
-  const adminAddress = server.address() as AddressInfo
   log.info({ address: adminAddress.address, port: adminAddress.port }, 'admin listening')
-  const portalAddress = portal === null ? null : portal.address() as AddressInfo
   if (portalAddress !== null) log.info({ address: portalAddress.address, port: portalAddress.port }, 'dev portal listening')
   const rollup: RollupJob = startRollupJob({ db, log: options.logger, analytics, observer: metrics.rollup })
   if (!options.auth.enabled) log.warn('admin API has no tokens: it listens on loopback only and anyone on this machine can change the config')

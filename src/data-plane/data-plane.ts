@@ -1,11 +1,9 @@
-import { once } from 'node:events'
 import { mkdir } from 'node:fs/promises'
-import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { readDeclarativeConfigFile } from '../contract/index.js'
 import { GatewayError } from '../errors.js'
 import type { Logger } from '../log.js'
-import type { ListenAddress } from '../cli/listen-address.js'
+import { listenOn, type ListenAddress } from '../listen-address.js'
 import { ATRIUM_VERSION } from '../version.js'
 import type { GatewayState } from './compiled-gateway.js'
 import { compileGateway, installGateway } from './compile-gateway.js'
@@ -47,7 +45,7 @@ export interface DataPlaneOptions {
   logger: Logger
   /** Per-request metrics, GET /metrics and (hybrid mode) analytics reports; default on. */
   metrics?: boolean
-  /** Unit of the latency histograms in GET /metrics (names and values); default ms, Kong's. */
+  /** Unit of the latency histograms in GET /metrics (names and values); default seconds (ms: Kong's). */
   metricsLatencyUnit?: LatencyUnit
 }
 
@@ -68,12 +66,6 @@ export interface DataPlane {
    */
   reload: () => Promise<ReloadOutcome>
   close: () => Promise<void>
-}
-
-async function listen (server: Server, address: ListenAddress): Promise<AddressInfo> {
-  server.listen(address.port, address.host)
-  await once(server, 'listening')
-  return server.address() as AddressInfo
 }
 
 /**
@@ -115,8 +107,16 @@ export async function startDataPlane (options: DataPlaneOptions): Promise<DataPl
     controlPlane: client === null ? undefined : () => client.status(),
     metrics: metrics === null ? null : createMetricsRegistry({ metrics, state, controlPlane: client === null ? undefined : () => client.status(), analytics, latencyUnit: options.metricsLatencyUnit })
   })
-  const proxyAddress = await listen(proxy, options.proxyListen)
-  const statusAddress = await listen(status, options.statusListen)
+  const proxyAddress = await listenOn(proxy, options.proxyListen, 'proxy')
+  let statusAddress: AddressInfo
+  try {
+    statusAddress = await listenOn(status, options.statusListen, 'status')
+  } catch (err) {
+    // The proxy is open already: close it, or the process (and `atrium start`) would not exit.
+    await closeProxyServer(proxy)
+    await state.current?.upstreams.close()
+    throw err
+  }
   log.info({ address: proxyAddress.address, port: proxyAddress.port }, 'proxy listening')
   log.info({ address: statusAddress.address, port: statusAddress.port }, 'status listening')
   syncClient?.start()

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http'
 /**
  * DEMO ONLY: a tiny upstream that answers every request with a JSON description of what it received,
  * so the quick start proxies something on a machine with no internet. `atrium start` runs it on
- * 127.0.0.1:9080; it is not part of the gateway.
+ * --demo-listen (DEFAULT_DEMO_LISTEN in src/defaults.ts); it is not part of the gateway.
  */
 export function createEchoUpstream (): Server {
   return createServer((req, res) => {

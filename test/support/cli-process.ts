@@ -73,10 +73,10 @@ export function startAtrium (args: string[], env: Record<string, string> = {}): 
   }
 }
 
-/** Runs the binary to completion and returns its exit code and output. */
-export function runAtrium (args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
+/** Runs the binary to completion and returns its exit code and output; `env` adds variables. */
+export function runAtrium (args: string[], env: Record<string, string> = {}): Promise<{ code: number | null, stdout: string, stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [ATRIUM_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...TEST_PORTS } })
+    const child = spawn(process.execPath, [ATRIUM_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...TEST_PORTS, ...env } })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c })

@@ -71,6 +71,13 @@ test('plugin schema modules import only other schema modules (so loading a schem
   assert.deepEqual(offenders, [])
 })
 
+test('nothing outside src/cli and src/cli.ts imports src/cli (the planes share src/defaults.ts and src/listen-address.ts)', () => {
+  const offenders = tsFiles(SRC)
+    .filter((f) => !relative(SRC, f).startsWith('cli/') && relative(SRC, f) !== 'cli.ts')
+    .flatMap((f) => importsOf(f).filter((i) => i.startsWith('cli/')).map((i) => `${relative(SRC, f)} → ${i}`))
+  assert.deepEqual(offenders, [])
+})
+
 test('the import scanner sees the imports it is meant to police', () => {
   const imports = importsOf(join(SRC, 'data-plane', 'data-plane.ts'))
   assert.ok(imports.some((i) => i.startsWith('contract/')), JSON.stringify(imports))

@@ -1,3 +1,5 @@
+import { DEFAULT_ANALYTICS_HOUR_RETENTION, DEFAULT_ANALYTICS_MINUTE_RETENTION } from '../../defaults.js'
+import { parseDurationSeconds } from '../../duration.js'
 import { GatewayError } from '../../errors.js'
 
 // How long the control plane keeps analytics, and how often it rolls minutes into hours.
@@ -15,8 +17,8 @@ export interface AnalyticsOptions {
   rollupIntervalMs: number
 }
 
-export const DEFAULT_MINUTE_RETENTION_SECONDS = 48 * 3600
-export const DEFAULT_HOUR_RETENTION_SECONDS = 30 * 86_400
+export const DEFAULT_MINUTE_RETENTION_SECONDS = parseDurationSeconds(DEFAULT_ANALYTICS_MINUTE_RETENTION, '--analytics-minute-retention')
+export const DEFAULT_HOUR_RETENTION_SECONDS = parseDurationSeconds(DEFAULT_ANALYTICS_HOUR_RETENTION, '--analytics-hour-retention')
 export const DEFAULT_ANALYTICS_OPTIONS: AnalyticsOptions = {
   minuteRetentionSeconds: DEFAULT_MINUTE_RETENTION_SECONDS,
   hourRetentionSeconds: DEFAULT_HOUR_RETENTION_SECONDS,

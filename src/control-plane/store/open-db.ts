@@ -4,8 +4,6 @@ import { migrate } from './migrations.js'
 import { openPostgresDb } from './postgres-db.js'
 import { openSqliteDb } from './sqlite-db.js'
 
-export const DEFAULT_DB_URL = 'sqlite:./data/atrium.db'
-
 /** `sqlite:PATH` (`sqlite::memory:` for tests) or `postgres://…` / `postgresql://…`. */
 export function parseDbUrl (url: string): { kind: 'sqlite' | 'postgres', target: string } {
   if (url.startsWith('sqlite:')) {

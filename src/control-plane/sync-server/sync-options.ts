@@ -1,3 +1,4 @@
+import { DEFAULT_DATA_PLANE_PURGE_AFTER_SECONDS } from '../../defaults.js'
 import { GatewayError } from '../../errors.js'
 
 // The sync server's timings. Defaults follow docs/sync-protocol.md; tests inject short ones.
@@ -15,7 +16,7 @@ export interface SyncTimings {
   purgeAfterSeconds: number
 }
 
-export const DEFAULT_PURGE_AFTER_SECONDS = 86_400
+export const DEFAULT_PURGE_AFTER_SECONDS = DEFAULT_DATA_PLANE_PURGE_AFTER_SECONDS
 export const DEFAULT_TIMINGS: SyncTimings = {
   heartbeatIntervalMs: 15_000,
   heartbeatTimeoutMs: 30_000,

@@ -1,13 +1,11 @@
 import { createServer, type IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer } from 'ws'
 import { SYNC_MAX_PAYLOAD, SYNC_PATH, SyncCloseCodes } from '../../contract/sync-protocol.js'
 import type { Logger } from '../../log.js'
 import { ATRIUM_VERSION } from '../../version.js'
-import { formatListenAddress, type ListenAddress } from '../../cli/listen-address.js'
-import { GatewayError } from '../../errors.js'
+import { listenOn, type ListenAddress } from '../../listen-address.js'
 import type { DataPlaneHub } from '../deps.js'
 import type { AnalyticsIngest } from '../analytics/index.js'
 import type { SyncObserver } from '../metrics/observers.js'
@@ -204,14 +202,7 @@ export function createSyncServer (options: SyncServerOptions): SyncServer {
     notifyCommitted: kick,
     buildsOf: (groupId) => feeds.get(groupId)?.builds ?? 0,
     async listen (address) {
-      server.listen(address.port, address.host)
-      try {
-        await once(server, 'listening')
-      } catch (err) {
-        const where = formatListenAddress(address)
-        throw new GatewayError('ATRIUM_ERR_CLI_USAGE', `cannot listen for data planes on ${where} (--cluster-listen): ${(err as Error).message}`, { cause: err })
-      }
-      const bound = server.address() as AddressInfo
+      const bound = await listenOn(server, address, 'cluster')
       timers.push(setInterval(kick, timings.pollIntervalMs))
       timers.push(setInterval(() => {
         const now = Date.now()

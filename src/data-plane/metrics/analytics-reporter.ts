@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { AnalyticsMessage } from '../../contract/sync-protocol.js'
 import { LATENCY_HISTOGRAM_SCHEME } from '../../contract/latency-histogram.js'
+import { DEFAULT_ANALYTICS_BUFFER_MINUTES, DEFAULT_ANALYTICS_INTERVAL_MS } from '../../defaults.js'
 import type { Logger } from '../../log.js'
 import type { AnalyticsWindow } from './analytics-window.js'
 
@@ -19,8 +20,8 @@ import type { AnalyticsWindow } from './analytics-window.js'
 // the drop totals changed, so the CP always learns of a drop).
 
 export const ANALYTICS_DEFAULTS = {
-  intervalMs: 10_000,
-  bufferMinutes: 60,
+  intervalMs: DEFAULT_ANALYTICS_INTERVAL_MS,
+  bufferMinutes: DEFAULT_ANALYTICS_BUFFER_MINUTES,
   resendAfterMs: 30_000
 } as const
 

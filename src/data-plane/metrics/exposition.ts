@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Registry, type Metric } from 'prom-client'
+import { DEFAULT_METRICS_LATENCY_UNIT } from '../../defaults.js'
 import type { GatewayState } from '../compiled-gateway.js'
 import type { ControlPlaneStatus } from '../sync-client/sync-client.js'
 import type { AnalyticsReporter } from './analytics-reporter.js'
@@ -35,10 +36,10 @@ export interface ExpositionSource {
   controlPlane?: () => ControlPlaneStatus
   analytics?: AnalyticsReporter | null
   /**
-   * Unit of the three latency histograms: `ms` (default) gives Kong's names and values
-   * (atrium_request_latency_ms …); `seconds` gives atrium_request_latency_seconds … with `le` and
-   * sums in seconds, Prometheus's base unit, which `promtool check metrics` accepts without lint
-   * (it flags `_ms` as an abbreviated unit). Slots always count in ms: only the exposition converts.
+   * Unit of the three latency histograms: `seconds` (default) gives atrium_request_latency_seconds …
+   * with `le` and sums in seconds, Prometheus's base unit, which `promtool check metrics` accepts
+   * without lint; `ms` gives Kong's names and values (atrium_request_latency_ms …), which promtool
+   * flags as an abbreviated unit. Slots always count in ms: only the exposition converts, at scrape time.
    */
   latencyUnit?: LatencyUnit
 }
@@ -96,7 +97,7 @@ export function createMetricsRegistry (source: ExpositionSource): Registry {
     }
     return out
   })
-  const unit = source.latencyUnit ?? 'ms'
+  const unit: LatencyUnit = source.latencyUnit ?? DEFAULT_METRICS_LATENCY_UNIT
   const latency = (what: string, help: string, pick: (s: RouteSlot) => LatencyHistogram): void => {
     const name = `atrium_${what}_latency_${unit}`
     add(name, `${help} (${unit}).`, 'histogram', () => histogramValues(name, pick, m, unit))

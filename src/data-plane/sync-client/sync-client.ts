@@ -10,6 +10,7 @@ import {
   type ErrorMessage,
   type AnalyticsAckMessage
 } from '../../contract/sync-protocol.js'
+import { DEFAULT_SYNC_BACKOFF_MAX_MS } from '../../defaults.js'
 import type { Logger } from '../../log.js'
 import type { GatewayState } from '../compiled-gateway.js'
 import { createBackoff } from './backoff.js'
@@ -32,7 +33,7 @@ import type { ValidSnapshot } from './snapshot.js'
 
 export const SYNC_DEFAULTS = {
   backoffInitialMs: 250,
-  backoffMaxMs: 10_000,
+  backoffMaxMs: DEFAULT_SYNC_BACKOFF_MAX_MS,
   pingIntervalMs: 15_000,
   deadAfterMs: 30_000,
   handshakeTimeoutMs: 10_000

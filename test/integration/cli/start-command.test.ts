@@ -4,25 +4,27 @@ import { freePort } from '../../support/free-port.js'
 import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DEFAULT_DEMO_LISTEN } from '../../../src/defaults.js'
 import { startAtrium, type AtriumProcess } from '../../support/cli-process.js'
 import { httpCall } from '../../support/http-client.js'
 
-interface Started { proc: AtriumProcess, proxy: string, admin: string }
+interface Started { proc: AtriumProcess, proxy: string, admin: string, status: string }
 
 async function start (dir: string, demoPort: number, extra: string[] = []): Promise<Started> {
   // The example's upstream is the demo echo server; point it at a free port for this test.
   const example = readFileSync(new URL('../../../../config/example.yaml', import.meta.url), 'utf8')
   const file = join(dir, 'example.yaml')
-  writeFileSync(file, example.replaceAll('127.0.0.1:9080', `127.0.0.1:${demoPort}`))
+  writeFileSync(file, example.replaceAll(DEFAULT_DEMO_LISTEN, `127.0.0.1:${demoPort}`))
   const proc = startAtrium(['start', '--db', `sqlite:${join(dir, 'atrium.db')}`, '--config', file, '--cache-dir', join(dir, 'cache'),
     '--admin-listen', '127.0.0.1:0', '--cluster-listen', '127.0.0.1:0', '--proxy-listen', '127.0.0.1:0', '--status-listen', '127.0.0.1:0',
     '--demo-listen', `127.0.0.1:${demoPort}`, ...extra])
   try {
     const proxy = await proc.waitForLog((l) => l.msg === 'proxy listening')
     const admin = await proc.waitForLog((l) => l.msg === 'admin listening')
+    const status = await proc.waitForLog((l) => l.msg === 'status listening')
     // A fresh node applies the snapshot; a restarted one already serves it from its cache.
     await proc.waitForLog((l) => l.msg === 'snapshot applied' || (l.msg === 'control plane welcomed the node' && l.sync_status === 'in_sync'))
-    return { proc, proxy: `http://127.0.0.1:${proxy.port as number}`, admin: `http://127.0.0.1:${admin.port as number}` }
+    return { proc, proxy: `http://127.0.0.1:${proxy.port as number}`, admin: `http://127.0.0.1:${admin.port as number}`, status: `http://127.0.0.1:${status.port as number}` }
   } catch (err) {
     await proc.stop()
     throw err
@@ -41,6 +43,10 @@ test('atrium start runs a control plane and a joined data plane that serves the 
   const echoed = JSON.parse(r.body) as { url: string, service: string }
   assert.equal(echoed.url, '/echo/hello?x=1')
   assert.match(echoed.service, /demo echo upstream/)
+  // The node's latency histograms are in seconds, as for atrium data-plane.
+  const metrics = (await httpCall(`${first.status}/metrics`)).body
+  assert.match(metrics, /^atrium_request_latency_seconds_count\{service="demo-echo",route="demo"\} 1$/m)
+  assert.ok(!metrics.includes('_latency_ms'))
 
   // The node is a real data plane of the group "default", listed by the control plane.
   const nodes = JSON.parse((await httpCall(`${first.admin}/runtime-groups/default/data-planes`)).body) as { data: Array<{ connected: boolean, sync_status: string }> }

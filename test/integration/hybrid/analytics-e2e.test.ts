@@ -104,7 +104,7 @@ test('known traffic through real CP and node processes gives exact counts in /me
   assert.equal(value(all, 'atrium_http_requests_total', { service: 'svc', route: 'main', code: '200' }), 100)
   assert.equal(value(all, 'atrium_http_requests_total', { service: 'svc', route: 'main', code: '503' }), 5)
   assert.equal(value(all, 'atrium_http_requests_total', { code: '404' }), 3)
-  assert.equal(value(all, 'atrium_upstream_latency_ms_count', { service: 'svc', route: 'main' }), 105)
+  assert.equal(value(all, 'atrium_upstream_latency_seconds_count', { service: 'svc', route: 'main' }), 105)
   assert.equal(value(all, 'atrium_control_plane_connected'), 1)
   assert.equal(value(all, 'atrium_analytics_dropped_reports_total'), 0)
 

@@ -12,16 +12,17 @@ import { startUpstream } from '../../support/upstream.js'
 
 // GET /metrics of a real `atrium data-plane` process after known traffic: exact counters, histogram
 // counts that follow the upstream's delays, no raw path in any label, unmatched requests without
-// labels, and `promtool check metrics` on the whole exposition.
+// labels, and `promtool check metrics` on the whole exposition. The latency histograms are in
+// seconds by default (atrium_*_latency_seconds); --metrics-latency-unit ms serves Kong's _ms names.
 
 const SLOW_MS = 60
 
-async function startNode (t: TestContext, yaml: string, extra: string[] = []): Promise<{ proc: AtriumProcess, proxy: string, status: string }> {
+async function startNode (t: TestContext, yaml: string, extra: string[] = [], env: Record<string, string> = {}): Promise<{ proc: AtriumProcess, proxy: string, status: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'atrium-metrics-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
   const file = join(dir, 'kong.yml')
   writeFileSync(file, yaml)
-  const proc = startAtrium(['data-plane', '--config', file, '--proxy-listen', '127.0.0.1:0', '--status-listen', '127.0.0.1:0', ...extra])
+  const proc = startAtrium(['data-plane', '--config', file, '--proxy-listen', '127.0.0.1:0', '--status-listen', '127.0.0.1:0', ...extra], env)
   t.after(async () => { await proc.stop() })
   const proxyLine = await proc.waitForLog((l) => l.msg === 'proxy listening')
   const statusLine = await proc.waitForLog((l) => l.msg === 'status listening')
@@ -110,22 +111,23 @@ services:
   assert.equal(value(all, 'atrium_http_requests_total', { code: '404' }), 4, 'unmatched requests: no service or route label')
   assert.equal(samples(all, 'atrium_http_requests_total').reduce((n, s) => n + s.value, 0), 46)
 
-  // Histograms: the count of every series is its request count; the slow route's upstream waited ≥ SLOW_MS.
-  assert.equal(value(all, 'atrium_request_latency_ms_count', svc('fast')), 28)
-  assert.equal(value(all, 'atrium_request_latency_ms_count', svc('slow')), 10)
-  assert.equal(value(all, 'atrium_request_latency_ms_bucket', { ...svc('slow'), le: '50' }), 0)
-  assert.equal(value(all, 'atrium_request_latency_ms_bucket', { ...svc('slow'), le: '+Inf' }), 10)
-  assert.equal(value(all, 'atrium_upstream_latency_ms_count', svc('slow')), 10)
-  assert.equal(value(all, 'atrium_upstream_latency_ms_bucket', { ...svc('slow'), le: '50' }), 0)
-  assert.ok(value(all, 'atrium_upstream_latency_ms_sum', svc('slow')) >= 10 * SLOW_MS)
-  assert.equal(value(all, 'atrium_gateway_latency_ms_count', svc('slow')), 10)
-  assert.ok(value(all, 'atrium_gateway_latency_ms_sum', svc('slow')) < value(all, 'atrium_upstream_latency_ms_sum', svc('slow')))
+  // Histograms (seconds, the default): the count of every series is its request count; the slow route's upstream waited ≥ SLOW_MS.
+  assert.equal(value(all, 'atrium_request_latency_seconds_count', svc('fast')), 28)
+  assert.equal(value(all, 'atrium_request_latency_seconds_count', svc('slow')), 10)
+  assert.equal(value(all, 'atrium_request_latency_seconds_bucket', { ...svc('slow'), le: '0.05' }), 0)
+  assert.equal(value(all, 'atrium_request_latency_seconds_bucket', { ...svc('slow'), le: '+Inf' }), 10)
+  assert.equal(value(all, 'atrium_upstream_latency_seconds_count', svc('slow')), 10)
+  assert.equal(value(all, 'atrium_upstream_latency_seconds_bucket', { ...svc('slow'), le: '0.05' }), 0)
+  assert.ok(value(all, 'atrium_upstream_latency_seconds_sum', svc('slow')) >= 10 * SLOW_MS / 1000)
+  assert.equal(value(all, 'atrium_gateway_latency_seconds_count', svc('slow')), 10)
+  assert.ok(value(all, 'atrium_gateway_latency_seconds_sum', svc('slow')) < value(all, 'atrium_upstream_latency_seconds_sum', svc('slow')))
   // No upstream answered: the whole latency is the gateway's, and no upstream series exists.
-  assert.equal(value(all, 'atrium_gateway_latency_ms_count', svc('term')), 2)
-  assert.equal(samples(all, 'atrium_upstream_latency_ms_count', svc('term')).length, 0)
-  assert.equal(value(all, 'atrium_request_latency_ms_count'), 4, 'unmatched latency without labels')
+  assert.equal(value(all, 'atrium_gateway_latency_seconds_count', svc('term')), 2)
+  assert.equal(samples(all, 'atrium_upstream_latency_seconds_count', svc('term')).length, 0)
+  assert.equal(value(all, 'atrium_request_latency_seconds_count'), 4, 'unmatched latency without labels')
+  assert.equal(samples(all, 'atrium_request_latency_ms_count').length, 0, 'no _ms series by default')
   // Buckets are cumulative and end at the count.
-  const buckets = samples(all, 'atrium_request_latency_ms_bucket', svc('fast')).map((s) => s.value)
+  const buckets = samples(all, 'atrium_request_latency_seconds_bucket', svc('fast')).map((s) => s.value)
   assert.deepEqual([...buckets].sort((a, b) => a - b), buckets)
   assert.equal(buckets[buckets.length - 1], 28)
 
@@ -149,38 +151,17 @@ services:
   assert.deepEqual([...routeLabels].sort(), ['dead', 'fast', 'slow', 'term'])
 })
 
-test("the node's whole /metrics passes promtool check metrics, except the three _ms latency histogram names the issue fixes", async (t) => {
-  const up = await startUpstream(t, (req, res) => { req.resume(); res.end('ok') })
-  const { status, proxy } = await startNode(t, oneRoute(up.port))
-  for (const path of ['/r/a', '/r/b', '/nope']) await httpCall(`${proxy}${path}`)
-  const { text } = await scrape(status)
-  const { code, output } = promtoolCheck(text)
-  // promtool lints `_ms` as an abbreviated unit; the names are Kong's (kong_request_latency_ms …) so
-  // dashboards translate. Everything else must be clean, and the text must parse (exit 1).
-  const problems = output.split('\n').filter((l) => l.trim() !== '')
-  const allowed = ['atrium_gateway_latency_ms', 'atrium_request_latency_ms', 'atrium_upstream_latency_ms']
-    .map((name) => `${name} metric names should not contain abbreviated units`)
-  assert.notEqual(code, 1, `promtool could not parse the exposition:\n${output}`)
-  assert.deepEqual(problems.filter((p) => !allowed.includes(p.trim())), [], `promtool:\n${output}`)
-  assert.ok(code === 0 || code === 3, `promtool exit ${String(code)}:\n${output}`)
-
-  // Every atrium_* metric other than those three passes outright.
-  const others = text.split('\n\n').filter((block) => !allowed.some((a) => block.includes(`# TYPE ${a.split(' ')[0]} `))).join('\n\n')
-  const strict = promtoolCheck(others.endsWith('\n') ? others : `${others}\n`)
-  assert.equal(strict.code, 0, strict.output)
-})
-
-test('--metrics-latency-unit seconds names the latency histograms _seconds, in seconds, and the whole /metrics passes promtool with no lint', async (t) => {
+test('by default the latency histograms are _seconds, in seconds, and the whole /metrics passes promtool with no lint', async (t) => {
   const up = await startUpstream(t, (req, res) => {
     req.resume()
     const delay = req.url?.includes('slow') === true ? SLOW_MS : 0
     setTimeout(() => res.end('ok'), delay)
   })
-  const { status, proxy } = await startNode(t, oneRoute(up.port), ['--metrics-latency-unit', 'seconds'])
+  const { status, proxy } = await startNode(t, oneRoute(up.port))
   await repeat(4, async () => assert.equal((await httpCall(`${proxy}/r/slow`)).status, 200))
   assert.equal((await httpCall(`${proxy}/nope`)).status, 404)
   const { text, all } = await scrape(status)
-  assert.equal(samples(all, 'atrium_request_latency_ms_count').length, 0, 'no _ms series in seconds mode')
+  assert.equal(samples(all, 'atrium_request_latency_ms_count').length, 0, 'no _ms series by default')
   const labels = { service: 'svc', route: 'r' }
   assert.equal(value(all, 'atrium_request_latency_seconds_count', labels), 4)
   assert.equal(value(all, 'atrium_upstream_latency_seconds_count', labels), 4)
@@ -198,6 +179,55 @@ test('--metrics-latency-unit seconds names the latency histograms _seconds, in s
   const { code, output } = promtoolCheck(text)
   assert.equal(code, 0, `promtool:\n${output}`)
   assert.equal(output.trim(), '')
+})
+
+test('--metrics-latency-unit ms serves Kong\'s _ms names in ms; promtool flags only those three names', async (t) => {
+  const up = await startUpstream(t, (req, res) => {
+    req.resume()
+    const delay = req.url?.includes('slow') === true ? SLOW_MS : 0
+    setTimeout(() => res.end('ok'), delay)
+  })
+  const { status, proxy } = await startNode(t, oneRoute(up.port), ['--metrics-latency-unit', 'ms'])
+  await repeat(4, async () => assert.equal((await httpCall(`${proxy}/r/slow`)).status, 200))
+  assert.equal((await httpCall(`${proxy}/nope`)).status, 404)
+  const { text, all } = await scrape(status)
+  const labels = { service: 'svc', route: 'r' }
+  assert.equal(samples(all, 'atrium_request_latency_seconds_count').length, 0, 'no _seconds series in ms mode')
+  assert.equal(value(all, 'atrium_request_latency_ms_count', labels), 4)
+  assert.equal(value(all, 'atrium_upstream_latency_ms_count', labels), 4)
+  assert.equal(value(all, 'atrium_gateway_latency_ms_count', labels), 4)
+  assert.equal(value(all, 'atrium_upstream_latency_ms_bucket', { ...labels, le: '50' }), 0)
+  assert.ok(value(all, 'atrium_upstream_latency_ms_sum', labels) >= 4 * SLOW_MS)
+  assert.equal(value(all, 'atrium_request_latency_ms_count'), 1, 'unmatched latency without labels')
+  assert.match(text, /# HELP atrium_request_latency_ms .*\(ms\)\./)
+
+  // promtool lints `_ms` as an abbreviated unit (exit 3). Everything else must be clean, and the
+  // text must parse (exit 1 would be a parse error).
+  const { code, output } = promtoolCheck(text)
+  const problems = output.split('\n').filter((l) => l.trim() !== '')
+  const allowed = ['atrium_gateway_latency_ms', 'atrium_request_latency_ms', 'atrium_upstream_latency_ms']
+    .map((name) => `${name} metric names should not contain abbreviated units`)
+  assert.notEqual(code, 1, `promtool could not parse the exposition:\n${output}`)
+  assert.deepEqual(problems.filter((p) => !allowed.includes(p.trim())), [], `promtool:\n${output}`)
+  assert.ok(code === 0 || code === 3, `promtool exit ${String(code)}:\n${output}`)
+  const others = text.split('\n\n').filter((block) => !allowed.some((a) => block.includes(`# TYPE ${a.split(' ')[0]} `))).join('\n\n')
+  const strict = promtoolCheck(others.endsWith('\n') ? others : `${others}\n`)
+  assert.equal(strict.code, 0, strict.output)
+})
+
+test('ATRIUM_METRICS_LATENCY_UNIT=ms also serves the _ms names, and the flag wins over it', async (t) => {
+  const up = await startUpstream(t, (req, res) => { req.resume(); res.end('ok') })
+  const byEnv = await startNode(t, oneRoute(up.port), [], { ATRIUM_METRICS_LATENCY_UNIT: 'ms' })
+  assert.equal((await httpCall(`${byEnv.proxy}/r/a`)).status, 200)
+  const envAll = (await scrape(byEnv.status)).all
+  assert.equal(value(envAll, 'atrium_request_latency_ms_count', { service: 'svc', route: 'r' }), 1)
+  assert.equal(samples(envAll, 'atrium_request_latency_seconds_count').length, 0)
+
+  const byFlag = await startNode(t, oneRoute(up.port), ['--metrics-latency-unit', 'seconds'], { ATRIUM_METRICS_LATENCY_UNIT: 'ms' })
+  assert.equal((await httpCall(`${byFlag.proxy}/r/a`)).status, 200)
+  const flagAll = (await scrape(byFlag.status)).all
+  assert.equal(value(flagAll, 'atrium_request_latency_seconds_count', { service: 'svc', route: 'r' }), 1)
+  assert.equal(samples(flagAll, 'atrium_request_latency_ms_count').length, 0)
 })
 
 test('--metrics-latency-unit refuses anything but ms or seconds', async () => {

@@ -36,8 +36,8 @@ test('a throwing plugin is counted in atrium_plugin_errors_total and its 500s on
   assert.equal(value(all, 'atrium_plugin_errors_total', { plugin: 'request-termination' }), 3)
   assert.equal(value(all, 'atrium_http_requests_total', { service: 's', route: 'boom', code: '500' }), 3)
   assert.equal(value(all, 'atrium_http_requests_total', { service: 's', route: 'cid', code: '200' }), 4)
-  assert.equal(value(all, 'atrium_request_latency_ms_count', { service: 's', route: 'cid' }), 4, 'a plugin route records each request once')
-  assert.equal(value(all, 'atrium_upstream_latency_ms_count', { service: 's', route: 'cid' }), 4)
+  assert.equal(value(all, 'atrium_request_latency_seconds_count', { service: 's', route: 'cid' }), 4, 'a plugin route records each request once')
+  assert.equal(value(all, 'atrium_upstream_latency_seconds_count', { service: 's', route: 'cid' }), 4)
   assert.ok(value(all, 'atrium_response_bytes_total', { service: 's', route: 'cid' }) > 0)
 })
 
@@ -56,5 +56,5 @@ test('counters survive a reload for routes that stay; removed routes leave the e
   assert.equal(value(all, 'atrium_http_requests_total', { service: 's', route: 'keep', code: '200' }), 5)
   assert.equal(value(all, 'atrium_http_requests_total', { service: 's', route: 'added', code: '200' }), 1)
   assert.equal(samples(all, 'atrium_http_requests_total', { route: 'drop' }).length, 0)
-  assert.equal(value(all, 'atrium_request_latency_ms_count', { service: 's', route: 'keep' }), 5)
+  assert.equal(value(all, 'atrium_request_latency_seconds_count', { service: 's', route: 'keep' }), 5)
 })

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { LATENCY_HISTOGRAM_SCHEME } from '../../../src/contract/latency-histogram.js'
 import { parseAnalyticsReport, MAX_BUCKETS_PER_REPORT } from '../../../src/control-plane/analytics/report-input.js'
 import { acceptWindow, resolveAnalyticsOptions } from '../../../src/control-plane/analytics/analytics-options.js'
-import { parseDurationSeconds } from '../../../src/cli/duration.js'
+import { parseDurationSeconds } from '../../../src/duration.js'
 
 const bucket = { minute: 1_800_000_000_000 - (1_800_000_000_000 % 60_000), service_id: 's', route_id: null, status_class: 2, consumer_id: null, requests: 3, errors_4xx: 0, errors_5xx: 0, bytes_in: 1, bytes_out: 2, latency: { 100: 2, 101: 1 } }
 const report = { type: 'analytics', boot_id: 'b', seq: 1, histogram: LATENCY_HISTOGRAM_SCHEME, buckets: [bucket], dropped: { reports: 0, requests: 0 } }

@@ -8,7 +8,6 @@ import { repositoryMarkdown } from './markdown-files.js'
 
 // Pages another branch adds (the lead merges them): links to them are accepted while they are
 // missing; once a page exists its links and anchors are checked like any other.
-const PENDING = ['docs/command-line.md']
 
 test('slugs follow GitHub: lower-case, punctuation dropped except - and _, each space a dash', () => {
   assert.equal(githubSlug(headingText('Hybrid mode: control plane → data planes')), 'hybrid-mode-control-plane--data-planes')
@@ -45,9 +44,9 @@ test('links are found in prose, not in code spans or fences', () => {
   assert.deepEqual(links.map((l) => l.target), ['a.md', 'i.png', 'ref.md'])
 })
 
-function fakeRepo (files: Record<string, string>, pending: string[] = []): LinkCheckOptions {
+function fakeRepo (files: Record<string, string>): LinkCheckOptions {
   const dirs = new Set(Object.keys(files).flatMap((f) => f.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))))
-  return { exists: (p) => p in files || dirs.has(p), read: (p) => files[p], pending }
+  return { exists: (p) => p in files || dirs.has(p), read: (p) => files[p] }
 }
 
 test('the link checker reports a missing file and a missing anchor, and accepts good links', () => {
@@ -58,12 +57,11 @@ test('the link checker reports a missing file and a missing anchor, and accepts 
       '[ok](../README.md#quick-start) [ok](#local-heading) [ok](b.md) [ok](../docs) [ok](https://example.com/x#y)',
       '[bad file](missing.md)',
       '[bad anchor](../README.md#quick-starts)',
-      '[bad local](#nowhere)',
-      '[pending](c.md) [pending anchor](c.md#anything)'
+      '[bad local](#nowhere)'
     ].join('\n'),
     'docs/b.md': '# B\n'
   }
-  const problems = checkLinks('docs/a.md', files['docs/a.md'], fakeRepo(files, ['docs/c.md']))
+  const problems = checkLinks('docs/a.md', files['docs/a.md'], fakeRepo(files))
   assert.deepEqual(problems.map((p) => [p.line, p.target]), [
     [6, 'missing.md'],
     [7, '../README.md#quick-starts'],
@@ -76,8 +74,7 @@ test('the link checker reports a missing file and a missing anchor, and accepts 
 test('every markdown link in the repository reaches an existing file and heading', () => {
   const options: LinkCheckOptions = {
     exists: (p) => existsSync(join(REPO_ROOT, p)),
-    read: (p) => readFileSync(join(REPO_ROOT, p), 'utf8'),
-    pending: PENDING.filter((p) => !existsSync(join(REPO_ROOT, p)))
+    read: (p) => readFileSync(join(REPO_ROOT, p), 'utf8')
   }
   const files = repositoryMarkdown()
   assert.ok(files.length > 20, `found ${files.length} markdown files`)

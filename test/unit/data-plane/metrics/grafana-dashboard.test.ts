@@ -7,15 +7,16 @@ import { join } from 'node:path'
 import { createMetricsRegistry, NodeMetrics } from '../../../../src/data-plane/metrics/index.js'
 import { PROMTOOL, promtoolCheck } from '../../../support/prometheus-text.js'
 
-// config/grafana/atrium.json: every query names metrics a node exposes, and every query is valid
-// PromQL (checked by promtool as recording rules, with the dashboard variables filled in).
+// config/grafana/atrium.json: every query names metrics a node exposes by default (latency in
+// seconds), every latency panel shows seconds, and every query is valid PromQL (checked by promtool
+// as recording rules, with the dashboard variables filled in).
 
-interface Panel { title: string, targets?: Array<{ expr: string }> }
+interface Panel { title: string, targets?: Array<{ expr: string }>, fieldConfig?: { defaults?: { unit?: string } } }
 
 const dashboard = JSON.parse(readFileSync(join(process.cwd(), 'config/grafana/atrium.json'), 'utf8')) as { panels: Panel[], uid: string }
 const exprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr })))
 
-test('the dashboard queries only metrics a hybrid node exposes', async () => {
+test('the dashboard queries only metrics a hybrid node exposes with the default options', async () => {
   const metrics = new NodeMetrics({ analytics: true })
   const registry = createMetricsRegistry({
     metrics,
@@ -31,8 +32,18 @@ test('the dashboard queries only metrics a hybrid node exposes', async () => {
       assert.ok(exposed.has(family) || exposed.has(name), `${panel}: ${name} is not exposed`)
     }
   }
-  for (const wanted of ['atrium_http_requests_total', 'atrium_request_latency_ms_bucket', 'atrium_upstream_latency_ms_bucket', 'atrium_gateway_latency_ms_bucket', 'atrium_config_info', 'atrium_control_plane_connected']) {
+  for (const wanted of ['atrium_http_requests_total', 'atrium_request_latency_seconds_bucket', 'atrium_upstream_latency_seconds_bucket', 'atrium_gateway_latency_seconds_bucket', 'atrium_config_info', 'atrium_control_plane_connected']) {
     assert.ok(exprs.some((e) => e.expr.includes(wanted)), `the dashboard uses ${wanted}`)
+  }
+  assert.ok(!exprs.some((e) => e.expr.includes('_latency_ms')), 'no query of the _ms names (--metrics-latency-unit ms only)')
+})
+
+test('every latency panel takes the quantile of a _seconds histogram and shows seconds', () => {
+  const latency = dashboard.panels.filter((p) => (p.targets ?? []).some((t) => t.expr.includes('_latency_')))
+  assert.ok(latency.length >= 5, `${latency.length} latency panels`)
+  for (const panel of latency) {
+    for (const t of panel.targets ?? []) assert.match(t.expr, /^histogram_quantile\(0\.\d+, sum by \(le[^)]*\) \(rate\(atrium_[a-z]+_latency_seconds_bucket\{/, panel.title)
+    assert.equal(panel.fieldConfig?.defaults?.unit, 's', `${panel.title} shows seconds`)
   }
 })
 

@@ -1,0 +1,80 @@
+import { parseArgs } from 'node:util'
+import { commandSpec, type CommandName } from './commands.js'
+import { OPTION_LIST, takesFlag, type AnyOption, type OptionSpec, type OptionWithDefault } from './options.js'
+import { usageError } from './usage.js'
+
+// One subcommand's command line, parsed with node:util parseArgs from the options table, and the
+// values read from it: the flag, else the environment variable, else the default, each parsed by
+// the option's parser. parseArgs runs non-strict so that every mistake (unknown option, missing
+// value, stray argument) becomes one usage error naming the flag, instead of Node's
+// ERR_PARSE_ARGS_* with a stack.
+
+export interface CommandLine {
+  command: CommandName
+  /** Flag values by flag name, as given. */
+  flags: Readonly<Record<string, string | undefined>>
+  /** The FILE argument of config validate/apply/diff. */
+  file: string | undefined
+  help: boolean
+}
+
+type ArgOptions = Record<string, { type: 'string' | 'boolean', short?: string }>
+
+function argOptions (command: CommandName): ArgOptions {
+  const options: ArgOptions = { help: { type: 'boolean', short: 'h' } }
+  for (const o of OPTION_LIST) if (takesFlag(o, command)) options[o.flag as string] = { type: 'string' }
+  return options
+}
+
+export function parseCommandLine (command: CommandName, args: string[]): CommandLine {
+  const options = argOptions(command)
+  const { tokens } = parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true })
+  const flags: Record<string, string | undefined> = {}
+  const positionals: string[] = []
+  let help = false
+  for (const token of tokens) {
+    if (token.kind === 'positional') positionals.push(token.value)
+    if (token.kind !== 'option') continue
+    const spec = Object.hasOwn(options, token.name) ? options[token.name] : undefined
+    if (spec === undefined) throw usageError(`unknown option ${token.rawName} for "atrium ${command}"`)
+    if (spec.type === 'boolean') {
+      if (token.value !== undefined) throw usageError(`${token.rawName} takes no value`)
+      help = true
+    } else if (token.value === undefined) {
+      throw usageError(`${token.rawName} needs a value`)
+    } else if (token.inlineValue !== true && token.value.startsWith('-')) {
+      // Node's strict mode refuses this too: `--token --proxy-listen x` is more likely a forgotten value.
+      throw usageError(`${token.rawName} needs a value (got the option-like "${token.value}"; write ${token.rawName}=${token.value} if that is the value)`)
+    } else {
+      flags[token.name] = token.value
+    }
+  }
+  if (help) return { command, flags, file: undefined, help }
+  const wanted = commandSpec(command).file ? 1 : 0
+  if (positionals.length > wanted) throw usageError(`unexpected argument "${positionals[wanted]}" for "atrium ${command}"`)
+  if (positionals.length < wanted) throw usageError(`"atrium ${command}" needs FILE`)
+  return { command, flags, file: positionals[0], help }
+}
+
+/** The flag (or, without one, the variable) as written in help and error messages. */
+export function optionName (option: AnyOption): string {
+  return option.flag === undefined ? option.env as string : `--${option.flag}`
+}
+
+/** The text of an option on this command line (flag, else environment), and where it came from. */
+export function rawValue (line: CommandLine, option: AnyOption): { text: string, from: string } | undefined {
+  const flagText = option.flag === undefined || !takesFlag(option, line.command) ? undefined : line.flags[option.flag]
+  if (flagText !== undefined) return { text: flagText, from: `--${option.flag as string}` }
+  const envText = option.env === undefined ? undefined : process.env[option.env]
+  if (envText !== undefined) return { text: envText, from: option.flag === undefined ? option.env as string : `${option.env as string} (--${option.flag})` }
+  return undefined
+}
+
+/** The option's value: the flag wins over the environment, which wins over the default. */
+export function readOption<T> (line: CommandLine, option: OptionWithDefault<T>): T
+export function readOption<T> (line: CommandLine, option: OptionSpec<T>): T | undefined
+export function readOption<T> (line: CommandLine, option: OptionSpec<T>): T | undefined {
+  const raw = rawValue(line, option)
+  if (raw !== undefined) return option.parse(raw.text, raw.from)
+  return option.default === undefined ? undefined : option.parse(option.default, `the default of ${optionName(option)}`)
+}

@@ -1,0 +1,74 @@
+// The subcommands of `atrium`: how each is written and what it does. Their options live in
+// src/cli/options.ts; --help and docs/command-line.md are rendered from both tables.
+
+export const COMMAND_NAMES = ['start', 'control-plane', 'data-plane', 'config validate', 'config apply', 'config dump', 'config diff'] as const
+export type CommandName = typeof COMMAND_NAMES[number]
+
+export interface CommandSpec {
+  name: CommandName
+  /** Synopsis lines, each after `atrium `; OPTIONS stands for the options table. */
+  usage: readonly string[]
+  /** What it does, one paragraph. */
+  summary: string
+  /** The FILE argument: required (config validate/apply/diff) or none. */
+  file: boolean
+}
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'start',
+    usage: ['start [OPTIONS]'],
+    summary: 'What `npm start` runs: a control plane on embedded SQLite, one data-plane node joined to it, and the ' +
+      'DEMO echo upstream that config/example.yaml proxies to. On an empty store it creates the runtime group and ' +
+      'loads the seed file into it; later starts keep the store\'s config.',
+    file: false
+  },
+  {
+    name: 'control-plane',
+    usage: ['control-plane [OPTIONS]'],
+    summary: 'Run the control plane: the catalog store (migrations run at start), the Admin API, the Dev Portal ' +
+      '(read-only pages of what is published) and the cluster listener where data-plane nodes connect ' +
+      '(WebSocket /v1/sync, data-plane token required).',
+    file: false
+  },
+  {
+    name: 'data-plane',
+    usage: ['data-plane --config FILE [OPTIONS]', 'data-plane --control-plane ws(s)://HOST:PORT --token TOKEN [OPTIONS]'],
+    summary: 'Run a data-plane node. DB-less: serve a declarative file (Kong 3.x format); SIGHUP re-reads it, and ' +
+      'an invalid file is rejected whole while the old config keeps serving. Hybrid: receive the runtime group\'s ' +
+      'config from a control plane (the token decides the group), keep the last applied config in the cache ' +
+      'directory and serve it at start even when the control plane is unreachable; reconnect forever with ' +
+      'jittered backoff. A revoked or unknown token is logged and retried every --sync-backoff-max ms while ' +
+      'the node keeps serving: issue a new token and restart the node with it. SIGTERM/SIGINT stop gracefully.',
+    file: false
+  },
+  {
+    name: 'config validate',
+    usage: ['config validate FILE'],
+    summary: 'Exit 0 when FILE is a valid declarative config; exit 1 listing every error as `path: message`. ' +
+      'Accepted fields that are not implemented yet are printed as warnings.',
+    file: true
+  },
+  {
+    name: 'config apply',
+    usage: ['config apply FILE --runtime-group NAME [OPTIONS]'],
+    summary: 'Replace the runtime group\'s config on a control plane with FILE (YAML or JSON), atomically.',
+    file: true
+  },
+  {
+    name: 'config dump',
+    usage: ['config dump --runtime-group NAME [OPTIONS]'],
+    summary: 'Print the runtime group\'s config as a Kong 3.0 declarative file.',
+    file: false
+  },
+  {
+    name: 'config diff',
+    usage: ['config diff FILE --runtime-group NAME [OPTIONS]'],
+    summary: 'Show what `config apply` would create (+), update (~) and delete (-).',
+    file: true
+  }
+]
+
+export function commandSpec (name: CommandName): CommandSpec {
+  return COMMANDS.find((c) => c.name === name) as CommandSpec
+}

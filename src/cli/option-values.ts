@@ -1,0 +1,53 @@
+import { parseDurationSeconds } from '../duration.js'
+import { parseListenAddress, type ListenAddress } from '../listen-address.js'
+import { usageError } from './usage.js'
+
+// How option values are parsed and checked. Each parser gets the text (from the flag, the
+// environment or the default) and `name`, the flag or variable it came from, for the error message.
+// The messages are the ones tests and users already match on; keep their wording.
+
+export type ValueParser<T> = (text: string, name: string) => T
+
+export const text: ValueParser<string> = (value) => value
+
+export const listenAddress: ValueParser<ListenAddress> = (value, name) => parseListenAddress(value, name)
+
+export const duration: ValueParser<number> = (value, name) => parseDurationSeconds(value, name)
+
+export const positiveSeconds: ValueParser<number> = (value, name) => {
+  const n = Number(value)
+  if (value.trim() === '' || !Number.isInteger(n) || n <= 0) throw usageError(`${name}: expected a whole number of seconds above 0, got "${value}"`)
+  return n
+}
+
+/** A whole number from `min` to `max`, in `unit` (for the message); `divides`: it must divide that. */
+export function wholeNumber (unit: string, min: number, max: number, divides?: number): ValueParser<number> {
+  return (value, name) => {
+    const n = Number(value)
+    if (!/^\d+$/.test(value) || n < min || n > max || (divides !== undefined && divides % n !== 0)) {
+      const also = divides === undefined ? '' : ` that divides ${divides}`
+      throw usageError(`${name} must be a whole number of ${unit} from ${min} to ${max}${also} (got "${value}")`)
+    }
+    return n
+  }
+}
+
+/** One of `words`, e.g. `on|off`. */
+export function oneOf<const W extends readonly string[]> (words: W): ValueParser<W[number]> {
+  const last = words.length - 1
+  const list = words.length === 1 ? words[0] : `${words.slice(0, last).join(', ')} or ${words[last]}`
+  return (value, name) => {
+    const word = words.find((w) => w === value)
+    if (word === undefined) throw usageError(`${name} must be ${list} (got "${value}")`)
+    return word
+  }
+}
+
+export const onOff: ValueParser<boolean> = (value, name) => oneOf(['on', 'off'])(value, name) === 'on'
+
+/** An http(s) base URL, without trailing slashes. */
+export const httpUrl: ValueParser<string> = (value, name) => {
+  const base = value.replace(/\/+$/, '')
+  if (!/^https?:\/\//.test(base)) throw usageError(`${name} must be an http(s) URL, got "${base}"`)
+  return base
+}

@@ -1,0 +1,221 @@
+import { fileURLToPath } from 'node:url'
+import * as D from '../defaults.js'
+import { LATENCY_UNITS } from '../data-plane/metrics/index.js'
+import type { ListenerName } from '../listen-address.js'
+import type { CommandName } from './commands.js'
+import { duration, httpUrl, listenAddress, oneOf, onOff, positiveSeconds, text, wholeNumber, type ValueParser } from './option-values.js'
+
+// THE table of command-line options. Each subcommand's parseArgs options, the values it reads (flag,
+// else environment variable, else default), --help and docs/command-line.md all come from here: a
+// new option is one entry (then `npm run docs`). Flag and variable names are a contract with
+// scripts and deployments: never rename one. Defaults come from src/defaults.ts, which the planes
+// share. The same flag may have two entries when it means different things in different commands
+// (--config, --runtime-group); a test checks a flag is taken at most once per command.
+
+export interface OptionSpec<T> {
+  /** The long flag, without `--`; none for a setting only the environment carries. */
+  flag?: string
+  env?: string
+  /** As written on a command line; parsed like a given value when neither flag nor variable is set. */
+  default?: string
+  /** Shown in place of `default` (a path computed at run time), or the behaviour when there is none. */
+  defaultNote?: string
+  /** The value's placeholder: HOST:PORT, FILE … */
+  value: string
+  help: string
+  /** The subcommands that take the flag (and read the variable). */
+  commands: readonly CommandName[]
+  /** Subcommands that read the variable but take no flag. */
+  envOnlyIn?: readonly CommandName[]
+  /** `atrium data-plane`: the flag needs --control-plane. */
+  hybridOnly?: true
+  /** The listener this address opens: a listen failure names this flag. */
+  listener?: ListenerName
+  /** For tests only: not in --help nor docs/command-line.md. */
+  hidden?: true
+  parse: ValueParser<T>
+}
+
+export type OptionWithDefault<T> = OptionSpec<T> & { default: string }
+
+function option<T> (spec: OptionWithDefault<T>): OptionWithDefault<T>
+function option<T> (spec: OptionSpec<T>): OptionSpec<T>
+function option<T> (spec: OptionSpec<T>): OptionSpec<T> { return spec }
+
+/** `atrium start`'s seed: the example shipped in the package (dist/src/cli/ → config/). */
+export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../../config/example.yaml', import.meta.url))
+
+const CP = ['control-plane', 'start'] as const
+const DP = ['data-plane', 'start'] as const
+const REMOTE = ['config apply', 'config dump', 'config diff'] as const
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+export const OPTIONS = {
+  proxyListen: option({
+    flag: 'proxy-listen', env: 'ATRIUM_PROXY_LISTEN', default: D.DEFAULT_PROXY_LISTEN, value: 'HOST:PORT', listener: 'proxy', commands: DP,
+    help: 'Where the proxy takes client traffic.',
+    parse: listenAddress
+  }),
+  statusListen: option({
+    flag: 'status-listen', env: 'ATRIUM_STATUS_LISTEN', default: D.DEFAULT_STATUS_LISTEN, value: 'HOST:PORT', listener: 'status', commands: DP,
+    help: 'The node\'s status listener: GET /status (the config it serves, its control-plane connection) and GET /metrics.',
+    parse: listenAddress
+  }),
+  adminListen: option({
+    flag: 'admin-listen', env: 'ATRIUM_ADMIN_LISTEN', default: D.DEFAULT_ADMIN_LISTEN, value: 'HOST:PORT', listener: 'admin', commands: CP,
+    help: 'The Admin API and admin UI. Without admin tokens only a loopback address is accepted.',
+    parse: listenAddress
+  }),
+  clusterListen: option({
+    flag: 'cluster-listen', env: 'ATRIUM_CLUSTER_LISTEN', default: D.DEFAULT_CLUSTER_LISTEN, value: 'HOST:PORT', listener: 'cluster', commands: CP,
+    help: 'Where data-plane nodes connect (WebSocket /v1/sync); every node needs a data-plane token.',
+    parse: listenAddress
+  }),
+  portalListen: option({
+    flag: 'portal-listen', env: 'ATRIUM_PORTAL_LISTEN', default: D.DEFAULT_PORTAL_LISTEN, value: 'HOST:PORT', listener: 'portal', commands: CP,
+    help: 'The Dev Portal: read-only pages of what is published, no token.',
+    parse: listenAddress
+  }),
+  demoListen: option({
+    flag: 'demo-listen', env: 'ATRIUM_DEMO_LISTEN', default: D.DEFAULT_DEMO_LISTEN, value: 'HOST:PORT', listener: 'demo', commands: ['start'],
+    help: 'The DEMO echo upstream that config/example.yaml proxies to (not part of the gateway).',
+    parse: listenAddress
+  }),
+  db: option({
+    flag: 'db', env: 'ATRIUM_DB', default: D.DEFAULT_DB_URL, value: 'URL', commands: CP,
+    help: 'The catalog store: sqlite:PATH or postgres://…; migrations run at start.',
+    parse: text
+  }),
+  adminTokenFile: option({
+    flag: 'admin-token-file', value: 'FILE', commands: CP, defaultNote: 'no tokens: loopback only',
+    help: 'Admin API tokens, one role:token pair per line (roles admin and viewer; tokens of 8 characters or more). ' +
+      'Adds to ATRIUM_ADMIN_TOKENS.',
+    parse: text
+  }),
+  adminTokens: option({
+    env: 'ATRIUM_ADMIN_TOKENS', value: 'PAIRS', commands: CP, defaultNote: 'no tokens: loopback only',
+    help: 'Admin API tokens inline: role:token pairs separated by commas, e.g. admin:s3cret-1,viewer:l00k-l00k.',
+    parse: text
+  }),
+  dataPlanePurgeAfter: option({
+    flag: 'data-plane-purge-after', env: 'ATRIUM_DATA_PLANE_PURGE_AFTER', default: String(D.DEFAULT_DATA_PLANE_PURGE_AFTER_SECONDS), value: 'SECONDS',
+    commands: ['control-plane'],
+    help: 'Seconds a disconnected node stays listed in GET /runtime-groups/{rg}/data-planes.',
+    parse: positiveSeconds
+  }),
+  analyticsMinuteRetention: option({
+    flag: 'analytics-minute-retention', env: 'ATRIUM_ANALYTICS_MINUTE_RETENTION', default: D.DEFAULT_ANALYTICS_MINUTE_RETENTION, value: 'DURATION',
+    commands: ['control-plane'], envOnlyIn: ['start'],
+    help: 'How long 1-minute analytics buckets are kept: at least 2h (90m, 48h, 2d or seconds).',
+    parse: duration
+  }),
+  analyticsHourRetention: option({
+    flag: 'analytics-hour-retention', env: 'ATRIUM_ANALYTICS_HOUR_RETENTION', default: D.DEFAULT_ANALYTICS_HOUR_RETENTION, value: 'DURATION',
+    commands: ['control-plane'], envOnlyIn: ['start'],
+    help: 'How long 1-hour analytics rollups are kept: at least the minute retention.',
+    parse: duration
+  }),
+  seedConfig: option({
+    flag: 'config', env: 'ATRIUM_CONFIG', default: EXAMPLE_CONFIG, defaultNote: 'config/example.yaml', value: 'FILE', commands: ['start'],
+    help: 'The declarative file loaded into an empty store.',
+    parse: text
+  }),
+  startRuntimeGroup: option({
+    flag: 'runtime-group', default: D.DEFAULT_RUNTIME_GROUP, value: 'NAME', commands: ['start'],
+    help: 'The runtime group the local node joins; created when missing.',
+    parse: text
+  }),
+  configFile: option({
+    flag: 'config', env: 'ATRIUM_CONFIG', value: 'FILE', commands: ['data-plane'], defaultNote: 'DB-less mode',
+    help: 'DB-less mode: serve this declarative file (Kong 3.x format); SIGHUP re-reads it. Excludes --control-plane.',
+    parse: text
+  }),
+  controlPlane: option({
+    flag: 'control-plane', env: 'ATRIUM_CONTROL_PLANE', value: 'URL', commands: ['data-plane'], defaultNote: 'hybrid mode',
+    help: 'Hybrid mode: ws(s)://HOST:PORT of the control plane\'s cluster listener. Excludes --config.',
+    parse: text
+  }),
+  token: option({
+    flag: 'token', env: 'ATRIUM_TOKEN', value: 'TOKEN', commands: ['data-plane'], hybridOnly: true,
+    help: 'The data-plane token (it decides the runtime group). Prefer the environment: flags show in ps.',
+    parse: text
+  }),
+  cacheDir: option({
+    flag: 'cache-dir', env: 'ATRIUM_CACHE_DIR', default: D.DEFAULT_CACHE_DIR, value: 'DIR', commands: DP, hybridOnly: true,
+    help: 'Hybrid node: its node id and last applied config, served at start.',
+    parse: text
+  }),
+  syncBackoffMax: option({
+    flag: 'sync-backoff-max', env: 'ATRIUM_SYNC_BACKOFF_MAX', default: String(D.DEFAULT_SYNC_BACKOFF_MAX_MS), value: 'MS', commands: ['data-plane'], hybridOnly: true,
+    help: 'Cap of the reconnect delay, in milliseconds (1 to 3600000).',
+    parse: wholeNumber('milliseconds', 1, 3_600_000)
+  }),
+  analyticsBufferMinutes: option({
+    flag: 'analytics-buffer-minutes', env: 'ATRIUM_ANALYTICS_BUFFER_MINUTES', default: String(D.DEFAULT_ANALYTICS_BUFFER_MINUTES), value: 'N',
+    commands: ['data-plane'], hybridOnly: true,
+    help: 'Minutes of analytics reports kept while the control plane is away (1 to 1440); beyond, the oldest are dropped and counted.',
+    parse: wholeNumber('minutes', 1, 1440)
+  }),
+  analyticsIntervalMs: option({
+    env: 'ATRIUM_ANALYTICS_INTERVAL_MS', default: String(D.DEFAULT_ANALYTICS_INTERVAL_MS), value: 'MS', commands: ['data-plane'], hidden: true,
+    help: 'Tests only: a shorter analytics reporting interval; it must divide a minute.',
+    parse: wholeNumber('milliseconds', 100, 60_000, 60_000)
+  }),
+  metrics: option({
+    flag: 'metrics', env: 'ATRIUM_METRICS', default: D.DEFAULT_METRICS, value: 'on|off', commands: DP,
+    help: 'Per-request metrics, GET /metrics on the status listener and (hybrid) analytics reports to the control plane; off turns all three off.',
+    parse: onOff
+  }),
+  metricsLatencyUnit: option({
+    flag: 'metrics-latency-unit', env: 'ATRIUM_METRICS_LATENCY_UNIT', default: D.DEFAULT_METRICS_LATENCY_UNIT, value: LATENCY_UNITS.join('|'), commands: DP,
+    help: 'Unit of the latency histograms in GET /metrics: seconds serves atrium_*_latency_seconds (Prometheus\'s base unit, ' +
+      'clean for promtool check metrics); ms serves Kong\'s atrium_*_latency_ms. Converted at scrape time only.',
+    parse: oneOf(LATENCY_UNITS)
+  }),
+  remoteRuntimeGroup: option({
+    flag: 'runtime-group', value: 'NAME', commands: REMOTE, defaultNote: 'required',
+    help: 'The runtime group whose config is applied, dumped or compared.',
+    parse: text
+  }),
+  adminUrl: option({
+    flag: 'admin-url', env: 'ATRIUM_ADMIN_URL', default: D.DEFAULT_ADMIN_URL, value: 'URL', commands: REMOTE,
+    help: 'The control plane\'s Admin API.',
+    parse: httpUrl
+  }),
+  adminToken: option({
+    flag: 'admin-token', env: 'ATRIUM_ADMIN_TOKEN', value: 'TOKEN', commands: REMOTE, defaultNote: 'none',
+    help: 'Sent as Authorization: Bearer TOKEN.',
+    parse: text
+  }),
+  format: option({
+    flag: 'format', default: 'yaml', value: 'yaml|json', commands: ['config dump'],
+    help: 'The output format.',
+    parse: oneOf(['yaml', 'json'])
+  }),
+  logLevel: option({
+    env: 'ATRIUM_LOG_LEVEL', default: D.DEFAULT_LOG_LEVEL, value: 'LEVEL', commands: ['start', 'control-plane', 'data-plane'],
+    help: `Log level of the pino JSON lines on stdout: ${LOG_LEVELS.join(', ')}.`,
+    parse: oneOf(LOG_LEVELS)
+  })
+}
+
+export type AnyOption = OptionSpec<unknown>
+
+/** Every entry, in the order --help and the reference list them. */
+export const OPTION_LIST: readonly AnyOption[] = Object.values(OPTIONS)
+
+/** Whether `command` reads this option (its flag, its variable, or both). */
+export function appliesTo (option: AnyOption, command: CommandName): boolean {
+  return option.commands.includes(command) || (option.envOnlyIn?.includes(command) ?? false)
+}
+
+/** Whether `command` takes this option's flag on its command line. */
+export function takesFlag (option: AnyOption, command: CommandName): boolean {
+  return option.flag !== undefined && option.commands.includes(command)
+}
+
+/** The option that sets where `listener` listens. */
+export function listenerOption (listener: ListenerName): AnyOption | undefined {
+  return OPTION_LIST.find((o) => o.listener === listener)
+}
