@@ -82,7 +82,7 @@ export interface TestNode {
   nextSnapshot: (timeoutMs?: number) => Promise<{ value: SnapshotMessage, bytes: Buffer }>
   hello: (overrides?: Partial<HelloMessage>) => void
   send: (message: unknown) => void
-  closed: Promise<{ code: number, reason: string, at: number }>
+  closed: Promise<{ code: number, reason: string }>
 }
 
 export function helloOf (overrides: Partial<HelloMessage> = {}): HelloMessage {
@@ -103,8 +103,8 @@ export async function connectNode (t: TestContext, url: string, token: string | 
       : { kind: 'json', value: JSON.parse(buf.toString('utf8')) })
     for (const w of waiters.splice(0)) w()
   })
-  const closed = new Promise<{ code: number, reason: string, at: number }>((resolve) => {
-    ws.on('close', (code, reason) => { resolve({ code, reason: reason.toString(), at: Date.now() }); for (const w of waiters.splice(0)) w() })
+  const closed = new Promise<{ code: number, reason: string }>((resolve) => {
+    ws.on('close', (code, reason) => { resolve({ code, reason: reason.toString() }); for (const w of waiters.splice(0)) w() })
   })
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve())
