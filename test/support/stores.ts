@@ -76,9 +76,6 @@ const postgres: StoreBackend = {
 
 export const STORE_BACKENDS: readonly StoreBackend[] = [sqlite, postgres]
 
-/** The backends' kinds, for the files that still loop over them by hand (going away). */
-export const STORE_KINDS: StoreKind[] = STORE_BACKENDS.map((b) => b.kind)
-
 /** A new, empty database of `kind`, for a test that is about one backend only (replicas on PostgreSQL, …). */
 export async function createTestStore (kind: StoreKind): Promise<TestStore> {
   const backend = STORE_BACKENDS.find((b) => b.kind === kind)

@@ -1,12 +1,12 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { SyncCloseCodes } from '../../../src/contract/sync-protocol.js'
-import { STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { connectNode, dataPlanes, eventually, groupWithToken, startKit } from './sync-kit.js'
 
-for (const kind of STORE_KINDS) {
-  test(`[${kind}] shows a node's ack and apply_error in GET /data-planes`, async (t) => {
-    const { call, syncUrl } = await startKit(t, kind)
+describeStores((store) => {
+  test('shows a node\'s ack and apply_error in GET /data-planes', async (t) => {
+    const { call, syncUrl } = await startKit(t, store)
     const { token } = await groupWithToken(call, 'prod')
     await call('POST', '/runtime-groups/prod/services', { name: 'orders', host: 'orders.internal' })
     const node = await connectNode(t, syncUrl, token)
@@ -29,8 +29,8 @@ for (const kind of STORE_KINDS) {
     assert.equal(failed.config_hash, snap.hash, 'still serving the previous config')
   })
 
-  test(`[${kind}] revoking a token closes its nodes at once with 4001 and lists them disconnected`, async (t) => {
-    const { call, syncUrl, logs } = await startKit(t, kind)
+  test('revoking a token closes its nodes at once with 4001 and lists them disconnected', async (t) => {
+    const { call, syncUrl, logs } = await startKit(t, store)
     const { token, tokenId } = await groupWithToken(call, 'prod')
     const other = (await call('POST', '/runtime-groups/prod/data-plane-tokens', {})).body
     const node = await connectNode(t, syncUrl, token)
@@ -54,8 +54,8 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual([...new Set(logs.filter((l) => l.msg === 'node disconnected: token revoked').map((l) => l.token_id))], [tokenId], 'closed for its token')
   })
 
-  test(`[${kind}] purges a disconnected node after the configured delay`, async (t) => {
-    const { call, syncUrl } = await startKit(t, kind, { dataPlanePurgeAfter: 1 })
+  test('purges a disconnected node after the configured delay', async (t) => {
+    const { call, syncUrl } = await startKit(t, store, { dataPlanePurgeAfter: 1 })
     const { token } = await groupWithToken(call, 'prod')
     const gone = await connectNode(t, syncUrl, token)
     const stays = await connectNode(t, syncUrl, token)
@@ -70,7 +70,7 @@ for (const kind of STORE_KINDS) {
     await eventually(async () => (await dataPlanes(call, 'prod')).every((n) => n.id !== 'gone'), 6000, 'purged')
     assert.deepEqual((await dataPlanes(call, 'prod')).map((n) => [n.id, n.connected]), [['stays', true]])
   })
-}
+})
 
 test('drops a node that stops answering pings and lists it disconnected', async (t) => {
   const { call, syncUrl, logs } = await startKit(t, 'sqlite')

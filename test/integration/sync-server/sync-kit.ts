@@ -8,7 +8,7 @@ import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
 import { SYNC_PATH, SYNC_PROTOCOL_VERSION, type HelloMessage, type SnapshotMessage } from '../../../src/contract/sync-protocol.js'
 import { ATRIUM_VERSION } from '../../../src/version.js'
 import { httpCall } from '../../support/http-client.js'
-import { createTestStore } from '../../support/stores.js'
+import { storeFor, type StoreKind, type SuiteStore } from '../../support/stores.js'
 
 // A control plane in-process with a port-0 cluster listener and short sync timings, a JSON client
 // for its Admin API, and real `ws` clients playing data-plane nodes.
@@ -40,8 +40,9 @@ export function adminClient (port: number): Call {
   }
 }
 
-export async function startKit (t: TestContext, kind: 'sqlite' | 'postgres', options: Partial<ControlPlaneOptions> & { dbUrl?: string } = {}): Promise<Kit> {
-  const store = options.dbUrl === undefined ? await createTestStore(kind) : null
+/** `target`: the suite's store (describeStores), or a backend for a test about one backend only; `dbUrl` overrides both. */
+export async function startKit (t: TestContext, target: SuiteStore | StoreKind, options: Partial<ControlPlaneOptions> & { dbUrl?: string } = {}): Promise<Kit> {
+  const store = options.dbUrl === undefined ? await storeFor(target) : null
   const dbUrl = options.dbUrl ?? (store as { url: string }).url
   const logs: Array<Record<string, any>> = []
   const sink = new Writable({ write (chunk, _enc, cb) { for (const line of String(chunk).split('\n')) if (line !== '') logs.push(JSON.parse(line)); cb() } })
