@@ -11,7 +11,7 @@ import { AnalyticsReporter, createMetricsRegistry, NodeMetrics, type LatencyUnit
 import { NODE_PLUGINS } from './node-plugins.js'
 import { createProxyServer, closeProxyServer } from './proxy/proxy-server.js'
 import { createStatusServer, type ReloadOutcome } from './status-server.js'
-import { createSyncClient, type SyncClient } from './sync-client/sync-client.js'
+import { createSyncClient, type ScheduleRetry, type SyncClient } from './sync-client/sync-client.js'
 import { defaultIdentity, loadNodeId, type NodeIdentity } from './sync-client/node-identity.js'
 import { readCachedSnapshot } from './sync-client/config-cache.js'
 
@@ -28,6 +28,8 @@ export interface ControlPlaneOptions {
   backoffInitialMs?: number
   pingIntervalMs?: number
   deadAfterMs?: number
+  /** Tests only: schedules the reconnect attempts (see SyncClientOptions.scheduleRetry). */
+  scheduleRetry?: ScheduleRetry
   /** Tests only: override hostname/plugins announced in hello. */
   identity?: Partial<Omit<NodeIdentity, 'nodeId'>>
   /** Analytics reports kept while the CP does not ack them, in minutes of reports (default 60). */
@@ -211,6 +213,7 @@ async function prepareHybridMode (cp: ControlPlaneOptions, state: GatewayState, 
     backoffInitialMs: cp.backoffInitialMs,
     pingIntervalMs: cp.pingIntervalMs,
     deadAfterMs: cp.deadAfterMs,
+    scheduleRetry: cp.scheduleRetry,
     analytics
   })
 }

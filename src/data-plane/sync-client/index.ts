@@ -1,5 +1,5 @@
 export { createSyncClient, syncEndpoint, SYNC_DEFAULTS } from './sync-client.js'
-export type { SyncClient, SyncClientOptions, ControlPlaneStatus } from './sync-client.js'
+export type { SyncClient, SyncClientOptions, ControlPlaneStatus, RetryTimer, ScheduleRetry } from './sync-client.js'
 export { createBackoff } from './backoff.js'
 export type { Backoff, BackoffOptions } from './backoff.js'
 export { loadNodeId, buildHello, defaultIdentity, NODE_ID_FILE } from './node-identity.js'

@@ -56,8 +56,20 @@ export interface SyncClientOptions {
   handshakeTimeoutMs?: number
   /** Injectable for tests (backoff jitter). */
   random?: () => number
+  /** Schedules each reconnect attempt (an unref'd setTimeout by default); tests pass a fake to see the delay and fire it. */
+  scheduleRetry?: ScheduleRetry
   /** Analytics reports (metrics/analytics-reporter.ts): told when the CP welcomed the node and when the socket is gone. */
   analytics?: AnalyticsLink | null
+}
+
+/** A pending reconnect attempt. */
+export interface RetryTimer { cancel: () => void }
+export type ScheduleRetry = (retry: () => void, delayMs: number) => RetryTimer
+
+const scheduleWithTimer: ScheduleRetry = (retry, delayMs) => {
+  const timer = setTimeout(retry, delayMs)
+  timer.unref()
+  return { cancel: () => clearTimeout(timer) }
 }
 
 /** What the sync client tells the analytics reporter; `send` writes a text frame on the current socket. */
@@ -115,7 +127,8 @@ export function createSyncClient (options: SyncClientOptions): SyncClient {
   let syncStatus: SyncStatus = 'disconnected'
   let lastError: string | null = null
   let lastLoggedError: string | null = null
-  let retryTimer: NodeJS.Timeout | null = null
+  const scheduleRetry = options.scheduleRetry ?? scheduleWithTimer
+  let retryTimer: RetryTimer | null = null
   let closed = false
   let started = false
   /** The analytics reporter was told about this connection (at its first welcome). */
@@ -186,11 +199,10 @@ export function createSyncClient (options: SyncClientOptions): SyncClient {
 
   function scheduleReconnect (delayMs: number): void {
     if (closed) return
-    retryTimer = setTimeout(() => {
+    retryTimer = scheduleRetry(() => {
       retryTimer = null
       connect()
     }, delayMs)
-    retryTimer.unref()
   }
 
   function connect (): void {
@@ -289,7 +301,7 @@ export function createSyncClient (options: SyncClientOptions): SyncClient {
     idle: applier.idle,
     async close () {
       closed = true
-      if (retryTimer !== null) clearTimeout(retryTimer)
+      if (retryTimer !== null) retryTimer.cancel()
       const ws = socket
       if (ws !== null && ws.readyState !== WebSocket.CLOSED) {
         const done = new Promise<void>((resolve) => ws.once('close', () => resolve()))

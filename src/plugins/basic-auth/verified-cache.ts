@@ -19,6 +19,8 @@ const verified = new Map<string, true>()
 const inFlight = new Map<string, Promise<boolean>>()
 let running = 0
 const queue: Array<() => void> = []
+/** scrypt verifications started (tests: the KDF is paid once per login). */
+let kdfRuns = 0
 
 function cacheKey (storedHash: string, password: string): string {
   return createHmac('sha256', secret).update(storedHash).update('\u0000').update(password, 'utf8').digest('base64')
@@ -46,6 +48,7 @@ function release (): void {
 
 async function verifyLimited (verifier: PasswordVerifier, password: string): Promise<boolean> {
   await slot()
+  kdfRuns++
   try {
     return await verifyPassword(verifier, password)
   } finally {
@@ -67,6 +70,11 @@ export async function verifyAndRemember (key: string, verifier: PasswordVerifier
     inFlight.set(key, pending)
   }
   return await pending
+}
+
+/** scrypt verifications run so far in this process (tests). */
+export function kdfVerifications (): number {
+  return kdfRuns
 }
 
 /** Entries cached now (tests). */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import type { TestContext } from 'node:test'
 import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
 import { adminClient, connectNode, groupWithToken, startKit, type Call, type Kit, type TestNode } from '../sync-server/sync-kit.js'
-import { STORE_KINDS } from '../../support/stores.js'
+import { describeStores, type SuiteStore } from '../../support/stores.js'
 import { exactPercentile, knownLatencies, reportOf, type KnownRequest } from './report-kit.js'
 
 // GET /analytics/requests and the service package summary over known traffic, sent as real
@@ -73,8 +73,8 @@ async function report (node: TestNode, requests: KnownRequest[], parts: number):
   }
 }
 
-async function setUp (t: TestContext, kind: 'sqlite' | 'postgres'): Promise<{ kit: Kit, c: Catalog, tr: Traffic, range: string }> {
-  const kit = await startKit(t, kind)
+async function setUp (t: TestContext, store: SuiteStore): Promise<{ kit: Kit, c: Catalog, tr: Traffic, range: string }> {
+  const kit = await startKit(t, store)
   const prod = await groupWithToken(kit.call, 'prod')
   const staging = await groupWithToken(kit.call, 'staging')
   const c = await catalog(kit.call)
@@ -121,9 +121,9 @@ async function get (call: Call, query: string): Promise<any> {
 
 const is = (key: string) => (r: KnownRequest): boolean => r.service === key
 
-for (const kind of STORE_KINDS) {
-  test(`${kind}: GET /analytics/requests answers exact counts and percentiles within 5% by package, version, group and route`, async (t) => {
-    const { kit, c, tr, range } = await setUp(t, kind)
+describeStores((store) => {
+  test('GET /analytics/requests answers exact counts and percentiles within 5% by package, version, group and route', async (t) => {
+    const { kit, c, tr, range } = await setUp(t, store)
     const all = [...tr.prod, ...tr.staging]
     const payments = all.filter((r) => r.service !== c.services['ledger/v1/prod'])
 
@@ -161,8 +161,8 @@ for (const kind of STORE_KINDS) {
     assertPercentiles(everything.series[0].total, all, 'everything')
   })
 
-  test(`${kind}: group_by splits series by status class, route and version`, async (t) => {
-    const { kit, c, tr, range } = await setUp(t, kind)
+  test('group_by splits series by status class, route and version', async (t) => {
+    const { kit, c, tr, range } = await setUp(t, store)
     const all = [...tr.prod, ...tr.staging]
     const payments = all.filter((r) => r.service !== c.services['ledger/v1/prod'])
 
@@ -187,8 +187,8 @@ for (const kind of STORE_KINDS) {
     ].sort())
   })
 
-  test(`${kind}: hour series equal minute series before and after the rollup`, async (t) => {
-    const { kit, c, tr } = await setUp(t, kind)
+  test('hour series equal minute series before and after the rollup', async (t) => {
+    const { kit, c, tr } = await setUp(t, store)
     const all = [...tr.prod, ...tr.staging]
     const payments = all.filter((r) => r.service !== c.services['ledger/v1/prod'])
     const range = `from=${tr.base - 2 * 3600}&to=${tr.base + 2 * 3600}`
@@ -212,8 +212,8 @@ for (const kind of STORE_KINDS) {
     assertPercentiles(after.series[0].total, payments, 'payments hourly')
   })
 
-  test(`${kind}: GET /service-packages/{id} carries the last hour's requests, error rate and p99`, async (t) => {
-    const { kit, c, tr } = await setUp(t, kind)
+  test('GET /service-packages/{id} carries the last hour\'s requests, error rate and p99', async (t) => {
+    const { kit, c, tr } = await setUp(t, store)
     const payments = [...tr.prod, ...tr.staging].filter((r) => r.service !== c.services['ledger/v1/prod'])
     const r = await kit.call('GET', '/service-packages/payments')
     assert.equal(r.status, 200, r.text)
@@ -229,7 +229,7 @@ for (const kind of STORE_KINDS) {
     const ledger = (await kit.call('GET', '/service-packages/ledger')).body.analytics
     assert.equal(ledger.requests, tr.prod.filter(is(c.services['ledger/v1/prod'])).length)
   })
-}
+})
 
 test('GET /analytics/requests answers 400 {code, message, fields} for invalid or unknown parameters', async (t) => {
   const kit = await startKit(t, 'sqlite')

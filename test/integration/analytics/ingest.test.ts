@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { connectNode, eventually, groupWithToken, startKit, type Call, type TestNode } from '../sync-server/sync-kit.js'
-import { STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { reportOf, type KnownRequest } from './report-kit.js'
 
 // Reports through a real WebSocket session: acked once stored, counted once however often they are
@@ -29,9 +29,9 @@ async function totals (call: Call, query: string): Promise<Record<string, number
   return r.body.series[0].total
 }
 
-for (const kind of STORE_KINDS) {
-  test(`${kind}: a report sent over the sync socket is stored, acked, and counted once however often it is resent`, async (t) => {
-    const kit = await startKit(t, kind)
+describeStores((store) => {
+  test('a report sent over the sync socket is stored, acked, and counted once however often it is resent', async (t) => {
+    const kit = await startKit(t, store)
     const { token } = await groupWithToken(kit.call, 'prod')
     const svc = await kit.call('POST', '/runtime-groups/prod/services', { name: 'orders', host: 'orders.internal' })
     const route = await kit.call('POST', '/runtime-groups/prod/routes', { name: 'orders-api', paths: ['/orders'], service: { id: svc.body.id } })
@@ -72,8 +72,8 @@ for (const kind of STORE_KINDS) {
     assert.match(rows.text, /^atrium_cp_analytics_reports_total\{outcome="duplicate"\} 3$/m)
   })
 
-  test(`${kind}: a malformed report is logged and not acked; the session stays up`, async (t) => {
-    const kit = await startKit(t, kind)
+  test('a malformed report is logged and not acked; the session stays up', async (t) => {
+    const kit = await startKit(t, store)
     const { token } = await groupWithToken(kit.call, 'prod')
     const node = await readyNode(t, kit.syncUrl, token)
     const now = Math.floor(Date.now() / 1000)
@@ -107,8 +107,8 @@ for (const kind of STORE_KINDS) {
     assert.match(metrics.text, /^atrium_cp_analytics_reports_total\{outcome="rejected"\} 6$/m)
   })
 
-  test(`${kind}: a node's cumulative drops are counted by their growth, once per boot`, async (t) => {
-    const kit = await startKit(t, kind)
+  test('a node\'s cumulative drops are counted by their growth, once per boot', async (t) => {
+    const kit = await startKit(t, store)
     const { token } = await groupWithToken(kit.call, 'prod')
     const node = await readyNode(t, kit.syncUrl, token)
     const now = Math.floor(Date.now() / 1000)
@@ -122,4 +122,4 @@ for (const kind of STORE_KINDS) {
     assert.match(text, /^atrium_cp_analytics_node_dropped_reports_total 4$/m)
     assert.match(text, /^atrium_cp_analytics_node_dropped_requests_total 56$/m)
   })
-}
+})

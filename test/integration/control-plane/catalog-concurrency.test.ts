@@ -1,15 +1,13 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createTestStore, STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { startControlPlaneOn as start, callOn as call } from './gateway-kit.js'
 
 // Two control planes on one store writing to the same package at once: uniqueness holds, and a
 // version's implementation is created once, never twice.
 
-for (const kind of STORE_KINDS) {
-  test(`${kind}: concurrent writers from two control planes create a version once and its implementation once`, async (t) => {
-    const store = await createTestStore(kind)
-    t.after(() => store.drop())
+describeStores((store) => {
+  test('concurrent writers from two control planes create a version once and its implementation once', async (t) => {
     const a = await start(store.url)
     t.after(() => a.close())
     const b = await start(store.url)
@@ -34,4 +32,4 @@ for (const kind of STORE_KINDS) {
     const final = (await call(a, 'GET', '/service-packages/payments')).body.labels.writer
     assert.deepEqual((await call(b, 'GET', `/service-packages?labels=writer:${final as string}`)).body.data.map((p: any) => p.name), ['payments'], 'label rows match the labels column')
   })
-}
+})

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { startAdmin, type Call } from './gateway-kit.js'
 
 // Markdown documents of service packages: CRUD, slugs unique per package, validation with field
@@ -15,9 +15,9 @@ function doc (call: Call, pkg: string, body: unknown): ReturnType<Call> {
   return call('POST', `/service-packages/${pkg}/documents`, body)
 }
 
-for (const kind of STORE_KINDS) {
-  test(`${kind}: documents are created, listed without content, read, updated and deleted by id or slug`, async (t) => {
-    const call = await startAdmin(t, kind)
+describeStores((store) => {
+  test('documents are created, listed without content, read, updated and deleted by id or slug', async (t) => {
+    const call = await startAdmin(t, store)
     await setup(call)
     const created = await doc(call, 'payments', { title: 'Getting Started!', content: '# Hello\n\nWelcome.' })
     assert.equal(created.status, 201, created.text)
@@ -70,8 +70,8 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual((await call('GET', '/service-packages/payments/documents')).body.data, [], 'a deleted package took its documents')
   })
 
-  test(`${kind}: invalid documents are refused with every field that is wrong`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('invalid documents are refused with every field that is wrong', async (t) => {
+    const call = await startAdmin(t, store)
     await setup(call)
     const bad = await doc(call, 'payments', { slug: 'Not A Slug', status: 'draft', content: 42, parent: 7, colour: 'red' })
     assert.equal(bad.status, 400)
@@ -92,8 +92,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('POST', '/service-packages/payments/documents', '[1]')).status, 400)
   })
 
-  test(`${kind}: content is limited to 1 MiB of UTF-8, the request body to 4 MiB`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('content is limited to 1 MiB of UTF-8, the request body to 4 MiB', async (t) => {
+    const call = await startAdmin(t, store)
     await setup(call)
     const atLimit = await doc(call, 'payments', { title: 'Big', content: 'x'.repeat(1024 * 1024) })
     assert.equal(atLimit.status, 201)
@@ -109,8 +109,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('GET', '/service-packages/payments/documents/big')).body.content.length, 1024 * 1024)
   })
 
-  test(`${kind}: the hierarchy has no cycles, at most 8 levels, and a parent is deleted with its children only on request`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('the hierarchy has no cycles, at most 8 levels, and a parent is deleted with its children only on request', async (t) => {
+    const call = await startAdmin(t, store)
     await setup(call)
     const a = (await doc(call, 'payments', { title: 'A' })).body
     const b = (await doc(call, 'payments', { title: 'B', parent: 'a' })).body
@@ -149,8 +149,8 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual(left, [], `the whole subtree went, side (${side.id}) too since it was moved under it`)
   })
 
-  test(`${kind}: at most 1000 documents per package`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('at most 1000 documents per package', async (t) => {
+    const call = await startAdmin(t, store)
     await setup(call)
     for (let i = 0; i < 1000; i++) assert.equal((await doc(call, 'payments', { title: `Doc ${i}` })).status, 201)
     const over = await doc(call, 'payments', { title: 'One too many' })
@@ -158,4 +158,4 @@ for (const kind of STORE_KINDS) {
     assert.match(over.body.message, /at most 1000 documents/)
     assert.equal((await doc(call, 'users', { title: 'Fine' })).status, 201)
   })
-}
+})

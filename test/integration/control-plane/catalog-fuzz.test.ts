@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { prng } from '../../support/prng.js'
-import { STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { startAdmin as startCatalog, type Call } from './gateway-kit.js'
 
 // Random JSON bodies at every catalog write endpoint: only 2xx or 4xx, and a rejected write leaves
@@ -36,9 +36,9 @@ async function snapshot (call: Call): Promise<unknown> {
   return { packages, versions, services, config_version: group.config_version }
 }
 
-for (const kind of STORE_KINDS) {
-  test(`${kind}: random bodies at every catalog write endpoint answer 2xx or 4xx and rejections change nothing`, async (t) => {
-    const call = await startCatalog(t, kind)
+describeStores((store) => {
+  test('random bodies at every catalog write endpoint answer 2xx or 4xx and rejections change nothing', async (t) => {
+    const call = await startCatalog(t, store)
     await call('POST', '/runtime-groups', { name: 'production' })
     await call('POST', '/service-packages', { name: 'payments' })
     await call('POST', '/service-packages/payments/versions', { version: 'v1', runtime_group: 'production' })
@@ -50,7 +50,7 @@ for (const kind of STORE_KINDS) {
       ['PATCH', '/service-packages/payments/versions/v1'],
       ['PUT', '/service-packages/payments/versions/v1/implementation']
     ]
-    const r = prng(kind === 'sqlite' ? 1 : 2)
+    const r = prng(store.kind === 'sqlite' ? 1 : 2)
     let rejected = 0
     for (let i = 0; i < 240; i++) {
       const [method, path] = endpoints[i % endpoints.length]
@@ -72,4 +72,4 @@ for (const kind of STORE_KINDS) {
     }
     assert.ok(rejected > 100, `most random bodies are invalid (${rejected} rejected)`)
   })
-}
+})

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { startAdmin as startCatalog, type Call } from './gateway-kit.js'
 
 // A version's implementation: a gateway service in the version's runtime group, managed through the
@@ -21,9 +21,9 @@ async function configVersion (call: Call, rg: string): Promise<number> {
 
 const IMPL = '/service-packages/payments/versions/v1/implementation'
 
-for (const kind of STORE_KINDS) {
-  test(`${kind}: PUT implementation creates a service in the version's runtime group, then updates it`, async (t) => {
-    const call = await startCatalog(t, kind)
+describeStores((store) => {
+  test('PUT implementation creates a service in the version\'s runtime group, then updates it', async (t) => {
+    const call = await startCatalog(t, store)
     const { rg } = await setup(call)
     assert.equal((await call('GET', IMPL)).status, 404, 'no implementation yet')
     const before = await configVersion(call, rg)
@@ -52,8 +52,8 @@ for (const kind of STORE_KINDS) {
     assert.equal(services.body.data.length, 1)
   })
 
-  test(`${kind}: invalid implementation bodies answer 400 under service.<field> and change nothing`, async (t) => {
-    const call = await startCatalog(t, kind)
+  test('invalid implementation bodies answer 400 under service.<field> and change nothing', async (t) => {
+    const call = await startCatalog(t, store)
     const { rg } = await setup(call)
     const before = await configVersion(call, rg)
     const cases: Array<[unknown, string]> = [
@@ -80,8 +80,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('GET', '/service-packages/payments/versions/v1')).body.implementation, null)
   })
 
-  test(`${kind}: deleting a version deletes its service, the service's routes and plugins in one change`, async (t) => {
-    const call = await startCatalog(t, kind)
+  test('deleting a version deletes its service, the service\'s routes and plugins in one change', async (t) => {
+    const call = await startCatalog(t, store)
     const { rg } = await setup(call)
     const service = (await call('PUT', IMPL, { service: { name: 'payments-v1', host: 'payments.internal' } })).body.service
     const route = await call('POST', `/runtime-groups/production/services/${service.id}/routes`, { name: 'pay', paths: ['/pay'] })
@@ -98,8 +98,8 @@ for (const kind of STORE_KINDS) {
     assert.ok(await configVersion(call, rg) > before)
   })
 
-  test(`${kind}: deleting a package deletes every version's implementation`, async (t) => {
-    const call = await startCatalog(t, kind)
+  test('deleting a package deletes every version\'s implementation', async (t) => {
+    const call = await startCatalog(t, store)
     await setup(call)
     await call('POST', '/runtime-groups', { name: 'staging' })
     await call('POST', '/service-packages/payments/versions', { version: 'v2', runtime_group: 'staging' })
@@ -112,8 +112,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('DELETE', '/runtime-groups/staging')).status, 204, 'no versions hold the group any more')
   })
 
-  test(`${kind}: a service deleted under /runtime-groups leaves the version without implementation, and PUT creates a new one`, async (t) => {
-    const call = await startCatalog(t, kind)
+  test('a service deleted under /runtime-groups leaves the version without implementation, and PUT creates a new one', async (t) => {
+    const call = await startCatalog(t, store)
     await setup(call)
     const first = (await call('PUT', IMPL, { service: { name: 'payments-v1', host: 'payments.internal' } })).body.service
     assert.equal((await call('DELETE', `/runtime-groups/production/services/${first.id}`)).status, 204)
@@ -124,4 +124,4 @@ for (const kind of STORE_KINDS) {
     assert.notEqual(again.body.service.id, first.id)
     assert.equal((await call('DELETE', '/service-packages/payments/versions/v1')).status, 204)
   })
-}
+})

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { startAdmin as startCatalog, type Reply } from './gateway-kit.js'
 
 // Service packages: CRUD, validation, search (q, labels, runtime_group) and pagination, on both stores.
@@ -9,9 +9,9 @@ function names (reply: Reply): string[] {
   return (reply.body.data as Array<{ name: string }>).map((p) => p.name)
 }
 
-for (const kind of STORE_KINDS) {
-  test(`${kind}: a package is created with a derived slug, read by id, slug or name, updated and deleted`, async (t) => {
-    const call = await startCatalog(t, kind)
+describeStores((store) => {
+  test('a package is created with a derived slug, read by id, slug or name, updated and deleted', async (t) => {
+    const call = await startCatalog(t, store)
     const created = await call('POST', '/service-packages', { name: 'Payments API', description: 'Card payments', labels: { team: 'payments' } })
     assert.equal(created.status, 201)
     const pkg = created.body
@@ -54,8 +54,8 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual(names(await call('GET', '/service-packages')), ['orders'])
   })
 
-  test(`${kind}: invalid bodies answer 400 listing every bad field and write nothing`, async (t) => {
-    const call = await startCatalog(t, kind)
+  test('invalid bodies answer 400 listing every bad field and write nothing', async (t) => {
+    const call = await startCatalog(t, store)
     const bad = await call('POST', '/service-packages', { name: 42, slug: 'Not A Slug', description: [], labels: { '-bad': 'x', ok: 'no spaces' }, colour: 'red' })
     assert.equal(bad.status, 400)
     assert.equal(bad.body.code, 'ATRIUM_ERR_ADMIN_INVALID')
@@ -93,8 +93,8 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual(kept.body.labels, { a: 'b' })
   })
 
-  test(`${kind}: names, slugs and ids are unique (409) and unknown packages are 404`, async (t) => {
-    const call = await startCatalog(t, kind)
+  test('names, slugs and ids are unique (409) and unknown packages are 404', async (t) => {
+    const call = await startCatalog(t, store)
     const first = await call('POST', '/service-packages', { name: 'Users', slug: 'users' })
     assert.equal(first.status, 201)
     const sameName = await call('POST', '/service-packages', { name: 'Users', slug: 'people' })
@@ -113,8 +113,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('PUT', '/service-packages/somewhere', { name: 'elsewhere' })).status, 400, 'PUT may not create a package under another name')
   })
 
-  test(`${kind}: q searches name, description and label keys and values, case-insensitively and literally`, async (t) => {
-    const call = await startCatalog(t, kind)
+  test('q searches name, description and label keys and values, case-insensitively and literally', async (t) => {
+    const call = await startCatalog(t, store)
     await call('POST', '/service-packages', { name: 'Payments', description: 'Moves MONEY between accounts', labels: { team: 'finance' } })
     await call('POST', '/service-packages', { name: 'Users', description: 'Who is who', labels: { 'cost-center': 'hr_1' } })
     await call('POST', '/service-packages', { name: 'Ünïcode Gateway', description: '100% uptime' })
@@ -132,8 +132,8 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual(await search('Payments Moves'), [], 'no match across fields')
   })
 
-  test(`${kind}: labels filters match exact key and value pairs, all of them`, async (t) => {
-    const call = await startCatalog(t, kind)
+  test('labels filters match exact key and value pairs, all of them', async (t) => {
+    const call = await startCatalog(t, store)
     await call('POST', '/service-packages', { name: 'a', labels: { team: 'payments', env: 'prod' } })
     await call('POST', '/service-packages', { name: 'b', labels: { team: 'payments' } })
     await call('POST', '/service-packages', { name: 'c', labels: { owner: 'team', note: 'payments' } })
@@ -150,8 +150,8 @@ for (const kind of STORE_KINDS) {
     assert.ok('labels' in bad.body.fields)
   })
 
-  test(`${kind}: pagination walks every package exactly once in name order`, async (t) => {
-    const call = await startCatalog(t, kind)
+  test('pagination walks every package exactly once in name order', async (t) => {
+    const call = await startCatalog(t, store)
     const all: string[] = []
     for (let i = 0; i < 23; i++) {
       const name = `pkg-${String((i * 7) % 23).padStart(2, '0')}`
@@ -184,4 +184,4 @@ for (const kind of STORE_KINDS) {
     for (const query of ['q=%00', 'runtime_group=a%00', 'labels=a%00:b']) assert.equal((await call('GET', `/service-packages?${query}`)).status, 400, query)
     assert.equal((await call('GET', '/service-packages/a%00b')).status, 400, 'NUL in a path is refused before any lookup')
   })
-}
+})

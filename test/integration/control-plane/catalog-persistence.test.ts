@@ -1,15 +1,13 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createTestStore, STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { startControlPlaneOn as start, callOn as call } from './gateway-kit.js'
 
 // The catalog survives a restart: a second control plane on the same SQLite file or PostgreSQL
 // database sees the packages, labels (and their search), versions and implementations.
 
-for (const kind of STORE_KINDS) {
-  test(`${kind}: packages, versions and implementations are still there after a restart`, async (t) => {
-    const store = await createTestStore(kind)
-    t.after(() => store.drop())
+describeStores((store) => {
+  test('packages, versions and implementations are still there after a restart', async (t) => {
     const first = await start(store.url)
     let firstOpen = true
     t.after(async () => { if (firstOpen) await first.close() })
@@ -30,4 +28,4 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual((await call(second, 'GET', '/service-packages/payments/versions/v1')).body, expectedVersion)
     assert.deepEqual((await call(second, 'GET', '/service-packages/payments/versions/v1/implementation')).body, impl.body)
   })
-}
+})

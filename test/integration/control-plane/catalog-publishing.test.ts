@@ -1,15 +1,15 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { startAdmin } from './gateway-kit.js'
 
 // Publishing to the Dev Portal in the Admin API: packages are off the portal until
 // portal_published is true; versions (published | deprecated | unpublished) and documents
 // (published | unpublished) each have their own status and start unpublished.
 
-for (const kind of STORE_KINDS) {
-  test(`${kind}: portal_published starts false, is set by POST, PATCH and PUT, and filters the package search`, async (t) => {
-    const call = await startAdmin(t, kind)
+describeStores((store) => {
+  test('portal_published starts false, is set by POST, PATCH and PUT, and filters the package search', async (t) => {
+    const call = await startAdmin(t, store)
     const off = await call('POST', '/service-packages', { name: 'internal' })
     assert.equal(off.body.portal_published, false)
     const on = await call('POST', '/service-packages', { name: 'public', portal_published: true })
@@ -35,8 +35,8 @@ for (const kind of STORE_KINDS) {
     assert.equal(replaced.body.portal_published, false, 'PUT replaces: absent means the default')
   })
 
-  test(`${kind}: versions and documents have their own status: versions published, deprecated or unpublished; documents published or unpublished`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('versions and documents have their own status: versions published, deprecated or unpublished; documents published or unpublished', async (t) => {
+    const call = await startAdmin(t, store)
     await call('POST', '/runtime-groups', { name: 'production' })
     await call('POST', '/service-packages', { name: 'public', portal_published: true })
     const v = await call('POST', '/service-packages/public/versions', { version: 'v1', runtime_group: 'production' })
@@ -52,4 +52,4 @@ for (const kind of STORE_KINDS) {
     assert.equal(bad.status, 400)
     assert.match(bad.body.fields.status, /published, unpublished/)
   })
-}
+})

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
 import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
-import { STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { startAdmin, type Call } from './gateway-kit.js'
 import { ORDERS_SWAGGER_JSON, PETS_YAML, PETS_YAML_MISSING_DESCRIPTION, USERS_OPENAPI30_JSON } from '../portal/spec-fixtures.js'
 
@@ -21,9 +21,9 @@ async function setup (call: Call): Promise<string> {
   return v.body.id
 }
 
-for (const kind of STORE_KINDS) {
-  test(`${kind}: a YAML OpenAPI 3.1 spec is stored, returned as uploaded and its operations listed in the version's details`, async (t) => {
-    const call = await startAdmin(t, kind)
+describeStores((store) => {
+  test('a YAML OpenAPI 3.1 spec is stored, returned as uploaded and its operations listed in the version\'s details', async (t) => {
+    const call = await startAdmin(t, store)
     const vid = await setup(call)
     assert.equal((await call('GET', '/service-packages/pets/versions/v2')).body.api_spec, null)
     const put = await call('PUT', `/service-packages/pets/versions/${vid}/spec`, PETS_YAML, YAML)
@@ -61,8 +61,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('GET', '/service-packages/pets/versions/v2')).body.api_spec, null)
   })
 
-  test(`${kind}: an invalid spec is refused with the path and line of the problem, and the previous spec stays`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('an invalid spec is refused with the path and line of the problem, and the previous spec stays', async (t) => {
+    const call = await startAdmin(t, store)
     const vid = await setup(call)
     assert.equal((await call('PUT', `/service-packages/pets/versions/${vid}/spec`, PETS_YAML, YAML)).status, 201)
 
@@ -107,8 +107,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('GET', `/service-packages/pets/versions/${vid}/spec`)).body.content, PETS_YAML, 'still the first spec after every refusal')
   })
 
-  test(`${kind}: external $refs are refused with their place and never fetched`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('external $refs are refused with their place and never fetched', async (t) => {
+    const call = await startAdmin(t, store)
     const vid = await setup(call)
     let fetched = 0
     const server = createServer((_req, res) => { fetched++; res.end('openapi: 3.1.0') })
@@ -124,8 +124,8 @@ for (const kind of STORE_KINDS) {
     assert.equal(fetched, 0)
   })
 
-  test(`${kind}: a spec over 5 MiB is 413 and a spec for an unknown version is 404`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('a spec over 5 MiB is 413 and a spec for an unknown version is 404', async (t) => {
+    const call = await startAdmin(t, store)
     const vid = await setup(call)
     const big = PETS_YAML.replace('  description: Everything about pets.', `  description: "${'x'.repeat(5 * 1024 * 1024)}"`)
     const r = await call('PUT', `/service-packages/pets/versions/${vid}/spec`, big, YAML)
@@ -137,8 +137,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('PUT', `/service-packages/pets/versions/${vid}/spec`, nearLimit, YAML)).status, 201)
   })
 
-  test(`${kind}: deleting a version deletes its spec`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('deleting a version deletes its spec', async (t) => {
+    const call = await startAdmin(t, store)
     const vid = await setup(call)
     assert.equal((await call('PUT', `/service-packages/pets/versions/${vid}/spec`, PETS_YAML, YAML)).status, 201)
     assert.equal((await call('DELETE', `/service-packages/pets/versions/${vid}`)).status, 204)
@@ -147,4 +147,4 @@ for (const kind of STORE_KINDS) {
     assert.equal(again.body.api_spec, null)
     assert.equal((await call('GET', `/service-packages/pets/versions/${vid}/spec`)).status, 404)
   })
-}
+})

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { startAdmin as startCatalog, type Call } from './gateway-kit.js'
 
 // Service versions: one version name per runtime group, addressing, validation and the
@@ -18,9 +18,9 @@ async function setup (call: Call): Promise<Record<string, string>> {
   return ids
 }
 
-for (const kind of STORE_KINDS) {
-  test(`${kind}: a version name exists once per runtime group: v1 in production and staging, a second v1 in production is 409`, async (t) => {
-    const call = await startCatalog(t, kind)
+describeStores((store) => {
+  test('a version name exists once per runtime group: v1 in production and staging, a second v1 in production is 409', async (t) => {
+    const call = await startCatalog(t, store)
     const groups = await setup(call)
     const prod = await call('POST', '/service-packages/payments/versions', { version: 'v1', runtime_group: 'production' })
     assert.equal(prod.status, 201, JSON.stringify(prod.body))
@@ -53,8 +53,8 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual(inStaging.body.data.map((v: any) => v.version), ['v1', 'v2'])
   })
 
-  test(`${kind}: a version is read, updated and deleted by id, or by its name when unique in the package`, async (t) => {
-    const call = await startCatalog(t, kind)
+  test('a version is read, updated and deleted by id, or by its name when unique in the package', async (t) => {
+    const call = await startCatalog(t, store)
     await setup(call)
     const v1 = (await call('POST', '/service-packages/payments/versions', { version: 'v1', runtime_group: 'production' })).body
     const byName = await call('GET', '/service-packages/payments/versions/v1')
@@ -80,8 +80,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('GET', '/service-packages/payments/versions/v1')).body.runtime_group.name, 'staging')
   })
 
-  test(`${kind}: invalid versions answer 400 with every bad field and create nothing`, async (t) => {
-    const call = await startCatalog(t, kind)
+  test('invalid versions answer 400 with every bad field and create nothing', async (t) => {
+    const call = await startCatalog(t, store)
     await setup(call)
     const bad = await call('POST', '/service-packages/payments/versions', { version: '', runtime_group: 7, status: 'live', implementation: {}, extra: 1 })
     assert.equal(bad.status, 400)
@@ -109,8 +109,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('GET', '/service-packages/payments/versions/v1')).body.status, 'unpublished')
   })
 
-  test(`${kind}: runtime_group filters packages to those with a version in that group, by id or name`, async (t) => {
-    const call = await startCatalog(t, kind)
+  test('runtime_group filters packages to those with a version in that group, by id or name', async (t) => {
+    const call = await startCatalog(t, store)
     const groups = await setup(call)
     await call('POST', '/service-packages', { name: 'orders' })
     await call('POST', '/service-packages/payments/versions', { version: 'v1', runtime_group: 'production' })
@@ -125,8 +125,8 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual(await filter('runtime_group=staging&size=1'), ['orders'], 'one row per package even with several versions in the group')
   })
 
-  test(`${kind}: deleting a package deletes its versions`, async (t) => {
-    const call = await startCatalog(t, kind)
+  test('deleting a package deletes its versions', async (t) => {
+    const call = await startCatalog(t, store)
     await setup(call)
     await call('POST', '/service-packages/payments/versions', { version: 'v1', runtime_group: 'production' })
     await call('POST', '/service-packages/payments/versions', { version: 'v1', runtime_group: 'staging' })
@@ -135,4 +135,4 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('POST', '/service-packages', { name: 'payments' })).status, 201)
     assert.deepEqual((await call('GET', '/service-packages/payments/versions')).body.data, [])
   })
-}
+})

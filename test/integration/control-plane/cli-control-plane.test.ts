@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startAtrium, runAtrium } from '../../support/cli-process.js'
 import { httpCall } from '../../support/http-client.js'
-import { STORE_KINDS, createTestStore } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { MIGRATIONS } from '../../../src/control-plane/store/migrations.js'
 
 test('control-plane refuses a non-loopback admin listener without admin tokens', async () => {
@@ -36,12 +36,11 @@ test('control-plane creates the SQLite file with its folder and requires tokens 
   assert.equal(await cp.stop(), 0)
 })
 
-for (const kind of STORE_KINDS) {
-  test(`control-plane migrates a fresh ${kind} store once and restarts on it without re-running migrations`, async (t) => {
-    const store = await createTestStore(kind)
-    t.after(() => store.drop())
+describeStores((store) => {
+  test('control-plane migrates a fresh store once and restarts on it without re-running migrations', async (t) => {
+    const fresh = await store.fresh(t)
     for (let round = 0; round < 2; round++) {
-      const cp = startAtrium(['control-plane', '--db', store.url, '--admin-listen', '127.0.0.1:0'])
+      const cp = startAtrium(['control-plane', '--db', fresh.url, '--admin-listen', '127.0.0.1:0'])
       t.after(() => cp.stop())
       await cp.waitForLog((l) => l.msg === 'admin listening')
       const opened = await cp.waitForLog((l) => l.msg === 'store opened')
@@ -49,4 +48,4 @@ for (const kind of STORE_KINDS) {
       assert.equal(await cp.stop(), 0)
     }
   })
-}
+})

@@ -1,10 +1,9 @@
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import Database from 'better-sqlite3'
-import pg from 'pg'
 import { startAtrium } from '../../support/cli-process.js'
 import { httpCall } from '../../support/http-client.js'
-import { createTestStore, STORE_KINDS, type TestStore } from '../../support/stores.js'
+import type { Db } from '../../../src/control-plane/store/db.js'
+import { describeStores } from '../../support/stores.js'
 
 // Two real `atrium control-plane` processes on one database write to the same runtime group at
 // once: PUT /config, service creations, PATCHes of one service and deliberate name clashes. Every
@@ -29,19 +28,9 @@ async function startCp (t: TestContext, dbUrl: string): Promise<Call> {
 }
 
 /** config_changes versions of the group, read straight from the database. */
-async function recordedVersions (store: TestStore, groupId: string): Promise<number[]> {
-  const sql = 'SELECT config_version FROM config_changes WHERE runtime_group_id = $1 ORDER BY config_version'
-  if (store.kind === 'sqlite') {
-    const db = new Database(store.url.slice('sqlite:'.length), { readonly: true })
-    try {
-      return (db.prepare(sql.replace('$1', '?')).all(groupId) as Array<{ config_version: number }>).map((r) => Number(r.config_version))
-    } finally { db.close() }
-  }
-  const client = new pg.Client({ connectionString: store.url })
-  await client.connect()
-  try {
-    return (await client.query<{ config_version: string }>(sql, [groupId])).rows.map((r) => Number(r.config_version))
-  } finally { await client.end() }
+async function recordedVersions (db: Db, groupId: string): Promise<number[]> {
+  const rows = await db.query<{ config_version: unknown }>('SELECT config_version FROM config_changes WHERE runtime_group_id = $1 ORDER BY config_version', [groupId])
+  return rows.map((r) => Number(r.config_version))
 }
 
 const SERVICE_IDS = Array.from({ length: 5 }, (_, i) => `00000000-0000-4000-8000-00000000000${i}`)
@@ -61,10 +50,8 @@ const PATCHES: Array<Record<string, number>> = [
   { retries: 7 }, { connect_timeout: 7001 }, { write_timeout: 7002 }, { read_timeout: 7003 }
 ]
 
-for (const kind of STORE_KINDS) {
-  test(`${kind}: two control plane processes writing to one group keep config_version gapless and lose no write`, async (t) => {
-    const store = await createTestStore(kind)
-    t.after(() => store.drop())
+describeStores((store) => {
+  test('two control plane processes writing to one group keep config_version gapless and lose no write', async (t) => {
     const a = await startCp(t, store.url)
     const b = await startCp(t, store.url)
     const cps = [a, b]
@@ -104,6 +91,6 @@ for (const kind of STORE_KINDS) {
 
     const final = await b('GET', '/runtime-groups/shared')
     assert.equal(final.body.config_version, committed)
-    assert.deepEqual(await recordedVersions(store, group.body.id), Array.from({ length: committed }, (_, i) => i + 1))
+    assert.deepEqual(await recordedVersions(store.db, group.body.id), Array.from({ length: committed }, (_, i) => i + 1))
   })
-}
+})

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { runAtrium, startAtrium } from '../../support/cli-process.js'
-import { createTestStore, STORE_KINDS } from '../../support/stores.js'
+import { createTestStore, describeStores } from '../../support/stores.js'
 import { httpCall } from '../../support/http-client.js'
 
 const FILE = `_format_version: "3.0"
@@ -22,12 +22,11 @@ plugins:
     service: orders
 `
 
-for (const kind of STORE_KINDS) {
-  test(`[${kind}] atrium config apply, dump and diff talk to a control plane process`, async (t) => {
-    const store = await createTestStore(kind)
+describeStores((store) => {
+  test('atrium config apply, dump and diff talk to a control plane process', async (t) => {
     const cp = startAtrium(['control-plane', '--db', store.url, '--admin-listen', '127.0.0.1:0'])
     const dir = mkdtempSync(join(tmpdir(), 'atrium-config-cli-'))
-    t.after(async () => { await cp.stop(); await store.drop(); rmSync(dir, { recursive: true, force: true }) })
+    t.after(async () => { await cp.stop(); rmSync(dir, { recursive: true, force: true }) })
     const line = await cp.waitForLog((l) => l.msg === 'admin listening')
     const adminUrl = `http://127.0.0.1:${String(line.port)}`
     const created = await httpCall(`${adminUrl}/runtime-groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'prod' }) })
@@ -72,7 +71,7 @@ for (const kind of STORE_KINDS) {
     assert.equal(missingFlag.code, 1)
     assert.match(missingFlag.stderr, /--runtime-group/)
   })
-}
+})
 
 test('atrium config validate still works next to the remote subcommands', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'atrium-config-cli-'))

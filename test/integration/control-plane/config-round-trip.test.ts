@@ -1,7 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { parse as parseYaml } from 'yaml'
-import { STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { startAdmin, versionOf } from './gateway-kit.js'
 import { BUNDLED_PLUGIN_NAMES } from '../../../src/plugins/schemas.js'
 
@@ -19,9 +19,9 @@ const FILE = {
   ]
 }
 
-for (const kind of STORE_KINDS) {
-  test(`[${kind}] PUT /config imports a declarative file into services, routes, plugins and consumers with one version bump`, async (t) => {
-    const call = await startAdmin(t, kind)
+describeStores((store) => {
+  test('PUT /config imports a declarative file into services, routes, plugins and consumers with one version bump', async (t) => {
+    const call = await startAdmin(t, store)
     await call('POST', '/runtime-groups', { name: 'prod' })
     const put = await call('PUT', '/runtime-groups/prod/config', FILE)
     assert.equal(put.status, 200, put.text)
@@ -39,8 +39,8 @@ for (const kind of STORE_KINDS) {
     ])
   })
 
-  test(`[${kind}] GET /config exports JSON or YAML by Accept, and PUT of the export gives the same config without a change`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('GET /config exports JSON or YAML by Accept, and PUT of the export gives the same config without a change', async (t) => {
+    const call = await startAdmin(t, store)
     await call('POST', '/runtime-groups', { name: 'prod' })
     await call('PUT', '/runtime-groups/prod/config', FILE)
     const json = await call('GET', '/runtime-groups/prod/config')
@@ -58,8 +58,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('GET', '/runtime-groups/prod/config', undefined, { accept: 'application/json, text/yaml;q=0.5' })).body._format_version, '3.0')
   })
 
-  test(`[${kind}] re-applying a file without ids keeps the ids of entities matched by name`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('re-applying a file without ids keeps the ids of entities matched by name', async (t) => {
+    const call = await startAdmin(t, store)
     await call('POST', '/runtime-groups', { name: 'prod' })
     await call('PUT', '/runtime-groups/prod/config', FILE)
     const before = (await call('GET', '/runtime-groups/prod/config')).body
@@ -73,8 +73,8 @@ for (const kind of STORE_KINDS) {
     assert.equal(after.services[1].retries, 3)
   })
 
-  test(`[${kind}] an invalid PUT /config answers 400 with every error by path and changes nothing`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('an invalid PUT /config answers 400 with every error by path and changes nothing', async (t) => {
+    const call = await startAdmin(t, store)
     await call('POST', '/runtime-groups', { name: 'prod' })
     await call('PUT', '/runtime-groups/prod/config', FILE)
     const before = (await call('GET', '/runtime-groups/prod/config')).text
@@ -97,8 +97,8 @@ for (const kind of STORE_KINDS) {
     assert.equal(await versionOf(call, 'prod'), 1)
   })
 
-  test(`[${kind}] POST /config/diff lists what a PUT would create, update and delete, and changes nothing`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('POST /config/diff lists what a PUT would create, update and delete, and changes nothing', async (t) => {
+    const call = await startAdmin(t, store)
     await call('POST', '/runtime-groups', { name: 'prod' })
     await call('PUT', '/runtime-groups/prod/config', FILE)
     const users = (await call('GET', '/runtime-groups/prod/services/users')).body
@@ -119,8 +119,8 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual(same.body, { create: [], update: [], delete: [] })
   })
 
-  test(`[${kind}] the same file with ids can be applied to two runtime groups`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('the same file with ids can be applied to two runtime groups', async (t) => {
+    const call = await startAdmin(t, store)
     await call('POST', '/runtime-groups', { name: 'prod' })
     await call('POST', '/runtime-groups', { name: 'staging' })
     await call('PUT', '/runtime-groups/prod/config', FILE)
@@ -129,4 +129,4 @@ for (const kind of STORE_KINDS) {
     assert.equal(put.status, 200, put.text)
     assert.deepEqual((await call('GET', '/runtime-groups/staging/config')).body, exported)
   })
-}
+})

@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { generateKeyPairSync } from 'node:crypto'
 import { keyHash, loadDeclarativeDocument, parsePasswordHash, verifyPassword } from '../../../src/contract/index.js'
-import { STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { startAdmin, versionOf, type Call } from './gateway-kit.js'
 
 // The consumer credential endpoints (/runtime-groups/{rg}/consumers/{consumer}/key-auth, basic-auth,
@@ -30,9 +30,9 @@ async function storedConsumer (call: Call, username: string): Promise<Record<str
   return (await exported(call)).consumers.find((c: any) => c.username === username)
 }
 
-for (const kind of STORE_KINDS) {
-  test(`[${kind}] key-auth: a generated or given key is answered once, kept as its SHA-256 only, unique per group (409 naming key)`, async (t) => {
-    const call = await startAdmin(t, kind)
+describeStores((store) => {
+  test('key-auth: a generated or given key is answered once, kept as its SHA-256 only, unique per group (409 naming key)', async (t) => {
+    const call = await startAdmin(t, store)
     const { alice, bob } = await setup(call)
     const v0 = await versionOf(call, 'prod')
     const generated = await call('POST', `${C}/alice/key-auth`, {})
@@ -88,8 +88,8 @@ for (const kind of STORE_KINDS) {
     void bob
   })
 
-  test(`[${kind}] basic-auth: the password is never answered nor exported, only an scrypt hash that verifies it`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('basic-auth: the password is never answered nor exported, only an scrypt hash that verifies it', async (t) => {
+    const call = await startAdmin(t, store)
     const { alice } = await setup(call)
     const created = await call('POST', `${C}/alice/basic-auth`, { username: 'alice-login', password: 'correct horse' })
     assert.equal(created.status, 201, created.text)
@@ -124,8 +124,8 @@ for (const kind of STORE_KINDS) {
     assert.equal(await verifyPassword(v2, 'correct horse'), false)
   })
 
-  test(`[${kind}] jwt: Kong's generated key and secret, algorithms with public keys checked, keys unique per group`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('jwt: Kong\'s generated key and secret, algorithms with public keys checked, keys unique per group', async (t) => {
+    const call = await startAdmin(t, store)
     await setup(call)
     const hs = await call('POST', `${C}/alice/jwt`, {})
     assert.equal(hs.status, 201, hs.text)
@@ -150,8 +150,8 @@ for (const kind of STORE_KINDS) {
     assert.match(toHs.body.secret, /^[A-Za-z0-9_-]{32}$/, 'switching to HMAC generates a secret, as Kong\'s auto field does')
   })
 
-  test(`[${kind}] acls: groups unique per consumer (another consumer may share one), addressed by id or group`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('acls: groups unique per consumer (another consumer may share one), addressed by id or group', async (t) => {
+    const call = await startAdmin(t, store)
     await setup(call)
     const gold = await call('POST', `${C}/alice/acls`, { group: 'gold' })
     assert.equal(gold.status, 201, gold.text)
@@ -172,8 +172,8 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual((await call('GET', `${C}/alice/acls`)).body.data.map((a: any) => a.group), ['platinum'])
   })
 
-  test(`[${kind}] consumer endpoints keep credentials through PUT and PATCH, refuse credential fields, and DELETE takes them along`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('consumer endpoints keep credentials through PUT and PATCH, refuse credential fields, and DELETE takes them along', async (t) => {
+    const call = await startAdmin(t, store)
     await setup(call)
     await call('POST', `${C}/alice/key-auth`, { key: 'k-alice' })
     await call('POST', `${C}/alice/acls`, { group: 'gold' })
@@ -193,8 +193,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('POST', `${C}/bob/key-auth`, { key: 'k-alice' })).status, 201, 'the deleted consumer\'s key is free')
   })
 
-  test(`[${kind}] PUT /config takes Kong's credential shape, hashes keys and passwords, keeps ids; applying the export again changes nothing`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('PUT /config takes Kong\'s credential shape, hashes keys and passwords, keeps ids; applying the export again changes nothing', async (t) => {
+    const call = await startAdmin(t, store)
     await call('POST', '/runtime-groups', { name: 'prod' })
     const doc = {
       _format_version: '3.0',
@@ -237,8 +237,8 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual(dup.body.fields, { 'consumers[1].keyauth_credentials[0].key': 'duplicate key (also at consumers[0].keyauth_credentials[0])' })
   })
 
-  test(`[${kind}] PUT /config takes Kong's top-level credential lists (consumer by username or id) and stores them nested, the same as the nested form`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('PUT /config takes Kong\'s top-level credential lists (consumer by username or id) and stores them nested, the same as the nested form', async (t) => {
+    const call = await startAdmin(t, store)
     await call('POST', '/runtime-groups', { name: 'prod' })
     const BOB = '6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f'
     const flat = {
@@ -284,4 +284,4 @@ for (const kind of STORE_KINDS) {
     })
     assert.equal(await versionOf(call, 'prod'), version)
   })
-}
+})

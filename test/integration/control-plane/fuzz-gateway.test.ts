@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { startAdmin, type Call, type Reply } from './gateway-kit.js'
 import { UNKNOWN_ID, bodyText, fuzzBody, fuzzSeed, pick, prng, rawBody, yamlBody, type Rng } from './fuzz-bodies.js'
 
@@ -112,13 +112,13 @@ function errorShapeProblem (reply: Reply): string | null {
   return null
 }
 
-for (const kind of STORE_KINDS) {
-  test(`[${kind}] random bodies at every runtime-group and gateway write endpoint answer < 500 with stable error codes, and rejections change nothing`, async (t) => {
+describeStores((store) => {
+  test('random bodies at every runtime-group and gateway write endpoint answer < 500 with stable error codes, and rejections change nothing', async (t) => {
     const seed = fuzzSeed()
     // Printed at once (not as a diagnostic at the end), so a run that kills the process still shows it.
-    console.log(`[${kind}] ATRIUM_FUZZ_SEED=${seed}`)
+    console.log(`[${store.kind}] ATRIUM_FUZZ_SEED=${seed}`)
     const r = prng(seed)
-    const admin = await startAdmin(t, kind)
+    const admin = await startAdmin(t, store)
     // ATRIUM_FUZZ_TRACE=1 prints each request before it is sent (for a crash that ends the process).
     const call: Call = async (method, path, body, headers) => {
       if (process.env.ATRIUM_FUZZ_TRACE === '1') console.error(`${method} ${path} ${String(headers?.['content-type'])} ${typeof body === 'string' ? body.slice(0, 4000) : JSON.stringify(body)}`)
@@ -188,9 +188,9 @@ for (const kind of STORE_KINDS) {
         fingerprint = await groupsFingerprint(call)
       }
     }
-    t.diagnostic(`${kind}: ${endpoints.length} endpoints, ${JSON.stringify(counts)}`)
+    t.diagnostic(`${store.kind}: ${endpoints.length} endpoints, ${JSON.stringify(counts)}`)
     assert.deepEqual(failures, [], `seed ${seed}: ${failures.length} failure(s)`)
     assert.ok(counts.rejected > counts.sent / 2, 'most random bodies are rejected')
     assert.ok(counts.accepted > 0, 'some random bodies are accepted (the valid ones at least)')
   })
-}
+})

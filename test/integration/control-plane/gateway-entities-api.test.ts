@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { startAdmin, versionOf, type Call } from './gateway-kit.js'
 import { BUNDLED_PLUGIN_NAMES } from '../../../src/plugins/schemas.js'
 
@@ -13,9 +13,9 @@ async function expectCreated (call: Call, path: string, body: unknown): Promise<
   assert.equal(r.status, 201, r.text)
 }
 
-for (const kind of STORE_KINDS) {
-  test(`[${kind}] creates a service from a url and answers Kong's shape with defaults, by id and by name`, async (t) => {
-    const call = await startAdmin(t, kind)
+describeStores((store) => {
+  test('creates a service from a url and answers Kong\'s shape with defaults, by id and by name', async (t) => {
+    const call = await startAdmin(t, store)
     await withGroup(call)
     const created = await call('POST', '/runtime-groups/prod/services', { name: 'orders', url: 'https://orders.internal:8443/v1', tags: ['team-a'] })
     assert.equal(created.status, 201)
@@ -29,8 +29,8 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual(list.body, { data: [s], next: null })
   })
 
-  test(`[${kind}] reports invalid service fields with the request's field paths (400)`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('reports invalid service fields with the request\'s field paths (400)', async (t) => {
+    const call = await startAdmin(t, store)
     await withGroup(call)
     const bad = await call('POST', '/runtime-groups/prod/services', { name: 'bad name', host: 'a.internal', port: 70000, colour: 'red' })
     assert.equal(bad.status, 400)
@@ -45,8 +45,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('POST', '/runtime-groups/prod/services', [])).status, 400)
   })
 
-  test(`[${kind}] patches a service by merging, and a new url replaces protocol, host, port and path`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('patches a service by merging, and a new url replaces protocol, host, port and path', async (t) => {
+    const call = await startAdmin(t, store)
     await withGroup(call)
     await call('POST', '/runtime-groups/prod/services', { name: 'orders', host: 'a.internal', port: 8080, path: '/x' })
     const p1 = await call('PATCH', '/runtime-groups/prod/services/orders', { retries: 2 })
@@ -58,8 +58,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('PATCH', '/runtime-groups/prod/services/missing', { retries: 1 })).status, 404)
   })
 
-  test(`[${kind}] PUT creates by name or id and replaces an existing service, keeping id and created_at`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('PUT creates by name or id and replaces an existing service, keeping id and created_at', async (t) => {
+    const call = await startAdmin(t, store)
     await withGroup(call)
     const created = await call('PUT', '/runtime-groups/prod/services/billing', { host: 'billing.internal', retries: 1 })
     assert.equal(created.status, 201)
@@ -73,8 +73,8 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual([mismatch.status, Object.keys(mismatch.body.fields)], [400, ['id']])
   })
 
-  test(`[${kind}] names are unique within a group (409) but not across groups`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('names are unique within a group (409) but not across groups', async (t) => {
+    const call = await startAdmin(t, store)
     await withGroup(call)
     await call('POST', '/runtime-groups', { name: 'dev' })
     await call('POST', '/runtime-groups/prod/services', { name: 'orders', host: 'a.internal' })
@@ -85,8 +85,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('PATCH', '/runtime-groups/prod/services/other', { name: 'orders' })).status, 409)
   })
 
-  test(`[${kind}] manages routes at the top level and nested under their service, by id and by name`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('manages routes at the top level and nested under their service, by id and by name', async (t) => {
+    const call = await startAdmin(t, store)
     await withGroup(call)
     const s = (await call('POST', '/runtime-groups/prod/services', { name: 'orders', host: 'a.internal' })).body
     await call('POST', '/runtime-groups/prod/services', { name: 'other', host: 'b.internal' })
@@ -106,8 +106,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('GET', '/runtime-groups/prod/routes/by-name')).status, 404)
   })
 
-  test(`[${kind}] reports route errors by field path: regex, missing matchers, unknown service`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('reports route errors by field path: regex, missing matchers, unknown service', async (t) => {
+    const call = await startAdmin(t, store)
     await withGroup(call)
     await call('POST', '/runtime-groups/prod/services', { name: 'orders', host: 'a.internal' })
     const regex = await call('POST', '/runtime-groups/prod/services/orders/routes', { paths: ['/ok', '~/a(?=b)'] })
@@ -121,8 +121,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('POST', '/runtime-groups/prod/services/nope/routes', { paths: ['/a'] })).status, 404)
   })
 
-  test(`[${kind}] refuses to delete a service that routes or plugins use (409) unless cascade=true`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('refuses to delete a service that routes or plugins use (409) unless cascade=true', async (t) => {
+    const call = await startAdmin(t, store)
     await withGroup(call)
     await call('POST', '/runtime-groups/prod/services', { name: 'orders', host: 'a.internal' })
     await call('POST', '/runtime-groups/prod/services', { name: 'keep', host: 'b.internal' })
@@ -140,8 +140,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('GET', '/runtime-groups/prod/services/orders')).status, 404)
   })
 
-  test(`[${kind}] stores plugins with Kong defaults, rejects unknown names and bad shapes (400) and duplicates per scope`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('stores plugins with Kong defaults, rejects unknown names and bad shapes (400) and duplicates per scope', async (t) => {
+    const call = await startAdmin(t, store)
     await withGroup(call)
     await call('POST', '/runtime-groups/prod/services', { name: 'orders', host: 'a.internal' })
     const p = await call('POST', '/runtime-groups/prod/plugins', { name: 'request-termination', config: { status_code: 418 }, service: { name: 'orders' } })
@@ -159,8 +159,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('DELETE', `/runtime-groups/prod/plugins/${p.body.id as string}`)).status, 204)
   })
 
-  test(`[${kind}] consumers need a username or custom_id, both unique; deleting one deletes its plugins`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('consumers need a username or custom_id, both unique; deleting one deletes its plugins', async (t) => {
+    const call = await startAdmin(t, store)
     await withGroup(call)
     const alice = await call('POST', '/runtime-groups/prod/consumers', { username: 'alice', custom_id: 'c-1' })
     assert.equal(alice.status, 201)
@@ -173,8 +173,8 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual((await call('GET', '/runtime-groups/prod/plugins')).body.data, [])
   })
 
-  test(`[${kind}] bumps config_version exactly once per committed write and never for a rejected one`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('bumps config_version exactly once per committed write and never for a rejected one', async (t) => {
+    const call = await startAdmin(t, store)
     await withGroup(call)
     assert.equal(await versionOf(call, 'prod'), 0)
     await call('POST', '/runtime-groups/prod/services', { name: 'orders', host: 'a.internal' })
@@ -191,8 +191,8 @@ for (const kind of STORE_KINDS) {
     assert.equal(await versionOf(call, 'prod'), 4)
   })
 
-  test(`[${kind}] answers 404 for an unknown runtime group on every entity endpoint`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('answers 404 for an unknown runtime group on every entity endpoint', async (t) => {
+    const call = await startAdmin(t, store)
     for (const segment of ['services', 'routes', 'plugins', 'consumers']) {
       const r = await call('GET', `/runtime-groups/nope/${segment}`)
       assert.deepEqual([r.status, r.body.code], [404, 'ATRIUM_ERR_ADMIN_NOT_FOUND'])
@@ -200,8 +200,8 @@ for (const kind of STORE_KINDS) {
     }
   })
 
-  test(`[${kind}] lists entities a page at a time`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('lists entities a page at a time', async (t) => {
+    const call = await startAdmin(t, store)
     await withGroup(call)
     for (let i = 0; i < 5; i++) await call('POST', '/runtime-groups/prod/consumers', { username: `u${i}` })
     const first = await call('GET', '/runtime-groups/prod/consumers?size=3')
@@ -209,4 +209,4 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual([...first.body.data, ...second.body.data].map((c: any) => c.username), ['u0', 'u1', 'u2', 'u3', 'u4'])
     assert.equal(second.body.next, null)
   })
-}
+})

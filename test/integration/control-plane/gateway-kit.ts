@@ -3,15 +3,16 @@ import { pino } from 'pino'
 import { startControlPlane, type ControlPlane } from '../../../src/control-plane/control-plane.js'
 import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
 import { httpCall } from '../../support/http-client.js'
-import { createTestStore } from '../../support/stores.js'
+import { storeFor, type StoreKind, type SuiteStore } from '../../support/stores.js'
 
 // A control plane in-process on a fresh store, and a JSON client for it (runtime group and gateway tests).
 
 export interface Reply { status: number, body: any, text: string, headers: Record<string, unknown> }
 export type Call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Reply>
 
-export async function startAdmin (t: TestContext, kind: 'sqlite' | 'postgres'): Promise<Call> {
-  const store = await createTestStore(kind)
+/** `target`: the suite's store (describeStores), or a backend for a test about one backend only. */
+export async function startAdmin (t: TestContext, target: SuiteStore | StoreKind): Promise<Call> {
+  const store = await storeFor(target)
   const cp = await startControlPlane({ dbUrl: store.url, adminListen: { host: '127.0.0.1', port: 0 }, auth: createAdminAuth({}), logger: pino({ level: 'silent' }) })
   t.after(async () => { await cp.close(); await store.drop() })
   const base = `http://127.0.0.1:${cp.adminAddress.port}`

@@ -5,15 +5,15 @@ import { Ajv } from 'ajv'
 import { startControlPlane } from '../../../src/control-plane/control-plane.js'
 import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
 import { httpCall } from '../../support/http-client.js'
-import { STORE_KINDS, createTestStore } from '../../support/stores.js'
+import { describeStores, createTestStore } from '../../support/stores.js'
 import { startAdmin, versionOf } from './gateway-kit.js'
 import { BUNDLED_PLUGIN_NAMES, PLUGIN_SPECS } from '../../../src/plugins/schemas.js'
 
 const BUNDLED = `Atrium bundles: ${BUNDLED_PLUGIN_NAMES.join(', ')}`
 
-for (const kind of STORE_KINDS) {
-  test(`[${kind}] validates a plugin's config against its schema at write time: 400 naming each field, nothing stored`, async (t) => {
-    const call = await startAdmin(t, kind)
+describeStores((store) => {
+  test('validates a plugin\'s config against its schema at write time: 400 naming each field, nothing stored', async (t) => {
+    const call = await startAdmin(t, store)
     await call('POST', '/runtime-groups', { name: 'prod' })
     const bad = await call('POST', '/runtime-groups/prod/plugins', { name: 'request-termination', config: { status_code: 99, minute: 5 } })
     assert.equal(bad.status, 400)
@@ -26,8 +26,8 @@ for (const kind of STORE_KINDS) {
     assert.equal(await versionOf(call, 'prod'), 0)
   })
 
-  test(`[${kind}] stores a plugin's config with its defaults, and PATCH merges config fields as Kong does`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('stores a plugin\'s config with its defaults, and PATCH merges config fields as Kong does', async (t) => {
+    const call = await startAdmin(t, store)
     await call('POST', '/runtime-groups', { name: 'prod' })
     const created = await call('POST', '/runtime-groups/prod/plugins', { name: 'correlation-id', config: { header_name: 'X-Request-Id' } })
     assert.equal(created.status, 201, created.text)
@@ -41,8 +41,8 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual([invalid.status, invalid.body.fields], [400, { 'config.generator': 'must be one of: uuid, uuid#counter, tracker' }])
   })
 
-  test(`[${kind}] PUT /config turns nested plugins into plugin entities scoped to their owner; the export lists them at top level`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('PUT /config turns nested plugins into plugin entities scoped to their owner; the export lists them at top level', async (t) => {
+    const call = await startAdmin(t, store)
     await call('POST', '/runtime-groups', { name: 'prod' })
     const file = {
       _format_version: '3.0',
@@ -74,7 +74,7 @@ for (const kind of STORE_KINDS) {
     const reexport = await call('PUT', '/runtime-groups/prod/config', exported)
     assert.deepEqual(reexport.body, { config_version: 1, created: 0, updated: 0, deleted: 0 }, 're-applying the export changes nothing')
   })
-}
+})
 
 test('refuses nested plugins in a service, route or consumer body (Kong\'s Admin API has none)', async (t) => {
   const call = await startAdmin(t, 'sqlite')

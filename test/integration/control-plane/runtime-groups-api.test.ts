@@ -1,11 +1,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { startAdmin } from './gateway-kit.js'
 
-for (const kind of STORE_KINDS) {
-  test(`[${kind}] creates a runtime group with id, timestamps and config_version 0, and reads it by id and by name`, async (t) => {
-    const call = await startAdmin(t, kind)
+describeStores((store) => {
+  test('creates a runtime group with id, timestamps and config_version 0, and reads it by id and by name', async (t) => {
+    const call = await startAdmin(t, store)
     const created = await call('POST', '/runtime-groups', { name: 'production', description: 'live', labels: { env: 'prod' } })
     assert.equal(created.status, 201)
     assert.match(created.body.id, /^[0-9a-f-]{36}$/)
@@ -16,8 +16,8 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual((await call('GET', '/runtime-groups/production')).body, created.body)
   })
 
-  test(`[${kind}] lists runtime groups a page at a time with an opaque next cursor`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('lists runtime groups a page at a time with an opaque next cursor', async (t) => {
+    const call = await startAdmin(t, store)
     for (const name of ['a', 'b', 'c']) assert.equal((await call('POST', '/runtime-groups', { name })).status, 201)
     const first = await call('GET', '/runtime-groups?size=2')
     assert.equal(first.body.data.length, 2)
@@ -27,8 +27,8 @@ for (const kind of STORE_KINDS) {
     assert.equal(second.body.next, null)
   })
 
-  test(`[${kind}] rejects duplicate names with 409 and invalid fields with 400 listing each field`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('rejects duplicate names with 409 and invalid fields with 400 listing each field', async (t) => {
+    const call = await startAdmin(t, store)
     await call('POST', '/runtime-groups', { name: 'dev' })
     const dup = await call('POST', '/runtime-groups', { name: 'dev' })
     assert.equal(dup.status, 409)
@@ -40,8 +40,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('POST', '/runtime-groups', {})).body.fields.name, 'is required')
   })
 
-  test(`[${kind}] patches, replaces with PUT, creates with PUT by name, and deletes a runtime group`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('patches, replaces with PUT, creates with PUT by name, and deletes a runtime group', async (t) => {
+    const call = await startAdmin(t, store)
     const g = (await call('POST', '/runtime-groups', { name: 'stage', description: 'd', labels: { a: 'b' } })).body
     const patched = await call('PATCH', '/runtime-groups/stage', { description: 'staging' })
     assert.equal(patched.status, 200)
@@ -57,8 +57,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('PATCH', '/runtime-groups/nope', {})).status, 404)
   })
 
-  test(`[${kind}] refuses to delete a runtime group that still has service versions (409)`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('refuses to delete a runtime group that still has service versions (409)', async (t) => {
+    const call = await startAdmin(t, store)
     await call('POST', '/runtime-groups', { name: 'prod' })
     const pkg = await call('POST', '/service-packages', { name: 'payments' })
     assert.equal(pkg.status, 201, pkg.text)
@@ -69,12 +69,12 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('GET', '/runtime-groups/prod')).status, 200)
   })
 
-  test(`[${kind}] deleting a runtime group deletes its gateway entities`, async (t) => {
-    const call = await startAdmin(t, kind)
+  test('deleting a runtime group deletes its gateway entities', async (t) => {
+    const call = await startAdmin(t, store)
     await call('POST', '/runtime-groups', { name: 'tmp' })
     assert.equal((await call('POST', '/runtime-groups/tmp/services', { name: 's', host: 'a.internal' })).status, 201)
     assert.equal((await call('DELETE', '/runtime-groups/tmp')).status, 204)
     await call('POST', '/runtime-groups', { name: 'tmp' })
     assert.deepEqual((await call('GET', '/runtime-groups/tmp/services')).body.data, [])
   })
-}
+})

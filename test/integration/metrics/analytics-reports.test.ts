@@ -15,7 +15,14 @@ import { isAckFor, startTestNode, stopOnExit, tempDir, waitUntil } from '../sync
 
 const SVC = '00000000-0000-4000-8000-00000000000a'
 const ROUTE = '00000000-0000-4000-8000-0000000000a1'
-const INTERVAL_MS = 200
+// The reporter's own timer never fires during a test (the next multiple of this interval is days
+// away; it stays below setTimeout's 2^31 - 1 ms limit): each test closes its windows with tick().
+const INTERVAL_MS = 2 ** 31 - 1
+
+/** analyticsBufferMinutes for room for `reports` reports of INTERVAL_MS. */
+function roomFor (reports: number): number {
+  return (reports * INTERVAL_MS) / 60_000
+}
 
 function doc (port: number): Record<string, unknown> {
   return {
@@ -44,12 +51,6 @@ function exactPercentile (values: number[], q: number): number {
   return sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1]
 }
 
-/** Waits until 30 ms into the next reporting window, so a short burst of requests stays in one window. */
-async function windowStart (): Promise<void> {
-  const phase = Date.now() % INTERVAL_MS
-  await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS - phase + 30))
-}
-
 function reportedRequests (cp: { analytics: () => AnalyticsMessage[] }): number {
   return sum(bucketsOf(uniqueReports(cp.analytics())), (b) => b.requests)
 }
@@ -65,7 +66,7 @@ test('reports carry exact counts per service, route and status class, and percen
     }, Number(url.searchParams.get('delay') ?? '0'))
   })
   const first = cp.publish(doc(up.port), { version: 1 })
-  const node = await startTestNode(t, cp, tempDir(t), { analyticsIntervalMs: INTERVAL_MS })
+  const node = await startTestNode(t, cp, tempDir(t), { analyticsIntervalMs: INTERVAL_MS, analyticsBufferMinutes: roomFor(100) })
   await cp.waitFor(isAckFor(first.hash))
   // The exact latencies the node measures, as it hands them to the aggregation.
   const window = node.dp.metrics?.analytics
@@ -88,9 +89,11 @@ test('reports carry exact counts per service, route and status class, and percen
   for (let i = 0; i < 3; i++) assert.equal((await httpCall(`${node.proxy}/nowhere`, { agent })).status, 404)
 
   const total = (): number => sum(bucketsOf(uniqueReports(cp.analytics())), (b) => b.requests)
+  assert.ok(node.dp.analytics !== null)
+  node.dp.analytics.tick()
   await waitUntil('every request is reported', () => total() >= 103)
-  await new Promise((resolve) => setTimeout(resolve, INTERVAL_MS * 2))
   const reports = uniqueReports(cp.analytics())
+  assert.equal(reports.length, 1, 'one window, one report')
   assert.equal(total(), 103)
   assert.equal(new Set(reports.map((r) => r.boot_id)).size, 1)
   assert.equal(reports[0].histogram, 'log1.05-0.1ms')
@@ -128,28 +131,29 @@ test('reports made while the control plane is away are buffered and resent in or
   const cp = stopOnExit(t, await startFakeControlPlane())
   const up = await startUpstream(t, (req, res) => { req.resume(); res.end('ok') })
   const first = cp.publish(doc(up.port), { version: 1 })
-  const node = await startTestNode(t, cp, tempDir(t), { analyticsIntervalMs: INTERVAL_MS })
+  const node = await startTestNode(t, cp, tempDir(t), { analyticsIntervalMs: INTERVAL_MS, analyticsBufferMinutes: roomFor(100) })
   await cp.waitFor(isAckFor(first.hash))
   const reporter = node.dp.analytics
   assert.ok(reporter !== null)
 
-  await windowStart()
   for (let i = 0; i < 5; i++) await node.get('/r/before')
+  reporter.tick()
   await waitUntil('the first requests are reported and acked', () => reportedRequests(cp) === 5 && reporter.buffered === 0)
   const before = uniqueReports(cp.analytics())
 
   // An unacked report on a connection that drops: the same report comes again on the next one.
   cp.ackAnalytics = false
-  await windowStart()
   for (let i = 0; i < 2; i++) await node.get('/r/unacked')
+  reporter.tick()
   await waitUntil('the report arrives unacked', () => reportedRequests(cp) === 7)
   const unacked = uniqueReports(cp.analytics()).filter((r) => !before.some((b) => b.seq === r.seq))
   assert.equal(unacked.length, 1)
   cp.ackAnalytics = true
 
   await cp.stop()
-  await windowStart()
+  await waitUntil('the node sees the control plane gone', async () => (await node.status()).control_plane.connected === false)
   for (let i = 0; i < 7; i++) await node.get('/r/while-away')
+  reporter.tick()
   await waitUntil('the away traffic is in a buffered report', () => reporter.buffered > unacked.length)
   const pending = reporter.pending()
   assert.deepEqual(pending.slice(0, unacked.length), unacked.map((r) => r.seq))
@@ -171,15 +175,15 @@ test('reports made while the control plane is away are buffered and resent in or
 test('a full buffer drops the oldest reports and counts them in dropped', async (t) => {
   const cp = stopOnExit(t, await startFakeControlPlane())
   await cp.stop()
-  // Room for 3 reports of 200 ms; the node has no config, so every request is an unmatched 503.
-  const node = await startTestNode(t, cp, tempDir(t), { analyticsIntervalMs: INTERVAL_MS, analyticsBufferMinutes: (3 * INTERVAL_MS) / 60_000 })
+  // Room for 3 reports; the node has no config, so every request is an unmatched 503.
+  const node = await startTestNode(t, cp, tempDir(t), { analyticsIntervalMs: INTERVAL_MS, analyticsBufferMinutes: roomFor(3) })
   const reporter = node.dp.analytics
   assert.ok(reporter !== null)
   assert.equal(reporter.maxReports, 3)
   const perWindow = [1, 2, 3, 4, 5, 6]
   for (const n of perWindow) {
-    await windowStart()
     for (let i = 0; i < n; i++) assert.equal((await node.get('/x')).status, 503)
+    reporter.tick()
   }
   await waitUntil('six reports were made', () => reporter.pending().at(-1) === 6)
   assert.deepEqual(reporter.pending(), [4, 5, 6])

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { SECRET, seedCatalog, startPortalKit, type PortalKit } from './portal-kit.js'
 
 // The Dev Portal over HTTP: what is published is shown, nothing unpublished is in any response
@@ -28,9 +28,9 @@ async function crawl (kit: PortalKit): Promise<Map<string, string>> {
   return seen
 }
 
-for (const kind of STORE_KINDS) {
-  test(`${kind}: the portal shows published packages, documents, versions with their routes and specs, and nothing unpublished anywhere`, async (t) => {
-    const kit = await startPortalKit(t, kind)
+describeStores((store) => {
+  test('the portal shows published packages, documents, versions with their routes and specs, and nothing unpublished anywhere', async (t) => {
+    const kit = await startPortalKit(t, store)
     const seeded = await seedCatalog(kit)
     const pages = await crawl(kit)
     const all = [...pages.keys()]
@@ -72,8 +72,8 @@ for (const kind of STORE_KINDS) {
     assert.ok(!(await kit.portal('/')).body.includes('team: hidden'), 'labels of unpublished packages are not offered as filters')
   })
 
-  test(`${kind}: unpublishing a package, version or document takes it off the portal at once`, async (t) => {
-    const kit = await startPortalKit(t, kind)
+  test('unpublishing a package, version or document takes it off the portal at once', async (t) => {
+    const kit = await startPortalKit(t, store)
     const seeded = await seedCatalog(kit)
     const v1 = `/packages/pets/versions/${seeded.versions.v1prod}`
     assert.equal((await kit.portal(v1)).status, 200)
@@ -92,8 +92,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await kit.portal(`/packages/pets/versions/${seeded.versions.v1staging}`)).status, 404)
   })
 
-  test(`${kind}: the home page searches like the Admin API and filters by label`, async (t) => {
-    const kit = await startPortalKit(t, kind)
+  test('the home page searches like the Admin API and filters by label', async (t) => {
+    const kit = await startPortalKit(t, store)
     await seedCatalog(kit)
     await kit.admin('POST', '/service-packages', { name: 'Weather', description: 'forecasts', labels: { team: 'sky' }, portal_published: true })
     const names = (body: string): string[] => [...body.matchAll(/<h2><a href="\/packages\/([^"]+)">/g)].map((m) => m[1])
@@ -108,8 +108,8 @@ for (const kind of STORE_KINDS) {
     assert.equal((await kit.portal('/?next=nonsense')).status, 400)
   })
 
-  test(`${kind}: values are escaped and markdown is sanitised`, async (t) => {
-    const kit = await startPortalKit(t, kind)
+  test('values are escaped and markdown is sanitised', async (t) => {
+    const kit = await startPortalKit(t, store)
     await seedCatalog(kit)
     const home = (await kit.portal('/')).body
     assert.ok(home.includes('Evil &lt;script&gt;window.__xss=&quot;name&quot;&lt;/script&gt;'), 'the package name is escaped')
@@ -122,8 +122,8 @@ for (const kind of STORE_KINDS) {
     assert.ok(!doc.includes('<script>window'), 'no payload script anywhere on the page')
   })
 
-  test(`${kind}: the portal is read-only, serves no Admin API and sends its security headers`, async (t) => {
-    const kit = await startPortalKit(t, kind)
+  test('the portal is read-only, serves no Admin API and sends its security headers', async (t) => {
+    const kit = await startPortalKit(t, store)
     await seedCatalog(kit)
     for (const path of ['/', '/packages/pets', '/assets/portal.css', '/nothing']) {
       const r = await kit.portal(path)
@@ -147,4 +147,4 @@ for (const kind of STORE_KINDS) {
     assert.equal(head.body, '')
     assert.equal((await kit.admin('GET', '/service-packages/pets')).status, 200, 'the Admin API is on its own listener')
   })
-}
+})

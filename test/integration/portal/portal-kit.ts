@@ -4,7 +4,7 @@ import { pino } from 'pino'
 import { startControlPlane, type ControlPlane } from '../../../src/control-plane/control-plane.js'
 import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
 import { httpCall, type SimpleResponse } from '../../support/http-client.js'
-import { createTestStore } from '../../support/stores.js'
+import { storeFor, type StoreKind, type SuiteStore } from '../../support/stores.js'
 import { PETS_YAML, USERS_OPENAPI30_JSON, xssSpec } from './spec-fixtures.js'
 
 // A control plane with its Dev Portal on a fresh store, an Admin API client, a portal client, and a
@@ -20,8 +20,8 @@ export interface PortalKit {
   portalUrl: string
 }
 
-export async function startPortalKit (t: TestContext, kind: 'sqlite' | 'postgres'): Promise<PortalKit> {
-  const store = await createTestStore(kind)
+export async function startPortalKit (t: TestContext, target: SuiteStore | StoreKind): Promise<PortalKit> {
+  const store = await storeFor(target)
   const cp = await startControlPlane({
     dbUrl: store.url,
     adminListen: { host: '127.0.0.1', port: 0 },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { request } from 'node:http'
 import { test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { httpCall } from '../../support/http-client.js'
 import { rawHttp } from '../../support/raw-http.js'
 import { echoHandler, refusedPort, startUpstream } from '../../support/upstream.js'
@@ -85,13 +86,26 @@ test('answers 503 name resolution failed when the upstream host does not resolve
 })
 
 test('answers 504 when the upstream does not answer within read_timeout', async (t) => {
-  const up = await startUpstream(t, () => { /* never answers */ })
-  const gw = await startGateway(t, { services: [{ host: '127.0.0.1', port: up.port, read_timeout: 300, retries: 0 }], routes: [{ paths: ['/'] }] })
-  const started = Date.now()
-  const r = await httpCall(`${gw.url}/`)
+  const arrived: string[] = []
+  const up = await startUpstream(t, (req) => { arrived.push(req.url ?? '') /* never answers */ })
+  const gw = await startGateway(t, {
+    services: [
+      { host: '127.0.0.1', port: up.port, read_timeout: 3_600_000, retries: 0 },
+      { host: '127.0.0.1', port: up.port, read_timeout: 300, retries: 0 }
+    ],
+    routes: [{ paths: ['/patient'], service: 0 }, { paths: ['/short'], service: 1 }]
+  })
+  // The request with an hour's read_timeout goes first: if the gateway ignored read_timeout and
+  // timed both out alike, it would time out before the short one, not after.
+  let patientSettled = false
+  const patient = httpCall(`${gw.url}/patient`).finally(() => { patientSettled = true })
+  patient.catch(() => {}) // ends with the test, when the gateway closes its connections
+  while (arrived.length === 0) await sleep(5)
+  const r = await httpCall(`${gw.url}/short`)
   assert.equal(r.status, 504)
   assert.deepEqual(JSON.parse(r.body), { message: 'The upstream server is timing out', code: 'ATRIUM_ERR_PROXY_UPSTREAM_TIMEOUT' })
-  assert.ok(Date.now() - started < 10_000)
+  assert.deepEqual(arrived, ['/', '/'], 'both requests reached the upstream')
+  assert.equal(patientSettled, false, 'the request with the long read_timeout is still waiting')
 })
 
 test('answers 504 when the upstream accepts no request body bytes within write_timeout', async (t) => {

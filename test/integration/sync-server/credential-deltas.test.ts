@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { applyConfigDelta, documentLayout } from '../../../src/contract/config-delta.js'
 import { keyHash, loadDeclarativeDocument } from '../../../src/contract/index.js'
-import { STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { connectNode, groupWithToken, startKit, type Call, type TestNode } from './sync-kit.js'
 
 // Credentials live in their consumer's row, so every credential write must renew that row's
@@ -42,9 +42,9 @@ function follower (node: TestNode): { doc: () => Record<string, any>, next: () =
   }
 }
 
-for (const kind of STORE_KINDS) {
-  test(`[${kind}] credential creates, updates and deletes reach a delta-speaking node as deltas that rebuild GET /config`, async (t) => {
-    const { call, syncUrl } = await startKit(t, kind)
+describeStores((store) => {
+  test('credential creates, updates and deletes reach a delta-speaking node as deltas that rebuild GET /config', async (t) => {
+    const { call, syncUrl } = await startKit(t, store)
     const { token } = await groupWithToken(call, 'prod')
     await ok(call, 'PUT', '/runtime-groups/prod/config', {
       _format_version: '3.0',
@@ -97,4 +97,4 @@ for (const kind of STORE_KINDS) {
       assert.ok(!text.includes('alice-key') && !text.includes('"pw'), 'no key or password reaches the node')
     }
   })
-}
+})

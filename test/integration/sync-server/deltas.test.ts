@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { applyConfigDelta, documentLayout } from '../../../src/contract/config-delta.js'
 import { loadDeclarativeDocument } from '../../../src/contract/index.js'
-import { STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { PATIENT, connectNode, groupWithToken, startKit, type Call, type TestNode } from './sync-kit.js'
 
 // Delta frames: a node that announces the `delta` feature gets, after its first full snapshot, only
@@ -44,9 +44,9 @@ function follower (node: TestNode): { doc: () => Record<string, unknown>, hash: 
   }
 }
 
-for (const kind of STORE_KINDS) {
-  test(`[${kind}] a delta-speaking node gets deltas that rebuild GET /config exactly, through every kind of write`, async (t) => {
-    const { call, syncUrl } = await startKit(t, kind, { syncTimings: PATIENT })
+describeStores((store) => {
+  test('a delta-speaking node gets deltas that rebuild GET /config exactly, through every kind of write', async (t) => {
+    const { call, syncUrl } = await startKit(t, store, { syncTimings: PATIENT })
     const { token } = await groupWithToken(call, 'prod')
     await ok(call, 'PUT', '/runtime-groups/prod/config', {
       _format_version: '3.0',
@@ -89,8 +89,8 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual(f.doc(), await ok(call, 'GET', '/runtime-groups/prod/config'))
   })
 
-  test(`[${kind}] nodes without the delta feature get full snapshots; resync gets the full snapshot again`, async (t) => {
-    const { call, syncUrl } = await startKit(t, kind, { syncTimings: PATIENT })
+  test('nodes without the delta feature get full snapshots; resync gets the full snapshot again', async (t) => {
+    const { call, syncUrl } = await startKit(t, store, { syncTimings: PATIENT })
     const { token } = await groupWithToken(call, 'prod')
     await ok(call, 'POST', '/runtime-groups/prod/services', { name: 'orders', host: 'orders.internal' })
     const plain = await connectNode(t, syncUrl, token)
@@ -113,4 +113,4 @@ for (const kind of STORE_KINDS) {
     assert.equal(again.value.version, p1.value.version)
     assert.ok(again.bytes.equals(p1.bytes), 'the same full snapshot bytes')
   })
-}
+})

@@ -1,15 +1,15 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { startKit, groupWithToken, connectNode } from './sync-kit.js'
 
 // Regression (found by test/integration/hybrid): a node reconnecting with the current hash gets no
 // snapshot, so the welcome must say which version that hash is current at; a config changed and
 // changed back meanwhile has a newer version under the same hash.
 
-for (const kind of STORE_KINDS) {
-  test(`[${kind}] the welcome of a node that has the current hash names the version it is current at, and no snapshot follows`, async (t) => {
-    const { call, syncUrl } = await startKit(t, kind)
+describeStores((store) => {
+  test('the welcome of a node that has the current hash names the version it is current at, and no snapshot follows', async (t) => {
+    const { call, syncUrl } = await startKit(t, store)
     const { token } = await groupWithToken(call, 'prod')
     await call('POST', '/runtime-groups/prod/services', { name: 'orders', host: 'orders.internal' })
     const first = await connectNode(t, syncUrl, token)
@@ -29,4 +29,4 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual([welcome.type, welcome.sync_status, welcome.config], ['welcome', 'in_sync', { version, hash: snap.value.hash }])
     await assert.rejects(again.next(400), /no message within/, 'no snapshot is sent')
   })
-}
+})

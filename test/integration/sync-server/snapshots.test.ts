@@ -1,12 +1,12 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { loadDeclarativeDocument } from '../../../src/contract/index.js'
-import { STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { connectNode, groupWithToken, quiet, startKit } from './sync-kit.js'
 
-for (const kind of STORE_KINDS) {
-  test(`[${kind}] answers hello with welcome and a gzip snapshot whose hash is the contract's hash of its config`, async (t) => {
-    const { call, syncUrl } = await startKit(t, kind)
+describeStores((store) => {
+  test('answers hello with welcome and a gzip snapshot whose hash is the contract\'s hash of its config', async (t) => {
+    const { call, syncUrl } = await startKit(t, store)
     const { token, groupId } = await groupWithToken(call, 'prod')
     assert.equal((await call('POST', '/runtime-groups/prod/services', { name: 'orders', url: 'http://orders.internal:8080' })).status, 201)
     const node = await connectNode(t, syncUrl, token)
@@ -24,8 +24,8 @@ for (const kind of STORE_KINDS) {
     assert.deepEqual(snap.value.config, (await call('GET', '/runtime-groups/prod/config')).body)
   })
 
-  test(`[${kind}] sends no snapshot to a node that already has the current hash`, async (t) => {
-    const { call, syncUrl } = await startKit(t, kind)
+  test('sends no snapshot to a node that already has the current hash', async (t) => {
+    const { call, syncUrl } = await startKit(t, store)
     const { token } = await groupWithToken(call, 'prod')
     await call('POST', '/runtime-groups/prod/services', { name: 'orders', host: 'orders.internal' })
     const first = await connectNode(t, syncUrl, token)
@@ -37,8 +37,8 @@ for (const kind of STORE_KINDS) {
     assert.equal(await quiet(second, 400), null)
   })
 
-  test(`[${kind}] pushes each change to every node of that group only, with a higher version`, async (t) => {
-    const { call, syncUrl } = await startKit(t, kind)
+  test('pushes each change to every node of that group only, with a higher version', async (t) => {
+    const { call, syncUrl } = await startKit(t, store)
     const a = await groupWithToken(call, 'alpha')
     const b = await groupWithToken(call, 'beta')
     await call('POST', '/runtime-groups/alpha/services', { name: 'alpha-svc', host: 'alpha.internal' })
@@ -64,8 +64,8 @@ for (const kind of STORE_KINDS) {
     assert.equal(await quiet(b1, 400), null, 'the other group hears nothing')
   })
 
-  test(`[${kind}] coalesces a burst of 20 changes: strictly increasing versions, the last one final, each version built once`, async (t) => {
-    const { call, syncUrl, logs, cp } = await startKit(t, kind)
+  test('coalesces a burst of 20 changes: strictly increasing versions, the last one final, each version built once', async (t) => {
+    const { call, syncUrl, logs, cp } = await startKit(t, store)
     const { token, groupId } = await groupWithToken(call, 'prod')
     const node = await connectNode(t, syncUrl, token)
     node.hello()
@@ -83,7 +83,7 @@ for (const kind of STORE_KINDS) {
     const last = node.received.filter((m) => m.kind === 'snapshot').pop()
     assert.equal(last?.kind === 'snapshot' && (last.value.config.services as any[]).length, 20)
   })
-}
+})
 
 test('a declarative PUT /config reaches nodes as one new version', async (t) => {
   const { call, syncUrl } = await startKit(t, 'sqlite')

@@ -8,7 +8,7 @@ import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
 import { SYNC_PATH, SYNC_PROTOCOL_VERSION, type HelloMessage, type SnapshotMessage } from '../../../src/contract/sync-protocol.js'
 import { ATRIUM_VERSION } from '../../../src/version.js'
 import { httpCall } from '../../support/http-client.js'
-import { createTestStore } from '../../support/stores.js'
+import { storeFor, type StoreKind, type SuiteStore } from '../../support/stores.js'
 
 // A control plane in-process with a port-0 cluster listener and short sync timings, a JSON client
 // for its Admin API, and real `ws` clients playing data-plane nodes.
@@ -40,8 +40,9 @@ export function adminClient (port: number): Call {
   }
 }
 
-export async function startKit (t: TestContext, kind: 'sqlite' | 'postgres', options: Partial<ControlPlaneOptions> & { dbUrl?: string } = {}): Promise<Kit> {
-  const store = options.dbUrl === undefined ? await createTestStore(kind) : null
+/** `target`: the suite's store (describeStores), or a backend for a test about one backend only; `dbUrl` overrides both. */
+export async function startKit (t: TestContext, target: SuiteStore | StoreKind, options: Partial<ControlPlaneOptions> & { dbUrl?: string } = {}): Promise<Kit> {
+  const store = options.dbUrl === undefined ? await storeFor(target) : null
   const dbUrl = options.dbUrl ?? (store as { url: string }).url
   const logs: Array<Record<string, any>> = []
   const sink = new Writable({ write (chunk, _enc, cb) { for (const line of String(chunk).split('\n')) if (line !== '') logs.push(JSON.parse(line)); cb() } })
@@ -82,7 +83,7 @@ export interface TestNode {
   nextSnapshot: (timeoutMs?: number) => Promise<{ value: SnapshotMessage, bytes: Buffer }>
   hello: (overrides?: Partial<HelloMessage>) => void
   send: (message: unknown) => void
-  closed: Promise<{ code: number, reason: string, at: number }>
+  closed: Promise<{ code: number, reason: string }>
 }
 
 export function helloOf (overrides: Partial<HelloMessage> = {}): HelloMessage {
@@ -103,8 +104,8 @@ export async function connectNode (t: TestContext, url: string, token: string | 
       : { kind: 'json', value: JSON.parse(buf.toString('utf8')) })
     for (const w of waiters.splice(0)) w()
   })
-  const closed = new Promise<{ code: number, reason: string, at: number }>((resolve) => {
-    ws.on('close', (code, reason) => { resolve({ code, reason: reason.toString(), at: Date.now() }); for (const w of waiters.splice(0)) w() })
+  const closed = new Promise<{ code: number, reason: string }>((resolve) => {
+    ws.on('close', (code, reason) => { resolve({ code, reason: reason.toString() }); for (const w of waiters.splice(0)) w() })
   })
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve())

@@ -2,12 +2,12 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { httpCall } from '../../support/http-client.js'
-import { STORE_KINDS } from '../../support/stores.js'
+import { describeStores } from '../../support/stores.js'
 import { connectNode, groupWithToken, startKit } from './sync-kit.js'
 
-for (const kind of STORE_KINDS) {
-  test(`[${kind}] issues a random atdp_ token once, lists tokens without secrets, and revokes by id`, async (t) => {
-    const { call } = await startKit(t, kind)
+describeStores((store) => {
+  test('issues a random atdp_ token once, lists tokens without secrets, and revokes by id', async (t) => {
+    const { call } = await startKit(t, store)
     await call('POST', '/runtime-groups', { name: 'prod' })
     const a = await call('POST', '/runtime-groups/prod/data-plane-tokens', { name: 'edge' })
     assert.equal(a.status, 201, a.text)
@@ -26,7 +26,7 @@ for (const kind of STORE_KINDS) {
     assert.equal((await call('DELETE', `/runtime-groups/prod/data-plane-tokens/${a.body.id as string}`)).status, 404)
     assert.deepEqual((await call('GET', '/runtime-groups/prod/data-plane-tokens')).body.data.map((x: any) => x.id), [b.body.id])
   })
-}
+})
 
 test('accepts an empty POST body without Content-Type and rejects unknown fields and other media types', async (t) => {
   const { call, cp } = await startKit(t, 'sqlite')

@@ -2,10 +2,10 @@ import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { startPluginNode, type PluginNode } from '../../support/plugin-gateway.js'
 import { echoHandler, startUpstream, type TestUpstream } from '../../support/upstream.js'
-import { awayFromMinuteEnd, nextSecond, rateHeaders, uniqueName } from './rate-limit-kit.js'
+import { rateHeaders, uniqueName, windowStartNow } from './rate-limit-kit.js'
 
-// policy: local through a real node. Limits are counted per hour or minute so a window does not end
-// mid-test (minute tests wait when the minute is about to end).
+// policy: local through a real node. Limits are counted per hour so a window does not end mid-test;
+// the second and minute tests freeze the plugin's clock (Date) with node:test's mock timers.
 
 async function nodeWith (t: TestContext, config: Record<string, unknown>): Promise<{ node: PluginNode, upstream: TestUpstream, route: string }> {
   const upstream = await startUpstream(t, echoHandler)
@@ -43,19 +43,20 @@ test('counts requests per client IP with Kong\'s headers; over the limit: 429, R
 })
 
 test('with several periods, each has its headers and RateLimit-* follows the one closest to its limit; a refusal uses up nothing', async (t) => {
-  await awayFromMinuteEnd()
   const { node, upstream } = await nodeWith(t, { minute: 2, hour: 10 })
+  // Frozen 30 s into a minute: the requests share one minute window, however long they take.
+  t.mock.timers.enable({ apis: ['Date'], now: windowStartNow(60_000) + 30_000 })
   const first = rateHeaders(await node.get('/r/x'))
   assert.deepEqual([first['x-ratelimit-limit-minute'], first['x-ratelimit-remaining-minute'], first['x-ratelimit-limit-hour'], first['x-ratelimit-remaining-hour']], ['2', '1', '10', '9'])
   assert.deepEqual([first['ratelimit-limit'], first['ratelimit-remaining']], ['2', '1'])
-  assert.ok(Number(first['ratelimit-reset']) <= 60)
+  assert.equal(first['ratelimit-reset'], '30')
   await node.get('/r/x')
   const refused = await node.get('/r/x')
   assert.equal(refused.status, 429)
   const h = rateHeaders(refused)
   // Kong: the refusing period shows 0; the others are not charged for the refused request.
   assert.deepEqual([h['x-ratelimit-remaining-minute'], h['x-ratelimit-remaining-hour']], ['0', '8'])
-  assert.ok(Number(h['retry-after']) <= 60)
+  assert.equal(h['retry-after'], '30')
   assert.equal(upstream.requests, 2)
 })
 
@@ -71,14 +72,17 @@ test('error_code and error_message replace the refusal; hide_client_headers send
 
 test('second limits reset with the next second', async (t) => {
   const { node } = await nodeWith(t, { second: 2, hour: 100 })
-  await nextSecond()
+  // The plugin reads Date.now(): frozen 100 ms into a second, the three requests share that second.
+  t.mock.timers.enable({ apis: ['Date'], now: windowStartNow(1000) + 100 })
   const statuses = [(await node.get('/r/x')).status, (await node.get('/r/x')).status, (await node.get('/r/x')).status]
-  // Three requests well inside one second: the third is refused (unless the second just turned).
-  if (Date.now() % 1000 > 50) assert.deepEqual(statuses, [200, 200, 429])
-  await nextSecond()
+  assert.deepEqual(statuses, [200, 200, 429])
+  t.mock.timers.tick(899)
+  assert.equal((await node.get('/r/x')).status, 429, 'the last millisecond of that second')
+  t.mock.timers.tick(1)
   const res = await node.get('/r/x')
-  assert.equal(res.status, 200)
+  assert.equal(res.status, 200, 'the next second')
   assert.equal(rateHeaders(res)['x-ratelimit-limit-second'], '2')
+  assert.equal(rateHeaders(res)['x-ratelimit-remaining-second'], '1')
 })
 
 test('limit_by header counts each value apart; without the header, the client IP', async (t) => {

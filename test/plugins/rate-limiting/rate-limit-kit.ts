@@ -6,15 +6,10 @@ export function uniqueName (prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`
 }
 
-/** Waits, if needed, so that the current UTC minute has at least `seconds` left (fixed windows reset on the minute). */
-export async function awayFromMinuteEnd (seconds = 5): Promise<void> {
-  const left = 60_000 - (Date.now() % 60_000)
-  if (left < seconds * 1000) await new Promise((resolve) => setTimeout(resolve, left + 50))
-}
-
-/** Waits until the start of the next UTC second (plus a little). */
-export async function nextSecond (): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20))
+/** The start of the current fixed window of `ms` (1000: this UTC second): a base for a frozen Date close to the real one. */
+export function windowStartNow (ms: number): number {
+  const now = Date.now()
+  return now - (now % ms)
 }
 
 export function rateHeaders (res: SimpleResponse): Record<string, string | undefined> {
