@@ -31,7 +31,7 @@ const REPO = resolve(fileURLToPath(new URL('../../..', import.meta.url)))
 const KEY = 'bench-key-0123456789'
 const READING = 'Reading the figures: on this shared machine a round\'s req/s swings by up to ±30 % within seconds (neighbours\' load) and a process\'s own speed by ~10 % from one start to the next, ' +
   'hence one process for (b)–(f) and medians of ratios paired within a round; even so a run\'s ratios move by a few hundredths. Runs on 2026-11-27: with one process per scenario (c)/(b) was 0.67–0.85; ' +
-  'with (b)–(f) in one process, (c) 0.75–0.80, (d) 0.80–0.86, (e) 0.92–1.00, (f) 0.82–0.89. The 0.85 target is not met. ' +
+  'with (b)–(f) in one process, (c) 0.75–0.80, (d) 0.80–0.86, (e) 0.92–1.00, (f) 0.82–0.89. Run on 2026-12-02, after the request path became UpstreamCall with hooks (issue 12): (c) 0.77, (d) 0.85, (e) 0.95, (f) 0.93, (b)/(a) 1.00, the same as before. The 0.85 target is not met. ' +
   'Cause, from the diagnostics and V8 CPU profiles: no single hot spot; the cost is spread over the plugin path\'s own work per request (e: the run, its context, the response phase; a few µs), ' +
   'the headers the four plugins must add (f, d: Node\'s writeHead validates, concatenates and writes each response header, ≈ 0.8 µs of gateway CPU apiece here, and undici does the same for the 4 upstream ones), ' +
   'and the plugins\' own logic (c − d: SHA-256 of the presented key ≈ 0.7–1.1 µs, since Atrium keeps only key digests where Kong looks the plaintext key up; rate-limiting\'s counters; cors matching; the id). ' +
