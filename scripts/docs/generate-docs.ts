@@ -1,30 +1,24 @@
 // `npm run docs`: rewrites every generated page and region listed in registry.ts.
 // `npm run docs -- --check`: changes nothing, lists stale pages and exits 1 when there are any.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { expectedPage, generatedFiles, REPO_ROOT } from './registry.js'
+import { writeFileSync } from 'node:fs'
+import { pageStates } from './registry.js'
 
 const check = process.argv.includes('--check')
 let stale = 0
 let failed = 0
-for (const file of generatedFiles()) {
-  const path = join(REPO_ROOT, file)
-  const current = existsSync(path) ? readFileSync(path, 'utf8') : undefined
-  let expected: string
-  try {
-    expected = expectedPage(file, current)
-  } catch (err) {
-    console.error(`docs: ${(err as Error).message}`)
+for (const page of pageStates()) {
+  if (page.error !== undefined) {
+    console.error(`docs: ${page.error}`)
     failed++
     continue
   }
-  if (expected === current) continue
+  if (page.expected === page.current) continue
   stale++
-  if (check) console.log(`docs: ${file} is stale`)
+  if (check) console.log(`docs: ${page.file} is stale`)
   else {
-    writeFileSync(path, expected)
-    console.log(`docs: wrote ${file}`)
+    writeFileSync(page.path, page.expected)
+    console.log(`docs: wrote ${page.file}`)
   }
 }
 if (failed > 0) process.exit(1)

@@ -72,3 +72,21 @@ function ensureNewline (text: string): string {
 export function generatedFiles (targets: readonly DocTarget[] = DOC_TARGETS): string[] {
   return [...new Set(targets.map((t) => t.file))]
 }
+
+/** One generated file on disk next to what its sources render: `error` when it cannot be rendered. */
+export type PageState =
+  | { file: string, path: string, current: string | undefined, expected: string, error?: undefined }
+  | { file: string, path: string, current: string | undefined, expected?: undefined, error: string }
+
+/** Every generated file's state, read from the repository (`npm run docs` and the docs test share it). */
+export function pageStates (targets: readonly DocTarget[] = DOC_TARGETS): PageState[] {
+  return generatedFiles(targets).map((file) => {
+    const path = join(REPO_ROOT, file)
+    const current = existsSync(path) ? readFileSync(path, 'utf8') : undefined
+    try {
+      return { file, path, current, expected: expectedPage(file, current, targets) }
+    } catch (err) {
+      return { file, path, current, error: (err as Error).message }
+    }
+  })
+}

@@ -1,23 +1,13 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { DOC_TARGETS, expectedPage, generatedFiles, REPO_ROOT, type DocTarget } from '../../../scripts/docs/registry.js'
+import { DOC_TARGETS, expectedPage, pageStates, type DocTarget } from '../../../scripts/docs/registry.js'
 import { replaceRegion } from '../../../scripts/docs/markdown.js'
 
 test('every generated page and region is up to date', () => {
   const stale: string[] = []
-  for (const file of generatedFiles()) {
-    const path = join(REPO_ROOT, file)
-    const current = existsSync(path) ? readFileSync(path, 'utf8') : undefined
-    let expected: string
-    try {
-      expected = expectedPage(file, current)
-    } catch (err) {
-      stale.push(`${file}: ${(err as Error).message} (then run \`npm run build && npm run docs\`)`)
-      continue
-    }
-    if (expected !== current) stale.push(`${file} is stale: run \`npm run build && npm run docs\` and commit it`)
+  for (const page of pageStates()) {
+    if (page.error !== undefined) stale.push(`${page.file}: ${page.error} (then run \`npm run build && npm run docs\`)`)
+    else if (page.expected !== page.current) stale.push(`${page.file} is stale: run \`npm run build && npm run docs\` and commit it`)
   }
   assert.deepEqual(stale, [])
 })
