@@ -12,6 +12,16 @@ import { buildUpstreamPath } from '../../src/data-plane/router/upstream-path.js'
 import { createReferenceRouter } from '../support/reference-router.js'
 import { route, service } from './routing-case-kit.js'
 import { routingCases } from './routing-cases.js'
+import type { RoutingCase } from './routing-case-kit.js'
+import { proxyRouterCases } from './kong/proxy-router-cases.js'
+import { routerUnitCases } from './kong/router-unit-cases.js'
+
+// Atrium's own table, then the cases ported from Kong 3.9.1's router specs (test/conformance/kong/).
+const tables: Array<[string, RoutingCase[]]> = [
+  ['', routingCases],
+  [' (Kong spec/01-unit/08-router_spec.lua)', routerUnitCases],
+  [' (Kong spec/02-integration/05-proxy/02-router_spec.lua)', proxyRouterCases]
+]
 
 const implementations: Array<[string, (config: GatewayConfig) => Router]> = [
   ['compiled router', compileRouter],
@@ -19,8 +29,8 @@ const implementations: Array<[string, (config: GatewayConfig) => Router]> = [
 ]
 
 for (const [implName, build] of implementations) {
-  describe(`${implName} conformance`, () => {
-    for (const kase of routingCases) {
+  for (const [tableName, cases] of tables) describe(`${implName} conformance${tableName}`, () => {
+    for (const kase of cases) {
       test(kase.name, () => {
         const { request, expect } = kase
         const path = normalizePath(request.target)
@@ -50,10 +60,11 @@ describe('compiled router', () => {
     assert.ok(routingCases.length >= 50, `${routingCases.length} cases`)
   })
 
-  test('documents the seven priority rules in order', () => {
-    assert.equal(ROUTE_PRIORITY_RULES.length, 7)
+  test('documents the eight priority rules in order', () => {
+    assert.equal(ROUTE_PRIORITY_RULES.length, 8)
     assert.match(ROUTE_PRIORITY_RULES[0], /kinds of criteria/)
-    assert.match(ROUTE_PRIORITY_RULES[6], /route index/)
+    assert.match(ROUTE_PRIORITY_RULES[6], /port/)
+    assert.match(ROUTE_PRIORITY_RULES[7], /route index/)
   })
 
   test('rejects a regex path RE2 cannot compile with ATRIUM_ERR_CONFIG_INVALID and the field path', () => {

@@ -59,8 +59,9 @@ function tuple (route: RouteConfig, path: string | null, routeIndex: number, pat
   const isRegex = path !== null && path.startsWith('~')
   const regexPriority = isRegex ? route.regex_priority : 0
   const prefixLength = path !== null && !isRegex ? (normalizePercentEncoding(path) ?? path).length : 0
+  const hostPort = route.hosts.some((h) => /:\d+$/.test(h))
   return [-kinds, plainHostOnly ? 0 : 1, -headerCount, isRegex ? 0 : 1, -regexPriority, -prefixLength,
-    routeIndex, pathIndex]
+    hostPort ? 0 : 1, routeIndex, pathIndex]
 }
 
 function compareTuples (a: number[], b: number[]): number {

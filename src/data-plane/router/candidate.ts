@@ -57,6 +57,7 @@ export function createCandidate (f: Candidate): Candidate {
     isRegex: f.isRegex,
     regexPriority: f.regexPriority,
     prefixLength: f.prefixLength,
+    hasHostPort: f.hasHostPort,
     routeIndex: f.routeIndex,
     pathIndex: f.pathIndex
   }

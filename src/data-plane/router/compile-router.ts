@@ -17,7 +17,7 @@ import { normalizePercentEncoding } from './normalize-path.js'
 import { radixInsert, radixVisit } from './radix-tree.js'
 import { createRegexGroup, finishRegexGroup } from './regex-group.js'
 import { regexLiteralPrefix } from './regex-literal-prefix.js'
-import { compareRoutePriority, isPlainHostOnly } from './route-priority.js'
+import { compareRoutePriority, hasHostPort, isPlainHostOnly } from './route-priority.js'
 import type { Router } from './types.js'
 
 export function compileRouter (config: GatewayConfig): Router {
@@ -58,13 +58,14 @@ function buildCandidates (config: GatewayConfig, route: RouteConfig, routeIndex:
   const criteriaCount = Number(route.methods.length > 0) + Number(route.hosts.length > 0) +
     Number(headerNames.length > 0) + Number(route.paths.length > 0)
   const plainHostOnly = isPlainHostOnly(route.hosts)
+  const hostPort = hasHostPort(route.hosts)
   // One object literal with every field (no spread of a shared base): at 10k routes a spread per
   // candidate cost more than the whole rest of the compile.
   const push = (pathIndex: number, pathKind: number, matchedPath: string | null, prefix: string, regex: RE2 | null,
     regexSource: string, regexPriority: number, prefixLength: number): void => {
     out.push(createCandidate({
       rank: 0, route, service, pathKind, matchedPath, prefix, regex, regexSource, methods, headers, criteriaCount,
-      plainHostOnly, headerCount: headerNames.length, isRegex: pathKind === PATH_REGEX, regexPriority, prefixLength, routeIndex, pathIndex
+      plainHostOnly, headerCount: headerNames.length, isRegex: pathKind === PATH_REGEX, regexPriority, prefixLength, hasHostPort: hostPort, routeIndex, pathIndex
     }))
   }
   if (route.paths.length === 0) {

@@ -25,7 +25,16 @@ describe('buildUpstreamPath (Kong path_handling v0)', () => {
     ['strips a whole regex match', ['/s', true, '/users/42/posts', '/users/42', '/s/posts']],
     ['keeps nothing of the request with an empty match and no service path', [null, true, '/x', '', '/x']],
     ['keeps a / request for a root route', ['/s', true, '/', '/', '/s']],
-    ['keeps a / request for a root route with a slash-ended service', ['/s/', true, '/', '/', '/s/']]
+    ['keeps a / request for a root route with a slash-ended service', ['/s/', true, '/', '/', '/s/']],
+    // Kong's sanitize_uri_postfix: a dot segment left at the start of the postfix never reaches the upstream.
+    ['drops a leading ../ left after the prefix', ['/service', true, '/route../req', '/route', '/service/req']],
+    ['drops a leading ./ left after the prefix', ['/service/', true, '/route./req', '/route', '/service/req']],
+    ['drops a postfix that is only ..', ['/service', true, '/route..', '/route', '/service']],
+    ['keeps dots that do not form a leading dot segment', ['/service', true, '/route...x', '/route', '/service/...x']],
+    ['keeps dots when nothing is stripped', ['/service', false, '/route../req', '/route', '/service/route../req']],
+    // A route without paths: Kong's request prefix is "/" (match_t.prefix or "/").
+    ['maps / of a host-only route to the bare service path', ['/service', true, '/', '', '/service']],
+    ['joins the path of a host-only route under the service path', ['/service', true, '/route/', '', '/service/route/']]
   ]
   for (const [behaviour, [svc, strip, req, prefix, expected]] of rows) {
     test(`${behaviour}: ${String(svc)} ${strip ? 'strip' : 'keep'} ${req} − ${JSON.stringify(prefix)} → ${expected}`, () => {
