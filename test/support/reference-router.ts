@@ -19,7 +19,9 @@ interface Hit {
 }
 
 export function createReferenceRouter (config: GatewayConfig): Router {
+  const names = new Set(config.routes.flatMap((route) => Object.keys(route.headers)))
   return {
+    headerNames: names.size === 0 ? null : names,
     match (input: MatchInput): RouteMatch | null {
       const hits: Hit[] = []
       config.routes.forEach((route, routeIndex) => {

@@ -27,7 +27,10 @@ const REQUEST_ACTIONS = new Map<string, number>([
   ['x-forwarded-port', DROP],
   ['x-forwarded-path', DROP],
   ['x-forwarded-prefix', DROP],
-  ['content-length', CONTENT_LENGTH]
+  ['content-length', CONTENT_LENGTH],
+  // httpoxy (CVE-2016-5385): a client `Proxy` header would become HTTP_PROXY in a CGI-style upstream.
+  // Kong clears it (kong/runloop/handler.lua). `Proxy-*` names go too, as hop-by-hop, below.
+  ['proxy', DROP]
 ])
 
 const RESPONSE_ACTIONS = new Map<string, number>([
@@ -69,7 +72,8 @@ function dropNamed (list: string[], names: string[]): string[] {
 /**
  * Upstream request headers from the client's raw headers (`req.rawHeaders`), with the gateway's own
  * Host and X-Forwarded-* values. Client values of X-Real-IP and X-Forwarded-* are replaced (no trusted
- * proxies), except X-Forwarded-For, which is appended to. `prefix` is null when nothing was stripped.
+ * proxies), except X-Forwarded-For, which is appended to. `path` is the request path as received
+ * (not normalised, no query), as Kong sends it. `prefix` is null when nothing was stripped.
  */
 export function buildUpstreamRequestHeaders (
   raw: string[],

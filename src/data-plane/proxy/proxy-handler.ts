@@ -5,7 +5,8 @@ import { ErrorCodes, type ErrorCode } from '../../errors.js'
 import type { Logger } from '../../log.js'
 import type { CompiledGateway, GatewayState } from '../compiled-gateway.js'
 import { requestBodyBytes } from '../metrics/request-facts.js'
-import { normalizePath, splitQuery } from '../router/normalize-path.js'
+import { collectMatchHeaders } from '../router/match-headers.js'
+import { normalizePath, rawPath, splitQuery } from '../router/normalize-path.js'
 import { buildUpstreamPath } from '../router/upstream-path.js'
 import { sendErrorResponse } from './error-response.js'
 import { buildUpstreamRequestHeaders, clientAddressOf, hostWithoutPort } from './forward-headers.js'
@@ -68,7 +69,17 @@ function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req
   }
   const method = req.method as string
   const headers = req.headers
-  const match = gateway.router.match({ method, host: headers.host, path, headers })
+  if (headers.host === undefined && req.httpVersionMinor === 1 && req.httpVersionMajor === 1) {
+    // RFC 9112 §3.2: HTTP/1.1 without Host is a bad request (nginx answers 400, so Kong does). Node's
+    // own check is off (proxy-server.ts) so that this answer is Atrium's JSON error.
+    answerUnmatched(state, req, res, 'ATRIUM_ERR_PROXY_BAD_REQUEST', receivedAt)
+    return
+  }
+  const router = gateway.router
+  const headerNames = router.headerNames
+  const match = router.match({
+    method, host: headers.host, path, headers: headerNames === null ? headers : collectMatchHeaders(req.rawHeaders, headerNames)
+  })
   if (match === null) {
     answerUnmatched(state, req, res, 'ATRIUM_ERR_PROXY_NO_ROUTE', receivedAt)
     return
@@ -93,7 +104,7 @@ function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req
     tls ? 'https' : 'http',
     hostWithoutPort(headers.host),
     socket.localPort ?? 0,
-    path,
+    rawPath(rawUrl),
     prefix
   )
   const hasBody = headers['transfer-encoding'] !== undefined ||

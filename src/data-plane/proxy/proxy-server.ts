@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import type { Logger } from '../../log.js'
 import type { GatewayState } from '../compiled-gateway.js'
+import { errorBody, JSON_TYPE } from './error-response.js'
 import { createProxyRequestHandler } from './proxy-handler.js'
 
 /** Idle client keep-alive connections are closed after this long (nginx/Kong: 60 s). */
@@ -21,20 +22,33 @@ export function createProxyServer (options: ProxyServerOptions): Server {
   const server = createServer({
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     headersTimeout: HEADERS_TIMEOUT_MS,
-    requestTimeout: 0
+    requestTimeout: 0,
+    // The handler answers HTTP/1.1 without Host itself, with the gateway's JSON error (Node's own
+    // answer is a bare 400).
+    requireHostHeader: false
   }, createProxyRequestHandler(options))
   // A client that resets mid-request must not crash the process.
   server.on('clientError', onClientError)
   return server
 }
 
+/** Built once: the answer to a request Node's parser refuses (malformed request line or header). */
+const BAD_REQUEST_HEAD = Buffer.from('HTTP/1.1 400 Bad Request\r\ncontent-type: ' + JSON_TYPE +
+  `\r\ncontent-length: ${errorBody('ATRIUM_ERR_PROXY_BAD_REQUEST').length}\r\nconnection: close\r\n\r\n`)
+
+/**
+ * Requests Node's parser refuses never reach the handler; they get the gateway's JSON error here
+ * (`{"message","code"}`, the same body as the handler's 400). A client that resets mid-request must
+ * not crash the process, and a socket no longer writable is just closed.
+ */
 function onClientError (err: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
   if (err.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy()
     return
   }
-  const body = '{"message":"Bad request"}'
-  socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`)
+  // Oversized headers too: nginx answers those with 400 as well.
+  socket.write(BAD_REQUEST_HEAD)
+  socket.end(errorBody('ATRIUM_ERR_PROXY_BAD_REQUEST'))
 }
 
 /** How often, while closing, connections that finished their last request are closed. */

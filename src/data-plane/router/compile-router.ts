@@ -13,6 +13,7 @@ import type { Candidate, HeaderRule } from './candidate.js'
 import { CompiledRouter, createBucket } from './compiled-router.js'
 import type { Bucket } from './compiled-router.js'
 import { HostIndex, classifyHost } from './host-index.js'
+import { headerNamesOf } from './match-headers.js'
 import { normalizePercentEncoding } from './normalize-path.js'
 import { radixInsert, radixVisit } from './radix-tree.js'
 import { createRegexGroup, finishRegexGroup } from './regex-group.js'
@@ -41,7 +42,7 @@ export function compileRouter (config: GatewayConfig): Router {
     })
   }
   for (const bucket of index.buckets()) finishBucket(bucket)
-  return new CompiledRouter(index)
+  return new CompiledRouter(index, headerNamesOf(config.routes))
 }
 
 /** Candidate rank sort order is documented in route-priority.ts (ROUTE_PRIORITY_RULES). */

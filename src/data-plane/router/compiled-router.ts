@@ -31,6 +31,7 @@ export function createBucket (): Bucket {
 }
 
 export class CompiledRouter implements Router {
+  readonly headerNames: ReadonlySet<string> | null
   private readonly index: HostIndex<Bucket>
   private readonly hasHostBuckets: boolean
   // per-call scratch, see the top of the file
@@ -41,7 +42,8 @@ export class CompiledRouter implements Router {
   private pendingCount = 0
   private pathBuffer: Buffer | null = null
 
-  constructor (index: HostIndex<Bucket>) {
+  constructor (index: HostIndex<Bucket>, headerNames: ReadonlySet<string> | null) {
+    this.headerNames = headerNames
     this.index = index
     this.hasHostBuckets = index.hasHostBuckets
   }

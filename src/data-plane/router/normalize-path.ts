@@ -39,6 +39,22 @@ export function normalizePath (rawTarget: string): string | null {
   return removeDotSegments(mergeSlashes(decoded))
 }
 
+/**
+ * The path of a request target as received, without its query (Kong's X-Forwarded-Path:
+ * `ctx.request_uri` up to `?`); for an absolute-form target, the part after the authority.
+ */
+export function rawPath (rawTarget: string): string {
+  let start = 0
+  if (rawTarget.charCodeAt(0) !== CH_SLASH) {
+    start = absoluteFormPathStart(rawTarget)
+    if (start < 0) return rawTarget
+  }
+  const q = rawTarget.indexOf('?', start)
+  const end = q < 0 ? rawTarget.length : q
+  if (start === end) return '/'
+  return start === 0 && end === rawTarget.length ? rawTarget : rawTarget.slice(start, end)
+}
+
 /** The raw query of a request target including its `?`, or '' when there is none. */
 export function splitQuery (rawTarget: string): string {
   const q = rawTarget.indexOf('?')

@@ -29,6 +29,11 @@ export interface RouteMatch {
 }
 
 export interface Router {
+  /**
+   * The header names route criteria look at (lower-case), or null when no route has header criteria.
+   * The caller then passes `collectMatchHeaders(req.rawHeaders, headerNames)` as `headers`.
+   */
+  readonly headerNames: ReadonlySet<string> | null
   /** Hot path: never throws, never compiles anything. */
   match (input: MatchInput): RouteMatch | null
 }

@@ -3,6 +3,14 @@
 // (strip_path {false, true} becomes two cases), flavor traditional_compatible. The spec asserts the
 // upstream's `request_uri`; here that is buildUpstreamPath of the match. Row numbers are the fixture's.
 // Not ported from this table: the v1 rows (Atrium implements path_handling v0 only).
+// Also below: "URI normalization" and plain matching cases from other describes of the spec.
+// Not ported from the spec, with the reason: flavor "expressions" and the `traditional` flavor's
+// it_trad_only cases (#5438 regressions); #grpc use cases; [snis] and tls_passthrough (no SNI
+// routing); router rebuilds / consistency / worker respawn / allow_debug_header (Kong runtime and
+// debug headers); "handles not enabled services" (no `enabled` field on services); "URI arguments"
+// (query strings, covered end to end in test/integration/proxy); "URI regexes order of evaluation
+// with created_at" (Atrium orders by declaration, not created_at); "requests without Host header"
+// and "responds 503 if no service found" run end to end in upstream-headers.test.ts.
 
 import { route as r, routingCase as c, service as s } from '../routing-case-kit.js'
 import type { RoutingCase } from '../routing-case-kit.js'
@@ -165,4 +173,70 @@ function slashHandlingCases (): RoutingCase[] {
   return out
 }
 
-export const proxyRouterCases: RoutingCase[] = slashHandlingCases()
+// "URI normalization": routes 1-3 of that describe; the spec also checks Kong's debug headers
+// (kong-route-id…, Atrium has none: the route is asserted instead) and X-Forwarded-Path (end to end
+// in upstream-headers.test.ts).
+const NORMALIZATION = [
+  r('1', { strip_path: true, paths: ['/foo/bar'] }),
+  r('2', { strip_path: true, paths: ['/hello'] }),
+  r('3', { strip_path: false, paths: ['/anything/world'] })
+]
+const uriNormalization: RoutingCase[] = ([
+  ['matches against normalized URI with \"..\"', '/foo/a/../bar', '1', undefined],
+  ['matches against normalized URI with \"//\"', '/foo//bar', '1', undefined],
+  ['matches against normalized URI with \"/./\"', '/foo/./bar', '1', undefined],
+  ['matches against normalized URI with percent-encoded characters', '/h%65llo', '2', undefined],
+  ['proxies normalized URI to upstream with strip_path = true', '/h%65llo/anything/a/../b', '2', '/anything/b'],
+  ['proxies normalized URI to upstream with strip_path = false', '/anything/./a/../wor%6cd/a/../b', '3', '/anything/world/b'],
+  ['re-encode special characters in request uri when proxying to the upstream', '/anything/world/cat%20and%20dog', '3', '/anything/world/cat%20and%20dog']
+] as const).map(([title, target, name, upstreamPath]) => c(`${SPEC} URI normalization: it("${title}")`, NORMALIZATION,
+  { target }, upstreamPath === undefined ? { route: name } : { route: name, upstreamPath }))
+
+// "use-cases": routes 1-5 of that describe (6, the serviceless route, runs end to end; 7-9 need
+// services with `enabled = false`, which Atrium lacks). Kong asserts the route through its debug
+// headers and the upstream's status; here the route and the upstream path are asserted.
+const USE_CASES = [
+  r('1', { methods: ['GET'], strip_path: false }),
+  r('2', { methods: ['POST', 'PUT'], paths: ['/post', '/put'], strip_path: false }),
+  r('3', { paths: ['/mock_upstream'], strip_path: true, service: 1 }),
+  r('4', { paths: ['/private'], strip_path: false, service: 2 }),
+  r('5', { paths: ['~/users/\\d+/profile'], strip_path: true, service: 3 })
+]
+const USE_CASE_SERVICES = [s(null), s('/status', 's3'), s('/basic-auth/', 's4'), s('/anything', 's5')]
+const PATHS_METHODS = [
+  r('1', { methods: ['GET'], paths: ['/unrelated/longer/uri/that/should/not/match', '/root/fixture'] }),
+  r('2', { hosts: ['ahost.test'], methods: ['GET'], paths: ['/root/fixture/get'] }),
+  r('3', { hosts: ['anotherhost.test'], methods: ['GET'], paths: ['/root/fixture/get'] }),
+  r('4', { hosts: ['onemorehost.test'], methods: ['GET'], paths: ['/root/fixture/get'] })
+]
+const PATHS_HEADERS = [
+  r('1', { headers: { version: ['v1', 'v2'] }, paths: ['/root'] }),
+  r('2', { headers: { version: ['v1', 'v2'] }, paths: ['/root/fixture'] }),
+  r('3', { headers: { version: ['v1', 'v2'], location: ['us-east'] }, paths: ['/root'] })
+]
+const useCases: RoutingCase[] = [
+  c(`${SPEC} use-cases: it("restricts an route to its methods if specified") #1`, USE_CASES,
+    { target: '/post', method: 'POST' }, { route: '2', upstreamPath: '/post' }, USE_CASE_SERVICES),
+  c(`${SPEC} use-cases: it("restricts an route to its methods if specified") #2`, USE_CASES,
+    { target: '/post', method: 'DELETE' }, { route: null }, USE_CASE_SERVICES),
+  c(`${SPEC} use-cases: it("routes by method-only if no other match is found")`, USE_CASES,
+    { target: '/get' }, { route: '1', upstreamPath: '/get' }, USE_CASE_SERVICES),
+  c(`${SPEC} use-cases: route with a path component in its upstream_url it("with strip_path = true")`, USE_CASES,
+    { target: '/mock_upstream/201' }, { route: '3', upstreamPath: '/status/201' }, USE_CASE_SERVICES),
+  c(`${SPEC} use-cases: it("route with a path component in its upstream_url and strip_path = false")`, USE_CASES,
+    { target: '/private/passwd' }, { route: '4', upstreamPath: '/basic-auth/private/passwd' }, USE_CASE_SERVICES),
+  c(`${SPEC} use-cases: it("route with a path component in its upstream_url and [uri] with a regex") #1`, USE_CASES,
+    { target: '/users/foo/profile' }, { route: '1' }, USE_CASE_SERVICES),
+  c(`${SPEC} use-cases: it("route with a path component in its upstream_url and [uri] with a regex") #2`, USE_CASES,
+    { target: '/users/123/profile' }, { route: '5', upstreamPath: '/anything' }, USE_CASE_SERVICES),
+  c(`${SPEC} [paths] + [methods]: it("prioritizes host over longer URIs")`, PATHS_METHODS,
+    { target: '/root/fixture/get', host: 'anotherhost.test' }, { route: '3' }),
+  c(`${SPEC} [paths] + [methods]: it("do not match incomplete URIs")`, PATHS_METHODS,
+    { target: '/', host: 'ahost.test' }, { route: null }),
+  c(`${SPEC} [paths] + [#headers]: it("prioritizes Routes with more headers")`, PATHS_HEADERS,
+    { target: '/root/fixture/get', headers: { version: 'v2', location: 'us-east' } }, { route: '3' }),
+  c(`${SPEC} [paths] + [#headers]: it("prioritizes longer paths if same number of headers")`, PATHS_HEADERS,
+    { target: '/root/fixture/get', headers: { version: 'v2' } }, { route: '2' })
+]
+
+export const proxyRouterCases: RoutingCase[] = [...slashHandlingCases(), ...uriNormalization, ...useCases]
