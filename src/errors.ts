@@ -14,7 +14,7 @@ export const ErrorCodes = {
   ATRIUM_ERR_LISTEN: { status: 500, message: 'a listener could not be opened' },
   /** No route matched the request. */
   ATRIUM_ERR_PROXY_NO_ROUTE: { status: 404, message: 'no Route matched with those values' },
-  /** A malformed request target (e.g. `%zz`), or a request the upstream client refuses to send (e.g. an invalid header value). */
+  /** A malformed request target (e.g. `%zz`), a request Node's HTTP parser refuses (malformed request line or header, headers too large), HTTP/1.1 without Host, or a request the upstream client refuses to send (e.g. an invalid header value). */
   ATRIUM_ERR_PROXY_BAD_REQUEST: { status: 400, message: 'Bad request' },
   /** The route allows only `https` and the request came over plain HTTP. */
   ATRIUM_ERR_PROXY_PROTOCOL: { status: 426, message: 'Please use HTTPS protocol' },
