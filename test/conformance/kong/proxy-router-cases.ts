@@ -239,4 +239,31 @@ const useCases: RoutingCase[] = [
     { target: '/root/fixture/get', headers: { version: 'v2' } }, { route: '2' })
 ]
 
-export const proxyRouterCases: RoutingCase[] = [...slashHandlingCases(), ...uriNormalization, ...useCases]
+// [#headers] and "URI regexes order of evaluation with regex_priority" (TEST 1 routes; the TEST 2
+// routes are for the it_trad_only created_at tie-break). Header names are lower-cased as the loader does.
+const BY_HEADER = [r('1', { headers: { version: ['v1', 'v2'] } }), r('2', { headers: { version: ['v3'] } })]
+const MORE_HEADERS = [
+  r('1', { headers: { version: ['v1', 'v2'] } }),
+  r('2', { headers: { version: ['v3'], location: ['us-east'] } }),
+  r('3', { headers: { version: ['v3'] } })
+]
+const REGEX_PRIORITY = [
+  r('regex_1', { strip_path: true, paths: ['~/status/(?P<foo>re)'], regex_priority: 0 }),
+  r('regex_2', { strip_path: true, paths: ['~/status/(re)'], regex_priority: 4 })
+]
+const headerCases: RoutingCase[] = [
+  c(`${SPEC} [#headers]: it("matches by header") #1`, BY_HEADER, { target: '/', headers: { version: 'v1' } }, { route: '1' }),
+  c(`${SPEC} [#headers]: it("matches by header") #2`, BY_HEADER, { target: '/', headers: { version: 'v3' } }, { route: '2' }),
+  c(`${SPEC} [#headers]: it("matches headers in a case-insensitive way") #1`, BY_HEADER,
+    { target: '/', host: 'domain.test', headers: { version: 'v1' } }, { route: '1' }),
+  c(`${SPEC} [#headers]: it("matches headers in a case-insensitive way") #2`, BY_HEADER,
+    { target: '/', host: 'domain.test', headers: { version: 'V3' } }, { route: '2' }),
+  c(`${SPEC} [#headers]: it("prioritizes Routes with more headers") #1`, MORE_HEADERS,
+    { target: '/', host: 'domain.test', headers: { version: 'v3', location: 'us-east' } }, { route: '2' }),
+  c(`${SPEC} [#headers]: it("prioritizes Routes with more headers") #2`, MORE_HEADERS,
+    { target: '/', host: 'domain.test', headers: { version: 'v3' } }, { route: '3' }),
+  c(`${SPEC} URI regexes order of evaluation with regex_priority: it("depends on the regex_priority field")`, REGEX_PRIORITY,
+    { target: '/status/re' }, { route: 'regex_2', upstreamPath: '/status/200' }, [s('/status/200')])
+]
+
+export const proxyRouterCases: RoutingCase[] = [...headerCases, ...slashHandlingCases(), ...uriNormalization, ...useCases]
