@@ -37,7 +37,7 @@ for (const [implName, build] of implementations) {
         assert.equal(path === null, expect.invalidTarget === true, 'target validity')
         if (path === null) return
         const match = build(kase.config).match({
-          method: request.method ?? 'GET', host: request.host, path, headers: request.headers ?? {}
+          method: request.method ?? 'GET', host: request.host, path, headers: request.headers ?? {}, port: request.port
         })
         assert.equal(match?.route.name ?? null, expect.route)
         if (match === null) return
@@ -162,7 +162,10 @@ describe('compiled router vs reference router', () => {
       const compiled = compileRouter(config)
       const reference = createReferenceRouter(config)
       for (let q = 0; q < 8; q++) {
-        const input = { method: pick(rnd, V.methods), host: pick(rnd, V.reqHosts), path: pick(rnd, V.reqPaths), headers: randomHeaders(rnd) }
+        const input = {
+          method: pick(rnd, V.methods), host: pick(rnd, V.reqHosts), path: pick(rnd, V.reqPaths), headers: randomHeaders(rnd),
+          port: pick(rnd, [undefined, 8080, 9090])
+        }
         const a = compiled.match(input)
         const b = reference.match(input)
         const where = `config #${n} request ${JSON.stringify(input)}\n${JSON.stringify(config.routes)}`

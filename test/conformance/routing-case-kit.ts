@@ -10,6 +10,8 @@ export interface CaseRequest {
   method?: string
   host?: string
   headers?: IncomingHttpHeaders
+  /** The local port the request arrived on (MatchInput.port). */
+  port?: number
 }
 
 export interface CaseExpect {

@@ -25,7 +25,7 @@ export function createReferenceRouter (config: GatewayConfig): Router {
     match (input: MatchInput): RouteMatch | null {
       const hits: Hit[] = []
       config.routes.forEach((route, routeIndex) => {
-        if (!methodOk(route, input.method) || !hostOk(route, input.host) || !headersOk(route, input.headers)) return
+        if (!methodOk(route, input.method) || !hostOk(route, input.host, input.port) || !headersOk(route, input.headers)) return
         if (route.paths.length === 0) {
           hits.push({ routeIndex, pathIndex: 0, path: null, matchedPrefix: '', captures: null, tuple: tuple(route, null, routeIndex, 0) })
           return
@@ -85,10 +85,12 @@ function splitHostPort (host: string): { name: string, port: string | null } {
   return colon < 0 ? { name: host, port: null } : { name: host.slice(0, colon), port: host.slice(colon + 1) }
 }
 
-function hostOk (route: RouteConfig, rawHost: string | undefined): boolean {
+function hostOk (route: RouteConfig, rawHost: string | undefined, listenerPort: number | undefined): boolean {
   if (route.hosts.length === 0) return true
   if (rawHost === undefined || rawHost === '') return false
-  const req = splitHostPort(rawHost.toLowerCase())
+  const parsed = splitHostPort(rawHost.toLowerCase())
+  // Kong compares a route's port with the Host port, else with the port the request arrived on.
+  const req = { name: parsed.name, port: parsed.port ?? (listenerPort === undefined ? null : String(listenerPort)) }
   return route.hosts.some((configured) => {
     const want = splitHostPort(configured)
     if (want.port !== null && want.port !== req.port) return false

@@ -77,14 +77,18 @@ function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req
   }
   const router = gateway.router
   const headerNames = router.headerNames
+  const socket = req.socket
   const match = router.match({
-    method, host: headers.host, path, headers: headerNames === null ? headers : collectMatchHeaders(req.rawHeaders, headerNames)
+    method,
+    host: headers.host,
+    path,
+    headers: headerNames === null ? headers : collectMatchHeaders(req.rawHeaders, headerNames),
+    port: socket.localPort
   })
   if (match === null) {
     answerUnmatched(state, req, res, 'ATRIUM_ERR_PROXY_NO_ROUTE', receivedAt)
     return
   }
-  const socket = req.socket
   const tls = (socket as TLSSocket).encrypted === true
   const route = match.route
   if (!tls && !route.protocols.includes('http')) {

@@ -42,7 +42,7 @@ export function compileRouter (config: GatewayConfig): Router {
     })
   }
   for (const bucket of index.buckets()) finishBucket(bucket)
-  return new CompiledRouter(index, headerNamesOf(config.routes))
+  return new CompiledRouter(index, headerNamesOf(config.routes), config.routes.some((route) => hasHostPort(route.hosts)))
 }
 
 /** Candidate rank sort order is documented in route-priority.ts (ROUTE_PRIORITY_RULES). */

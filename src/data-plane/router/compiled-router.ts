@@ -34,6 +34,8 @@ export class CompiledRouter implements Router {
   readonly headerNames: ReadonlySet<string> | null
   private readonly index: HostIndex<Bucket>
   private readonly hasHostBuckets: boolean
+  /** Some route host names a port: only then does a Host without a port take the listener's port. */
+  private readonly hasPortHosts: boolean
   // per-call scratch, see the top of the file
   private bestRank = NO_RANK
   private best: Candidate | null = null
@@ -42,7 +44,8 @@ export class CompiledRouter implements Router {
   private pendingCount = 0
   private pathBuffer: Buffer | null = null
 
-  constructor (index: HostIndex<Bucket>, headerNames: ReadonlySet<string> | null) {
+  constructor (index: HostIndex<Bucket>, headerNames: ReadonlySet<string> | null, hasPortHosts: boolean) {
+    this.hasPortHosts = hasPortHosts
     this.headerNames = headerNames
     this.index = index
     this.hasHostBuckets = index.hasHostBuckets
@@ -76,11 +79,16 @@ export class CompiledRouter implements Router {
       if (colon >= 0) nameEnd = colon
     }
     const name = nameEnd === host.length ? host : host.slice(0, nameEnd)
-    const port = nameEnd === host.length ? '' : host.slice(nameEnd)
+    let port = nameEnd === host.length ? '' : host.slice(nameEnd)
+    let full = host
+    if (port === '' && this.hasPortHosts && input.port !== undefined) { // Kong: net.dst.port
+      port = ':' + String(input.port)
+      full = name + port
+    }
     const { exact, suffix, prefix } = this.index
     if (exact.size > 0) {
       this.searchOptional(exact.get(name), input)
-      if (port !== '') this.searchOptional(exact.get(host), input)
+      if (port !== '') this.searchOptional(exact.get(full), input)
     }
     if (suffix.size === 0 && prefix.size === 0) return
     // `*.x` needs a non-empty label before `.x`; `x.*` a non-empty rest after `x.`.

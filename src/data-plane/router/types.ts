@@ -8,6 +8,11 @@ export interface MatchInput {
   host: string | undefined
   path: string
   headers: IncomingHttpHeaders
+  /**
+   * The local port the request arrived on. A route host with a port (`x.com:8080`) is compared with
+   * the Host header's port, or with this one when the Host header has none (Kong's net.dst.port).
+   */
+  port?: number
 }
 
 /** Regex captures of the matched `~` path: by index (0 = whole match) and by name. */

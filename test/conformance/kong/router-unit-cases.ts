@@ -9,10 +9,6 @@
 //   route with a longer [uri prefix]", [IPv6 literal host] under `flavor == "traditional"`): pending
 //   for traditional_compatible in Kong itself.
 // - [wildcard sni], #grpc, stream routes, sources/destinations: Atrium has no SNI, gRPC or stream routes.
-// - "prefers port-specific even for http/https default port" and the "implicit port" half of
-//   "matches a [wildcard host + port] even if a [wildcard host] matched": Kong compares a route's
-//   `:port` with the listener's port when the Host header has none; Atrium compares it with the Host
-//   header only (docs/routing-and-proxying.md, Differences from Kong). The explicit-port halves are ported.
 // - "single [headers] value" with a `~*` regex header value (use case 15): Atrium has no regex
 //   header values.
 // - [serviceless] (use case 8): Atrium's router always returns a service (the route without one is
@@ -60,6 +56,8 @@ interface Select {
   headers?: Record<string, string | string[]>
   /** Set when Atrium deliberately differs from Kong here: what Kong returns, and why. */
   kong?: string
+  /** The port the request arrived on (Kong's net.dst.port when the Host header has none). */
+  port?: number
   /** Expected route name (its Kong use-case number), or null. */
   route: string | null
 }
@@ -70,7 +68,7 @@ function cases (title: string, routes: RouteConfig[], selects: Select[]): Routin
     `${SPEC} ${title}${selects.length > 1 ? ` #${i + 1}` : ''}: ${s.method ?? 'GET'} ${s.host ?? '-'} ${s.path} → ${s.route ?? 'no route'}` +
       (s.kong === undefined ? '' : ` (deliberate difference: Kong ${s.kong})`),
     routes,
-    { target: s.path, method: s.method ?? 'GET', host: s.host, headers: s.headers as IncomingHttpHeaders | undefined },
+    { target: s.path, method: s.method ?? 'GET', host: s.host, headers: s.headers as IncomingHttpHeaders | undefined, port: s.port },
     { route: s.route }))
 }
 
@@ -189,13 +187,15 @@ const wildcard: RoutingCase[] = [
       { path: '/', host: 'foo.route.net:123', route: '3' }, { path: '/', host: 'foo.route.net:456', route: null },
       { path: '/', host: 'route.org:123', route: '4' }
     ]),
-  ...cases('[wildcard host] it("prefers port-specific even for http default port") (explicit port only)',
+  ...cases('[wildcard host] it("prefers port-specific even for http default port")',
     [...WILD, r('3', { hosts: ['route.*:80'] })], [
-      { path: '/', host: 'route.org:123', route: '2' }, { path: '/', host: 'route.org:80', route: '3' }
+      { path: '/', host: 'route.org:123', port: 80, route: '2' }, { path: '/', host: 'route.org:80', port: 80, route: '3' },
+      { path: '/', host: 'route.org', port: 80, route: '3' }
     ]),
-  ...cases('[wildcard host] it("prefers port-specific even for https default port") (explicit port only)',
+  ...cases('[wildcard host] it("prefers port-specific even for https default port")',
     [...WILD, r('3', { hosts: ['route.*:443'] })], [
-      { path: '/', host: 'route.org:123', route: '2' }, { path: '/', host: 'route.org:443', route: '3' }
+      { path: '/', host: 'route.org:123', port: 443, route: '2' }, { path: '/', host: 'route.org:443', port: 443, route: '3' },
+      { path: '/', host: 'route.org', port: 443, route: '3' }
     ]),
   ...cases('[wildcard host] it("does not take precedence over a plain host")',
     [r('1', { hosts: ['plain.route.com'] }), ...WILD.map((x, i) => ({ ...x, name: String(i + 2) })), r('4', { hosts: ['route.com'] })], [
@@ -214,9 +214,9 @@ const wildcard: RoutingCase[] = [
     [r('1', { hosts: ['route.*'] }), r('2', { hosts: ['route.*:80', 'route.com.*'] })], [
       { path: '/', host: 'route.org:80', route: '2' }
     ]),
-  ...cases('[wildcard host] it("matches a [wildcard host + port] even if a [wildcard host] matched") (explicit port only)',
+  ...cases('[wildcard host] it("matches a [wildcard host + port] even if a [wildcard host] matched")',
     [r('1', { hosts: ['route.*'] }), r('2', { hosts: ['route.*:123'] }), r('3', { hosts: ['route.*:80'] })], [
-      { path: '/', host: 'route.org:123', route: '2' }
+      { path: '/', host: 'route.org:123', port: 80, route: '2' }, { path: '/', host: 'route.org', port: 80, route: '3' }
     ]),
   ...cases('[wildcard host] it("matches [wildcard/plain + uri + method]")',
     [...WILD, r('3', { hosts: ['*.domain.com', 'example.com'], paths: ['/path'], methods: ['GET', 'TRACE'] })], [

@@ -54,3 +54,17 @@ test('X-Forwarded-Path is the path as received, without the query', async (t) =>
   assert.equal(reply.headers['x-forwarded-path'], '/a/./b/../%63')
   assert.equal(reply.url, '/c?x=/y')
 })
+
+test('a route host with a port takes a Host header without a port when the request arrived on that port', async (t) => {
+  const up = await startUpstream(t, echoHandler)
+  const gw = await startGateway(t, null)
+  await gw.apply({
+    services: [{ host: '127.0.0.1', port: up.port }],
+    routes: [{ name: 'this-port', hosts: [`x.test:${gw.port}`] }, { name: 'other-port', hosts: [`y.test:${gw.port + 1}`] }]
+  })
+  const hit = await rawHttp(gw.port, 'GET /p HTTP/1.1\r\nHost: x.test\r\nConnection: close\r\n\r\n')
+  assert.equal(hit.status, 200)
+  assert.equal(up.requests, 1)
+  const miss = await rawHttp(gw.port, 'GET / HTTP/1.1\r\nHost: y.test\r\nConnection: close\r\n\r\n')
+  assert.equal(miss.status, 404)
+})
