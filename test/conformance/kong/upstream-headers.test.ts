@@ -4,9 +4,9 @@
 //
 // Not ported from 03-upstream_headers_spec.lua, with the reason:
 // - "(using the trusted configuration values)", "(using the recursive trusted configuration
-//   values)" and the real_ip_* / trusted_ips describes: Atrium has no trusted_ips, so it always
-//   behaves as Kong's "(using the non-trusted configuration values)", which equals the defaults
-//   ported here.
+//   values)" and the real_ip_* describes: Atrium has no trusted_ips, so it always behaves as Kong
+//   with a client outside trusted_ips; "(using the non-trusted configuration values)" is ported (its
+//   cases are the defaults' X-* cases, run again under its name).
 // - "keeps trailer when requested", the `te: trailers` assertion of "are removed from request",
 //   "keeps upgrade when upgrading": Atrium drops TE and Upgrade always (no trailers, no WebSocket
 //   proxying yet; docs/routing-and-proxying.md, Differences from Kong).
@@ -74,8 +74,11 @@ describe(`${HEADERS_SPEC} hop-by-hop headers`, () => {
   })
 })
 
-describe(`${HEADERS_SPEC} (using the default configuration values)`, () => {
-  const cases: Array<[string, Record<string, string>, string, (h: EchoReply['headers'], gw: TestGateway) => void]> = [
+type HeaderCase = [string, Record<string, string>, string, (h: EchoReply['headers'], gw: TestGateway) => void]
+
+/** The X-Real-IP … X-Forwarded-Prefix cases, the same under the defaults and the non-trusted settings. */
+function forwardedCases (pathHeader: string): HeaderCase[] {
+  return [
     ['X-Real-IP it("should be added if not present in request")', { Host: 'headers-inspect.test' }, '/',
       (h) => assert.equal(h['x-real-ip'], '127.0.0.1')],
     ['X-Real-IP it("should be replaced if present in request")', { Host: 'headers-inspect.test', 'X-Real-IP': '10.0.0.1' }, '/',
@@ -98,7 +101,7 @@ describe(`${HEADERS_SPEC} (using the default configuration values)`, () => {
       (h, gw) => assert.equal(h['x-forwarded-port'], String(gw.port))],
     ['X-Forwarded-Path it("should be added if not present in request")', { Host: 'headers-inspect.test' }, '/',
       (h) => assert.equal(h['x-forwarded-path'], '/')],
-    ['X-Forwarded-Path it("should be replaced if present in request")', { Host: 'headers-inspect.test', 'X-Forwarded-Path': '/replaced' }, '/',
+    ['X-Forwarded-Path it("should be replaced if present in request")', { Host: 'headers-inspect.test', 'X-Forwarded-Path': pathHeader }, '/',
       (h) => assert.equal(h['x-forwarded-path'], '/')],
     ['X-Forwarded-Prefix it("should be added if path was stripped")', {}, '/foo/status/200',
       (h) => assert.equal(h['x-forwarded-prefix'], '/foo')],
@@ -107,7 +110,25 @@ describe(`${HEADERS_SPEC} (using the default configuration values)`, () => {
     ['X-Forwarded-Prefix it("should not be added if path was not stripped")', {}, '/status/200',
       (h) => assert.equal(h['x-forwarded-prefix'], undefined)],
     ['X-Forwarded-Prefix it("should not be added if / was stripped")', {}, '/',
-      (h) => assert.equal(h['x-forwarded-prefix'], undefined)],
+      (h) => assert.equal(h['x-forwarded-prefix'], undefined)]
+  ]
+}
+
+function runCases (cases: HeaderCase[]): void {
+  for (const [title, headers, path, check] of cases) {
+    test(title, async (t) => {
+      const { gw } = await kongHeadersGateway(t)
+      check(await requestHeaders(gw, headers, path), gw)
+    })
+  }
+}
+
+describe(`${HEADERS_SPEC} (using the non-trusted configuration values)`, () => {
+  runCases(forwardedCases('/untrusted'))
+})
+
+describe(`${HEADERS_SPEC} (using the default configuration values)`, () => {
+  runCases([...forwardedCases('/replaced'),
     ['with the downstream host preserved it("should be added if not present in request while preserving the downstream host")',
       { Host: 'preserved.test' }, '/', (h, gw) => {
         assert.equal(h.host, 'preserved.test')
@@ -129,6 +150,16 @@ describe(`${HEADERS_SPEC} (using the default configuration values)`, () => {
         assert.equal(h['x-forwarded-port'], String(gw.port))
         assert.equal(h['x-forwarded-path'], '/')
       }],
+    ['with the downstream host discarded it("should be added if not present in request while discarding the downstream host")',
+      { Host: 'headers-inspect.test' }, '/', (h, gw) => {
+        assert.match(String(h.host), /^127\.0\.0\.1:\d+$/)
+        assert.equal(h['x-real-ip'], '127.0.0.1')
+        assert.equal(h['x-forwarded-for'], '127.0.0.1')
+        assert.equal(h['x-forwarded-proto'], 'http')
+        assert.equal(h['x-forwarded-host'], 'headers-inspect.test')
+        assert.equal(h['x-forwarded-port'], String(gw.port))
+        assert.equal(h['x-forwarded-path'], '/')
+      }],
     ['with the downstream host discarded it("if present in request while discarding the downstream host")',
       { Host: 'headers-inspect.test', 'X-Real-IP': '10.0.0.1', 'X-Forwarded-For': '10.0.0.1', 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'example.test', 'X-Forwarded-Port': '80' },
       '/', (h, gw) => {
@@ -140,13 +171,7 @@ describe(`${HEADERS_SPEC} (using the default configuration values)`, () => {
         assert.equal(h['x-forwarded-port'], String(gw.port))
         assert.equal(h['x-forwarded-path'], '/')
       }]
-  ]
-  for (const [title, headers, path, check] of cases) {
-    test(title, async (t) => {
-      const { gw } = await kongHeadersGateway(t)
-      check(await requestHeaders(gw, headers, path), gw)
-    })
-  }
+  ])
 })
 
 describe(`${ROUTER_SPEC} URI normalization (X-Forwarded-Path is the path as received)`, () => {
