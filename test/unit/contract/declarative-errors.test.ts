@@ -92,13 +92,11 @@ test('requires host when url is not set', () => {
   assertOnlyError(doc('name: a'), 'services[0].host', 'is required when url is not set')
 })
 
-test('rejects url together with protocol, host, port or path', () => {
-  assert.deepEqual(errorsOf(doc('url: "http://a.internal", host: b, port: 81, path: /p, protocol: https')), [
-    { path: 'services[0].host', message: 'cannot be set together with url' },
-    { path: 'services[0].path', message: 'cannot be set together with url' },
-    { path: 'services[0].port', message: 'cannot be set together with url' },
-    { path: 'services[0].protocol', message: 'cannot be set together with url' }
-  ])
+test('url overrides protocol, host, port and path given next to it, as Kong\'s shorthand does', () => {
+  const result = loadDeclarativeConfig(doc('url: "https://a.internal/base", host: "not a host", port: 81, path: x, protocol: http'))
+  if (!result.ok) assert.fail(JSON.stringify(result.errors))
+  const s = result.config.services[0]
+  assert.deepEqual([s.protocol, s.host, s.port, s.path], ['https', 'a.internal', 443, '/base'])
 })
 
 test('rejects invalid urls', () => {
