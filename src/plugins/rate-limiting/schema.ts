@@ -80,5 +80,6 @@ export const rateLimitingSpec = definePluginSpec({
   priority: 910,
   description: 'Limits how many requests a consumer, credential, client IP, service, header value or path may make per second, minute, hour, day, month or year, in memory or shared through Redis.',
   schema: RateLimitingConfigSchema,
+  httpProtocolsOnly: true,
   check: checkRateLimiting
 })

@@ -152,10 +152,11 @@ test('ES256 and ES384 keys must be on their curve; RS keys must be RSA', () => {
   })
 })
 
-test('Kong\'s credentials of plugins Atrium does not bundle are still accepted with a warning', () => {
+test('Kong\'s credentials of plugins Atrium does not bundle are rejected, naming the field and why (an empty list is accepted)', () => {
   const result = loadDeclarativeDocument(withCredentials({ hmacauth_credentials: [{ username: 'h', secret: 's' }] }))
-  assert.ok(result.ok)
-  assert.deepEqual(result.warnings, [{ path: 'consumers[0].hmacauth_credentials', message: 'not implemented yet; ignored' }])
+  assert.equal(result.ok, false)
+  assert.deepEqual(!result.ok && result.errors, [{ path: 'consumers[0].hmacauth_credentials', message: 'not supported by Atrium (unbundled-credentials): credentials of hmac-auth, oauth2 and mtls-auth, plugins Atrium does not bundle' }])
+  assert.equal(loadDeclarativeDocument(withCredentials({ hmacauth_credentials: [] })).ok, true)
 })
 
 test('keyHash is the SHA-256 hex of the key', () => {
