@@ -1,4 +1,4 @@
-import { loadDeclarativeDocument, parseConfigText, withNestedCredentials } from '../../contract/index.js'
+import { loadDeclarativeDocument, parseConfigText, withGeneratedCredentials, withNestedCredentials } from '../../contract/index.js'
 import { GatewayError } from '../../errors.js'
 import type { AdminContext, AdminRoute } from '../admin-api/admin-route.js'
 import { nulPaths } from '../admin-api/read-body.js'
@@ -12,6 +12,7 @@ import { toYamlText } from './config-yaml.js'
 import { deleteAllEntities, insertEntities, loadEntities } from './entity-store.js'
 import { invalidError } from './group-document.js'
 import { hashPlaintextPasswords } from './credential-plan.js'
+import { isRecord } from './credential-kinds.js'
 
 // The declarative round trip: GET /config exports the group, PUT /config replaces it atomically
 // (one transaction, one version bump), POST /config/diff says what a PUT would change. The whole
@@ -60,7 +61,9 @@ async function readDocument (ctx: AdminContext, db: Db): Promise<Record<string, 
   // (and where passwords are hashed) is the nested form.
   const nested = withNestedCredentials(parsed.value)
   if (nested.errors.length > 0) throw invalidError(nested.errors)
-  const doc = await hashPlaintextPasswords(nested.doc, async () => await loadEntities(db, (await requireRuntimeGroup(db, ctx.params.rg)).id))
+  // Generated here, before the plan, so the stored document holds them and every snapshot built from
+  // it (and its hash) is the same (generated-credentials.ts).
+  const doc = await hashPlaintextPasswords(isRecord(nested.doc) ? withGeneratedCredentials(nested.doc) : nested.doc, async () => await loadEntities(db, (await requireRuntimeGroup(db, ctx.params.rg)).id))
   const result = loadDeclarativeDocument(doc as object)
   if (!result.ok) throw invalidError(result.errors)
   return doc as Record<string, unknown>

@@ -58,6 +58,20 @@ describeStores((store) => {
     assert.equal((await call('GET', '/runtime-groups/prod/config', undefined, { accept: 'application/json, text/yaml;q=0.5' })).body._format_version, '3.0')
   })
 
+  test('PUT /config generates a key-auth key, a JWT key and secret left out (as Kong) and stores them: the export re-applies without a change', async (t) => {
+    const call = await startAdmin(t, store)
+    await call('POST', '/runtime-groups', { name: 'prod' })
+    const put = await call('PUT', '/runtime-groups/prod/config', { _format_version: '3.0', consumers: [{ username: 'alice', keyauth_credentials: [{}], jwt_secrets: [{}] }] })
+    assert.equal(put.status, 200, put.text)
+    const exported = (await call('GET', '/runtime-groups/prod/config')).body
+    const alice = exported.consumers[0]
+    assert.match(alice.keyauth_credentials[0].key_hash, /^[0-9a-f]{64}$/)
+    assert.match(alice.jwt_secrets[0].key, /^[A-Za-z0-9]{32}$/)
+    assert.match(alice.jwt_secrets[0].secret, /^[A-Za-z0-9]{32}$/)
+    const again = await call('PUT', '/runtime-groups/prod/config', exported)
+    assert.deepEqual(again.body, { config_version: 1, created: 0, updated: 0, deleted: 0 })
+  })
+
   test('re-applying a file without ids keeps the ids of entities matched by name', async (t) => {
     const call = await startAdmin(t, store)
     await call('POST', '/runtime-groups', { name: 'prod' })

@@ -100,3 +100,34 @@ test('plugins Kong limits to HTTP protocols reject stream protocols; the others 
     { path: 'plugins[1].protocols[0]', message: `${http} (plugin "rate-limiting" runs on HTTP protocols only, as in Kong)` }
   ])
 })
+
+test('a key-auth key, a JWT key and an HMAC secret left out are generated, as Kong\'s auto fields (random, Kong\'s 32-character form)', () => {
+  const doc = {
+    _format_version: '3.0',
+    consumers: [{
+      username: 'alice',
+      keyauth_credentials: [{}, { key: null }],
+      jwt_secrets: [{}, { algorithm: 'HS512', key: 'given' }]
+    }]
+  }
+  const first = load(doc)
+  const second = load(doc)
+  if (!first.ok || !second.ok) assert.fail(JSON.stringify(!first.ok ? first.errors : !second.ok && second.errors))
+  const creds = first.config.consumers?.[0].credentials
+  assert.equal(creds?.keyauth_credentials?.length, 2)
+  for (const k of creds?.keyauth_credentials ?? []) assert.match(k.key_hash, /^[0-9a-f]{64}$/)
+  const [generated, hs512] = creds?.jwt_secrets ?? []
+  assert.match(generated.key, /^[A-Za-z0-9]{32}$/)
+  assert.match(generated.secret ?? '', /^[A-Za-z0-9]{32}$/)
+  assert.equal(hs512.key, 'given')
+  assert.match(hs512.secret ?? '', /^[A-Za-z0-9]{32}$/)
+  // Random, never derived from the file: two loads generate different values.
+  assert.notEqual(first.hash, second.hash)
+  assert.notEqual(generated.secret, second.config.consumers?.[0].credentials.jwt_secrets?.[0].secret)
+})
+
+test('an RS256 JWT secret gets a key but no HMAC secret: its public key is still required', () => {
+  assert.deepEqual(errorsOf({ _format_version: '3.0', consumers: [{ username: 'a', jwt_secrets: [{ algorithm: 'RS256' }] }] }), [
+    { path: 'consumers[0].jwt_secrets[0].rsa_public_key', message: 'is required for RS256' }
+  ])
+})
