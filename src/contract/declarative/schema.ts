@@ -209,7 +209,7 @@ export const ConsumerSchema = Type.Object({
 
 export const DeclarativeSchema = Type.Object({
   _format_version: Type.String(),
-  _transform: Type.Optional(Anything),
+  _transform: Type.Optional(Type.Boolean()),
   _comment: Type.Optional(Anything),
   _ignore: Type.Optional(Type.Array(Anything)),
   _workspace: Type.Optional(Anything),

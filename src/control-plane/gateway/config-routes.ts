@@ -1,4 +1,4 @@
-import { loadDeclarativeDocument, parseConfigText, withGeneratedCredentials, withNestedCredentials } from '../../contract/index.js'
+import { createIssues, loadDeclarativeDocument, parseConfigText, withGeneratedCredentials, withKongDigests, withNestedCredentials } from '../../contract/index.js'
 import { GatewayError } from '../../errors.js'
 import type { AdminContext, AdminRoute } from '../admin-api/admin-route.js'
 import { nulPaths } from '../admin-api/read-body.js'
@@ -61,9 +61,13 @@ async function readDocument (ctx: AdminContext, db: Db): Promise<Record<string, 
   // (and where passwords are hashed) is the nested form.
   const nested = withNestedCredentials(parsed.value)
   if (nested.errors.length > 0) throw invalidError(nested.errors)
-  // Generated here, before the plan, so the stored document holds them and every snapshot built from
-  // it (and its hash) is the same (generated-credentials.ts).
-  const doc = await hashPlaintextPasswords(isRecord(nested.doc) ? withGeneratedCredentials(nested.doc) : nested.doc, async () => await loadEntities(db, (await requireRuntimeGroup(db, ctx.params.rg)).id))
+  // Kong's digests (`_transform: false`) become password hashes before plaintext passwords are hashed
+  // (kong-digests.ts). Generated credential fields are made here, before the plan, so the stored
+  // document holds them and every snapshot built from it (and its hash) is the same.
+  const issues = createIssues()
+  const prepared = isRecord(nested.doc) ? withGeneratedCredentials(withKongDigests(nested.doc, issues)) : nested.doc
+  if (issues.errors.length > 0) throw invalidError(issues.errors)
+  const doc = await hashPlaintextPasswords(prepared, async () => await loadEntities(db, (await requireRuntimeGroup(db, ctx.params.rg)).id))
   const result = loadDeclarativeDocument(doc as object)
   if (!result.ok) throw invalidError(result.errors)
   return doc as Record<string, unknown>

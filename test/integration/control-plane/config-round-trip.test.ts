@@ -72,6 +72,18 @@ describeStores((store) => {
     assert.deepEqual(again.body, { config_version: 1, created: 0, updated: 0, deleted: 0 })
   })
 
+  test('PUT /config of a Kong export (_transform: false) stores a basic-auth password as Kong\'s digest, not as a password', async (t) => {
+    const call = await startAdmin(t, store)
+    await call('POST', '/runtime-groups', { name: 'prod' })
+    const id = '6f1c1a6e-2b1d-4c3e-9f4a-5b6c7d8e9f00'
+    const put = await call('PUT', '/runtime-groups/prod/config', { _format_version: '3.0', _transform: false, consumers: [{ id, username: 'alice', basicauth_credentials: [{ username: 'alice', password: 'ab'.repeat(20) }] }] })
+    assert.equal(put.status, 200, put.text)
+    const exported = (await call('GET', '/runtime-groups/prod/config')).body
+    assert.equal(exported.consumers[0].basicauth_credentials[0].password_hash, `$kong-sha1$${id}$${'ab'.repeat(20)}`)
+    const bad = await call('PUT', '/runtime-groups/prod/config', { _format_version: '3.0', _transform: false, consumers: [{ id, username: 'alice', basicauth_credentials: [{ username: 'alice', password: 'plain' }] }] })
+    assert.equal(bad.status, 400)
+  })
+
   test('re-applying a file without ids keeps the ids of entities matched by name', async (t) => {
     const call = await startAdmin(t, store)
     await call('POST', '/runtime-groups', { name: 'prod' })

@@ -131,3 +131,18 @@ test('an RS256 JWT secret gets a key but no HMAC secret: its public key is still
     { path: 'consumers[0].jwt_secrets[0].rsa_public_key', message: 'is required for RS256' }
   ])
 })
+
+test('_transform: false: a basic-auth password is Kong\'s digest, kept as $kong-sha1$<consumer id>$<digest>; without that it is a plaintext password', () => {
+  const id = '6F1C1A6E-2B1D-4C3E-9F4A-5B6C7D8E9F00'
+  const digest = 'A'.repeat(40)
+  const kong = load({ _format_version: '3.0', _transform: false, consumers: [{ id, username: 'a', basicauth_credentials: [{ username: 'a', password: digest }] }] })
+  if (!kong.ok) assert.fail(JSON.stringify(kong.errors))
+  assert.equal(kong.config.consumers?.[0].credentials.basicauth_credentials?.[0].password_hash, `$kong-sha1$${id.toLowerCase()}$${digest.toLowerCase()}`)
+  const plain = load({ _format_version: '3.0', consumers: [{ id, username: 'a', basicauth_credentials: [{ username: 'a', password: digest }] }] })
+  if (!plain.ok) assert.fail(JSON.stringify(plain.errors))
+  assert.match(plain.config.consumers?.[0].credentials.basicauth_credentials?.[0].password_hash ?? '', /^\$sha256\$/)
+  assert.deepEqual(errorsOf({ _format_version: '3.0', _transform: false, consumers: [{ username: 'a', basicauth_credentials: [{ username: 'a', password: 'plain' }, { username: 'b', password: digest }] }] }), [
+    { path: 'consumers[0].basicauth_credentials[0].password', message: 'must be Kong\'s SHA-1 digest (40 hex digits) when _transform is false' },
+    { path: 'consumers[0].id', message: 'is required when _transform is false: Kong salts a basic-auth password digest with the consumer id' }
+  ])
+})
