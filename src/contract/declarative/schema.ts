@@ -213,6 +213,12 @@ export const DeclarativeSchema = Type.Object({
   _comment: Type.Optional(Anything),
   _ignore: Type.Optional(Type.Array(Anything)),
   _workspace: Type.Optional(Anything),
+  // decK's header (deck-info.ts applies `_info`; `_konnect` names the Konnect control plane).
+  _info: Type.Optional(Anything),
+  _konnect: Type.Optional(Type.Object({
+    runtime_group_name: Type.Optional(Type.String({ minLength: 1 })),
+    control_plane_name: Type.Optional(Type.String({ minLength: 1 }))
+  }, { additionalProperties: false })),
   services: Type.Optional(Type.Array(ServiceSchema)),
   routes: Type.Optional(Type.Array(TopLevelRouteSchema)),
   ...looseFields(TOP_LEVEL_UNSUPPORTED_FIELDS),

@@ -84,6 +84,19 @@ describeStores((store) => {
     assert.equal(bad.status, 400)
   })
 
+  test('decK select_tags scope PUT /config and the diff: entities without the tags are kept, the file\'s get the tags', async (t) => {
+    const call = await startAdmin(t, store)
+    await call('POST', '/runtime-groups', { name: 'prod' })
+    await call('PUT', '/runtime-groups/prod/config', { _format_version: '3.0', services: [{ name: 'other-team', host: 'o.internal' }, { name: 'old', host: 'x.internal', tags: ['team-a'] }] })
+    const file = { _format_version: '3.0', _info: { select_tags: ['team-a'] }, _konnect: { control_plane_name: 'prod' }, services: [{ name: 'orders', host: 'orders.internal' }] }
+    const diff = await call('POST', '/runtime-groups/prod/config/diff', file)
+    assert.deepEqual([diff.body.create.map((d: any) => d.name), diff.body.delete.map((d: any) => d.name)], [['orders'], ['old']])
+    const put = await call('PUT', '/runtime-groups/prod/config', file)
+    assert.equal(put.status, 200, put.text)
+    const services = (await call('GET', '/runtime-groups/prod/config')).body.services
+    assert.deepEqual(services.map((s: any) => [s.name, s.tags ?? []]).sort(), [['orders', ['team-a']], ['other-team', []]])
+  })
+
   test('re-applying a file without ids keeps the ids of entities matched by name', async (t) => {
     const call = await startAdmin(t, store)
     await call('POST', '/runtime-groups', { name: 'prod' })
