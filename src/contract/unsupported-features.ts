@@ -45,6 +45,11 @@ export const UNSUPPORTED_FEATURES = [
     reason: 'key entities serve plugins Atrium does not bundle'
   },
   {
+    feature: 'non-http-protocols',
+    fields: ['services[*].protocol', 'routes[*].protocols'],
+    reason: 'Atrium proxies http and https only (no grpc, grpcs, ws, wss, tcp, tls, tls_passthrough or udp)'
+  },
+  {
     feature: 'stream-routing',
     fields: ['routes[*].sources', 'routes[*].destinations'],
     reason: 'TCP/TLS stream routing by source or destination is not implemented; Atrium proxies HTTP only'
@@ -73,6 +78,11 @@ export const UNSUPPORTED_FEATURES = [
     feature: 'plugin-ordering',
     fields: ['plugins[*].ordering'],
     reason: 'dynamic plugin ordering is not implemented; plugins run in their fixed priority order'
+  },
+  {
+    feature: 'unbundled-plugins',
+    fields: ['plugins[*].name of a plugin Atrium does not bundle (error "unknown plugin")'],
+    reason: 'Atrium bundles the plugins listed in docs/plugins/README.md; others (prometheus, oauth2, hmac-auth, ...) are not implemented'
   },
   {
     feature: 'lua',

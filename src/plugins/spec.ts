@@ -28,6 +28,11 @@ export interface PluginSpec<S extends TObject = TObject> {
    */
   schema: S
   /**
+   * Kong's shorthand fields: another spelling of fields the schema has, turned into them before the
+   * schema runs (on a copy without nulls). Returns the config to validate.
+   */
+  shorthands? (config: Record<string, unknown>): Record<string, unknown>
+  /**
    * Kong's `consumer = typedefs.no_consumer`: the plugin cannot be applied to a consumer (Kong
    * rejects it; an authentication plugin identifies the consumer, so it cannot depend on one).
    */

@@ -5,6 +5,7 @@
 
 import { CONSUMER_UNSUPPORTED_FIELDS, ROUTE_UNSUPPORTED_FIELDS, SERVICE_UNSUPPORTED_FIELDS, TOP_LEVEL_UNSUPPORTED_FIELDS } from './schema.js'
 import { isObject, joinPath } from './paths.js'
+import { PLUGIN_PROTOCOLS } from './plugin-names.js'
 import { unsupportedMessage, type UnsupportedFeatureName } from '../unsupported-features.js'
 import type { RouteEntry, ServiceEntry } from './entities.js'
 import type { Issues } from './types.js'
@@ -63,6 +64,25 @@ export function checkUnsupported (doc: Record<string, unknown>, services: Servic
     })
   }
   checkUpstreamHosts(doc, services, issues)
+  checkProtocols(services, routes, issues)
+}
+
+const HTTP = new Set(['http', 'https'])
+/** Kong's other protocols; anything else is an unknown value, which the shape check reports. */
+const OTHER_KONG = new Set<string>(PLUGIN_PROTOCOLS.filter((p) => !HTTP.has(p)))
+
+function checkProtocols (services: ServiceEntry[], routes: RouteEntry[], issues: Issues): void {
+  for (const { service, path } of services) {
+    // A url sets the protocol (Kong's shorthand overrides one given next to it).
+    if (service.url === undefined && typeof service.protocol === 'string' && OTHER_KONG.has(service.protocol)) issues.error(joinPath(path, 'protocol'), unsupportedMessage('non-http-protocols'))
+  }
+  for (const entry of routes) {
+    const list = entry.route.protocols
+    if (!Array.isArray(list)) continue
+    list.forEach((p: unknown, i) => {
+      if (typeof p === 'string' && OTHER_KONG.has(p)) issues.error(joinPath(joinPath(entry.path, 'protocols'), i), unsupportedMessage('non-http-protocols'))
+    })
+  }
 }
 
 /** In Kong a service whose host is an upstream's name is balanced over its targets; here it would be resolved by DNS instead. */

@@ -41,6 +41,8 @@ export const TAG_PATTERN = '^[ !-+\\-.0-~\\u0080-\\u{10FFFF}]+$'
 const Tags = Type.Array(Type.String({ pattern: TAG_PATTERN, errorMessage: 'must be a non-empty tag of printable characters other than "," and "/"' }))
 const Timeout = Type.Integer({ minimum: 1, maximum: 2_147_483_646, default: SERVICE_DEFAULTS.timeout, description: 'milliseconds' })
 const Protocol = StringEnum(['http', 'https'] as const)
+/** Kong's protocols: any passes the shape; check-unsupported.ts rejects those other than http and https with the reason. */
+const KongProtocol = StringEnum(PLUGIN_PROTOCOLS)
 const Anything = Type.Unknown()
 
 /** Fields of unimplemented features: any value passes the shape, check-unsupported.ts rejects one that matters. */
@@ -97,7 +99,7 @@ const routeFields = {
   strip_path: Type.Optional(Type.Boolean({ default: ROUTE_DEFAULTS.strip_path })),
   preserve_host: Type.Optional(Type.Boolean({ default: ROUTE_DEFAULTS.preserve_host })),
   regex_priority: Type.Optional(Type.Integer({ default: ROUTE_DEFAULTS.regex_priority })),
-  protocols: Type.Optional(Type.Array(Protocol, { minItems: 1 })),
+  protocols: Type.Optional(Type.Array(KongProtocol, { minItems: 1 })),
   path_handling: Type.Optional(StringEnum(['v0', 'v1'] as const)),
   tags: Type.Optional(Tags),
   plugins: Type.Optional(Type.Array(PluginSchema)),
@@ -117,7 +119,7 @@ export const ServiceSchema = Type.Object({
   id: Type.Optional(Id),
   name: Type.Optional(Name),
   url: Type.Optional(Type.String()),
-  protocol: Type.Optional(Protocol),
+  protocol: Type.Optional(KongProtocol),
   host: Type.Optional(Type.String({ minLength: 1 })),
   port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535 })),
   path: Type.Optional(Type.String()),

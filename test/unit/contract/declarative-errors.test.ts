@@ -118,10 +118,12 @@ test('rejects a service path without a leading slash and an invalid host', () =>
   ])
 })
 
-test('rejects an unsupported service or route protocol', () => {
-  assert.deepEqual(errorsOf(doc('host: a, protocol: grpc, routes: [{ paths: [/], protocols: [http, tcp] }]')), [
-    { path: 'services[0].protocol', message: 'must be one of: http, https' },
-    { path: 'services[0].routes[0].protocols[1]', message: 'must be one of: http, https' }
+test('rejects a Kong protocol other than http and https as not supported, and an unknown one by the shape', () => {
+  const why = 'not supported by Atrium (non-http-protocols): Atrium proxies http and https only (no grpc, grpcs, ws, wss, tcp, tls, tls_passthrough or udp)'
+  assert.deepEqual(errorsOf(doc('host: a, protocol: grpc, routes: [{ paths: [/], protocols: [http, tcp, ftp] }]')), [
+    { path: 'services[0].protocol', message: why },
+    { path: 'services[0].routes[0].protocols[1]', message: why },
+    { path: 'services[0].routes[0].protocols[2]', message: 'must be one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp, ws, wss' }
   ])
 })
 
