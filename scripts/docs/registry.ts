@@ -11,6 +11,8 @@ import { PLUGIN_SPECS } from '../../src/plugins/schemas.js'
 import { errorDocComments, errorEntries, renderErrorReference, renderProxyErrors, type ErrorEntry } from './error-table.js'
 import { replaceRegion } from './markdown.js'
 import { renderPluginFields, renderPluginList } from './plugin-fields.js'
+import { renderUnsupportedFeatures } from './unsupported-table.js'
+import { UNSUPPORTED_FEATURES } from '../../src/contract/unsupported-features.js'
 
 export interface DocTarget {
   /** The page, relative to the repository root (posix). */
@@ -39,7 +41,8 @@ export const DOC_TARGETS: readonly DocTarget[] = [
   ...PLUGIN_SPECS.map((spec): DocTarget => ({ file: `docs/plugins/${spec.name}.md`, region: 'plugin-fields', render: () => renderPluginFields(spec) })),
   { file: 'docs/errors.md', region: 'error-codes', render: () => renderErrorReference(currentErrors()) },
   { file: 'docs/routing-and-proxying.md', region: 'proxy-errors', render: () => renderProxyErrors(currentErrors()) },
-  { file: 'docs/command-line.md', render: renderCommandLineReference }
+  { file: 'docs/command-line.md', render: renderCommandLineReference },
+  { file: 'docs/configuration.md', region: 'unsupported-features', render: () => renderUnsupportedFeatures(UNSUPPORTED_FEATURES) }
 ]
 
 /**

@@ -46,7 +46,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'config validate',
     usage: ['config validate FILE'],
     summary: 'Exit 0 when FILE is a valid declarative config; exit 1 listing every error as `path: message`. ' +
-      'Accepted fields that are not implemented yet are printed as warnings.',
+      'Warnings (such as a disabled service) are printed as `warning: path: message`; a Kong feature Atrium does not implement is an error.',
     file: true
   },
   {

@@ -14,6 +14,11 @@
 //   derived from the username): the node's own file holds the plaintext anyway, and loading must
 //   stay synchronous and fast. The control plane never stores this form (it hashes with scrypt
 //   before anything is stored) and refuses it as input.
+// - A Kong export's basic-auth password (a file with `_transform: false`) is Kong's digest:
+//   SHA-1 hex of password .. consumer id (kong/plugins/basic-auth/crypto.lua). It cannot be turned
+//   into anything stronger without the password, so it is kept as `$kong-sha1$<consumer id>$<hex>`
+//   and verified the way Kong does, on nodes and in the control plane alike: users migrated from
+//   Kong keep logging in. Setting the password again replaces it with scrypt.
 
 import { createHash, createHmac, hash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
 
@@ -24,9 +29,11 @@ const MAX_SCRYPT_MEMORY = 64 * 1024 * 1024
 
 export interface ScryptVerifier { kind: 'scrypt', ln: number, r: number, p: number, salt: Buffer, hash: Buffer }
 export interface HmacVerifier { kind: 'sha256', salt: Buffer, hash: Buffer }
-export type PasswordVerifier = ScryptVerifier | HmacVerifier
+export interface KongSha1Verifier { kind: 'kong-sha1', salt: string, hash: Buffer }
+export type PasswordVerifier = ScryptVerifier | HmacVerifier | KongSha1Verifier
 
 const SCRYPT_FORMAT = /^\$scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/
+const KONG_SHA1_FORMAT = /^\$kong-sha1\$([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\$([0-9a-f]{40})$/
 const HMAC_FORMAT = /^\$sha256\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/
 
 /** SHA-256 (hex) of a key-auth key: what is stored, sent and looked up. */
@@ -47,6 +54,8 @@ export function parsePasswordHash (text: string, scryptOnly = false): PasswordVe
     if (hash.length < 16 || hash.length > 64) return 'hash must be 16 to 64 bytes'
     return { kind: 'scrypt', ln, r, p, salt, hash }
   }
+  const k = KONG_SHA1_FORMAT.exec(text)
+  if (k !== null) return { kind: 'kong-sha1', salt: k[1], hash: Buffer.from(k[2], 'hex') }
   const h = scryptOnly ? null : HMAC_FORMAT.exec(text)
   if (h !== null) {
     const salt = Buffer.from(h[1], 'base64')
@@ -55,6 +64,17 @@ export function parsePasswordHash (text: string, scryptOnly = false): PasswordVe
     return { kind: 'sha256', salt, hash }
   }
   return 'must be a password hash as Atrium exports it ($scrypt$ln=…,r=…,p=…$salt$hash)'
+}
+
+/** The stored form of Kong's basic-auth digest (SHA-1 hex of password .. consumer id). */
+export function kongDigestVerifier (consumerId: string, digest: string): string {
+  return `$kong-sha1$${consumerId.toLowerCase()}$${digest.toLowerCase()}`
+}
+
+function derive (verifier: HmacVerifier | KongSha1Verifier, password: string): Buffer {
+  return verifier.kind === 'sha256'
+    ? createHmac('sha256', verifier.salt).update(password, 'utf8').digest()
+    : createHash('sha1').update(password + verifier.salt, 'utf8').digest()
 }
 
 function scryptAsync (password: string, salt: Buffer, length: number, v: { ln: number, r: number, p: number }): Promise<Buffer> {
@@ -79,14 +99,14 @@ export async function hashPassword (password: string): Promise<string> {
 export async function verifyPassword (verifier: PasswordVerifier, password: string): Promise<boolean> {
   const derived = verifier.kind === 'scrypt'
     ? await scryptAsync(password, verifier.salt, verifier.hash.length, verifier)
-    : createHmac('sha256', verifier.salt).update(password, 'utf8').digest()
+    : derive(verifier, password)
   return derived.length === verifier.hash.length && timingSafeEqual(derived, verifier.hash)
 }
 
-/** The DB-less (HMAC) form checked at once; null for scrypt, which needs verifyPassword's thread-pool call. */
+/** The DB-less (HMAC) and Kong (SHA-1) forms checked at once; null for scrypt, which needs verifyPassword's thread-pool call. */
 export function verifyPasswordSync (verifier: PasswordVerifier, password: string): boolean | null {
   if (verifier.kind === 'scrypt') return null
-  const derived = createHmac('sha256', verifier.salt).update(password, 'utf8').digest()
+  const derived = derive(verifier, password)
   return derived.length === verifier.hash.length && timingSafeEqual(derived, verifier.hash)
 }
 

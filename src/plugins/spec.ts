@@ -28,6 +28,21 @@ export interface PluginSpec<S extends TObject = TObject> {
    */
   schema: S
   /**
+   * Kong's shorthand fields: another spelling of fields the schema has, turned into them before the
+   * schema runs (on a copy without nulls). Returns the config to validate.
+   */
+  shorthands? (config: Record<string, unknown>): Record<string, unknown>
+  /**
+   * Kong's `consumer = typedefs.no_consumer`: the plugin cannot be applied to a consumer (Kong
+   * rejects it; an authentication plugin identifies the consumer, so it cannot depend on one).
+   */
+  noConsumer?: boolean
+  /**
+   * Kong's `protocols = typedefs.protocols_http`: the plugin's `protocols` may list only HTTP-family
+   * protocols (grpc, grpcs, http, https, ws, wss).
+   */
+  httpProtocolsOnly?: boolean
+  /**
    * Rules across fields that JSON Schema cannot say (Kong's custom_validator / entity_checks). Runs
    * after the schema passed, on the config with defaults applied; never per request.
    */

@@ -5,7 +5,7 @@ import { checkConsumers, checkPlugins } from './check-plugins.js'
 import { checkCredentials } from './check-credentials.js'
 import { checkRoute } from './check-route.js'
 import { checkService } from './check-service.js'
-import { warnUnsupported } from './check-unsupported.js'
+import { checkUnsupported } from './check-unsupported.js'
 import { collectRoutes, collectServices } from './entities.js'
 import { checkDuplicates, checkServiceRefs } from './references.js'
 import { FORMAT_VERSIONS } from './schema.js'
@@ -30,5 +30,5 @@ export function checkDocument (doc: Record<string, unknown>, issues: Issues): vo
   checkConsumers(doc, issues)
   checkCredentials(doc, issues)
   checkPlugins(doc, issues)
-  warnUnsupported(doc, services, routes, issues)
+  checkUnsupported(doc, services, routes, issues)
 }

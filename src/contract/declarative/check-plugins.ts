@@ -8,7 +8,12 @@ import { collectPlugins, collectRoutes, collectServices, type PluginEntry } from
 import { validatePluginConfig } from './plugin-config.js'
 import { isObject, joinPath } from './paths.js'
 import { referenceIndex, resolveReference } from './references.js'
+import { PLUGIN_PROTOCOLS } from './plugin-names.js'
 import type { Issues } from './types.js'
+import { unsupportedMessage } from '../unsupported-features.js'
+
+/** Kong's serverless plugins: their config is Lua source. */
+const LUA_PLUGINS = ['pre-function', 'post-function']
 
 function objects (value: unknown): Array<Record<string, unknown>> {
   return Array.isArray(value) ? value.map((v: unknown) => isObject(v) ? v : {}) : []
@@ -76,8 +81,9 @@ export function checkPlugins (doc: Record<string, unknown>, issues: Issues): voi
   for (const entry of entries) {
     const { plugin, path } = entry
     checkConfig(plugin, path, issues)
+    checkKongScope(entry, issues)
+    if (isObject(plugin.ordering) && Object.keys(plugin.ordering).length > 0) issues.error(joinPath(path, 'ordering'), unsupportedMessage('plugin-ordering'))
     const scope = scopeOf(entry, issues)
-    if (isObject(plugin.ordering) && Object.keys(plugin.ordering).length > 0) issues.warn(joinPath(path, 'ordering'), 'not implemented yet; ignored')
     if (typeof plugin.instance_name === 'string') {
       const first = instanceNames.get(plugin.instance_name)
       if (first === undefined) instanceNames.set(plugin.instance_name, joinPath(path, 'instance_name'))
@@ -93,10 +99,34 @@ export function checkPlugins (doc: Record<string, unknown>, issues: Issues): voi
   }
 }
 
+const HTTP_PROTOCOLS = ['grpc', 'grpcs', 'http', 'https', 'ws', 'wss']
+
+/** What Kong's plugin schema says about where the plugin may be applied (no_consumer, protocols_http). */
+function checkKongScope ({ plugin, path, owner }: PluginEntry, issues: Issues): void {
+  const spec = typeof plugin.name === 'string' ? pluginSpec(plugin.name) : undefined
+  if (spec === undefined) return
+  if (spec.noConsumer === true) {
+    const why = `plugin "${spec.name}" cannot be applied to a consumer (Kong's schema: no_consumer)`
+    if (owner?.field === 'consumer') issues.error(path, why)
+    else if (plugin.consumer !== undefined) issues.error(joinPath(path, 'consumer'), `must not be set: ${why}`)
+  }
+  if (spec.httpProtocolsOnly === true && Array.isArray(plugin.protocols)) {
+    plugin.protocols.forEach((p: unknown, i) => {
+      if (typeof p === 'string' && (PLUGIN_PROTOCOLS as readonly string[]).includes(p) && !HTTP_PROTOCOLS.includes(p)) {
+        issues.error(joinPath(joinPath(path, 'protocols'), i), `must be one of: ${HTTP_PROTOCOLS.join(', ')} (plugin "${spec.name}" runs on HTTP protocols only, as in Kong)`)
+      }
+    })
+  }
+}
+
 /** The name must be a bundled plugin; the config must pass that plugin's schema and checks. */
 function checkConfig (plugin: Record<string, unknown>, path: string, issues: Issues): void {
   if (typeof plugin.name !== 'string' || plugin.name === '') return
   const spec = pluginSpec(plugin.name)
+  if (spec === undefined && LUA_PLUGINS.includes(plugin.name)) {
+    issues.error(joinPath(path, 'name'), unsupportedMessage('lua', `plugin "${plugin.name}" runs the Lua code of its config`))
+    return
+  }
   if (spec === undefined) {
     issues.error(joinPath(path, 'name'), `unknown plugin "${plugin.name}" (Atrium bundles: ${BUNDLED_PLUGIN_NAMES.join(', ')})`)
     return

@@ -1,4 +1,6 @@
-// Service rules beyond shape: `url` versus protocol/host/port/path, host and path syntax, `enabled`.
+// Service rules beyond shape: `url`, host and path syntax, `enabled`. `url` is Kong's shorthand
+// (services.lua shorthand_fields): it sets protocol, host, port and path, overriding any given next
+// to it, so those are checked only when there is no url.
 
 import { checkServiceHost } from './hosts.js'
 import { checkLiteralPath } from './path-rules.js'
@@ -7,13 +9,8 @@ import { parseServiceUrl } from './service-url.js'
 import type { ServiceEntry } from './entities.js'
 import type { Issues } from './types.js'
 
-const URL_CONFLICTS = ['protocol', 'host', 'port', 'path'] as const
-
 export function checkService ({ service, path }: ServiceEntry, issues: Issues): void {
   if (service.url !== undefined) {
-    for (const field of URL_CONFLICTS) {
-      if (service[field] !== undefined) issues.error(joinPath(path, field), 'cannot be set together with url')
-    }
     if (typeof service.url === 'string') {
       const parsed = parseServiceUrl(service.url)
       if (!parsed.ok) issues.error(joinPath(path, 'url'), parsed.message)
@@ -21,11 +18,11 @@ export function checkService ({ service, path }: ServiceEntry, issues: Issues): 
   } else if (service.host === undefined) {
     issues.error(joinPath(path, 'host'), 'is required when url is not set')
   }
-  if (typeof service.host === 'string' && service.host !== '') {
+  if (service.url === undefined && typeof service.host === 'string' && service.host !== '') {
     const message = checkServiceHost(service.host)
     if (message !== null) issues.error(joinPath(path, 'host'), message)
   }
-  if (typeof service.path === 'string') {
+  if (service.url === undefined && typeof service.path === 'string') {
     const message = service.path.startsWith('/') ? checkLiteralPath(service.path) : 'must start with /'
     if (message !== null) issues.error(joinPath(path, 'path'), message)
   }

@@ -1,5 +1,5 @@
 // Loads a Kong 3.x declarative file (YAML or JSON) into a GatewayConfig:
-//   parse → top-level credentials into their consumers → drop nulls → shape (Ajv, schema.ts) →
+//   parse → decK's _info (select_tags, defaults) → top-level credentials into their consumers → Kong's basic-auth digests (`_transform: false`) → generated credential fields (as Kong) → drop nulls → shape (Ajv, schema.ts) →
 //   semantic checks → normalize → hash.
 // Every error is collected before giving up; bad input never throws.
 
@@ -8,6 +8,9 @@ import { hashGatewayConfig } from '../config-hash.js'
 import { checkDocument } from './check-document.js'
 import { dropNulls } from './entities.js'
 import { liftFlatCredentials } from './flat-credentials.js'
+import { withGeneratedCredentials } from './generated-credentials.js'
+import { withKongDigests } from './kong-digests.js'
+import { withDeckInfo } from './deck-info.js'
 import { normalizeDocument } from './normalize.js'
 import { MAX_NESTING, parseConfigText } from './parse.js'
 import { isObject, tooDeepAt } from './paths.js'
@@ -81,7 +84,7 @@ function loadParsed (value: unknown): DeclarativeResult {
     return { ok: false, code: 'ATRIUM_ERR_CONFIG_INVALID', errors: [{ path: deep, message: `nests deeper than ${MAX_NESTING} levels` }], warnings: [] }
   }
   const issues = createIssues()
-  const doc = dropNulls(liftFlatCredentials(value, issues))
+  const doc = dropNulls(withGeneratedCredentials(withKongDigests(liftFlatCredentials(withDeckInfo(value, issues), issues), issues)))
   validateShape(doc, issues)
   checkDocument(doc, issues)
   if (issues.errors.length > 0) {

@@ -57,7 +57,8 @@ function target (s: ServiceInput): ServiceTarget {
     if (!parsed.ok) throw new Error(`invalid url: ${parsed.message}`) // checks ran first
     return parsed.target
   }
-  const protocol: UpstreamProtocol = s.protocol ?? SERVICE_DEFAULTS.protocol
+  // Other Kong protocols were rejected by check-unsupported.ts.
+  const protocol = (s.protocol ?? SERVICE_DEFAULTS.protocol) as UpstreamProtocol
   return {
     protocol,
     host: normalizeServiceHost(s.host as string),
@@ -99,7 +100,7 @@ function normalizeRoute (r: NestedRouteInput, service: number, legacy: boolean):
     name: r.name ?? null,
     paths: (r.paths ?? []).map((p) => effectiveRoutePath(p, legacy)),
     preserve_host: r.preserve_host ?? ROUTE_DEFAULTS.preserve_host,
-    protocols: r.protocols === undefined ? [...ROUTE_DEFAULTS.protocols] : [...r.protocols],
+    protocols: r.protocols === undefined ? [...ROUTE_DEFAULTS.protocols] : [...r.protocols] as RouteConfig['protocols'],
     regex_priority: r.regex_priority ?? ROUTE_DEFAULTS.regex_priority,
     service,
     strip_path: r.strip_path ?? ROUTE_DEFAULTS.strip_path,

@@ -31,7 +31,8 @@ function validatorOf (spec: PluginSpec): ValidateFunction {
 
 /** Validates `raw` (a plugin entry's `config`; undefined when absent) for the plugin `spec`. */
 export function validatePluginConfig (spec: PluginSpec, raw: unknown): PluginConfigResult {
-  const copy = withoutNullsDeep(raw ?? {}) as Record<string, unknown>
+  const bare = withoutNullsDeep(raw ?? {}) as Record<string, unknown>
+  const copy = isObject(bare) && spec.shorthands !== undefined ? spec.shorthands(bare) : bare
   const validate = validatorOf(spec)
   if (!validate(copy)) {
     const issues: PluginConfigResult['issues'] = []

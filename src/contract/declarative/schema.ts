@@ -1,8 +1,8 @@
 // The shapes of Kong 3.x declarative entities, as data (TypeBox → JSON Schema, checked by Ajv).
 // Only shapes live here: types, bounds, patterns, unknown fields. Rules that need more than one
 // field or the whole file (url vs host, regex compilation, duplicates, references) are in checks-*.ts.
-// Kong fields this release accepts but does not implement are typed loosely (`Type.Unknown`) and
-// reported as warnings by checks-unsupported.ts, so a Kong export loads instead of failing.
+// Kong fields this release does not implement are typed loosely (`Type.Unknown`) and rejected by
+// check-unsupported.ts with the reason (an empty or default value is accepted: Kong exports write them).
 
 import { Type, type Static, type TOptional, type TSchema, type TUnknown } from '@sinclair/typebox'
 import { PLUGIN_PROTOCOLS } from './plugin-names.js'
@@ -36,20 +36,29 @@ const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{
 
 const Name = Type.String({ pattern: NAME_PATTERN, errorMessage: 'must contain only letters, digits, ".", "-", "_" or "~"' })
 const Id = Type.String({ pattern: UUID_PATTERN, errorMessage: 'must be a UUID' })
-const Tags = Type.Array(Type.String({ pattern: '^[^,\\s]+$', errorMessage: 'must be a non-empty tag without commas or spaces' }))
+// Kong's typedefs.tag: printable ASCII except `,` and `/` (space included), or any non-ASCII character.
+export const TAG_PATTERN = '^[ !-+\\-.0-~\\u0080-\\u{10FFFF}]+$'
+const Tags = Type.Array(Type.String({ pattern: TAG_PATTERN, errorMessage: 'must be a non-empty tag of printable characters other than "," and "/"' }))
 const Timeout = Type.Integer({ minimum: 1, maximum: 2_147_483_646, default: SERVICE_DEFAULTS.timeout, description: 'milliseconds' })
 const Protocol = StringEnum(['http', 'https'] as const)
+/** Kong's protocols: any passes the shape; check-unsupported.ts rejects those other than http and https with the reason. */
+const KongProtocol = StringEnum(PLUGIN_PROTOCOLS)
 const Anything = Type.Unknown()
 
-/** Fields accepted with any value (reported as not implemented, never applied). */
+/** Fields of unimplemented features: any value passes the shape, check-unsupported.ts rejects one that matters. */
 function looseFields<K extends string> (keys: readonly K[]): Record<K, TOptional<TUnknown>> {
   return Object.fromEntries(keys.map((k) => [k, Type.Optional(Type.Unknown())])) as Record<K, TOptional<TUnknown>>
 }
 
-/** Kong timestamps in exports; accepted and ignored. */
+/**
+ * Kong timestamps in exports, and Kong's `_comment` / `_ignore`, which its declarative_config allows on
+ * every entity: accepted and never applied (none of them changes traffic).
+ */
 const Timestamps = {
   created_at: Type.Optional(Anything),
-  updated_at: Type.Optional(Anything)
+  updated_at: Type.Optional(Anything),
+  _comment: Type.Optional(Type.String()),
+  _ignore: Type.Optional(Type.Array(Anything))
 }
 
 /** A reference to another entity: its name (or id) as a string, or `{ id }` / `{ name }`; resolved in check-plugins.ts. */
@@ -90,7 +99,7 @@ const routeFields = {
   strip_path: Type.Optional(Type.Boolean({ default: ROUTE_DEFAULTS.strip_path })),
   preserve_host: Type.Optional(Type.Boolean({ default: ROUTE_DEFAULTS.preserve_host })),
   regex_priority: Type.Optional(Type.Integer({ default: ROUTE_DEFAULTS.regex_priority })),
-  protocols: Type.Optional(Type.Array(Protocol, { minItems: 1 })),
+  protocols: Type.Optional(Type.Array(KongProtocol, { minItems: 1 })),
   path_handling: Type.Optional(StringEnum(['v0', 'v1'] as const)),
   tags: Type.Optional(Tags),
   plugins: Type.Optional(Type.Array(PluginSchema)),
@@ -110,7 +119,7 @@ export const ServiceSchema = Type.Object({
   id: Type.Optional(Id),
   name: Type.Optional(Name),
   url: Type.Optional(Type.String()),
-  protocol: Type.Optional(Protocol),
+  protocol: Type.Optional(KongProtocol),
   host: Type.Optional(Type.String({ minLength: 1 })),
   port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65_535 })),
   path: Type.Optional(Type.String()),
@@ -129,10 +138,10 @@ export const ServiceSchema = Type.Object({
 
 export const TOP_LEVEL_UNSUPPORTED_FIELDS = [
   'upstreams', 'targets', 'certificates', 'ca_certificates', 'snis',
-  'vaults', 'key_sets', 'keys'
+  'vaults', 'key_sets', 'keys', 'consumer_groups'
 ] as const
 
-/** Consumer credentials of plugins Atrium does not bundle: accepted, not stored or applied. */
+/** Consumer credentials of plugins Atrium does not bundle, and Kong Enterprise's groups: rejected unless empty. */
 export const CONSUMER_UNSUPPORTED_FIELDS = [
   'hmacauth_credentials', 'oauth2_credentials', 'mtls_auth_credentials', 'groups'
 ] as const
@@ -202,9 +211,16 @@ export const ConsumerSchema = Type.Object({
 
 export const DeclarativeSchema = Type.Object({
   _format_version: Type.String(),
-  _transform: Type.Optional(Anything),
+  _transform: Type.Optional(Type.Boolean()),
   _comment: Type.Optional(Anything),
+  _ignore: Type.Optional(Type.Array(Anything)),
   _workspace: Type.Optional(Anything),
+  // decK's header (deck-info.ts applies `_info`; `_konnect` names the Konnect control plane).
+  _info: Type.Optional(Anything),
+  _konnect: Type.Optional(Type.Object({
+    runtime_group_name: Type.Optional(Type.String({ minLength: 1 })),
+    control_plane_name: Type.Optional(Type.String({ minLength: 1 }))
+  }, { additionalProperties: false })),
   services: Type.Optional(Type.Array(ServiceSchema)),
   routes: Type.Optional(Type.Array(TopLevelRouteSchema)),
   ...looseFields(TOP_LEVEL_UNSUPPORTED_FIELDS),

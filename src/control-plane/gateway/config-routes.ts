@@ -1,4 +1,4 @@
-import { loadDeclarativeDocument, parseConfigText, withNestedCredentials } from '../../contract/index.js'
+import { createIssues, loadDeclarativeDocument, parseConfigText, withDeckInfo, withGeneratedCredentials, withKongDigests, withNestedCredentials } from '../../contract/index.js'
 import { GatewayError } from '../../errors.js'
 import type { AdminContext, AdminRoute } from '../admin-api/admin-route.js'
 import { nulPaths } from '../admin-api/read-body.js'
@@ -7,11 +7,13 @@ import type { Db, DbExecutor } from '../store/db.js'
 import { nowSeconds } from '../shared/ids.js'
 import { bumpConfigVersion, lockRuntimeGroup, requireRuntimeGroup } from '../runtime-groups/index.js'
 import { planConfig, type ConfigPlan } from './config-plan.js'
+import type { StoredEntity } from './entity-types.js'
 import { exportDocument } from './config-export.js'
 import { toYamlText } from './config-yaml.js'
 import { deleteAllEntities, insertEntities, loadEntities } from './entity-store.js'
 import { invalidError } from './group-document.js'
 import { hashPlaintextPasswords } from './credential-plan.js'
+import { isRecord } from './credential-kinds.js'
 
 // The declarative round trip: GET /config exports the group, PUT /config replaces it atomically
 // (one transaction, one version bump), POST /config/diff says what a PUT would change. The whole
@@ -58,16 +60,52 @@ async function readDocument (ctx: AdminContext, db: Db): Promise<Record<string, 
   if (nul.length > 0) throw invalidError(nul.map((path) => ({ path, message: 'must not contain NUL characters' })))
   // Kong's top-level credential lists go into their consumers first: what is planned and stored
   // (and where passwords are hashed) is the nested form.
-  const nested = withNestedCredentials(parsed.value)
+  // decK's _info first (select_tags onto every entity, defaults into the fields left out), as decK
+  // applies them before it syncs.
+  const deck = createIssues()
+  const withInfo = isRecord(parsed.value) ? withDeckInfo(parsed.value, deck) : parsed.value
+  if (deck.errors.length > 0) throw invalidError(deck.errors)
+  const nested = withNestedCredentials(withInfo)
   if (nested.errors.length > 0) throw invalidError(nested.errors)
-  const doc = await hashPlaintextPasswords(nested.doc, async () => await loadEntities(db, (await requireRuntimeGroup(db, ctx.params.rg)).id))
+  // Kong's digests (`_transform: false`) become password hashes before plaintext passwords are hashed
+  // (kong-digests.ts). Generated credential fields are made here, before the plan, so the stored
+  // document holds them and every snapshot built from it (and its hash) is the same.
+  const issues = createIssues()
+  const prepared = isRecord(nested.doc) ? withGeneratedCredentials(withKongDigests(nested.doc, issues)) : nested.doc
+  if (issues.errors.length > 0) throw invalidError(issues.errors)
+  const doc = await hashPlaintextPasswords(prepared, async () => await loadEntities(db, (await requireRuntimeGroup(db, ctx.params.rg)).id))
   const result = loadDeclarativeDocument(doc as object)
   if (!result.ok) throw invalidError(result.errors)
   return doc as Record<string, unknown>
 }
 
+/**
+ * decK's select_tags also scope a sync: only entities carrying every one of them are matched,
+ * updated or deleted; the others are kept as they are. The group that results is checked whole,
+ * since a kept entity may reference one the file deletes.
+ */
 async function plan (tx: DbExecutor, rgId: string, doc: Record<string, unknown>): Promise<ConfigPlan> {
-  return planConfig(doc, await loadEntities(tx, rgId), nowSeconds())
+  const existing = await loadEntities(tx, rgId)
+  const tags = selectTagsOf(doc)
+  if (tags.length === 0) return planConfig(doc, existing, nowSeconds())
+  const inScope = (e: StoredEntity): boolean => Array.isArray(e.body.tags) && tags.every((t) => (e.body.tags as unknown[]).includes(t))
+  const p = planConfig(doc, existing.filter(inScope), nowSeconds())
+  const positions = new Map<string, number>()
+  for (const e of p.entities) positions.set(e.kind, Math.max(positions.get(e.kind) ?? 0, e.position + 1))
+  for (const e of existing.filter((x) => !inScope(x))) {
+    const position = positions.get(e.kind) ?? 0
+    positions.set(e.kind, position + 1)
+    p.entities.push({ ...e, position })
+  }
+  const result = loadDeclarativeDocument(exportDocument(p.entities))
+  if (!result.ok) throw invalidError(result.errors.map((e) => ({ path: e.path, message: `${e.message} (in the group after this apply: entities outside _info.select_tags are kept)` })))
+  return p
+}
+
+function selectTagsOf (doc: Record<string, unknown>): string[] {
+  const info = doc._info
+  if (!isRecord(info) || !Array.isArray(info.select_tags)) return []
+  return info.select_tags.filter((t): t is string => typeof t === 'string')
 }
 
 function summary (p: ConfigPlan): string {

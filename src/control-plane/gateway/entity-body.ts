@@ -60,8 +60,8 @@ function serviceBody (input: Record<string, unknown>): Record<string, unknown> {
     const protocol = (rest.protocol as string | undefined) ?? SERVICE_DEFAULTS.protocol
     target = { protocol, port: protocol === 'https' ? 443 : 80 }
   }
-  return {
-    ...target,
+  const body: Record<string, unknown> = {
+    ...(typeof url === 'string' ? {} : target),
     connect_timeout: SERVICE_DEFAULTS.timeout,
     write_timeout: SERVICE_DEFAULTS.timeout,
     read_timeout: SERVICE_DEFAULTS.timeout,
@@ -70,6 +70,10 @@ function serviceBody (input: Record<string, unknown>): Record<string, unknown> {
     enabled: true,
     ...rest
   }
+  if (typeof url !== 'string') return body
+  // Kong's shorthand: url sets protocol, host, port and path, overriding any given next to it.
+  for (const f of URL_FIELDS) delete body[f]
+  return { ...body, ...target }
 }
 
 function refOf (resolve: RefResolver, kind: EntityKind, ref: unknown): { id: string } | undefined {

@@ -1,7 +1,7 @@
 import type { GatewayConfig } from '../../contract/gateway-config.js'
 import { headerValue } from '../consumer-identity.js'
 import { definePluginHandler } from '../types.js'
-import { aclSpec, type AclConfig } from './schema.js'
+import { aclSpec, isSetList, type AclConfig } from './schema.js'
 
 // Kong's acl: runs after the authentication plugins (priority 950) on the consumer they identified
 // (the anonymous consumer too, with its own groups). No consumer: 401 Unauthorized; a consumer
@@ -34,8 +34,8 @@ export const aclHandler = definePluginHandler(aclSpec, {
   configure (config, ctx): AclState {
     return {
       config,
-      mode: config.allow !== undefined ? 'allow' : 'deny',
-      listed: new Set(config.allow ?? config.deny ?? []),
+      mode: isSetList(config.allow) ? 'allow' : 'deny',
+      listed: new Set(isSetList(config.allow) ? config.allow : config.deny ?? []),
       consumers: ctx.memo('groups', () => groupTable(ctx.gateway))
     }
   },

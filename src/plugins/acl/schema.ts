@@ -6,8 +6,8 @@ import { definePluginSpec, type PluginConfigIssue } from '../spec.js'
 // changes nothing (no bundled plugin authenticates groups without a consumer).
 
 export const AclConfigSchema = Type.Object({
-  allow: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, uniqueItems: true, description: 'Groups allowed: a consumer in none of them is refused (403). Exclusive with deny.' })),
-  deny: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, uniqueItems: true, description: 'Groups refused: a consumer in any of them is refused (403). Exclusive with allow.' })),
+  allow: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true, description: 'Groups allowed: a consumer in none of them is refused (403). Exclusive with deny.' })),
+  deny: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { uniqueItems: true, description: 'Groups refused: a consumer in any of them is refused (403). Exclusive with allow.' })),
   hide_groups_header: Type.Boolean({ default: false, description: 'Do not send the consumer\'s groups upstream in X-Consumer-Groups.' }),
   include_consumer_groups: Type.Boolean({ default: false, description: 'Kong Enterprise consumer groups; not supported (must be false).' }),
   always_use_authenticated_groups: Type.Boolean({ default: false, description: 'Kong\'s switch for groups authenticated without a consumer; accepted, no effect (no bundled plugin does that).' })
@@ -15,10 +15,15 @@ export const AclConfigSchema = Type.Object({
 
 export type AclConfig = Static<typeof AclConfigSchema>
 
+/** Kong's only_one_of / at_least_one_of count an empty list as unset (is_nonempty in kong/db/schema/init.lua). */
+export function isSetList (list: readonly string[] | undefined): list is readonly string[] {
+  return list !== undefined && list.length > 0
+}
+
 function checkAcl (config: AclConfig): PluginConfigIssue[] {
   const issues: PluginConfigIssue[] = []
-  if (config.allow !== undefined && config.deny !== undefined) issues.push({ path: 'deny', message: 'cannot be used with allow (only one of allow or deny)' })
-  if (config.allow === undefined && config.deny === undefined) issues.push({ path: '', message: 'at least one of allow or deny is required' })
+  if (isSetList(config.allow) && isSetList(config.deny)) issues.push({ path: 'deny', message: 'cannot be used with allow (only one of allow or deny)' })
+  if (!isSetList(config.allow) && !isSetList(config.deny)) issues.push({ path: '', message: 'at least one of allow or deny is required' })
   if (config.include_consumer_groups) issues.push({ path: 'include_consumer_groups', message: 'consumer groups are not supported; must be false' })
   return issues
 }
@@ -29,5 +34,7 @@ export const aclSpec = definePluginSpec({
   priority: 950,
   description: 'Allows or refuses the authenticated consumer by its ACL groups (requires an authentication plugin).',
   schema: AclConfigSchema,
+  noConsumer: true,
+  httpProtocolsOnly: true,
   check: checkAcl
 })

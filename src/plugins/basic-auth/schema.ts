@@ -17,5 +17,7 @@ export const basicAuthSpec = definePluginSpec({
   version: '1.0.0',
   priority: 1100,
   description: 'Authenticates requests by a consumer\'s username and password (HTTP Basic authentication).',
-  schema: BasicAuthConfigSchema
+  schema: BasicAuthConfigSchema,
+  noConsumer: true,
+  httpProtocolsOnly: true
 })

@@ -25,5 +25,6 @@ export const correlationIdSpec = definePluginSpec({
   version: '1.0.0',
   priority: 100001,
   description: 'Adds a unique id to every request (and optionally its response) in a header, for tracing a request across services.',
-  schema: CorrelationIdConfigSchema
+  schema: CorrelationIdConfigSchema,
+  httpProtocolsOnly: true
 })

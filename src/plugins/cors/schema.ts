@@ -72,5 +72,7 @@ export const corsSpec = definePluginSpec({
   priority: 2000,
   description: 'Cross-origin resource sharing: answers preflight requests and adds Access-Control-* headers to responses for allowed origins.',
   schema: CorsConfigSchema,
+  noConsumer: true,
+  httpProtocolsOnly: true,
   check: checkCors
 })

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { unsupportedMessage } from '../../contract/unsupported-features.js'
 import { definePluginSpec, type PluginConfigIssue } from '../spec.js'
 
 // Kong's file-log (3.x): same fields, defaults and priority. custom_fields_by_lua is Lua, which
@@ -18,7 +19,7 @@ export type FileLogConfig = Static<typeof FileLogConfigSchema>
 
 function checkFileLog (config: FileLogConfig): PluginConfigIssue[] {
   return config.custom_fields_by_lua !== undefined && Object.keys(config.custom_fields_by_lua).length > 0
-    ? [{ path: 'custom_fields_by_lua', message: 'is not supported: Atrium runs no Lua' }]
+    ? [{ path: 'custom_fields_by_lua', message: unsupportedMessage('lua', 'custom_fields_by_lua holds Lua code') }]
     : []
 }
 

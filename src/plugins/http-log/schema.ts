@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { unsupportedMessage } from '../../contract/unsupported-features.js'
 import { definePluginSpec, type PluginConfigIssue } from '../spec.js'
 import { HeaderName, StringEnum } from '../schema-types.js'
 
@@ -52,7 +53,7 @@ function checkHttpLog (config: HttpLogConfig): PluginConfigIssue[] {
     if (!HEADER_NAME.test(name)) issues.push({ path: `headers.${name}`, message: 'must be a valid header name' })
   }
   if (config.custom_fields_by_lua !== undefined && Object.keys(config.custom_fields_by_lua).length > 0) {
-    issues.push({ path: 'custom_fields_by_lua', message: 'is not supported: Atrium runs no Lua' })
+    issues.push({ path: 'custom_fields_by_lua', message: unsupportedMessage('lua', 'custom_fields_by_lua holds Lua code') })
   }
   return issues
 }

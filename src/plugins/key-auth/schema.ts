@@ -27,5 +27,7 @@ export const keyAuthSpec = definePluginSpec({
   version: '1.0.0',
   priority: 1250,
   description: 'Authenticates requests by an API key of a consumer, in a header, query parameter or body field.',
-  schema: KeyAuthConfigSchema
+  schema: KeyAuthConfigSchema,
+  noConsumer: true,
+  httpProtocolsOnly: true
 })

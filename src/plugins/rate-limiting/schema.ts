@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { definePluginSpec, type PluginConfigIssue } from '../spec.js'
 import { HeaderName, StringEnum } from '../schema-types.js'
 
-// Kong's rate-limiting (3.x, flat redis_* fields): same fields, defaults, rules and priority.
+// Kong's rate-limiting (3.x, flat redis_* fields, and Kong 3.6+'s redis record read into them): same fields, defaults, rules and priority.
 // Differences: limits are whole numbers of requests; `policy: cluster` (counters in Kong's
 // database) does not exist on Atrium's data planes, which have no database (use redis); sync_rate
 // accepts only Kong's default -1 (every request is counted at once); no consumer groups.
@@ -74,11 +74,33 @@ function checkRateLimiting (config: RateLimitingConfig): PluginConfigIssue[] {
   return issues
 }
 
+const REDIS_FIELDS = ['host', 'port', 'timeout', 'username', 'password', 'database', 'ssl', 'ssl_verify', 'server_name']
+
+/**
+ * Kong 3.6+ writes the Redis settings as a `redis` record (kong/tools/redis/schema.lua) and keeps
+ * the flat redis_* fields as its shorthand; Atrium's fields are the flat ones, so the record is read
+ * into them (a flat field given as well wins, as it is the more specific spelling here).
+ */
+function redisRecord (config: Record<string, unknown>): Record<string, unknown> {
+  const redis = config.redis
+  if (typeof redis !== 'object' || redis === null || Array.isArray(redis)) return config
+  const { redis: _r, ...out } = config
+  void _r
+  for (const [k, v] of Object.entries(redis)) {
+    // An unknown key stays visible by its own name (redis.<k> → an unknown field redis_<k>).
+    const flat = REDIS_FIELDS.includes(k) ? `redis_${k}` : `redis.${k}`
+    if (out[flat] === undefined) out[flat] = v
+  }
+  return out
+}
+
 export const rateLimitingSpec = definePluginSpec({
   name: 'rate-limiting',
   version: '1.0.0',
   priority: 910,
   description: 'Limits how many requests a consumer, credential, client IP, service, header value or path may make per second, minute, hour, day, month or year, in memory or shared through Redis.',
   schema: RateLimitingConfigSchema,
+  shorthands: redisRecord,
+  httpProtocolsOnly: true,
   check: checkRateLimiting
 })

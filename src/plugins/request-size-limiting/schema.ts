@@ -22,5 +22,6 @@ export const requestSizeLimitingSpec = definePluginSpec({
   version: '1.0.0',
   priority: 951,
   description: 'Refuses request bodies larger than a limit with 413, by Content-Length or, for chunked bodies, as they stream.',
-  schema: RequestSizeLimitingConfigSchema
+  schema: RequestSizeLimitingConfigSchema,
+  httpProtocolsOnly: true
 })

@@ -35,5 +35,6 @@ export const requestTerminationSpec = definePluginSpec({
   priority: 2,
   description: 'Answers requests itself with a fixed status and message or body, without calling the upstream (e.g. maintenance, or to disable a route).',
   schema: RequestTerminationConfigSchema,
+  httpProtocolsOnly: true,
   check: checkRequestTermination
 })

@@ -59,5 +59,6 @@ export const responseTransformerSpec = definePluginSpec({
   version: '1.0.0',
   priority: 800,
   description: 'Edits the response before the client gets it: removes, renames, replaces, adds or appends headers and top-level JSON body fields.',
-  schema: ResponseTransformerConfigSchema
+  schema: ResponseTransformerConfigSchema,
+  httpProtocolsOnly: true
 })

@@ -58,6 +58,45 @@ describeStores((store) => {
     assert.equal((await call('GET', '/runtime-groups/prod/config', undefined, { accept: 'application/json, text/yaml;q=0.5' })).body._format_version, '3.0')
   })
 
+  test('PUT /config generates a key-auth key, a JWT key and secret left out (as Kong) and stores them: the export re-applies without a change', async (t) => {
+    const call = await startAdmin(t, store)
+    await call('POST', '/runtime-groups', { name: 'prod' })
+    const put = await call('PUT', '/runtime-groups/prod/config', { _format_version: '3.0', consumers: [{ username: 'alice', keyauth_credentials: [{}], jwt_secrets: [{}] }] })
+    assert.equal(put.status, 200, put.text)
+    const exported = (await call('GET', '/runtime-groups/prod/config')).body
+    const alice = exported.consumers[0]
+    assert.match(alice.keyauth_credentials[0].key_hash, /^[0-9a-f]{64}$/)
+    assert.match(alice.jwt_secrets[0].key, /^[A-Za-z0-9]{32}$/)
+    assert.match(alice.jwt_secrets[0].secret, /^[A-Za-z0-9]{32}$/)
+    const again = await call('PUT', '/runtime-groups/prod/config', exported)
+    assert.deepEqual(again.body, { config_version: 1, created: 0, updated: 0, deleted: 0 })
+  })
+
+  test('PUT /config of a Kong export (_transform: false) stores a basic-auth password as Kong\'s digest, not as a password', async (t) => {
+    const call = await startAdmin(t, store)
+    await call('POST', '/runtime-groups', { name: 'prod' })
+    const id = '6f1c1a6e-2b1d-4c3e-9f4a-5b6c7d8e9f00'
+    const put = await call('PUT', '/runtime-groups/prod/config', { _format_version: '3.0', _transform: false, consumers: [{ id, username: 'alice', basicauth_credentials: [{ username: 'alice', password: 'ab'.repeat(20) }] }] })
+    assert.equal(put.status, 200, put.text)
+    const exported = (await call('GET', '/runtime-groups/prod/config')).body
+    assert.equal(exported.consumers[0].basicauth_credentials[0].password_hash, `$kong-sha1$${id}$${'ab'.repeat(20)}`)
+    const bad = await call('PUT', '/runtime-groups/prod/config', { _format_version: '3.0', _transform: false, consumers: [{ id, username: 'alice', basicauth_credentials: [{ username: 'alice', password: 'plain' }] }] })
+    assert.equal(bad.status, 400)
+  })
+
+  test('decK select_tags scope PUT /config and the diff: entities without the tags are kept, the file\'s get the tags', async (t) => {
+    const call = await startAdmin(t, store)
+    await call('POST', '/runtime-groups', { name: 'prod' })
+    await call('PUT', '/runtime-groups/prod/config', { _format_version: '3.0', services: [{ name: 'other-team', host: 'o.internal' }, { name: 'old', host: 'x.internal', tags: ['team-a'] }] })
+    const file = { _format_version: '3.0', _info: { select_tags: ['team-a'] }, _konnect: { control_plane_name: 'prod' }, services: [{ name: 'orders', host: 'orders.internal' }] }
+    const diff = await call('POST', '/runtime-groups/prod/config/diff', file)
+    assert.deepEqual([diff.body.create.map((d: any) => d.name), diff.body.delete.map((d: any) => d.name)], [['orders'], ['old']])
+    const put = await call('PUT', '/runtime-groups/prod/config', file)
+    assert.equal(put.status, 200, put.text)
+    const services = (await call('GET', '/runtime-groups/prod/config')).body.services
+    assert.deepEqual(services.map((s: any) => [s.name, s.tags ?? []]).sort(), [['orders', ['team-a']], ['other-team', []]])
+  })
+
   test('re-applying a file without ids keeps the ids of entities matched by name', async (t) => {
     const call = await startAdmin(t, store)
     await call('POST', '/runtime-groups', { name: 'prod' })

@@ -46,6 +46,12 @@ test('deny: a consumer in a denied group is refused, one without groups passes (
   assert.equal((await node.get('/r/x', key('alice-key'))).status, 200)
 })
 
+test('an empty allow next to deny counts as unset: the plugin denies by deny', async (t) => {
+  const node = await nodeWith(t, { allow: [], deny: ['silver'] })
+  assert.equal((await node.get('/r/x', key('bob-key'))).status, 403)
+  assert.equal((await node.get('/r/x', key('carol-key'))).status, 200)
+})
+
 test('hide_groups_header: allowed requests carry no X-Consumer-Groups, not even the client\'s', async (t) => {
   const node = await nodeWith(t, { allow: ['gold'], hide_groups_header: true })
   const res = await node.get('/r/x', { ...key('alice-key'), 'x-consumer-groups': 'admins' })

@@ -20,8 +20,14 @@ test('exactly one of allow and deny, as Kong\'s only_one_of and at_least_one_of'
   assert.deepEqual(issues({ allow: ['a'], deny: ['b'] }), { deny: 'cannot be used with allow (only one of allow or deny)' })
 })
 
+test('an empty list counts as unset, as Kong\'s is_nonempty: deny: [] next to allow is accepted', () => {
+  assert.deepEqual(issues({ allow: ['a'], deny: [] }), {})
+  assert.deepEqual(issues({ allow: [], deny: ['b'] }), {})
+  assert.deepEqual(issues({ allow: [] }), { '': 'at least one of allow or deny is required' })
+  assert.deepEqual(issues({ allow: [], deny: [] }), { '': 'at least one of allow or deny is required' })
+})
+
 test('rejects every bad field by name', () => {
-  assert.deepEqual(issues({ allow: [] }), { allow: 'must not be an empty list' })
   assert.deepEqual(issues({ allow: [''] }), { 'allow[0]': 'must not be empty' })
   assert.deepEqual(issues({ deny: 'banned' }), { deny: 'must be a list' })
   assert.deepEqual(issues({ allow: ['a'], hide_groups_header: 'yes' }), { hide_groups_header: 'must be a boolean' })

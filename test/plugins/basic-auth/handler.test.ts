@@ -1,5 +1,6 @@
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { hashPassword } from '../../../src/contract/index.js'
 import { cachedVerifications, kdfVerifications } from '../../../src/plugins/basic-auth/verified-cache.js'
 import { startPluginNode, type PluginNode } from '../../support/plugin-gateway.js'
@@ -104,4 +105,20 @@ test('anonymous: a failed login passes as the anonymous consumer', async (t) => 
   assert.equal(res.status, 200)
   assert.equal(seen(res.body).headers['x-consumer-username'], 'guest')
   assert.equal(seen(res.body).headers['x-anonymous-consumer'], 'true')
+})
+
+test('a Kong export (_transform: false) holds Kong\'s SHA-1 digest: the real password passes, the digest itself does not', async (t) => {
+  const consumerId = '6f1c1a6e-2b1d-4c3e-9f4a-5b6c7d8e9f00'
+  const digest = createHash('sha1').update('s3cret' + consumerId).digest('hex')
+  const upstream = await startUpstream(t, echoHandler)
+  const node = await startPluginNode(t, {
+    _format_version: '3.0',
+    _transform: false,
+    services: [{ name: 'echo', url: `http://127.0.0.1:${upstream.port}`, routes: [{ name: 'r', paths: ['/r'] }] }],
+    consumers: [{ id: consumerId, username: 'alice', basicauth_credentials: [{ username: 'alice', password: digest }] }],
+    plugins: [{ name: 'basic-auth' }]
+  })
+  assert.equal((await node.get('/r/x', { authorization: basic('alice', 's3cret') })).status, 200)
+  assert.equal((await node.get('/r/x', { authorization: basic('alice', digest) })).status, 401)
+  assert.equal((await node.get('/r/x', { authorization: basic('alice', 'wrong') })).status, 401)
 })

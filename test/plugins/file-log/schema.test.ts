@@ -22,7 +22,7 @@ test('rejects every bad field by name', () => {
   for (const bad of ['/tmp/*.log', '/tmp/a&b', '/tmp/100%', '/tmp/`x`']) assert.deepEqual(issues({ path: bad }), { path: 'not a valid filename' }, bad)
   assert.deepEqual(issues({ path: 5 }), { path: 'must be a string' })
   assert.deepEqual(issues({ path: 'x', reopen: 'yes' }), { reopen: 'must be a boolean' })
-  assert.deepEqual(issues({ path: 'x', custom_fields_by_lua: { route: 'return 1' } }), { custom_fields_by_lua: 'is not supported: Atrium runs no Lua' })
+  assert.deepEqual(issues({ path: 'x', custom_fields_by_lua: { route: 'return 1' } }), { custom_fields_by_lua: 'not supported by Atrium (lua): custom_fields_by_lua holds Lua code; Atrium runs no Lua code' })
   assert.deepEqual(issues({ path: 'x', custom_fields_by_lua: { route: 1 } }), { 'custom_fields_by_lua.route': 'must be a string' })
   assert.deepEqual(issues({ path: 'x', colour: 'red' }), { colour: 'unknown field' })
 })

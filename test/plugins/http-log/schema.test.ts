@@ -59,7 +59,7 @@ test('rejects every bad field by name', () => {
   assert.deepEqual(issues({ ...URL_ONLY, queue: { max_retry_delay: 0 } }), { 'queue.max_retry_delay': 'must be between 0.001 and 1000000' })
   assert.equal(Object.keys(issues({ ...URL_ONLY, queue: { concurrency_limit: 2 } }))[0], 'queue.concurrency_limit')
   assert.deepEqual(issues({ ...URL_ONLY, queue: { name: 'q' } }), { 'queue.name': 'unknown field' })
-  assert.deepEqual(issues({ ...URL_ONLY, custom_fields_by_lua: { route: 'return nil' } }), { custom_fields_by_lua: 'is not supported: Atrium runs no Lua' })
+  assert.deepEqual(issues({ ...URL_ONLY, custom_fields_by_lua: { route: 'return nil' } }), { custom_fields_by_lua: 'not supported by Atrium (lua): custom_fields_by_lua holds Lua code; Atrium runs no Lua code' })
   assert.deepEqual(issues({ ...URL_ONLY, queue_size: 0 }), { queue_size: 'must be between 1 and 1000000' })
   assert.deepEqual(issues({ ...URL_ONLY, flush_timeout: -1 }), { flush_timeout: 'must be between 0 and 3600' })
   assert.deepEqual(issues({ ...URL_ONLY, retry_count: -1 }), { retry_count: 'must be between 0 and 1000000' })

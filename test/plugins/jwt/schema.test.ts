@@ -47,8 +47,10 @@ test('rejects every bad field by name', () => {
   assert.deepEqual(issues({ algorithm: 'HS256' }), { algorithm: 'unknown field' })
 })
 
-test('maximum_expiration requires exp in claims_to_verify, as in Kong', () => {
-  assert.deepEqual(issues({ maximum_expiration: 60 }), { claims_to_verify: 'must contain exp when maximum_expiration is set' })
+test('maximum_expiration requires exp in claims_to_verify when that is set, as in Kong (unset or null passes Kong\'s conditional)', () => {
+  assert.deepEqual(issues({ maximum_expiration: 60 }), {})
+  assert.deepEqual(issues({ maximum_expiration: 60, claims_to_verify: null }), {})
+  assert.deepEqual(issues({ maximum_expiration: 60, claims_to_verify: [] }), { claims_to_verify: 'must contain exp when maximum_expiration is set' })
   assert.deepEqual(issues({ maximum_expiration: 60, claims_to_verify: ['nbf'] }), { claims_to_verify: 'must contain exp when maximum_expiration is set' })
   assert.deepEqual(issues({ maximum_expiration: 60, claims_to_verify: ['exp'] }), {})
 })

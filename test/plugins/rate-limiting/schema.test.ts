@@ -93,5 +93,11 @@ test('rejects every bad field by name', () => {
   assert.deepEqual(issues({ minute: 1, error_code: 99 }), { error_code: 'must be between 100 and 599' })
   assert.deepEqual(issues({ minute: 1, error_message: 5 }), { error_message: 'must be a string' })
   assert.deepEqual(issues({ minute: 1, sync_rate: 10 }), { sync_rate: 'must be one of: -1' })
-  assert.deepEqual(issues({ minute: 1, redis: { host: 'x' } }), { redis: 'unknown field' })
+})
+
+test('Kong 3.6+\'s redis record is read into the flat redis_* fields (a deck dump of Kong 3.9 loads)', () => {
+  const result = validatePluginConfig(rateLimitingSpec, { minute: 1, policy: 'redis', redis: { host: 'redis.internal', port: 6380, database: 2, password: null, ssl: true } })
+  assert.deepEqual(result.issues, [])
+  assert.deepEqual([result.config.redis_host, result.config.redis_port, result.config.redis_database, result.config.redis_ssl, 'redis' in result.config], ['redis.internal', 6380, 2, true, false])
+  assert.deepEqual(validatePluginConfig(rateLimitingSpec, { minute: 1, redis: { colour: 'red' } }).issues.map((i) => i.path), ['["redis.colour"]'])
 })

@@ -117,7 +117,6 @@ test('rejects every credential rule by path, without repeating key-auth keys', (
   const a = 'consumers[0]'
   const z = 'consumers[1]'
   assert.deepEqual(errors, {
-    [`${a}.keyauth_credentials[1].key`]: 'is required (or key_hash)',
     [`${a}.keyauth_credentials[2].key_hash`]: 'cannot be used with key',
     [`${a}.keyauth_credentials[3].key_hash`]: 'must be a SHA-256 digest (64 hex digits)',
     [`${a}.keyauth_credentials[4].key`]: 'must not be empty',
@@ -128,13 +127,11 @@ test('rejects every credential rule by path, without repeating key-auth keys', (
     [`${a}.basicauth_credentials[3].password_hash`]: 'must be a password hash as Atrium exports it ($scrypt$ln=…,r=…,p=…$salt$hash)',
     [`${a}.basicauth_credentials[4].password_hash`]: 'scrypt parameters out of range (ln 10-20, r 1-32, p 1-16)',
     [`${z}.basicauth_credentials[0].username`]: `duplicate username "bob" (also at ${a}.basicauth_credentials[0])`,
-    [`${a}.jwt_secrets[0].secret`]: 'is required for HS256',
     [`${a}.jwt_secrets[1].rsa_public_key`]: 'is required for RS256',
     [`${a}.jwt_secrets[2].rsa_public_key`]: 'must be a PEM public key',
     [`${a}.jwt_secrets[3].rsa_public_key`]: 'must be an EC public key on P-256 for ES256',
     [`${a}.jwt_secrets[4].rsa_public_key`]: 'must be a public key (this is a private key: keep it out of the gateway)',
     [`${a}.jwt_secrets[5].algorithm`]: 'must be one of: HS256, HS384, HS512, RS256, RS384, RS512, ES256, ES384',
-    [`${a}.jwt_secrets[5].key`]: 'is required',
     [`${z}.jwt_secrets[0].key`]: `duplicate key "iss-1" (also at ${a}.jwt_secrets[0])`,
     [`${a}.acls[1].group`]: `duplicate group "gold" for this consumer (also at ${a}.acls[0])`,
     [`${a}.acls[2].group`]: 'is required',
@@ -152,10 +149,11 @@ test('ES256 and ES384 keys must be on their curve; RS keys must be RSA', () => {
   })
 })
 
-test('Kong\'s credentials of plugins Atrium does not bundle are still accepted with a warning', () => {
+test('Kong\'s credentials of plugins Atrium does not bundle are rejected, naming the field and why (an empty list is accepted)', () => {
   const result = loadDeclarativeDocument(withCredentials({ hmacauth_credentials: [{ username: 'h', secret: 's' }] }))
-  assert.ok(result.ok)
-  assert.deepEqual(result.warnings, [{ path: 'consumers[0].hmacauth_credentials', message: 'not implemented yet; ignored' }])
+  assert.equal(result.ok, false)
+  assert.deepEqual(!result.ok && result.errors, [{ path: 'consumers[0].hmacauth_credentials', message: 'not supported by Atrium (unbundled-credentials): credentials of hmac-auth, oauth2 and mtls-auth, plugins Atrium does not bundle' }])
+  assert.equal(loadDeclarativeDocument(withCredentials({ hmacauth_credentials: [] })).ok, true)
 })
 
 test('keyHash is the SHA-256 hex of the key', () => {

@@ -92,13 +92,11 @@ test('requires host when url is not set', () => {
   assertOnlyError(doc('name: a'), 'services[0].host', 'is required when url is not set')
 })
 
-test('rejects url together with protocol, host, port or path', () => {
-  assert.deepEqual(errorsOf(doc('url: "http://a.internal", host: b, port: 81, path: /p, protocol: https')), [
-    { path: 'services[0].host', message: 'cannot be set together with url' },
-    { path: 'services[0].path', message: 'cannot be set together with url' },
-    { path: 'services[0].port', message: 'cannot be set together with url' },
-    { path: 'services[0].protocol', message: 'cannot be set together with url' }
-  ])
+test('url overrides protocol, host, port and path given next to it, as Kong\'s shorthand does', () => {
+  const result = loadDeclarativeConfig(doc('url: "https://a.internal/base", host: "not a host", port: 81, path: x, protocol: http'))
+  if (!result.ok) assert.fail(JSON.stringify(result.errors))
+  const s = result.config.services[0]
+  assert.deepEqual([s.protocol, s.host, s.port, s.path], ['https', 'a.internal', 443, '/base'])
 })
 
 test('rejects invalid urls', () => {
@@ -120,10 +118,12 @@ test('rejects a service path without a leading slash and an invalid host', () =>
   ])
 })
 
-test('rejects an unsupported service or route protocol', () => {
-  assert.deepEqual(errorsOf(doc('host: a, protocol: grpc, routes: [{ paths: [/], protocols: [http, tcp] }]')), [
-    { path: 'services[0].protocol', message: 'must be one of: http, https' },
-    { path: 'services[0].routes[0].protocols[1]', message: 'must be one of: http, https' }
+test('rejects a Kong protocol other than http and https as not supported, and an unknown one by the shape', () => {
+  const why = 'not supported by Atrium (non-http-protocols): Atrium proxies http and https only (no grpc, grpcs, ws, wss, tcp, tls, tls_passthrough or udp)'
+  assert.deepEqual(errorsOf(doc('host: a, protocol: grpc, routes: [{ paths: [/], protocols: [http, tcp, ftp] }]')), [
+    { path: 'services[0].protocol', message: why },
+    { path: 'services[0].routes[0].protocols[1]', message: why },
+    { path: 'services[0].routes[0].protocols[2]', message: 'must be one of: grpc, grpcs, http, https, tcp, tls, tls_passthrough, udp, ws, wss' }
   ])
 })
 

@@ -40,13 +40,13 @@ test('top-level credential lists give the same config and hash as the nested for
   assert.equal(flat.consumers[0].keyauth_credentials?.length, 1)
 })
 
-test('top-level credentials of plugins Atrium does not bundle are taken like nested ones: accepted, not applied', () => {
+test('top-level credentials of plugins Atrium does not bundle are taken like nested ones: rejected as not supported', () => {
   const result = loadDeclarativeDocument({ _format_version: '3.0', consumers: [{ username: 'alice' }], hmacauth_credentials: [{ consumer: 'alice', username: 'h', secret: 's' }] })
-  assert.ok(result.ok, JSON.stringify(!result.ok && result.errors))
   const same = loadDeclarativeDocument({ _format_version: '3.0', consumers: [{ username: 'alice', hmacauth_credentials: [{ username: 'h', secret: 's' }] }] })
-  assert.ok(same.ok)
-  assert.equal(result.hash, same.hash)
-  assert.deepEqual(result.warnings, same.warnings)
+  assert.equal(result.ok, false)
+  assert.equal(same.ok, false)
+  assert.deepEqual(!result.ok && result.errors.map((e) => e.path), ['consumers[0].hmacauth_credentials'])
+  assert.deepEqual(!result.ok && result.errors, !same.ok && same.errors)
 })
 
 test('a YAML file in the flat form loads; null lists are unset, as in Kong exports', () => {

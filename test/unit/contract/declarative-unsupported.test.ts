@@ -1,0 +1,71 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { loadDeclarativeConfig, UNSUPPORTED_FEATURES } from '../../../src/contract/index.js'
+import { readFixture } from './fixtures.js'
+
+const reason = (feature: string): string => {
+  const entry = UNSUPPORTED_FEATURES.find((f) => f.feature === feature)
+  if (entry === undefined) assert.fail(`no feature ${feature}`)
+  return `not supported by Atrium (${feature}): ${entry.reason}`
+}
+
+test('rejects each Kong field Atrium does not implement, naming the field and saying why', () => {
+  const result = loadDeclarativeConfig(readFixture('not-implemented.yaml'))
+  assert.equal(result.ok, false)
+  assert.deepEqual(!result.ok && result.errors, [
+    ['ca_certificates', 'ca-certificates'], ['certificates', 'certificates'], ['key_sets', 'keys'], ['keys', 'keys'],
+    ['services[0].ca_certificates', 'ca-certificates'], ['services[0].client_certificate', 'client-certificate'],
+    ['services[0].routes[0].destinations', 'stream-routing'], ['services[0].routes[0].https_redirect_status_code', 'https-redirect-status-code'],
+    ['services[0].routes[0].request_buffering', 'unbuffered-proxying'],
+    ['services[0].routes[0].response_buffering', 'unbuffered-proxying'], ['services[0].routes[0].snis', 'certificates'], ['services[0].routes[0].sources', 'stream-routing'],
+    ['services[0].tls_verify_depth', 'ca-certificates'], ['snis', 'certificates'], ['targets', 'upstreams'], ['upstreams', 'upstreams'], ['vaults', 'vaults']
+  ].map(([path, feature]) => ({ path, message: reason(feature) })))
+  assert.deepEqual(result.warnings, [])
+})
+
+test('a service whose host names an upstream is rejected at its host (Kong would balance it over the targets)', () => {
+  const result = loadDeclarativeConfig('_format_version: "3.0"\nupstreams: [{ name: Orders.Upstream }]\nservices: [{ name: s, host: orders.upstream }, { name: t, host: other }]')
+  assert.equal(result.ok, false)
+  assert.deepEqual(!result.ok && result.errors, [
+    { path: 'services[0].host', message: 'not supported by Atrium (upstreams): names the upstream "orders.upstream"; ' + UNSUPPORTED_FEATURES[0].reason },
+    { path: 'upstreams', message: reason('upstreams') }
+  ])
+})
+
+test('plugin ordering, Lua plugins and consumer groups are rejected by path with the reason', () => {
+  const result = loadDeclarativeConfig(JSON.stringify({
+    _format_version: '3.0',
+    consumer_groups: [{ name: 'gold' }],
+    consumers: [{ username: 'a', groups: [{ name: 'gold' }] }],
+    plugins: [
+      { name: 'cors', ordering: { before: { access: ['key-auth'] } } },
+      { name: 'pre-function', config: { access: ['kong.log("hi")'] } },
+      { name: 'post-function' }
+    ]
+  }), { filename: 'kong.json' })
+  assert.equal(result.ok, false)
+  assert.deepEqual(!result.ok && result.errors, [
+    { path: 'consumer_groups', message: reason('consumer-groups') },
+    { path: 'consumers[0].groups', message: reason('consumer-groups') },
+    { path: 'plugins[0].ordering', message: reason('plugin-ordering') },
+    { path: 'plugins[1].name', message: 'not supported by Atrium (lua): plugin "pre-function" runs the Lua code of its config; Atrium runs no Lua code' },
+    { path: 'plugins[2].name', message: 'not supported by Atrium (lua): plugin "post-function" runs the Lua code of its config; Atrium runs no Lua code' }
+  ])
+})
+
+test('empty lists, nulls and values equal to what Atrium already does are accepted, without warnings', () => {
+  const text = [
+    '_format_version: "3.0"',
+    'plugins: []',
+    'upstreams: []',
+    'certificates: null',
+    'services:',
+    '  - host: a',
+    '    client_certificate: null',
+    '    routes: [{ paths: [/], https_redirect_status_code: 426, request_buffering: true, response_buffering: true, snis: [], sources: null }]',
+    '    plugins: [{ name: cors, ordering: {} }]'
+  ].join('\n')
+  const result = loadDeclarativeConfig(text)
+  if (!result.ok) assert.fail(JSON.stringify(result.errors))
+  assert.deepEqual(result.warnings, [])
+})
