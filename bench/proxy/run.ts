@@ -25,7 +25,8 @@ import {
 const READING = 'Reading the figures: runs on 2026-12-02 (after the request path became UpstreamCall with hooks, issue 12), on a machine about 3× slower per request than on 2026-11-27 for every target, the upstream included; ' +
   'per-round CPU ratios of the same pair ranged 0.85–1.17. Metrics on / off, paired median: 0.93× over 6 rounds of 5 s, 1.03× over 12 rounds of 3 s (the table): the cost of node metrics is below this machine\'s noise. ' +
   'Measured alone it is ≈ 0.4 µs per request (two performance.now() ≈ 0.1 µs each, GatewayMetrics.record ≈ 0.08 µs, the histogram buckets), about 1 % of Atrium\'s own CPU per request on 2026-11-27. ' +
-  'Atrium / minimal proxy was 1.03× and 0.93× in those two runs, 10k routes / 1 route 0.98× and 1.02×.'
+  'Atrium / minimal proxy was 1.03× and 0.93× in those two runs, 10k routes / 1 route 0.98× and 1.02×. ' +
+  'The table is a third run, after issue 13\'s router changes (5 rounds of 4 s): per-request CPU of the same target ranged 115–180 µs between rounds (metrics off), so its 0.83× metrics on/off and 1.12× 10k/1 route are that noise, not a change (the metrics code is untouched since the runs above).'
 const START = '<!-- proxy:start -->'
 const END = '<!-- proxy:end -->'
 const here = (name: string): string => fileURLToPath(new URL(name, import.meta.url))
