@@ -16,6 +16,8 @@ export const ErrorCodes = {
   ATRIUM_ERR_PROXY_NO_ROUTE: { status: 404, message: 'no Route matched with those values' },
   /** A malformed request target (e.g. `%zz`), a request Node's HTTP parser refuses (malformed request line or header, headers too large), HTTP/1.1 without Host, or a request the upstream client refuses to send (e.g. an invalid header value). */
   ATRIUM_ERR_PROXY_BAD_REQUEST: { status: 400, message: 'Bad request' },
+  /** The matched route has no service: its plugins ran, and there is nothing to proxy to (Kong's answer). */
+  ATRIUM_ERR_PROXY_NO_SERVICE: { status: 503, message: 'no Service found with those values' },
   /** The route allows only `https` and the request came over plain HTTP. */
   ATRIUM_ERR_PROXY_PROTOCOL: { status: 426, message: 'Please use HTTPS protocol' },
   /** The upstream refused, reset or closed the connection, or sent an invalid response. */

@@ -29,8 +29,11 @@ export interface ServiceConfig {
 export interface RouteConfig {
   id: string | null
   name: string | null
-  /** Index into `GatewayConfig.services`. */
-  service: number
+  /**
+   * Index into `GatewayConfig.services`, or null for a route without a service: its plugins run,
+   * then the node answers 503 ATRIUM_ERR_PROXY_NO_SERVICE (as Kong).
+   */
+  service: number | null
   /** Prefix paths (`/foo`) and regex paths (`~/users/(?<id>\d+)$`), in the order given. */
   paths: string[]
   /** Upper-case HTTP methods. */

@@ -61,9 +61,12 @@ export function createLogSerializer (gateway: GatewayConfig): LogSerializer {
   function staticPart (route: RouteConfig): string {
     let part = routeParts.get(route)
     if (part === undefined) {
-      const service = gateway.services[route.service]
-      const { service: _index, ...routeFields } = route
-      part = `"route":${JSON.stringify({ ...routeFields, service: { id: service.id, name: service.name } })},"service":${JSON.stringify(service)}`
+      const { service: index, ...routeFields } = route
+      // A route without a service: Kong's entry has no "service" and the route's is null.
+      const service = index === null ? null : gateway.services[index]
+      part = service === null
+        ? `"route":${JSON.stringify({ ...routeFields, service: null })}`
+        : `"route":${JSON.stringify({ ...routeFields, service: { id: service.id, name: service.name } })},"service":${JSON.stringify(service)}`
       routeParts.set(route, part)
     }
     return part

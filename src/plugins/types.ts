@@ -135,7 +135,8 @@ export interface PluginRequestContext {
   /** Null during access; set from the response phase on (and in log). */
   readonly response: PluginResponse | null
   readonly route: RouteConfig
-  readonly service: ServiceConfig
+  /** Null on a route without a service (answered 503 once access is done, as Kong). */
+  readonly service: ServiceConfig | null
   /** Regex captures of the matched `~` path: by index (0 = whole match) and by name; null for prefix paths. */
   readonly captures: { unnamed: string[], named: Record<string, string> } | null
   /** The consumer identified so far (by an authentication plugin), or null. */

@@ -45,9 +45,9 @@ for (const [implName, build] of implementations) {
         if (expect.matchedPrefix !== undefined) assert.equal(match.matchedPrefix, expect.matchedPrefix)
         if (expect.unnamed !== undefined) assert.deepEqual(match.captures?.unnamed, expect.unnamed)
         if (expect.named !== undefined) assert.deepEqual({ ...match.captures?.named }, expect.named)
-        assert.equal(match.service, kase.config.services[match.route.service])
+        assert.equal(match.service, match.route.service === null ? null : kase.config.services[match.route.service])
         if (expect.upstreamPath !== undefined) {
-          const upstream = buildUpstreamPath(match.service.path, match.route.strip_path, path, match.matchedPrefix)
+          const upstream = buildUpstreamPath(match.service?.path ?? null, match.route.strip_path, path, match.matchedPrefix)
           assert.equal(upstream, expect.upstreamPath)
         }
       })

@@ -43,7 +43,7 @@ export function toDeclarative (input: ConfigInput): Record<string, unknown> {
     })),
     routes: config.routes.map((r) => ({
       name: r.name ?? undefined,
-      service: { name: names[r.service] },
+      service: r.service === null ? undefined : { name: names[r.service] },
       paths: nonEmpty(r.paths),
       methods: nonEmpty(r.methods),
       hosts: nonEmpty(r.hosts),

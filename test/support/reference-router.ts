@@ -42,7 +42,7 @@ export function createReferenceRouter (config: GatewayConfig): Router {
       const route = config.routes[best.routeIndex]
       return {
         route,
-        service: config.services[route.service],
+        service: route.service === null ? null : config.services[route.service],
         routeIndex: best.routeIndex,
         matchedPath: best.path,
         matchedPrefix: best.matchedPrefix,

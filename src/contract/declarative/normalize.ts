@@ -28,7 +28,8 @@ export function normalizeDocument (doc: DeclarativeInput): GatewayConfig {
   const routes: RouteConfig[] = []
   // Position in collectRoutes → index in GatewayConfig.routes, or -1 when its service is disabled.
   const routeRemap = collectRoutes(raw).map((entry) => {
-    const target = remap[ownerOf(entry, entries)]
+    const owner = ownerOf(entry, entries)
+    const target = owner === null ? null : remap[owner]
     if (target === -1) return -1
     routes.push(normalizeRoute(entry.route as NestedRouteInput, target, legacy))
     return routes.length - 1
@@ -44,8 +45,10 @@ export function normalizeDocument (doc: DeclarativeInput): GatewayConfig {
   return config as GatewayConfig
 }
 
-function ownerOf (entry: RouteEntry, services: ReturnType<typeof collectServices>): number {
+/** The route's service (original index), or null for a top-level route without one. */
+function ownerOf (entry: RouteEntry, services: ReturnType<typeof collectServices>): number | null {
   if (entry.owner !== null) return entry.owner
+  if (entry.route.service === undefined) return null
   const ref = resolveServiceRef(entry.route.service, entry.path, services)
   if (!ref.ok) throw new Error(`unresolved service reference at ${ref.path}`) // checks ran first
   return ref.index
@@ -86,7 +89,7 @@ function normalizeService (s: ServiceInput): ServiceConfig {
   }
 }
 
-function normalizeRoute (r: NestedRouteInput, service: number, legacy: boolean): RouteConfig {
+function normalizeRoute (r: NestedRouteInput, service: number | null, legacy: boolean): RouteConfig {
   const headers: Record<string, string[]> = {}
   for (const name of Object.keys(r.headers ?? {}).sort((a, b) => compareKeys(a.toLowerCase(), b.toLowerCase()))) {
     headers[name.toLowerCase()] = (r.headers as Record<string, string[]>)[name].map((v) => v.toLowerCase())

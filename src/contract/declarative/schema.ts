@@ -110,8 +110,11 @@ const routeFields = {
 /** A route nested in a service: its service is implicit. */
 export const NestedRouteSchema = Type.Object(routeFields, { additionalProperties: false })
 
-/** A top-level route names its service: `service: name`, `{ name }` or `{ id }` (checked in checks-references.ts). */
-export const TopLevelRouteSchema = Type.Object({ ...routeFields, service: Anything }, { additionalProperties: false })
+/**
+ * A top-level route names its service: `service: name`, `{ name }` or `{ id }` (checked in
+ * references.ts), or has none: Kong runs its plugins and then answers 503 (no service to proxy to).
+ */
+export const TopLevelRouteSchema = Type.Object({ ...routeFields, service: Type.Optional(Anything) }, { additionalProperties: false })
 
 export const SERVICE_UNSUPPORTED_FIELDS = ['client_certificate', 'ca_certificates', 'tls_verify_depth'] as const
 

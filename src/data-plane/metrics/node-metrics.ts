@@ -48,9 +48,10 @@ export class NodeMetrics {
     const slots: RouteSlot[] = []
     const serviceLabels = config.services.map((s, i) => labelOf(s, 'service', i))
     config.routes.forEach((route, i) => {
-      const service = serviceLabels[route.service] ?? `service-${route.service}`
+      // A route without a service has no service label (as the unmatched slot).
+      const service = route.service === null ? null : serviceLabels[route.service] ?? `service-${route.service}`
       const label = labelOf(route, 'route', i)
-      const key = `${service}\0${label}`
+      const key = `${service ?? ''}\0${label}`
       const slot = next.get(key) ?? previous.get(key) ?? new RouteSlot(service, label)
       next.set(key, slot)
       slots.push(slot)
@@ -120,6 +121,6 @@ export class GatewayMetrics {
 
   #newCell (routeIndex: number, statusClass: number, consumerId: string | null): AnalyticsCell {
     const route = this.#config.routes[routeIndex]!
-    return new AnalyticsCell(this.#config.services[route.service]?.id ?? null, route.id, consumerId, statusClass)
+    return new AnalyticsCell(route.service === null ? null : this.#config.services[route.service]?.id ?? null, route.id, consumerId, statusClass)
   }
 }

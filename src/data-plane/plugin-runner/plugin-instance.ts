@@ -15,7 +15,7 @@ export interface PluginInstance {
 
 /** The compiled instances of one protocol, able to resolve a chain for any (route, service, consumer). */
 export interface ChainSet {
-  resolve: (route: number, service: number, consumer: number | null) => PluginInstance[]
+  resolve: (route: number, service: number | null, consumer: number | null) => PluginInstance[]
   /** True when some instance is scoped to this consumer (else its chain is the route's base chain). */
   hasConsumerScoped: (consumer: number) => boolean
 }

@@ -41,10 +41,13 @@ export class ScopeTable<T> {
     this.#byScope.set(key(scope.route, scope.service, scope.consumer), value)
   }
 
-  /** The most specific instance for a request on `route` (of `service`) by `consumer` (null: none identified). */
-  resolve (route: number, service: number, consumer: number | null): T | null {
+  /**
+   * The most specific instance for a request on `route` (of `service`; null: a route without one)
+   * by `consumer` (null: none identified).
+   */
+  resolve (route: number, service: number | null, consumer: number | null): T | null {
     for (const [r, s, c] of PRECEDENCE) {
-      if (c && consumer === null) continue
+      if ((c && consumer === null) || (s && service === null)) continue
       const found = this.#byScope.get(key(r ? route : null, s ? service : null, c ? consumer : null))
       if (found !== undefined) return found
     }

@@ -171,7 +171,8 @@ export class RequestContext implements PluginRequestContext {
   readonly upstream: UpstreamView
   response: ResponseState | null = null
   readonly route: RouteConfig
-  readonly service: ServiceConfig
+  /** Null on a route without a service (the request is answered 503 after access). */
+  readonly service: ServiceConfig | null
   readonly captures: RouteMatch['captures']
   consumerIndex: number | null = null
   credential: AuthenticatedCredential | null = null

@@ -11,7 +11,8 @@ import { PluginRun } from './run-request.js'
  */
 export class RouteChain implements PluginChain {
   readonly routeIndex: number
-  readonly serviceIndex: number
+  /** Null for a route without a service. */
+  readonly serviceIndex: number | null
   /** Instances in execution order (priority, higher first). */
   readonly base: readonly PluginInstance[]
   /** The config's consumers (what an authentication plugin's consumer index points into). */
@@ -19,7 +20,7 @@ export class RouteChain implements PluginChain {
   readonly #set: ChainSet
   #byConsumer: Map<number, readonly PluginInstance[]> | null = null
 
-  constructor (routeIndex: number, serviceIndex: number, base: readonly PluginInstance[], set: ChainSet, consumers: readonly ConsumerConfig[]) {
+  constructor (routeIndex: number, serviceIndex: number | null, base: readonly PluginInstance[], set: ChainSet, consumers: readonly ConsumerConfig[]) {
     this.routeIndex = routeIndex
     this.serviceIndex = serviceIndex
     this.base = base

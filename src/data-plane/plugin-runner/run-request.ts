@@ -452,7 +452,7 @@ export class PluginRun implements UpstreamCallHooks {
       plugin_id: instance.config.id,
       phase,
       route: this.#match.route.name,
-      service: this.#match.service.name
+      service: this.#match.service?.name
     }, 'plugin failed')
   }
 

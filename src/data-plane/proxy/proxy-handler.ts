@@ -97,13 +97,16 @@ function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req
     return
   }
 
+  // A route without a service has no upstream: its call answers 503 ATRIUM_ERR_PROXY_NO_SERVICE once
+  // the route's plugins let the request through (Kong runs access, then answers). The request is
+  // prepared as for any route, since plugins read and edit it.
   const service = match.service
   const upstreams = gateway.upstreams
   const serviceIndex = route.service
   const prefix = route.strip_path && match.matchedPrefix !== '' && match.matchedPrefix !== '/' ? match.matchedPrefix : null
   const upstreamHeaders = buildUpstreamRequestHeaders(
     req.rawHeaders,
-    route.preserve_host && headers.host !== undefined ? headers.host : upstreams.hostHeader(serviceIndex),
+    (route.preserve_host || serviceIndex === null) && headers.host !== undefined ? headers.host : serviceIndex === null ? '' : upstreams.hostHeader(serviceIndex),
     clientAddressOf(socket.remoteAddress),
     tls ? 'https' : 'http',
     hostWithoutPort(headers.host),
@@ -114,16 +117,16 @@ function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req
   const hasBody = headers['transfer-encoding'] !== undefined ||
     (headers['content-length'] !== undefined && headers['content-length'] !== '0')
   const opts = new UpstreamRequestOptions(
-    buildUpstreamPath(service.path, route.strip_path, path, match.matchedPrefix) + splitQuery(rawUrl),
+    buildUpstreamPath(service === null ? null : service.path, route.strip_path, path, match.matchedPrefix) + splitQuery(rawUrl),
     method,
     upstreamHeaders,
     hasBody ? req : null,
-    service.read_timeout,
-    upstreams.servername(serviceIndex),
+    service === null ? 0 : service.read_timeout,
+    serviceIndex === null ? null : upstreams.servername(serviceIndex),
     IDEMPOTENT.has(method)
   )
   const chain = (tls ? gateway.plugins.https : gateway.plugins.http)[match.routeIndex]
-  const call = new UpstreamCall(req, res, match, opts, upstreams.pool(serviceIndex), gateway.metrics ?? null, log, receivedAt)
+  const call = new UpstreamCall(req, res, match, opts, serviceIndex === null ? null : upstreams.pool(serviceIndex), gateway.metrics ?? null, log, receivedAt)
   if (chain === null) call.start()
   else chain.handle(call, path, tls)
 }

@@ -65,7 +65,8 @@ export class UpstreamCall implements HookedCall {
   /** The config version's metric slots (null: metrics off), for the hooks' owner too. */
   readonly metrics: GatewayMetrics | null
   readonly log: Logger
-  private readonly pool: Pool
+  /** Null for a route without a service: start() answers 503 ATRIUM_ERR_PROXY_NO_SERVICE. */
+  private readonly pool: Pool | null
   private opts: UpstreamRequestOptions
   private hooks: UpstreamCallHooks | null = null
   private phase = PHASE_IDLE
@@ -94,7 +95,7 @@ export class UpstreamCall implements HookedCall {
   private statusText = ''
   private headers: string[] | null = null
 
-  constructor (req: IncomingMessage, res: ServerResponse, match: RouteMatch, opts: UpstreamRequestOptions, pool: Pool, metrics: GatewayMetrics | null, log: Logger, receivedAt: number) {
+  constructor (req: IncomingMessage, res: ServerResponse, match: RouteMatch, opts: UpstreamRequestOptions, pool: Pool | null, metrics: GatewayMetrics | null, log: Logger, receivedAt: number) {
     this.req = req
     this.res = res
     this.match = match
@@ -103,8 +104,8 @@ export class UpstreamCall implements HookedCall {
     this.metrics = metrics
     this.log = log
     this.receivedAt = receivedAt
-    this.retriesLeft = match.service.retries
-    this.writeTimeout = match.service.write_timeout
+    this.retriesLeft = match.service === null ? 0 : match.service.retries
+    this.writeTimeout = match.service === null ? 0 : match.service.write_timeout
   }
 
   /** The upstream request as prepared by the proxy (the plugin runner edits a copy of it). */
@@ -134,6 +135,11 @@ export class UpstreamCall implements HookedCall {
     const req = this.req
     ;(this.res as WithCall)[kCall] = this
     this.res.on('close', UpstreamCall.onClientClose)
+    const pool = this.pool
+    if (pool === null) {
+      this.answerWithoutService()
+      return
+    }
     const streamsBody = opts.body === req
     if (opts.body !== null && this.writeTimeout > 0) {
       (req as WithCall)[kCall] = this
@@ -150,7 +156,7 @@ export class UpstreamCall implements HookedCall {
       (req as WithCall)[kCall] = this
       req.prependListener('data', UpstreamCall.onBodyCounted)
     }
-    this.pool.dispatch(opts as never, this)
+    pool.dispatch(opts as never, this)
   }
 
   /** For the hooks: answer with this status and header list instead of the upstream's. */
@@ -253,7 +259,7 @@ export class UpstreamCall implements HookedCall {
     }
     const code = classifyUpstreamError(err)
     if (!this.hooksFailed && this.log.isLevelEnabled('debug')) {
-      this.log.debug({ err, code, route: this.match.route.name, service: this.match.service.name }, 'upstream request failed')
+      this.log.debug({ err, code, route: this.match.route.name, service: this.match.service?.name }, 'upstream request failed')
     }
     // A half-read request body leaves the connection unusable for another request.
     const closeConnection = this.opts.body !== null && (!this.req.complete || this.req.destroyed)
@@ -262,6 +268,15 @@ export class UpstreamCall implements HookedCall {
   }
 
   // ---- internals ----
+
+  /** No service to proxy to (Kong's 503 "no Service found with those values"). */
+  private answerWithoutService (): void {
+    this.finish()
+    // The body was never read: the connection cannot carry another request.
+    const closeConnection = this.opts.body !== null && !this.req.complete
+    if (this.hooks !== null) this.hooks.onError(this, 'ATRIUM_ERR_PROXY_NO_SERVICE', closeConnection)
+    else this.bytesOut += sendErrorResponse(this.res, 'ATRIUM_ERR_PROXY_NO_SERVICE', closeConnection)
+  }
 
   private mayRetry (err: Error): boolean {
     // The upstream's response did not parse: it would fail the same way again.
@@ -298,7 +313,7 @@ export class UpstreamCall implements HookedCall {
       call.finish()
       return
     }
-    call.pool.dispatch(call.opts as never, call)
+    ;(call.pool as Pool).dispatch(call.opts as never, call) // retries happen only on a dispatched call
   }
 
   /** The client connection closed (after the response, or not): record it; abort the upstream call unless the exchange already ended. */

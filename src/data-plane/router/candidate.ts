@@ -20,7 +20,8 @@ export interface Candidate extends RoutePriorityKey {
   /** Position in the total priority order: lower wins. */
   rank: number
   route: RouteConfig
-  service: ServiceConfig
+  /** Null for a route without a service (answered 503 after its plugins). */
+  service: ServiceConfig | null
   pathKind: number
   /** The route path as written (`~` included), or null. */
   matchedPath: string | null

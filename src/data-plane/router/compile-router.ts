@@ -47,7 +47,7 @@ export function compileRouter (config: GatewayConfig): Router {
 
 /** Candidate rank sort order is documented in route-priority.ts (ROUTE_PRIORITY_RULES). */
 function buildCandidates (config: GatewayConfig, route: RouteConfig, routeIndex: number, out: Candidate[]): void {
-  const service = config.services[route.service]
+  const service = route.service === null ? null : config.services[route.service]
   if (service === undefined) {
     throw invalid(`routes[${routeIndex}].service`, `route refers to a missing service (${route.service})`)
   }

@@ -23,7 +23,8 @@ export interface RouteCaptures {
 
 export interface RouteMatch {
   route: RouteConfig
-  service: ServiceConfig
+  /** Null for a route without a service (answered 503 after its plugins). */
+  service: ServiceConfig | null
   /** Index of the route in GatewayConfig.routes. */
   routeIndex: number
   /** The route path that matched (as written, `~` included), or null for a route without paths. */

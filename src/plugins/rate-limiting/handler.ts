@@ -74,7 +74,8 @@ function identifier (config: RateLimitingConfig, ctx: PluginConfigureContext): I
       }
     case 'service': {
       const keys = ctx.memo('service-keys', () => ctx.gateway.services.map((s, i) => `service:${entityKey(s, i)}`))
-      return (r) => keys[r.route.service] ?? r.request.clientIp
+      // No service (a route without one): the client's address, as Kong's identifier falls back.
+      return (r) => (r.route.service === null ? undefined : keys[r.route.service]) ?? r.request.clientIp
     }
     case 'header': {
       const name = (config.header_name as string).toLowerCase()
