@@ -188,21 +188,21 @@ test('rejects duplicate service names, route names and ids, naming the first occ
   ])
 })
 
-test('rejects top-level routes whose service does not resolve or is missing', () => {
+test('rejects top-level routes whose service does not resolve; a route without one is accepted (Kong)', () => {
   const text = doc('name: s, id: 5b6c0b1e-2f0a-4c3d-9e8f-0123456789ab, host: a', [
     'routes:',
     '  - { service: nope, paths: [/1] }',
     '  - { service: { id: 00000000-0000-4000-8000-000000000000 }, paths: [/2] }',
     '  - { service: {}, paths: [/3] }',
     '  - { service: 42, paths: [/4] }',
-    '  - { paths: [/5] }'
+    '  - { paths: [/5] }',
+    '  - { service: null, paths: [/6] }'
   ].join('\n'))
   assert.deepEqual(errorsOf(text), [
     { path: 'routes[0].service', message: 'no service named "nope"' },
     { path: 'routes[1].service', message: 'no service with id "00000000-0000-4000-8000-000000000000"' },
     { path: 'routes[2].service', message: 'must have a name or an id' },
-    { path: 'routes[3].service', message: 'must be a service name or an object with name or id' },
-    { path: 'routes[4].service', message: 'is required' }
+    { path: 'routes[3].service', message: 'must be a service name or an object with name or id' }
   ])
 })
 
