@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { Logger } from '../../log.js'
 import type { GatewayState } from '../compiled-gateway.js'
 import { errorBody, JSON_TYPE } from './error-response.js'
+import { lingerOnClose } from './lingering-close.js'
 import { createProxyRequestHandler } from './proxy-handler.js'
 
 /** Idle client keep-alive connections are closed after this long (nginx/Kong: 60 s). */
@@ -29,6 +30,8 @@ export function createProxyServer (options: ProxyServerOptions): Server {
   }, createProxyRequestHandler(options))
   // A client that resets mid-request must not crash the process.
   server.on('clientError', onClientError)
+  // A Connection: close answer to a request whose body is still arriving reaches the client intact.
+  server.on('connection', lingerOnClose)
   return server
 }
 

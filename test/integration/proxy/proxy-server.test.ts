@@ -35,7 +35,8 @@ test('closing the proxy server lets an in-flight request finish, then closes its
   assert.equal(await response, 'late')
   await closed
   await connectionClosed
-  assert.equal(events[0], 'response')
-  assert.deepEqual(events.slice(1).sort(), ['connection closed', 'server closed'])
+  // Client and server share this process: the server may see its connection closed before the
+  // client has emitted 'end', so only what happened is asserted, not the order after the answer.
+  assert.deepEqual(events.sort(), ['connection closed', 'response', 'server closed'])
   await assert.rejects(httpCall(`${gw.url}/`))
 })
