@@ -82,7 +82,7 @@ export const UNSUPPORTED_FEATURES = [
   {
     feature: 'unbundled-plugins',
     fields: ['plugins[*].name of a plugin Atrium does not bundle (error "unknown plugin")'],
-    reason: 'Atrium bundles the plugins listed in docs/plugins/README.md; others (prometheus, oauth2, hmac-auth, ...) are not implemented'
+    reason: 'Atrium bundles the plugins listed in docs/plugins/README.md; others (oauth2, hmac-auth, opentelemetry, ...) are not implemented'
   },
   {
     feature: 'lua',

@@ -17,6 +17,7 @@ import { requestTransformerHandler } from './request-transformer/handler.js'
 import { proxyCacheHandler } from './proxy-cache/handler.js'
 import { fileLogHandler } from './file-log/handler.js'
 import { httpLogHandler } from './http-log/handler.js'
+import { prometheusHandler } from './prometheus/handler.js'
 import type { AnyPluginHandler } from './types.js'
 
 export type PluginHandlerSet = ReadonlyMap<string, AnyPluginHandler>
@@ -36,5 +37,6 @@ export const BUNDLED_PLUGIN_HANDLERS: PluginHandlerSet = new Map<string, AnyPlug
   ipRestrictionHandler,
   corsHandler,
   requestSizeLimitingHandler,
-  rateLimitingHandler
+  rateLimitingHandler,
+  prometheusHandler
 ].map((h) => [h.name, h]))

@@ -18,6 +18,7 @@ import { requestTransformerSpec } from './request-transformer/schema.js'
 import { proxyCacheSpec } from './proxy-cache/schema.js'
 import { fileLogSpec } from './file-log/schema.js'
 import { httpLogSpec } from './http-log/schema.js'
+import { prometheusSpec } from './prometheus/schema.js'
 import type { PluginSpec } from './spec.js'
 
 export const PLUGIN_SPECS: readonly PluginSpec[] = [
@@ -35,7 +36,8 @@ export const PLUGIN_SPECS: readonly PluginSpec[] = [
   ipRestrictionSpec,
   corsSpec,
   requestSizeLimitingSpec,
-  rateLimitingSpec
+  rateLimitingSpec,
+  prometheusSpec
 ]
 
 const byName = new Map<string, PluginSpec>()

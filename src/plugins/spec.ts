@@ -43,6 +43,11 @@ export interface PluginSpec<S extends TObject = TObject> {
    */
   httpProtocolsOnly?: boolean
   /**
+   * The plugin's `protocols`, when set, must list both http and https: it acts per route, not per
+   * request protocol (prometheus switches a route's metrics).
+   */
+  bothWebProtocols?: boolean
+  /**
    * Rules across fields that JSON Schema cannot say (Kong's custom_validator / entity_checks). Runs
    * after the schema passed, on the config with defaults applied; never per request.
    */

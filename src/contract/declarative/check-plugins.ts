@@ -117,6 +117,9 @@ function checkKongScope ({ plugin, path, owner }: PluginEntry, issues: Issues): 
       }
     })
   }
+  if (spec.bothWebProtocols === true && Array.isArray(plugin.protocols) && !(plugin.protocols.includes('http') && plugin.protocols.includes('https'))) {
+    issues.error(joinPath(path, 'protocols'), `must include both http and https: plugin "${spec.name}" applies to a route's requests whatever their protocol (a per-protocol switch is not supported)`)
+  }
 }
 
 /** The name must be a bundled plugin; the config must pass that plugin's schema and checks. */

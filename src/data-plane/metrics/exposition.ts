@@ -4,7 +4,7 @@ import type { GatewayState } from '../compiled-gateway.js'
 import type { ControlPlaneStatus } from '../sync-client/sync-client.js'
 import type { AnalyticsReporter } from './analytics-reporter.js'
 import type { NodeMetrics } from './node-metrics.js'
-import { PROM_LATENCY_BOUNDS_MS, UPSTREAM_ERROR_KINDS, type LatencyHistogram, type RouteSlot } from './route-slot.js'
+import { COUNT_BANDWIDTH, PROM_LATENCY_BOUNDS_MS, UPSTREAM_ERROR_KINDS, type LatencyHistogram, type RouteSlot, type StatusCounts } from './route-slot.js'
 
 // GET /metrics: a prom-client Registry whose atrium_* metrics are read from NodeMetrics at scrape
 // time. Each is a small metric object whose get() walks the slots and returns prom-client's value
@@ -54,6 +54,22 @@ function routeLabels (slot: RouteSlot): Labels {
   return labels
 }
 
+function statusValues (out: Value[], labels: Labels, status: StatusCounts): void {
+  for (let i = 0; i < status.length; i++) out.push({ labels: { ...labels, code: status.codes[i]! }, value: status.counts[i]! })
+}
+
+/** A bytes counter: the route's series (when its bandwidth was counted) and its consumers' series. */
+function bytesValues (metrics: NodeMetrics, pick: (c: { bytesIn: number, bytesOut: number }) => number): Value[] {
+  const out: Value[] = []
+  for (const slot of allSlots(metrics)) {
+    if ((slot.counted & COUNT_BANDWIDTH) === 0) continue
+    const base = routeLabels(slot)
+    out.push({ labels: base, value: pick(slot) })
+    for (const c of slot.consumers.values()) out.push({ labels: { ...base, consumer: c.consumer }, value: pick(c) })
+  }
+  return out
+}
+
 function allSlots (metrics: NodeMetrics): RouteSlot[] {
   const slots = [...metrics.slots.values()].filter((s) => s.requests > 0 || s.upstreamErrors.some((n) => n > 0))
   if (metrics.unmatched.requests > 0) slots.push(metrics.unmatched)
@@ -89,11 +105,12 @@ export function createMetricsRegistry (source: ExpositionSource): Registry {
     registry.registerMetric(new ScrapedMetric(name, help, type, read) as unknown as Metric)
   }
 
-  add('atrium_http_requests_total', 'Requests finished by the proxy, by service, route and status code (unmatched requests have no service and route labels).', 'counter', () => {
+  add('atrium_http_requests_total', 'Requests finished by the proxy, by service, route and status code, and consumer where a prometheus plugin sets per_consumer (unmatched requests have no service and route labels).', 'counter', () => {
     const out: Value[] = []
     for (const slot of allSlots(m)) {
       const base = routeLabels(slot)
-      for (let i = 0; i < slot.codeLength; i++) out.push({ labels: { ...base, code: slot.codes[i]! }, value: slot.codeCounts[i]! })
+      statusValues(out, base, slot.status)
+      for (const c of slot.consumers.values()) statusValues(out, { ...base, consumer: c.consumer }, c.status)
     }
     return out
   })
@@ -105,10 +122,8 @@ export function createMetricsRegistry (source: ExpositionSource): Registry {
   latency('request', 'Total request latency: request received to response finished', (s) => s.total)
   latency('upstream', 'Upstream latency: upstream call started to its response headers (requests that reached an upstream answer)', (s) => s.upstream)
   latency('gateway', 'Gateway latency: total latency minus upstream latency (all of it when no upstream answered)', (s) => s.gateway)
-  add('atrium_request_bytes_total', 'Request body bytes received from clients.', 'counter', () =>
-    allSlots(m).map((s) => ({ labels: routeLabels(s), value: s.bytesIn })))
-  add('atrium_response_bytes_total', 'Response body bytes sent to clients.', 'counter', () =>
-    allSlots(m).map((s) => ({ labels: routeLabels(s), value: s.bytesOut })))
+  add('atrium_request_bytes_total', 'Request body bytes received from clients.', 'counter', () => bytesValues(m, (c) => c.bytesIn))
+  add('atrium_response_bytes_total', 'Response body bytes sent to clients.', 'counter', () => bytesValues(m, (c) => c.bytesOut))
   add('atrium_upstream_errors_total', 'Failed upstream attempts (each retry counts) by kind: connection (refused, reset, closed), timeout, dns, invalid_response.', 'counter', () => {
     const out: Value[] = []
     for (const slot of m.slots.values()) {

@@ -1,6 +1,7 @@
 import type { GatewayConfig } from '../../contract/index.js'
 import { AnalyticsCell, AnalyticsWindow, statusClassOf } from './analytics-window.js'
-import { RouteSlot, type UpstreamErrorKind } from './route-slot.js'
+import { compileMetricsSwitches, type MetricsSwitches } from './metrics-switches.js'
+import { COUNT_ALL, COUNT_PER_CONSUMER, COUNT_UPSTREAM_HEALTH, RouteSlot, type ConsumerCounts, type UpstreamErrorKind } from './route-slot.js'
 
 // What a node counts about the requests it serves, for GET /metrics (Prometheus) and, in hybrid mode,
 // the analytics reports to the control plane.
@@ -15,7 +16,9 @@ import { RouteSlot, type UpstreamErrorKind } from './route-slot.js'
 //
 // Cardinality: label values come only from the config (service and route names, their ids when
 // unnamed, else their position), and status codes as sent (100–999, only those a route actually
-// answered). A reload drops the slots of routes that are gone, so the series follow the config.
+// answered), consumer labels only where a prometheus instance sets per_consumer. A reload drops
+// the slots of routes that are gone and the consumer series of consumers that are gone, so the
+// series follow the config. Which families a request is counted in: metrics-switches.ts.
 
 export interface MetricsOptions {
   /** Aggregate analytics for the control plane (hybrid mode). */
@@ -28,6 +31,11 @@ function labelOf (entity: { name: string | null, id: string | null }, kind: stri
   return entity.name ?? entity.id ?? `${kind}-${index}`
 }
 
+/** Label value of a consumer (Kong's prometheus uses the username). */
+function consumerLabelOf (consumer: { username: string | null, custom_id: string | null, id: string | null }, index: number): string {
+  return consumer.username ?? consumer.custom_id ?? consumer.id ?? `consumer-${index}`
+}
+
 export class NodeMetrics {
   /** Slots of the current config's routes, by `service\0route` label key. */
   slots = new Map<string, RouteSlot>()
@@ -36,6 +44,8 @@ export class NodeMetrics {
   /** Plugin failures (access, response or log phase) by plugin name: bundled names only. */
   readonly pluginErrors = new Map<string, number>()
   readonly analytics: AnalyticsWindow | null
+  /** COUNT_* bits for unmatched requests, from the config last compiled (all before any). */
+  unmatchedCount = COUNT_ALL
 
   constructor (options: MetricsOptions = {}) {
     this.analytics = options.analytics === true ? new AnalyticsWindow((options.now ?? Date.now)()) : null
@@ -57,12 +67,19 @@ export class NodeMetrics {
       slots.push(slot)
     })
     this.slots = next
-    return new GatewayMetrics(this, config, slots)
+    const consumerLabels = (config.consumers ?? []).map(consumerLabelOf)
+    const known = new Set(consumerLabels)
+    for (const slot of next.values()) {
+      for (const label of slot.consumers.keys()) if (!known.has(label)) slot.consumers.delete(label)
+    }
+    const switches = compileMetricsSwitches(config)
+    this.unmatchedCount = switches.unmatched
+    return new GatewayMetrics(this, config, slots, switches, consumerLabels)
   }
 
   /** A request no route took (no config, bad path, no route matched): counted without labels. */
   recordUnmatched (status: number, totalMs: number, bytesIn: number, bytesOut: number): void {
-    this.unmatched.record(status, totalMs, -1, bytesIn, bytesOut)
+    if (this.unmatchedCount !== 0) this.unmatched.record(this.unmatchedCount, status, totalMs, -1, bytesIn, bytesOut, null)
     const window = this.analytics
     if (window !== null) window.add(this.unmatchedCells[statusClassOf(status) - 1]!, totalMs, bytesIn, bytesOut)
   }
@@ -82,11 +99,19 @@ export class GatewayMetrics {
   readonly #cells: Array<AnalyticsCell | undefined>
   /** Cells with a consumer: key (consumer * routes + route) * 5 + class − 1. */
   #consumerCells: Map<number, AnalyticsCell> | null = null
+  readonly #switches: MetricsSwitches
+  readonly #consumerLabels: readonly string[]
+  /** COUNT_* bits by (consumer * routes + route), when a prometheus instance is consumer-scoped. */
+  #consumerCounts: Map<number, number> | null = null
+  /** Per-consumer series by (consumer * routes + route). */
+  #consumerSeries: Map<number, ConsumerCounts> | null = null
 
-  constructor (node: NodeMetrics, config: GatewayConfig, slots: RouteSlot[]) {
+  constructor (node: NodeMetrics, config: GatewayConfig, slots: RouteSlot[], switches: MetricsSwitches, consumerLabels: readonly string[]) {
     this.node = node
     this.#config = config
     this.slots = slots
+    this.#switches = switches
+    this.#consumerLabels = consumerLabels
     this.#cells = node.analytics === null ? [] : new Array<AnalyticsCell | undefined>(slots.length * 5)
   }
 
@@ -95,13 +120,43 @@ export class GatewayMetrics {
    * response arrived; `consumer` is the consumer index an auth plugin set, or −1.
    */
   record (routeIndex: number, status: number, totalMs: number, upstreamMs: number, bytesIn: number, bytesOut: number, consumer: number): void {
-    this.slots[routeIndex]!.record(status, totalMs, upstreamMs, bytesIn, bytesOut)
+    let count = this.#switches.routes[routeIndex]!
+    let byConsumer: ConsumerCounts | null = null
+    if (consumer >= 0) {
+      if (this.#switches.consumerScoped !== null) count = this.#countFor(routeIndex, consumer)
+      if ((count & COUNT_PER_CONSUMER) !== 0) byConsumer = this.#seriesFor(routeIndex, consumer)
+    }
+    if (count !== 0) this.slots[routeIndex]!.record(count, status, totalMs, upstreamMs, bytesIn, bytesOut, byConsumer)
     const window = this.node.analytics
     if (window !== null) window.add(this.cell(routeIndex, statusClassOf(status), consumer), totalMs, bytesIn, bytesOut)
   }
 
+  /** Counted as the route's prometheus instance without a consumer says (upstream_health_metrics). */
   upstreamError (routeIndex: number, kind: UpstreamErrorKind): void {
-    this.slots[routeIndex]!.upstreamErrors[kind]!++
+    if ((this.#switches.routes[routeIndex]! & COUNT_UPSTREAM_HEALTH) !== 0) this.slots[routeIndex]!.upstreamErrors[kind]!++
+  }
+
+  /** The switches of the instance that applies to `consumer` on the route: resolved once per pair. */
+  #countFor (routeIndex: number, consumer: number): number {
+    const key = consumer * this.slots.length + routeIndex
+    const map = this.#consumerCounts ??= new Map()
+    let count = map.get(key)
+    if (count === undefined) {
+      count = (this.#switches.consumerScoped as NonNullable<MetricsSwitches['consumerScoped']>).resolve(routeIndex, this.#config.routes[routeIndex]!.service, consumer) ?? 0
+      map.set(key, count)
+    }
+    return count
+  }
+
+  #seriesFor (routeIndex: number, consumer: number): ConsumerCounts {
+    const key = consumer * this.slots.length + routeIndex
+    const map = this.#consumerSeries ??= new Map()
+    let series = map.get(key)
+    if (series === undefined) {
+      series = this.slots[routeIndex]!.consumer(this.#consumerLabels[consumer] ?? `consumer-${consumer}`)
+      map.set(key, series)
+    }
+    return series
   }
 
   cell (routeIndex: number, statusClass: number, consumer: number): AnalyticsCell {

@@ -45,21 +45,71 @@ export type UpstreamErrorKind = 0 | 1 | 2 | 3
 /** Status codes Node can send: 100–999. A slot keeps only the codes it saw. */
 const INITIAL_CODES = 4
 
+/** Which families a request is counted in: a route's prometheus switches (metrics-switches.ts). */
+export const COUNT_STATUS = 1
+export const COUNT_LATENCY = 2
+export const COUNT_BANDWIDTH = 4
+export const COUNT_UPSTREAM_HEALTH = 8
+/** Status and bandwidth go to the consumer's series when an authentication plugin identified one. */
+export const COUNT_PER_CONSUMER = 16
+/** No prometheus plugin in the config: every built-in family, without consumer labels. */
+export const COUNT_ALL = COUNT_STATUS | COUNT_LATENCY | COUNT_BANDWIDTH | COUNT_UPSTREAM_HEALTH
+
+/** Exact status codes seen and their counts, in first-seen order (linear scan: a route sees a handful). */
+export class StatusCounts {
+  codes: Uint16Array = new Uint16Array(INITIAL_CODES)
+  counts: Float64Array = new Float64Array(INITIAL_CODES)
+  length = 0
+
+  add (status: number): void {
+    const codes = this.codes
+    const n = this.length
+    for (let i = 0; i < n; i++) {
+      if (codes[i] === status) {
+        this.counts[i]!++
+        return
+      }
+    }
+    if (n === codes.length) this.grow()
+    this.codes[n] = status
+    this.counts[n] = 1
+    this.length = n + 1
+  }
+
+  private grow (): void {
+    const codes = new Uint16Array(this.codes.length * 2)
+    codes.set(this.codes)
+    const counts = new Float64Array(this.codes.length * 2)
+    counts.set(this.counts)
+    this.codes = codes
+    this.counts = counts
+  }
+}
+
+/** A route's status and bandwidth counts for one consumer (prometheus `per_consumer`). */
+export class ConsumerCounts {
+  readonly status = new StatusCounts()
+  bytesIn = 0
+  bytesOut = 0
+  constructor (readonly consumer: string) {}
+}
+
 export class RouteSlot {
   /** Label values; null for the unmatched slot (no service, no route label). */
   readonly service: string | null
   readonly route: string | null
   requests = 0
-  /** Exact status codes seen and their counts, in first-seen order (linear scan: a route sees a handful). */
-  codes: Uint16Array = new Uint16Array(INITIAL_CODES)
-  codeCounts: Float64Array = new Float64Array(INITIAL_CODES)
-  codeLength = 0
+  /** COUNT_* bits of every request counted so far: the families the exposition shows for this slot. */
+  counted = 0
+  readonly status = new StatusCounts()
   bytesIn = 0
   bytesOut = 0
   readonly total = new LatencyHistogram()
   readonly upstream = new LatencyHistogram()
   readonly gateway = new LatencyHistogram()
   readonly upstreamErrors = new Float64Array(UPSTREAM_ERROR_KINDS.length)
+  /** Per consumer label, once a per_consumer switch counted one (kept across config versions, as the slot). */
+  readonly consumers = new Map<string, ConsumerCounts>()
 
   constructor (service: string | null, route: string | null) {
     this.service = service
@@ -67,14 +117,25 @@ export class RouteSlot {
   }
 
   /**
-   * One finished request. `upstreamMs` < 0: no upstream response (an exit, an error before the
-   * upstream answered, an unmatched request): the whole latency is the gateway's.
+   * One finished request, counted in the families `count` (COUNT_* bits) switches on; status and
+   * bandwidth go to `byConsumer` instead when given. `upstreamMs` < 0: no upstream response (an
+   * exit, an error before the upstream answered, an unmatched request): the whole latency is the
+   * gateway's.
    */
-  record (status: number, totalMs: number, upstreamMs: number, bytesIn: number, bytesOut: number): void {
+  record (count: number, status: number, totalMs: number, upstreamMs: number, bytesIn: number, bytesOut: number, byConsumer: ConsumerCounts | null): void {
     this.requests++
-    this.countCode(status)
-    this.bytesIn += bytesIn
-    this.bytesOut += bytesOut
+    this.counted |= count
+    if ((count & COUNT_STATUS) !== 0) (byConsumer === null ? this.status : byConsumer.status).add(status)
+    if ((count & COUNT_BANDWIDTH) !== 0) {
+      if (byConsumer === null) {
+        this.bytesIn += bytesIn
+        this.bytesOut += bytesOut
+      } else {
+        byConsumer.bytesIn += bytesIn
+        byConsumer.bytesOut += bytesOut
+      }
+    }
+    if ((count & COUNT_LATENCY) === 0) return
     this.total.observe(totalMs)
     if (upstreamMs >= 0) {
       this.upstream.observe(upstreamMs)
@@ -84,27 +145,10 @@ export class RouteSlot {
     }
   }
 
-  countCode (status: number): void {
-    const codes = this.codes
-    const n = this.codeLength
-    for (let i = 0; i < n; i++) {
-      if (codes[i] === status) {
-        this.codeCounts[i]!++
-        return
-      }
-    }
-    if (n === codes.length) this.grow()
-    this.codes[n] = status
-    this.codeCounts[n] = 1
-    this.codeLength = n + 1
-  }
-
-  private grow (): void {
-    const codes = new Uint16Array(this.codes.length * 2)
-    codes.set(this.codes)
-    const counts = new Float64Array(this.codes.length * 2)
-    counts.set(this.codeCounts)
-    this.codes = codes
-    this.codeCounts = counts
+  /** The consumer's counts on this route (config time or a consumer's first request on it). */
+  consumer (label: string): ConsumerCounts {
+    let counts = this.consumers.get(label)
+    if (counts === undefined) { counts = new ConsumerCounts(label); this.consumers.set(label, counts) }
+    return counts
   }
 }

@@ -35,9 +35,12 @@ export function compilePlugins (config: GatewayConfig, handlers: PluginHandlerSe
     return config.routes.length === 0 ? NO_PLUGINS : { http: none, https: none, instances: [] }
   }
   const instances = configureAll(config, plugins, handlers, log)
-  const everyBoth = instances.every((i) => i.config.protocols.includes('http') && i.config.protocols.includes('https'))
-  const http = buildChains(config, instances.filter((i) => i.config.protocols.includes('http')))
-  const https = everyBoth ? http : buildChains(config, instances.filter((i) => i.config.protocols.includes('https')))
+  // A plugin without a request phase (prometheus: read by the node's metrics at compile time) is in
+  // no chain, so the routes it alone applies to keep the plugin-free fast path.
+  const running = instances.filter((i) => i.handler.access !== undefined || i.handler.response !== undefined || i.handler.log !== undefined)
+  const everyBoth = running.every((i) => i.config.protocols.includes('http') && i.config.protocols.includes('https'))
+  const http = buildChains(config, running.filter((i) => i.config.protocols.includes('http')))
+  const https = everyBoth ? http : buildChains(config, running.filter((i) => i.config.protocols.includes('https')))
   return { http, https, instances }
 }
 

@@ -22,7 +22,8 @@ const PRIORITIES: Record<string, number> = {
   'acl': 950,
   'rate-limiting': 910,
   'response-transformer': 800,
-  'request-termination': 2
+  'request-termination': 2,
+  'prometheus': 13
 }
 
 test('every bundled plugin has its pinned priority, and no two share one', () => {
@@ -48,7 +49,7 @@ test('handlers and schemas name the same plugins with the same version and prior
 })
 
 test('a node announces every bundled plugin with its version in hello', () => {
-  assert.deepEqual(NODE_PLUGINS, [{ name: 'acl', version: '1.0.0' }, { name: 'basic-auth', version: '1.0.0' }, { name: 'correlation-id', version: '1.0.0' }, { name: 'cors', version: '1.0.0' }, { name: 'file-log', version: '1.0.0' }, { name: 'http-log', version: '1.0.0' }, { name: 'ip-restriction', version: '1.0.0' }, { name: 'jwt', version: '1.0.0' }, { name: 'key-auth', version: '1.0.0' }, { name: 'proxy-cache', version: '1.0.0' }, { name: 'rate-limiting', version: '1.0.0' }, { name: 'request-size-limiting', version: '1.0.0' }, { name: 'request-termination', version: '1.0.0' }, { name: 'request-transformer', version: '1.0.0' }, { name: 'response-transformer', version: '1.0.0' }])
+  assert.deepEqual(NODE_PLUGINS, [{ name: 'acl', version: '1.0.0' }, { name: 'basic-auth', version: '1.0.0' }, { name: 'correlation-id', version: '1.0.0' }, { name: 'cors', version: '1.0.0' }, { name: 'file-log', version: '1.0.0' }, { name: 'http-log', version: '1.0.0' }, { name: 'ip-restriction', version: '1.0.0' }, { name: 'jwt', version: '1.0.0' }, { name: 'key-auth', version: '1.0.0' }, { name: 'prometheus', version: '1.0.0' }, { name: 'proxy-cache', version: '1.0.0' }, { name: 'rate-limiting', version: '1.0.0' }, { name: 'request-size-limiting', version: '1.0.0' }, { name: 'request-termination', version: '1.0.0' }, { name: 'request-transformer', version: '1.0.0' }, { name: 'response-transformer', version: '1.0.0' }])
 })
 
 test('every schema describes each field and forbids unknown ones', () => {

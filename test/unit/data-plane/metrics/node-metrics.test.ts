@@ -40,7 +40,7 @@ test('status codes are counted exactly, however many a route sees', () => {
   for (const code of codes) g.record(0, code, 1, -1, 0, 0, -1)
   const slot = g.slots[0]
   const seen = new Map<number, number>()
-  for (let i = 0; i < slot.codeLength; i++) seen.set(slot.codes[i], slot.codeCounts[i])
+  for (let i = 0; i < slot.status.length; i++) seen.set(slot.status.codes[i], slot.status.counts[i])
   assert.equal(seen.get(200), 3)
   assert.equal(seen.size, 10)
   assert.equal(slot.requests, codes.length)

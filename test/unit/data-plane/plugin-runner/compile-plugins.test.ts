@@ -77,7 +77,8 @@ test('configure runs once per instance with its config, the whole config and a m
     configure (config, ctx) {
       seen.push([config, ctx.index, ctx.plugin.route, ctx.gateway.consumers?.length])
       return { table: ctx.memo('table', () => ++builds), config }
-    }
+    },
+    log () {}
   }
   const { config } = loadConfig(DOC)
   const withProbes = withExtraPlugin(withExtraPlugin(config, { name: 'probe', config: { n: 1 } }), { name: 'probe', route: 1, config: { n: 2 } })
@@ -86,6 +87,17 @@ test('configure runs once per instance with its config, the whole config and a m
   assert.equal(builds, 1)
   assert.deepEqual(compiled.instances.map((i) => i.state), [{ table: 1, config: { n: 1 } }, { table: 1, config: { n: 2 } }])
   assert.deepEqual(compiled.http.map((c) => c?.base.map((i) => (i.state as { config: { n: number } }).config.n)), [[1], [2], [1]])
+})
+
+test('a plugin without a request phase is configured but in no chain: its routes keep the plugin-free path', () => {
+  let configured = 0
+  const switchOnly: AnyPluginHandler = { name: 'switch', version: '1.0.0', priority: 5001, configure (config) { configured++; return config } }
+  const { config } = loadConfig(DOC)
+  const compiled = compilePlugins(withExtraPlugin(config, { name: 'switch', config: {} }), handlerSet(switchOnly), silent)
+  assert.equal(configured, 1)
+  assert.deepEqual(compiled.instances.map((i) => i.name).filter((n) => n === 'switch'), ['switch'])
+  const reference = compilePlugins(config, handlerSet(), silent)
+  assert.deepEqual(compiled.http.map((c) => c?.base.map((i) => i.name) ?? null), reference.http.map((c) => c?.base.map((i) => i.name) ?? null))
 })
 
 test('a configure that throws rejects the config with ATRIUM_ERR_PLUGIN_CONFIGURE naming the plugin and its scope', () => {
