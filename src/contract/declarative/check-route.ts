@@ -23,8 +23,11 @@ export function checkRoute (entry: RouteEntry, legacy: boolean, issues: Issues):
   }
   checkHeaders(route.headers, entry, issues)
   if (route.path_handling === 'v1') issues.error(joinPath(entry.path, 'path_handling'), 'path_handling v1 is not supported')
-  // A matcher of the wrong type is already an error; only absent or empty ones count as missing.
-  if (isUnset(route.methods) && isUnset(route.hosts) && isUnset(route.paths) && isUnset(route.headers)) {
+  // A matcher of the wrong type is already an error; only absent or empty ones count as missing. A
+  // route matching by sources, destinations or snis is already refused as unsupported: saying it
+  // also lacks the matchers Atrium has would only hide that reason.
+  const unsupportedMatcher = !isUnset(route.sources) || !isUnset(route.destinations) || !isUnset(route.snis)
+  if (!unsupportedMatcher && isUnset(route.methods) && isUnset(route.hosts) && isUnset(route.paths) && isUnset(route.headers)) {
     issues.error(entry.path, 'must have at least one of methods, hosts, headers or paths')
   }
 }

@@ -23,6 +23,20 @@ test('rejects each Kong field Atrium does not implement, naming the field and sa
   assert.deepEqual(result.warnings, [])
 })
 
+test('a route matching only by sources, destinations or snis gets only the unsupported-feature error', () => {
+  const result = loadDeclarativeConfig(JSON.stringify({
+    _format_version: '3.0',
+    services: [{ name: 's', host: 'x', routes: [{ name: 'a', destinations: [{ port: 9000 }] }, { name: 'b', sources: [{ ip: '10.0.0.0/8' }] }, { name: 'c', protocols: ['https'], snis: ['x.example'] }, { name: 'd', protocols: ['http'] }] }]
+  }))
+  assert.equal(result.ok, false)
+  assert.deepEqual(!result.ok && result.errors, [
+    { path: 'services[0].routes[0].destinations', message: reason('stream-routing') },
+    { path: 'services[0].routes[1].sources', message: reason('stream-routing') },
+    { path: 'services[0].routes[2].snis', message: reason('certificates') },
+    { path: 'services[0].routes[3]', message: 'must have at least one of methods, hosts, headers or paths' }
+  ])
+})
+
 test('a service whose host names an upstream is rejected at its host (Kong would balance it over the targets)', () => {
   const result = loadDeclarativeConfig('_format_version: "3.0"\nupstreams: [{ name: Orders.Upstream }]\nservices: [{ name: s, host: orders.upstream }, { name: t, host: other }]')
   assert.equal(result.ok, false)
