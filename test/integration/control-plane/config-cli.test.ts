@@ -73,6 +73,74 @@ describeStores((store) => {
   })
 })
 
+const TEAMS = `_format_version: "3.0"
+services:
+  - name: a-svc
+    host: a.internal
+    tags: [team-a, core]
+    routes:
+      - { name: a-route, paths: [/a], tags: [team-a] }
+  - name: b-svc
+    host: b.internal
+    tags: [team-b]
+    routes:
+      - { name: b-route, paths: [/b], tags: [team-b] }
+consumers:
+  - username: alice
+    tags: [team-a]
+    keyauth_credentials: [{ key: alice-key-0001, tags: [team-a] }]
+  - username: bob
+    tags: [team-b]
+plugins:
+  - { name: correlation-id, service: a-svc, tags: [team-a] }
+  - { name: correlation-id, tags: [team-b] }
+`
+
+describeStores((store) => {
+  test('atrium config dump --select-tag prints what GET ?select_tags= answers, and applying it back changes nothing', async (t) => {
+    const cp = startAtrium(['control-plane', '--db', store.url, '--admin-listen', '127.0.0.1:0'])
+    const dir = mkdtempSync(join(tmpdir(), 'atrium-config-cli-'))
+    t.after(async () => { await cp.stop(); rmSync(dir, { recursive: true, force: true }) })
+    const line = await cp.waitForLog((l) => l.msg === 'admin listening')
+    const adminUrl = `http://127.0.0.1:${String(line.port)}`
+    await httpCall(`${adminUrl}/runtime-groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'prod' }) })
+    const common = ['--runtime-group', 'prod', '--admin-url', adminUrl]
+    const file = join(dir, 'teams.yaml')
+    writeFileSync(file, TEAMS)
+    assert.equal((await runAtrium(['config', 'apply', file, ...common])).code, 0)
+    const before = await httpCall(`${adminUrl}/runtime-groups/prod/config`)
+
+    const dump = await runAtrium(['config', 'dump', ...common, '--select-tag', 'team-a'])
+    assert.equal(dump.code, 0, dump.stderr)
+    const doc = parseYaml(dump.stdout)
+    const viaApi = await httpCall(`${adminUrl}/runtime-groups/prod/config?select_tags=team-a`)
+    assert.equal(viaApi.status, 200, viaApi.body)
+    assert.deepEqual(doc, JSON.parse(viaApi.body))
+    assert.deepEqual(doc._info, { select_tags: ['team-a'] })
+    assert.deepEqual([doc.services.map((s: any) => s.name), doc.consumers.map((c: any) => c.username), doc.plugins.length], [['a-svc'], ['alice'], 1])
+    const two = parseYaml((await runAtrium(['config', 'dump', ...common, '--select-tag', 'team-a', '--select-tag', 'core'])).stdout)
+    assert.deepEqual([two._info, two.services.map((s: any) => [s.name, s.routes]), two.consumers], [{ select_tags: ['team-a', 'core'] }, [['a-svc', []]], undefined])
+
+    const dumped = join(dir, 'team-a.yaml')
+    writeFileSync(dumped, dump.stdout)
+    const diff = await runAtrium(['config', 'diff', dumped, ...common])
+    assert.match(diff.stdout, /^0 to create, 0 to update, 0 to delete$/m, diff.stdout + diff.stderr)
+    const apply = await runAtrium(['config', 'apply', dumped, ...common])
+    assert.equal(apply.code, 0, apply.stderr)
+    assert.match(apply.stdout, /: 0 created, 0 updated, 0 deleted \(config version 1\)/)
+    // team-b's entities (outside the dump's select_tags) are untouched, and so is everything else.
+    assert.deepEqual(JSON.parse((await httpCall(`${adminUrl}/runtime-groups/prod/config`)).body), JSON.parse(before.body))
+
+    const bad = await runAtrium(['config', 'dump', ...common, '--select-tag', 'a/b'])
+    assert.equal(bad.code, 1, bad.stdout)
+    assert.equal(bad.stdout, '')
+    assert.match(bad.stderr, /--select-tag "a\/b": must be a non-empty tag of printable characters other than "," and "\/"/)
+    const empty = await runAtrium(['config', 'dump', ...common, '--select-tag', 'team-a,'])
+    assert.equal(empty.code, 1, empty.stdout)
+    assert.match(empty.stderr, /--select-tag "team-a,": must be a non-empty tag/)
+  })
+})
+
 test('atrium config validate still works next to the remote subcommands', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'atrium-config-cli-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
