@@ -1,11 +1,11 @@
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { runAtrium, startAtrium } from '../../support/cli-process.js'
-import { createTestStore, describeStores } from '../../support/stores.js'
+import { createTestStore, describeStores, type SuiteStore } from '../../support/stores.js'
 import { httpCall } from '../../support/http-client.js'
 
 const FILE = `_format_version: "3.0"
@@ -22,18 +22,23 @@ plugins:
     service: orders
 `
 
+/** A control plane process on `store` with runtime group prod, a temporary folder, and the CLI's remote flags. */
+async function startWithGroup (t: TestContext, store: SuiteStore): Promise<{ adminUrl: string, dir: string, common: string[] }> {
+  const cp = startAtrium(['control-plane', '--db', store.url, '--admin-listen', '127.0.0.1:0'])
+  const dir = mkdtempSync(join(tmpdir(), 'atrium-config-cli-'))
+  t.after(async () => { await cp.stop(); rmSync(dir, { recursive: true, force: true }) })
+  const line = await cp.waitForLog((l) => l.msg === 'admin listening')
+  const adminUrl = `http://127.0.0.1:${String(line.port)}`
+  const created = await httpCall(`${adminUrl}/runtime-groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'prod' }) })
+  assert.equal(created.status, 201)
+  return { adminUrl, dir, common: ['--runtime-group', 'prod', '--admin-url', adminUrl] }
+}
+
 describeStores((store) => {
   test('atrium config apply, dump and diff talk to a control plane process', async (t) => {
-    const cp = startAtrium(['control-plane', '--db', store.url, '--admin-listen', '127.0.0.1:0'])
-    const dir = mkdtempSync(join(tmpdir(), 'atrium-config-cli-'))
-    t.after(async () => { await cp.stop(); rmSync(dir, { recursive: true, force: true }) })
-    const line = await cp.waitForLog((l) => l.msg === 'admin listening')
-    const adminUrl = `http://127.0.0.1:${String(line.port)}`
-    const created = await httpCall(`${adminUrl}/runtime-groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'prod' }) })
-    assert.equal(created.status, 201)
+    const { adminUrl, dir, common } = await startWithGroup(t, store)
     const file = join(dir, 'kong.yaml')
     writeFileSync(file, FILE)
-    const common = ['--runtime-group', 'prod', '--admin-url', adminUrl]
 
     const diff = await runAtrium(['config', 'diff', file, ...common])
     assert.equal(diff.code, 0, diff.stderr)
@@ -98,13 +103,7 @@ plugins:
 
 describeStores((store) => {
   test('atrium config dump --select-tag prints what GET ?select_tags= answers, and applying it back changes nothing', async (t) => {
-    const cp = startAtrium(['control-plane', '--db', store.url, '--admin-listen', '127.0.0.1:0'])
-    const dir = mkdtempSync(join(tmpdir(), 'atrium-config-cli-'))
-    t.after(async () => { await cp.stop(); rmSync(dir, { recursive: true, force: true }) })
-    const line = await cp.waitForLog((l) => l.msg === 'admin listening')
-    const adminUrl = `http://127.0.0.1:${String(line.port)}`
-    await httpCall(`${adminUrl}/runtime-groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'prod' }) })
-    const common = ['--runtime-group', 'prod', '--admin-url', adminUrl]
+    const { adminUrl, dir, common } = await startWithGroup(t, store)
     const file = join(dir, 'teams.yaml')
     writeFileSync(file, TEAMS)
     assert.equal((await runAtrium(['config', 'apply', file, ...common])).code, 0)
