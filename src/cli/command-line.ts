@@ -13,6 +13,8 @@ export interface CommandLine {
   command: CommandName
   /** Flag values by flag name, as given. */
   flags: Readonly<Record<string, string | undefined>>
+  /** Every value of each flag, in order (`flags` holds the last: most flags take one value). */
+  repeated: Readonly<Record<string, readonly string[]>>
   /** The FILE argument of config validate/apply/diff. */
   file: string | undefined
   help: boolean
@@ -30,6 +32,7 @@ export function parseCommandLine (command: CommandName, args: string[]): Command
   const options = argOptions(command)
   const { tokens } = parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true })
   const flags: Record<string, string | undefined> = {}
+  const repeated: Record<string, string[]> = {}
   const positionals: string[] = []
   let help = false
   for (const token of tokens) {
@@ -47,13 +50,14 @@ export function parseCommandLine (command: CommandName, args: string[]): Command
       throw usageError(`${token.rawName} needs a value (got the option-like "${token.value}"; write ${token.rawName}=${token.value} if that is the value)`)
     } else {
       flags[token.name] = token.value
+      ;(repeated[token.name] ??= []).push(token.value)
     }
   }
-  if (help) return { command, flags, file: undefined, help }
+  if (help) return { command, flags, repeated, file: undefined, help }
   const wanted = commandSpec(command).file ? 1 : 0
   if (positionals.length > wanted) throw usageError(`unexpected argument "${positionals[wanted]}" for "atrium ${command}"`)
   if (positionals.length < wanted) throw usageError(`"atrium ${command}" needs FILE`)
-  return { command, flags, file: positionals[0], help }
+  return { command, flags, repeated, file: positionals[0], help }
 }
 
 /** The flag (or, without one, the variable) as written in help and error messages. */
@@ -77,4 +81,10 @@ export function readOption<T> (line: CommandLine, option: OptionSpec<T>): T | un
   const raw = rawValue(line, option)
   if (raw !== undefined) return option.parse(raw.text, raw.from)
   return option.default === undefined ? undefined : option.parse(option.default, `the default of ${optionName(option)}`)
+}
+
+/** Every value of a flag given once or more, as --select-tag is (each parsed; a parser's list is flattened); none when not given. */
+export function readOptionList<T> (line: CommandLine, option: OptionSpec<T | T[]>): T[] {
+  if (option.flag === undefined || !takesFlag(option, line.command)) return []
+  return (line.repeated[option.flag] ?? []).flatMap((text) => option.parse(text, `--${option.flag as string}`))
 }

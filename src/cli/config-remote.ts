@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises'
 import { GatewayError } from '../errors.js'
-import { readOption, type CommandLine } from './command-line.js'
+import { readOption, readOptionList, type CommandLine } from './command-line.js'
 import { OPTIONS } from './options.js'
 import { usageError } from './usage.js'
 
 // `atrium config apply|dump|diff`: the declarative round trip against a control plane's Admin API
-// (PUT/GET /runtime-groups/{rg}/config, POST …/config/diff). Errors print as `path: message` lines.
+// (PUT/GET /runtime-groups/{rg}/config, POST …/config/diff; dump's --select-tag → ?select_tags=).
+// Errors print as `path: message` lines.
 
 interface Remote { base: string, group: string, token: string | undefined }
 
@@ -66,7 +67,9 @@ export async function applyCommand (line: CommandLine): Promise<number> {
 export async function dumpCommand (line: CommandLine): Promise<number> {
   const remote = remoteOf(line)
   const format = readOption(line, OPTIONS.format)
-  const res = await call(remote, 'GET', '', { accept: format === 'yaml' ? 'application/yaml' : 'application/json' })
+  const tags = readOptionList(line, OPTIONS.selectTag)
+  const query = tags.length === 0 ? '' : `?${new URLSearchParams(tags.map((t): [string, string] => ['select_tags', t])).toString()}`
+  const res = await call(remote, 'GET', query, { accept: format === 'yaml' ? 'application/yaml' : 'application/json' })
   if (res.status !== 200) return failure(res.status, res.text)
   process.stdout.write(format === 'json' ? `${JSON.stringify(JSON.parse(res.text), null, 2)}\n` : res.text)
   return 0

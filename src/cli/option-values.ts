@@ -1,3 +1,4 @@
+import { checkTags, createIssues } from '../contract/index.js'
 import { parseDurationSeconds } from '../duration.js'
 import { parseListenAddress, type ListenAddress } from '../listen-address.js'
 import { usageError } from './usage.js'
@@ -9,6 +10,14 @@ import { usageError } from './usage.js'
 export type ValueParser<T> = (text: string, name: string) => T
 
 export const text: ValueParser<string> = (value) => value
+
+/** Kong tags, comma-separated as decK's --select-tag takes them; checked as the Admin API checks them. */
+export const tagList: ValueParser<string[]> = (value, name) => {
+  const issues = createIssues()
+  const tags = checkTags(value.split(','), name, issues)
+  if (issues.errors.length > 0) throw usageError(`${name} "${value}": ${issues.errors[0].message}`)
+  return tags
+}
 
 export const listenAddress: ValueParser<ListenAddress> = (value, name) => parseListenAddress(value, name)
 

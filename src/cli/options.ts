@@ -3,7 +3,7 @@ import * as D from '../defaults.js'
 import { LATENCY_UNITS } from '../data-plane/metrics/index.js'
 import type { ListenerName } from '../listen-address.js'
 import type { CommandName } from './commands.js'
-import { duration, httpUrl, listenAddress, oneOf, onOff, positiveSeconds, text, wholeNumber, type ValueParser } from './option-values.js'
+import { duration, httpUrl, listenAddress, oneOf, onOff, positiveSeconds, tagList, text, wholeNumber, type ValueParser } from './option-values.js'
 
 // THE table of command-line options. Each subcommand's parseArgs options, the values it reads (flag,
 // else environment variable, else default), --help and docs/command-line.md all come from here: a
@@ -192,6 +192,12 @@ export const OPTIONS = {
     flag: 'format', default: 'yaml', value: 'yaml|json', commands: ['config dump'],
     help: 'The output format.',
     parse: oneOf(['yaml', 'json'])
+  }),
+  selectTag: option({
+    flag: 'select-tag', value: 'TAG', commands: ['config dump'], defaultNote: 'every entity',
+    help: 'Dump only the entities carrying this tag, as decK\'s --select-tag: repeat the flag (or separate with commas) ' +
+      'for more tags, every one required. The file gets _info.select_tags, so applying it back changes only those entities.',
+    parse: tagList
   }),
   logLevel: option({
     env: 'ATRIUM_LOG_LEVEL', default: D.DEFAULT_LOG_LEVEL, value: 'LEVEL', commands: ['start', 'control-plane', 'data-plane'],

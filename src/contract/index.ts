@@ -17,4 +17,4 @@ export { UNSUPPORTED_FEATURES, NOT_SUPPORTED, unsupportedMessage, type Unsupport
 export { withGeneratedCredentials, randomCredentialString } from './declarative/generated-credentials.js'
 export { withKongDigests } from './declarative/kong-digests.js'
 export { createIssues } from './declarative/types.js'
-export { withDeckInfo } from './declarative/deck-info.js'
+export { checkTags, withDeckInfo } from './declarative/deck-info.js'

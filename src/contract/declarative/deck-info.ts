@@ -44,10 +44,18 @@ export function withDeckInfo (doc: Record<string, unknown>, issues: Issues): Rec
 function selectTags (value: unknown, issues: Issues): string[] {
   if (value === undefined || value === null) return []
   if (!Array.isArray(value)) { issues.error('_info.select_tags', 'must be a list'); return [] }
+  return checkTags(value, '_info.select_tags', issues)
+}
+
+/**
+ * The tags of `values` that are Kong tags; an error at `at[i]` for each other one. Shared by the
+ * file's `_info.select_tags` and the export's `?select_tags=`, so both refuse the same tags.
+ */
+export function checkTags (values: readonly unknown[], at: string, issues: Issues): string[] {
   const ok: string[] = []
-  value.forEach((t: unknown, i) => {
+  values.forEach((t: unknown, i) => {
     if (typeof t === 'string' && TAG.test(t)) ok.push(t)
-    else issues.error(joinPath('_info.select_tags', i), 'must be a non-empty tag of printable characters other than "," and "/"')
+    else issues.error(joinPath(at, i), 'must be a non-empty tag of printable characters other than "," and "/"')
   })
   return ok
 }

@@ -9,6 +9,7 @@ import { bumpConfigVersion, lockRuntimeGroup, requireRuntimeGroup } from '../run
 import { planConfig, type ConfigPlan } from './config-plan.js'
 import type { StoredEntity } from './entity-types.js'
 import { exportDocument } from './config-export.js'
+import { hasTags, readSelectTags, selectEntities, withSelectTags } from './config-select.js'
 import { toYamlText } from './config-yaml.js'
 import { deleteAllEntities, insertEntities, loadEntities } from './entity-store.js'
 import { invalidError } from './group-document.js'
@@ -88,7 +89,7 @@ async function plan (tx: DbExecutor, rgId: string, doc: Record<string, unknown>)
   const existing = await loadEntities(tx, rgId)
   const tags = selectTagsOf(doc)
   if (tags.length === 0) return planConfig(doc, existing, nowSeconds())
-  const inScope = (e: StoredEntity): boolean => Array.isArray(e.body.tags) && tags.every((t) => (e.body.tags as unknown[]).includes(t))
+  const inScope = (e: StoredEntity): boolean => hasTags(e.body, tags)
   const p = planConfig(doc, existing.filter(inScope), nowSeconds())
   const positions = new Map<string, number>()
   for (const e of p.entities) positions.set(e.kind, Math.max(positions.get(e.kind) ?? 0, e.position + 1))
@@ -116,10 +117,12 @@ export function configRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
   return [
     {
       method: 'GET', path: '/runtime-groups/:rg/config', tag: TAG,
-      summary: 'Export the group\'s config as a Kong 3.0 declarative document (YAML when Accept prefers it)',
+      summary: 'Export the group\'s config as a Kong 3.0 declarative document (YAML when Accept prefers it); ' +
+        '?select_tags=a,b (or repeated) exports only the entities carrying every tag, with _info.select_tags, as decK dump --select-tag',
       handler: async (ctx) => {
+        const tags = readSelectTags(ctx.query)
         const rg = await requireRuntimeGroup(db, ctx.params.rg)
-        const doc = exportDocument(await loadEntities(db, rg.id))
+        const doc = withSelectTags(exportDocument(selectEntities(await loadEntities(db, rg.id), tags)), tags)
         const headers = { 'x-atrium-config-version': String(rg.config_version) }
         if (prefersYaml(ctx.req.headers.accept)) {
           return { status: 200, raw: toYamlText(doc), headers: { ...headers, 'content-type': 'application/yaml; charset=utf-8' } }

@@ -1,11 +1,11 @@
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { runAtrium, startAtrium } from '../../support/cli-process.js'
-import { createTestStore, describeStores } from '../../support/stores.js'
+import { createTestStore, describeStores, type SuiteStore } from '../../support/stores.js'
 import { httpCall } from '../../support/http-client.js'
 
 const FILE = `_format_version: "3.0"
@@ -22,18 +22,23 @@ plugins:
     service: orders
 `
 
+/** A control plane process on `store` with runtime group prod, a temporary folder, and the CLI's remote flags. */
+async function startWithGroup (t: TestContext, store: SuiteStore): Promise<{ adminUrl: string, dir: string, common: string[] }> {
+  const cp = startAtrium(['control-plane', '--db', store.url, '--admin-listen', '127.0.0.1:0'])
+  const dir = mkdtempSync(join(tmpdir(), 'atrium-config-cli-'))
+  t.after(async () => { await cp.stop(); rmSync(dir, { recursive: true, force: true }) })
+  const line = await cp.waitForLog((l) => l.msg === 'admin listening')
+  const adminUrl = `http://127.0.0.1:${String(line.port)}`
+  const created = await httpCall(`${adminUrl}/runtime-groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'prod' }) })
+  assert.equal(created.status, 201)
+  return { adminUrl, dir, common: ['--runtime-group', 'prod', '--admin-url', adminUrl] }
+}
+
 describeStores((store) => {
   test('atrium config apply, dump and diff talk to a control plane process', async (t) => {
-    const cp = startAtrium(['control-plane', '--db', store.url, '--admin-listen', '127.0.0.1:0'])
-    const dir = mkdtempSync(join(tmpdir(), 'atrium-config-cli-'))
-    t.after(async () => { await cp.stop(); rmSync(dir, { recursive: true, force: true }) })
-    const line = await cp.waitForLog((l) => l.msg === 'admin listening')
-    const adminUrl = `http://127.0.0.1:${String(line.port)}`
-    const created = await httpCall(`${adminUrl}/runtime-groups`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'prod' }) })
-    assert.equal(created.status, 201)
+    const { adminUrl, dir, common } = await startWithGroup(t, store)
     const file = join(dir, 'kong.yaml')
     writeFileSync(file, FILE)
-    const common = ['--runtime-group', 'prod', '--admin-url', adminUrl]
 
     const diff = await runAtrium(['config', 'diff', file, ...common])
     assert.equal(diff.code, 0, diff.stderr)
@@ -70,6 +75,68 @@ describeStores((store) => {
     const missingFlag = await runAtrium(['config', 'dump', '--admin-url', adminUrl])
     assert.equal(missingFlag.code, 1)
     assert.match(missingFlag.stderr, /--runtime-group/)
+  })
+})
+
+const TEAMS = `_format_version: "3.0"
+services:
+  - name: a-svc
+    host: a.internal
+    tags: [team-a, core]
+    routes:
+      - { name: a-route, paths: [/a], tags: [team-a] }
+  - name: b-svc
+    host: b.internal
+    tags: [team-b]
+    routes:
+      - { name: b-route, paths: [/b], tags: [team-b] }
+consumers:
+  - username: alice
+    tags: [team-a]
+    keyauth_credentials: [{ key: alice-key-0001, tags: [team-a] }]
+  - username: bob
+    tags: [team-b]
+plugins:
+  - { name: correlation-id, service: a-svc, tags: [team-a] }
+  - { name: correlation-id, tags: [team-b] }
+`
+
+describeStores((store) => {
+  test('atrium config dump --select-tag prints what GET ?select_tags= answers, and applying it back changes nothing', async (t) => {
+    const { adminUrl, dir, common } = await startWithGroup(t, store)
+    const file = join(dir, 'teams.yaml')
+    writeFileSync(file, TEAMS)
+    assert.equal((await runAtrium(['config', 'apply', file, ...common])).code, 0)
+    const before = await httpCall(`${adminUrl}/runtime-groups/prod/config`)
+
+    const dump = await runAtrium(['config', 'dump', ...common, '--select-tag', 'team-a'])
+    assert.equal(dump.code, 0, dump.stderr)
+    const doc = parseYaml(dump.stdout)
+    const viaApi = await httpCall(`${adminUrl}/runtime-groups/prod/config?select_tags=team-a`)
+    assert.equal(viaApi.status, 200, viaApi.body)
+    assert.deepEqual(doc, JSON.parse(viaApi.body))
+    assert.deepEqual(doc._info, { select_tags: ['team-a'] })
+    assert.deepEqual([doc.services.map((s: any) => s.name), doc.consumers.map((c: any) => c.username), doc.plugins.length], [['a-svc'], ['alice'], 1])
+    const two = parseYaml((await runAtrium(['config', 'dump', ...common, '--select-tag', 'team-a', '--select-tag', 'core'])).stdout)
+    assert.deepEqual([two._info, two.services.map((s: any) => [s.name, s.routes]), two.consumers], [{ select_tags: ['team-a', 'core'] }, [['a-svc', []]], undefined])
+
+    const dumped = join(dir, 'team-a.yaml')
+    writeFileSync(dumped, dump.stdout)
+    const diff = await runAtrium(['config', 'diff', dumped, ...common])
+    assert.match(diff.stdout, /^0 to create, 0 to update, 0 to delete$/m, diff.stdout + diff.stderr)
+    const apply = await runAtrium(['config', 'apply', dumped, ...common])
+    assert.equal(apply.code, 0, apply.stderr)
+    assert.match(apply.stdout, /: 0 created, 0 updated, 0 deleted \(config version 1\)/)
+    // team-b's entities (outside the dump's select_tags) are untouched, and so is everything else.
+    assert.deepEqual(JSON.parse((await httpCall(`${adminUrl}/runtime-groups/prod/config`)).body), JSON.parse(before.body))
+
+    const bad = await runAtrium(['config', 'dump', ...common, '--select-tag', 'a/b'])
+    assert.equal(bad.code, 1, bad.stdout)
+    assert.equal(bad.stdout, '')
+    assert.match(bad.stderr, /--select-tag "a\/b": must be a non-empty tag of printable characters other than "," and "\/"/)
+    const empty = await runAtrium(['config', 'dump', ...common, '--select-tag', 'team-a,'])
+    assert.equal(empty.code, 1, empty.stdout)
+    assert.match(empty.stderr, /--select-tag "team-a,": must be a non-empty tag/)
   })
 })
 

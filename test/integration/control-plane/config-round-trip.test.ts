@@ -97,6 +97,69 @@ describeStores((store) => {
     assert.deepEqual(services.map((s: any) => [s.name, s.tags ?? []]).sort(), [['orders', ['team-a']], ['other-team', []]])
   })
 
+  test('GET /config?select_tags= exports only the entities carrying every tag, with _info.select_tags, as decK dump --select-tag', async (t) => {
+    const call = await startAdmin(t, store)
+    await call('POST', '/runtime-groups', { name: 'prod' })
+    const put = await call('PUT', '/runtime-groups/prod/config', {
+      _format_version: '3.0',
+      services: [
+        { name: 'a-svc', host: 'a.internal', tags: ['team-a', 'core'], routes: [{ name: 'a-route', paths: ['/a'], tags: ['team-a'] }, { name: 'a-untagged', paths: ['/a2'] }] },
+        { name: 'b-svc', host: 'b.internal', tags: ['team-b'], routes: [{ name: 'b-route', paths: ['/b'], tags: ['team-b'] }, { name: 'stray', paths: ['/s'], tags: ['team-a'] }] }
+      ],
+      routes: [{ name: 'a-alone', paths: ['/alone'], tags: ['team-a'] }],
+      consumers: [
+        { username: 'alice', tags: ['team-a'], acls: [{ group: 'a-admins', tags: ['team-a'] }, { group: 'untagged' }] },
+        { username: 'bob', tags: ['team-b'] }
+      ],
+      plugins: [
+        { name: 'correlation-id', service: 'a-svc', tags: ['team-a'] },
+        { name: 'correlation-id', service: 'b-svc', tags: ['team-a'] },
+        { name: 'request-termination', consumer: 'alice', tags: ['team-a', 'core'] },
+        { name: 'correlation-id', tags: ['team-b'] }
+      ]
+    })
+    assert.equal(put.status, 200, put.text)
+    const full = (await call('GET', '/runtime-groups/prod/config')).body
+    const ids = (list: any[]): Record<string, string> => Object.fromEntries(list.map((e: any) => [e.name ?? e.username, e.id]))
+    const services = ids(full.services)
+
+    const a = await call('GET', '/runtime-groups/prod/config?select_tags=team-a')
+    assert.equal(a.status, 200, a.text)
+    assert.deepEqual(Object.keys(a.body).slice(0, 2), ['_format_version', '_info'])
+    assert.deepEqual(a.body._info, { select_tags: ['team-a'] })
+    // A route is selected by its own tags; one whose service is not selected is left out (decK does too).
+    assert.deepEqual(a.body.services.map((s: any) => [s.name, s.routes.map((r: any) => r.name)]), [['a-svc', ['a-route']]])
+    assert.deepEqual(a.body.routes.map((r: any) => r.name), ['a-alone'])
+    assert.deepEqual(a.body.consumers.map((c: any) => [c.username, c.acls.map((g: any) => g.group)]), [['alice', ['a-admins']]])
+    assert.deepEqual(a.body.plugins.map((p: any) => [p.name, p.service?.id, p.consumer?.id]), [
+      ['correlation-id', services['a-svc'], undefined],
+      ['request-termination', undefined, ids(full.consumers).alice]
+    ])
+
+    const both = await call('GET', '/runtime-groups/prod/config?select_tags=team-a,core', undefined, { accept: 'application/yaml' })
+    assert.equal(both.status, 200, both.text)
+    assert.match(both.text, /^_format_version: "?3\.0"?\n_info:\n {2}select_tags:\n {4}- team-a\n {4}- core\n/)
+    const repeated = (await call('GET', '/runtime-groups/prod/config?select_tags=team-a&select_tags=core')).body
+    assert.deepEqual(repeated, parseYaml(both.text))
+    // request-termination has both tags, but its consumer alice lacks core: left out with her.
+    assert.deepEqual([repeated.services.map((s: any) => [s.name, s.routes]), repeated.plugins, repeated.consumers], [[['a-svc', []]], undefined, undefined])
+    assert.deepEqual((await call('GET', '/runtime-groups/prod/config?select_tags=nobody')).body, { _format_version: '3.0', _info: { select_tags: ['nobody'] }, services: [] })
+    assert.deepEqual((await call('GET', '/runtime-groups/prod/config')).body, full)
+  })
+
+  test('GET /config?select_tags= with an empty tag or one with "/" answers 400 naming the tag', async (t) => {
+    const call = await startAdmin(t, store)
+    await call('POST', '/runtime-groups', { name: 'prod' })
+    const message = 'must be a non-empty tag of printable characters other than "," and "/"'
+    for (const [query, field] of [['select_tags=team-a,,x', 'select_tags[1]'], ['select_tags=a/b', 'select_tags[0]'], ['select_tags=ok&select_tags=', 'select_tags[1]']]) {
+      const bad = await call('GET', `/runtime-groups/prod/config?${query}`)
+      assert.equal(bad.status, 400, query)
+      assert.equal(bad.body.code, 'ATRIUM_ERR_ADMIN_INVALID')
+      assert.deepEqual(bad.body.fields, { [field]: message }, query)
+      assert.equal(bad.body.message, `${field}: ${message}`)
+    }
+  })
+
   test('re-applying a file without ids keeps the ids of entities matched by name', async (t) => {
     const call = await startAdmin(t, store)
     await call('POST', '/runtime-groups', { name: 'prod' })
