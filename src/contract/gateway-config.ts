@@ -24,6 +24,11 @@ export interface ServiceConfig {
   /** Verify the upstream's TLS certificate (https services). */
   tls_verify: boolean
   tags: string[]
+  /**
+   * Index into `GatewayConfig.upstreams` when `host` names an upstream: requests are balanced over
+   * its targets and `port` is not used (as Kong). Absent otherwise, so such configs keep their hash.
+   */
+  upstream?: number
 }
 
 export interface RouteConfig {
@@ -144,4 +149,66 @@ export interface GatewayConfig {
   plugins?: PluginConfig[]
   /** In file order; absent when there are none (see `plugins`). */
   consumers?: ConsumerConfig[]
+  /** Kong's upstreams with their targets, in file order; absent when there are none (see `plugins`). */
+  upstreams?: UpstreamConfig[]
+}
+
+export type UpstreamAlgorithm = 'round-robin' | 'consistent-hashing' | 'least-connections' | 'latency'
+export type UpstreamHashOn = 'none' | 'consumer' | 'ip' | 'header' | 'cookie' | 'path' | 'query_arg' | 'uri_capture'
+
+/** One upstream target: an address and its weight (0 takes it out of the rotation). */
+export interface TargetConfig {
+  /** IP or hostname (IPv6 without brackets, lower-cased). */
+  host: string
+  id: string | null
+  port: number
+  tags: string[]
+  /** `host:port` as Kong shows it (IPv6 in brackets). */
+  target: string
+  weight: number
+}
+
+/** Kong's healthchecks record, every default filled in (Kong's field names). */
+export interface HealthchecksConfig {
+  active: {
+    concurrency: number
+    headers: Record<string, string[]>
+    healthy: { http_statuses: number[], interval: number, successes: number }
+    http_path: string
+    https_sni: string | null
+    https_verify_certificate: boolean
+    timeout: number
+    type: 'tcp' | 'http' | 'https' | 'grpc' | 'grpcs'
+    unhealthy: { http_failures: number, http_statuses: number[], interval: number, tcp_failures: number, timeouts: number }
+  }
+  passive: {
+    healthy: { http_statuses: number[], successes: number }
+    type: 'tcp' | 'http' | 'https' | 'grpc' | 'grpcs'
+    unhealthy: { http_failures: number, http_statuses: number[], tcp_failures: number, timeouts: number }
+  }
+  threshold: number
+}
+
+export interface UpstreamConfig {
+  /** After Kong's shorthands: a hash_on other than none means consistent-hashing. */
+  algorithm: UpstreamAlgorithm
+  hash_fallback: UpstreamHashOn
+  hash_fallback_header: string | null
+  hash_fallback_query_arg: string | null
+  hash_fallback_uri_capture: string | null
+  hash_on: UpstreamHashOn
+  hash_on_cookie: string | null
+  hash_on_cookie_path: string
+  hash_on_header: string | null
+  hash_on_query_arg: string | null
+  hash_on_uri_capture: string | null
+  healthchecks: HealthchecksConfig
+  /** Host header sent to the targets; null: the service's host (the upstream's name), as Kong. */
+  host_header: string | null
+  id: string | null
+  name: string
+  slots: number
+  tags: string[]
+  /** Nested targets in file order, then top-level ones. */
+  targets: TargetConfig[]
 }

@@ -15,9 +15,14 @@ export interface UnsupportedFeature {
 
 export const UNSUPPORTED_FEATURES = [
   {
-    feature: 'upstreams',
-    fields: ['upstreams', 'targets', 'services[*].host naming an upstream'],
-    reason: 'load balancing over an upstream\'s targets (with health checks) is not implemented; a service proxies to its own host and port'
+    feature: 'health-checks',
+    fields: ['upstreams[*].healthchecks.active.healthy.interval / unhealthy.interval above 0', 'upstreams[*].healthchecks.passive.unhealthy.tcp_failures / timeouts / http_failures above 0'],
+    reason: 'active and passive health checks are not implemented yet: every target with a weight gets traffic'
+  },
+  {
+    feature: 'srv-targets',
+    fields: ['upstreams[*].use_srv_name: true'],
+    reason: 'targets are resolved by A/AAAA records; SRV names are not used for the Host header or SNI'
   },
   {
     feature: 'certificates',
@@ -31,7 +36,7 @@ export const UNSUPPORTED_FEATURES = [
   },
   {
     feature: 'client-certificate',
-    fields: ['services[*].client_certificate'],
+    fields: ['services[*].client_certificate', 'upstreams[*].client_certificate'],
     reason: 'mutual TLS to upstreams (a client certificate) is not implemented'
   },
   {

@@ -6,6 +6,7 @@ import { checkCredentials } from './check-credentials.js'
 import { checkRoute } from './check-route.js'
 import { checkService } from './check-service.js'
 import { checkUnsupported } from './check-unsupported.js'
+import { checkUpstreams } from './check-upstreams.js'
 import { collectRoutes, collectServices } from './entities.js'
 import { checkDuplicates, checkServiceRefs } from './references.js'
 import { FORMAT_VERSIONS } from './schema.js'
@@ -30,5 +31,6 @@ export function checkDocument (doc: Record<string, unknown>, issues: Issues): vo
   checkConsumers(doc, issues)
   checkCredentials(doc, issues)
   checkPlugins(doc, issues)
+  checkUpstreams(doc, issues)
   checkUnsupported(doc, services, routes, issues)
 }

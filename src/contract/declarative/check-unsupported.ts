@@ -19,8 +19,6 @@ const BEHAVES_AS: Record<string, unknown> = {
 
 /** Which feature each field belongs to. */
 const FEATURE_OF: Record<string, UnsupportedFeatureName> = {
-  upstreams: 'upstreams',
-  targets: 'upstreams',
   certificates: 'certificates',
   snis: 'certificates',
   ca_certificates: 'ca-certificates',
@@ -63,7 +61,6 @@ export function checkUnsupported (doc: Record<string, unknown>, services: Servic
       if (isObject(c)) rejectFields(c, { get path () { return joinPath('consumers', i) } }, CONSUMER_UNSUPPORTED_FIELDS, issues)
     })
   }
-  checkUpstreamHosts(doc, services, issues)
   checkProtocols(services, routes, issues)
 }
 
@@ -82,17 +79,5 @@ function checkProtocols (services: ServiceEntry[], routes: RouteEntry[], issues:
     list.forEach((p: unknown, i) => {
       if (typeof p === 'string' && OTHER_KONG.has(p)) issues.error(joinPath(joinPath(entry.path, 'protocols'), i), unsupportedMessage('non-http-protocols'))
     })
-  }
-}
-
-/** In Kong a service whose host is an upstream's name is balanced over its targets; here it would be resolved by DNS instead. */
-function checkUpstreamHosts (doc: Record<string, unknown>, services: ServiceEntry[], issues: Issues): void {
-  if (!Array.isArray(doc.upstreams)) return
-  const names = new Set(doc.upstreams.map((u: unknown) => (isObject(u) && typeof u.name === 'string' ? u.name.toLowerCase() : null)))
-  for (const entry of services) {
-    const host = entry.service.host
-    if (typeof host === 'string' && names.has(host.toLowerCase())) {
-      issues.error(joinPath(entry.path, 'host'), unsupportedMessage('upstreams', `names the upstream "${host}"`))
-    }
   }
 }

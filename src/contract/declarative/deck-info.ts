@@ -5,18 +5,22 @@
 // names the Konnect control plane decK talks to: it changes no entity, so it is accepted as is.
 
 import { isObject, joinPath } from './paths.js'
-import { NestedRouteSchema, ServiceSchema, TAG_PATTERN } from './schema.js'
-import { unsupportedMessage } from '../unsupported-features.js'
+import { NestedRouteSchema, NestedTargetSchema, ServiceSchema, TAG_PATTERN, UpstreamSchema } from './schema.js'
 import type { Issues } from './types.js'
 
 /** Entity lists that get select_tags (every one Atrium reads, nested ones included). */
-const TAGGED_LISTS = ['services', 'routes', 'consumers', 'plugins', 'keyauth_credentials', 'basicauth_credentials', 'jwt_secrets', 'acls']
-const NESTED_LISTS = ['routes', 'plugins', 'keyauth_credentials', 'basicauth_credentials', 'jwt_secrets', 'acls']
+const TAGGED_LISTS = ['services', 'routes', 'consumers', 'plugins', 'upstreams', 'targets', 'keyauth_credentials', 'basicauth_credentials', 'jwt_secrets', 'acls']
+const NESTED_LISTS = ['routes', 'plugins', 'targets', 'keyauth_credentials', 'basicauth_credentials', 'jwt_secrets', 'acls']
+
+type DefaultKind = 'service' | 'route' | 'upstream' | 'target'
+const DEFAULT_KINDS: readonly DefaultKind[] = ['service', 'route', 'upstream', 'target']
 
 /** Fields a default may set: what an entity has besides its identity and what is nested in it. */
-const DEFAULTABLE: Record<'service' | 'route', Set<string>> = {
+const DEFAULTABLE: Record<DefaultKind, Set<string>> = {
   service: new Set(Object.keys(ServiceSchema.properties).filter((k) => !['id', 'name', 'routes', 'plugins', 'tags', 'url'].includes(k) && !k.startsWith('_'))),
-  route: new Set(Object.keys(NestedRouteSchema.properties).filter((k) => !['id', 'name', 'plugins', 'tags'].includes(k) && !k.startsWith('_')))
+  route: new Set(Object.keys(NestedRouteSchema.properties).filter((k) => !['id', 'name', 'plugins', 'tags'].includes(k) && !k.startsWith('_'))),
+  upstream: new Set(Object.keys(UpstreamSchema.properties).filter((k) => !['id', 'name', 'targets', 'tags'].includes(k) && !k.startsWith('_'))),
+  target: new Set(Object.keys(NestedTargetSchema.properties).filter((k) => !['id', 'target', 'tags'].includes(k) && !k.startsWith('_')))
 }
 
 const TAG = new RegExp(TAG_PATTERN, 'u')
@@ -36,6 +40,11 @@ export function withDeckInfo (doc: Record<string, unknown>, issues: Issues): Rec
   if (defaults.route !== undefined) {
     out = mapList(out, 'routes', (r) => withDefaults(r, defaults.route))
     out = mapList(out, 'services', (s) => mapList(s, 'routes', (r) => withDefaults(r, defaults.route)))
+  }
+  if (defaults.upstream !== undefined) out = mapList(out, 'upstreams', (u) => withDefaults(u, defaults.upstream))
+  if (defaults.target !== undefined) {
+    out = mapList(out, 'targets', (t) => withDefaults(t, defaults.target))
+    out = mapList(out, 'upstreams', (u) => mapList(u, 'targets', (t) => withDefaults(t, defaults.target)))
   }
   if (tags.length > 0) out = tagAll(out, tags, true)
   return out
@@ -60,17 +69,14 @@ export function checkTags (values: readonly unknown[], at: string, issues: Issue
   return ok
 }
 
-function readDefaults (value: unknown, issues: Issues): { service?: Record<string, unknown>, route?: Record<string, unknown> } {
+function readDefaults (value: unknown, issues: Issues): Partial<Record<DefaultKind, Record<string, unknown>>> {
   if (value === undefined || value === null) return {}
   if (!isObject(value)) { issues.error('_info.defaults', 'must be an object'); return {} }
-  const out: { service?: Record<string, unknown>, route?: Record<string, unknown> } = {}
-  for (const [kind, fields] of Object.entries(value)) {
-    const at = joinPath('_info.defaults', kind)
-    if (kind === 'upstream' || kind === 'target') {
-      if (isObject(fields) && Object.keys(fields).length > 0) issues.error(at, unsupportedMessage('upstreams'))
-      continue
-    }
-    if (kind !== 'service' && kind !== 'route') { issues.error(at, 'unknown field (decK defaults for service, route, upstream or target)'); continue }
+  const out: Partial<Record<DefaultKind, Record<string, unknown>>> = {}
+  for (const [name, fields] of Object.entries(value)) {
+    const at = joinPath('_info.defaults', name)
+    const kind = DEFAULT_KINDS.find((k) => k === name)
+    if (kind === undefined) { issues.error(at, 'unknown field (decK defaults for service, route, upstream or target)'); continue }
     if (fields === null) continue
     if (!isObject(fields)) { issues.error(at, 'must be an object'); continue }
     const kept: Record<string, unknown> = {}

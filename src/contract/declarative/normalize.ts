@@ -11,17 +11,21 @@ import { ROUTE_DEFAULTS, SERVICE_DEFAULTS, type DeclarativeInput, type NestedRou
 import { defaultPort, parseServiceUrl, type ServiceTarget } from './service-url.js'
 import { isLegacyFormat } from './check-document.js'
 import { normalizeConsumers, normalizePlugins } from './normalize-plugins.js'
+import { normalizeUpstreams } from './normalize-upstreams.js'
 import type { GatewayConfig, RouteConfig, ServiceConfig, UpstreamProtocol } from '../gateway-config.js'
 
 export function normalizeDocument (doc: DeclarativeInput): GatewayConfig {
   const raw = doc as unknown as Record<string, unknown>
   const entries = collectServices(raw)
   const services: ServiceConfig[] = []
+  const upstreams = normalizeUpstreams(raw)
+  // A service whose host names an upstream is balanced over its targets (names compare as hostnames).
+  const upstreamByName = new Map(upstreams.map((u, i) => [u.name.toLowerCase(), i]))
   // Original service index → index in GatewayConfig.services, or -1 when disabled.
   const remap = entries.map(({ service }) => {
     const input = service as ServiceInput
     if (input.enabled === false) return -1
-    services.push(normalizeService(input))
+    services.push(normalizeService(input, (host) => upstreamByName.get(host.toLowerCase())))
     return services.length - 1
   })
   const legacy = isLegacyFormat(raw)
@@ -42,6 +46,7 @@ export function normalizeDocument (doc: DeclarativeInput): GatewayConfig {
   if (plugins.length > 0) config.plugins = plugins
   config.routes = routes
   config.services = services
+  if (upstreams.length > 0) config.upstreams = upstreams
   return config as GatewayConfig
 }
 
@@ -70,8 +75,9 @@ function target (s: ServiceInput): ServiceTarget {
   }
 }
 
-function normalizeService (s: ServiceInput): ServiceConfig {
+function normalizeService (s: ServiceInput, upstreamOf: (host: string) => number | undefined): ServiceConfig {
   const t = target(s)
+  const upstream = upstreamOf(t.host)
   // Keys in sorted order: the config's JSON is then canonical as built (config-hash.ts).
   return {
     connect_timeout: s.connect_timeout ?? SERVICE_DEFAULTS.timeout,
@@ -85,6 +91,7 @@ function normalizeService (s: ServiceInput): ServiceConfig {
     retries: s.retries ?? SERVICE_DEFAULTS.retries,
     tags: [...(s.tags ?? [])],
     tls_verify: s.tls_verify ?? SERVICE_DEFAULTS.tls_verify,
+    ...(upstream === undefined ? {} : { upstream }),
     write_timeout: s.write_timeout ?? SERVICE_DEFAULTS.timeout
   }
 }

@@ -6,6 +6,7 @@
 
 import { Type, type Static, type TOptional, type TSchema, type TUnknown } from '@sinclair/typebox'
 import { PLUGIN_PROTOCOLS } from './plugin-names.js'
+import { targetFields, upstreamFields } from './upstream-schema.js'
 
 export const FORMAT_VERSIONS = ['1.1', '2.1', '3.0'] as const
 
@@ -139,8 +140,23 @@ export const ServiceSchema = Type.Object({
   ...Timestamps
 }, { additionalProperties: false })
 
+/** A target nested in its upstream (Kong's `targets` entity; upstream-schema.ts). */
+export const NestedTargetSchema = Type.Object({ id: Type.Optional(Id), ...targetFields, tags: Type.Optional(Tags), ...Timestamps }, { additionalProperties: false })
+
+/** A top-level target names its upstream: `upstream: name | id | { name } | { id }` (upstream-entries.ts). */
+export const TopLevelTargetSchema = Type.Object({ id: Type.Optional(Id), ...targetFields, upstream: Type.Optional(Reference), tags: Type.Optional(Tags), ...Timestamps }, { additionalProperties: false })
+
+/** Kong's upstream: a hostname services name as their host, balanced over its targets. */
+export const UpstreamSchema = Type.Object({
+  id: Type.Optional(Id),
+  ...upstreamFields,
+  tags: Type.Optional(Tags),
+  targets: Type.Optional(Type.Array(NestedTargetSchema)),
+  ...Timestamps
+}, { additionalProperties: false })
+
 export const TOP_LEVEL_UNSUPPORTED_FIELDS = [
-  'upstreams', 'targets', 'certificates', 'ca_certificates', 'snis',
+  'certificates', 'ca_certificates', 'snis',
   'vaults', 'key_sets', 'keys', 'consumer_groups'
 ] as const
 
@@ -226,6 +242,8 @@ export const DeclarativeSchema = Type.Object({
   }, { additionalProperties: false })),
   services: Type.Optional(Type.Array(ServiceSchema)),
   routes: Type.Optional(Type.Array(TopLevelRouteSchema)),
+  upstreams: Type.Optional(Type.Array(UpstreamSchema)),
+  targets: Type.Optional(Type.Array(TopLevelTargetSchema)),
   ...looseFields(TOP_LEVEL_UNSUPPORTED_FIELDS),
   plugins: Type.Optional(Type.Array(PluginSchema)),
   consumers: Type.Optional(Type.Array(ConsumerSchema))

@@ -44,15 +44,15 @@ test('decK defaults fill the fields a service or route leaves out; given fields 
   assert.deepEqual(result.config.routes.map((r) => [r.strip_path, r.preserve_host]), [[true, true], [false, true]])
 })
 
-test('bad _info and _konnect are errors by path; upstream defaults are not supported', () => {
+test('bad _info and _konnect are errors by path, unknown default fields too', () => {
   const result = load({
     _format_version: '3.0',
-    _info: { select_tags: ['a,b'], defaults: { service: { colour: 'red' }, upstream: { slots: 100 }, plugin: {} }, default_lookup_tags: {} },
+    _info: { select_tags: ['a,b'], defaults: { service: { colour: 'red' }, upstream: { slots: 100, colour: 'red' }, plugin: {} }, default_lookup_tags: {} },
     _konnect: { control_plane: 'x' },
     services: [{ host: 'a' }]
   })
   assert.equal(result.ok, false)
   assert.deepEqual(!result.ok && result.errors.map((e) => e.path), [
-    '_info.default_lookup_tags', '_info.defaults.plugin', '_info.defaults.service.colour', '_info.defaults.upstream', '_info.select_tags[0]', '_konnect.control_plane'
+    '_info.default_lookup_tags', '_info.defaults.plugin', '_info.defaults.service.colour', '_info.defaults.upstream.colour', '_info.select_tags[0]', '_konnect.control_plane'
   ])
 })

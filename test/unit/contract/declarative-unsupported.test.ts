@@ -18,7 +18,9 @@ test('rejects each Kong field Atrium does not implement, naming the field and sa
     ['services[0].routes[0].destinations', 'stream-routing'], ['services[0].routes[0].https_redirect_status_code', 'https-redirect-status-code'],
     ['services[0].routes[0].request_buffering', 'unbuffered-proxying'],
     ['services[0].routes[0].response_buffering', 'unbuffered-proxying'], ['services[0].routes[0].snis', 'certificates'], ['services[0].routes[0].sources', 'stream-routing'],
-    ['services[0].tls_verify_depth', 'ca-certificates'], ['snis', 'certificates'], ['targets', 'upstreams'], ['upstreams', 'upstreams'], ['vaults', 'vaults']
+    ['services[0].tls_verify_depth', 'ca-certificates'], ['snis', 'certificates'], ['upstreams[0].client_certificate', 'client-certificate'],
+    ['upstreams[0].healthchecks.active.healthy.interval', 'health-checks'], ['upstreams[0].healthchecks.passive.unhealthy.http_failures', 'health-checks'],
+    ['upstreams[0].use_srv_name', 'srv-targets'], ['vaults', 'vaults']
   ].map(([path, feature]) => ({ path, message: reason(feature) })))
   assert.deepEqual(result.warnings, [])
 })
@@ -37,13 +39,12 @@ test('a route matching only by sources, destinations or snis gets only the unsup
   ])
 })
 
-test('a service whose host names an upstream is rejected at its host (Kong would balance it over the targets)', () => {
-  const result = loadDeclarativeConfig('_format_version: "3.0"\nupstreams: [{ name: Orders.Upstream }]\nservices: [{ name: s, host: orders.upstream }, { name: t, host: other }]')
-  assert.equal(result.ok, false)
-  assert.deepEqual(!result.ok && result.errors, [
-    { path: 'services[0].host', message: 'not supported by Atrium (upstreams): names the upstream "orders.upstream"; ' + UNSUPPORTED_FEATURES[0].reason },
-    { path: 'upstreams', message: reason('upstreams') }
-  ])
+test('a service whose host names an upstream (any case, url or host) is balanced over it: the service points at it by index', () => {
+  const result = loadDeclarativeConfig('_format_version: "3.0"\nupstreams: [{ name: Orders.Upstream, targets: [{ target: 10.0.0.1 }] }]\nservices: [{ name: s, host: orders.upstream }, { name: t, url: "http://ORDERS.UPSTREAM:9000/x" }, { name: u, host: other }]')
+  assert.equal(result.ok, true)
+  if (!result.ok) return
+  assert.deepEqual(result.config.services.map((s) => s.upstream), [0, 0, undefined])
+  assert.deepEqual(result.config.upstreams?.[0]?.targets.map((t) => [t.target, t.weight]), [['10.0.0.1:8000', 100]], 'port 8000 and weight 100 by default, as Kong')
 })
 
 test('plugin ordering, Lua plugins and consumer groups are rejected by path with the reason', () => {

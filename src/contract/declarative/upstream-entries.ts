@@ -1,0 +1,112 @@
+// Kong's upstreams and their targets as a document holds them: targets nested in an upstream, or
+// top-level with an `upstream` reference (name or id, `{ name }` / `{ id }`). Shared by the checks
+// and the normalisation, so both read the same targets in the same order.
+
+import { isIPv4, isIPv6 } from 'node:net'
+import { isHostname } from './hosts.js'
+import { isObject, joinPath } from './paths.js'
+import { HASH_ON, TARGET_DEFAULTS, UPSTREAM_ALGORITHMS } from './upstream-schema.js'
+
+export interface UpstreamEntry {
+  upstream: Record<string, unknown>
+  index: number
+  path: string
+}
+
+export interface TargetEntry {
+  target: Record<string, unknown>
+  path: string
+  /** Index of its upstream, or −1 when a top-level target's reference does not resolve. */
+  upstream: number
+  /** Why `upstream` is −1 (reported by the checks). */
+  refError: { path: string, message: string } | null
+}
+
+export function collectUpstreams (doc: Record<string, unknown>): UpstreamEntry[] {
+  const list = Array.isArray(doc.upstreams) ? doc.upstreams : []
+  const out: UpstreamEntry[] = []
+  list.forEach((u: unknown, index) => { if (isObject(u)) out.push({ upstream: u, index, path: joinPath('upstreams', index) }) })
+  return out
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Nested targets in upstream order, then top-level ones in file order. */
+export function collectTargets (doc: Record<string, unknown>, upstreams: UpstreamEntry[]): TargetEntry[] {
+  const out: TargetEntry[] = []
+  for (const u of upstreams) {
+    const nested = u.upstream.targets
+    if (!Array.isArray(nested)) continue
+    nested.forEach((t: unknown, i) => { if (isObject(t)) out.push({ target: t, path: joinPath(joinPath(u.path, 'targets'), i), upstream: u.index, refError: null }) })
+  }
+  const top = Array.isArray(doc.targets) ? doc.targets : []
+  const byName = new Map<string, number>()
+  const byId = new Map<string, number>()
+  for (const u of upstreams) {
+    if (typeof u.upstream.name === 'string' && !byName.has(u.upstream.name)) byName.set(u.upstream.name, u.index)
+    if (typeof u.upstream.id === 'string' && !byId.has(u.upstream.id.toLowerCase())) byId.set(u.upstream.id.toLowerCase(), u.index)
+  }
+  top.forEach((t: unknown, i) => {
+    if (!isObject(t)) return
+    const path = joinPath('targets', i)
+    const ref = t.upstream
+    const at = joinPath(path, 'upstream')
+    let upstream = -1
+    let refError: TargetEntry['refError'] = null
+    if (ref === undefined) refError = { path: at, message: 'required field missing' }
+    else if (typeof ref === 'string') {
+      upstream = byName.get(ref) ?? (UUID.test(ref) ? byId.get(ref.toLowerCase()) : undefined) ?? -1
+      if (upstream === -1) refError = { path: at, message: `no upstream named "${ref}"` }
+    } else if (isObject(ref) && (typeof ref.name === 'string' || typeof ref.id === 'string') && Object.keys(ref).every((k) => k === 'name' || k === 'id')) {
+      const fromId = typeof ref.id === 'string' ? byId.get(ref.id.toLowerCase()) : undefined
+      const fromName = typeof ref.name === 'string' ? byName.get(ref.name) : undefined
+      if (typeof ref.id === 'string' && fromId === undefined) refError = { path: at, message: `no upstream with id "${ref.id}"` }
+      else if (typeof ref.name === 'string' && fromName === undefined) refError = { path: at, message: `no upstream named "${ref.name}"` }
+      else if (fromId !== undefined && fromName !== undefined && fromId !== fromName) refError = { path: at, message: 'name and id refer to different upstreams' }
+      else upstream = (fromId ?? fromName) as number
+    } else refError = { path: at, message: 'must be an upstream name or an object with name or id' }
+    out.push({ target: t, path, upstream, refError })
+  })
+  return out
+}
+
+/** A target's address: `host[:port]` (IPv6 in brackets, or bare without a port), port 8000 when absent. */
+export function parseTarget (value: string): { host: string, port: number, text: string } | null {
+  let host = value
+  let portText: string | null = null
+  if (value.startsWith('[')) {
+    const m = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(value)
+    if (m === null || !isIPv6(m[1]!)) return null
+    host = m[1]!.toLowerCase()
+    portText = m[2] ?? null
+  } else if (isIPv6(value)) {
+    host = value.toLowerCase()
+  } else {
+    const colon = value.lastIndexOf(':')
+    if (colon !== -1) {
+      portText = value.slice(colon + 1)
+      host = value.slice(0, colon)
+      if (!/^\d{1,5}$/.test(portText)) return null
+    }
+    if (!isIPv4(host) && !isHostname(host)) return null
+    host = host.toLowerCase()
+  }
+  const port = portText === null ? TARGET_DEFAULTS.port : Number(portText)
+  if (!(port >= 1 && port <= 65_535)) return null
+  return { host, port, text: `${isIPv6(host) ? `[${host}]` : host}:${port}` }
+}
+
+export type Algorithm = typeof UPSTREAM_ALGORITHMS[number]
+export type HashOn = typeof HASH_ON[number]
+
+/**
+ * Kong's shorthands on algorithm and hash_on (upstreams.lua): least-connections and latency hash on
+ * nothing; a given `hash_on` of none means round-robin, any other value consistent-hashing.
+ */
+export function effectiveHashing (u: Record<string, unknown>): { algorithm: Algorithm, hash_on: HashOn } {
+  let algorithm = (typeof u.algorithm === 'string' ? u.algorithm : 'round-robin') as Algorithm
+  let hashOn = (typeof u.hash_on === 'string' ? u.hash_on : 'none') as HashOn
+  if (algorithm === 'least-connections' || algorithm === 'latency') hashOn = 'none'
+  else if (typeof u.hash_on === 'string') algorithm = hashOn === 'none' ? 'round-robin' : 'consistent-hashing'
+  return { algorithm, hash_on: hashOn }
+}
