@@ -18,6 +18,8 @@ export const ErrorCodes = {
   ATRIUM_ERR_PROXY_BAD_REQUEST: { status: 400, message: 'Bad request' },
   /** The matched route has no service: its plugins ran, and there is nothing to proxy to (Kong's answer). */
   ATRIUM_ERR_PROXY_NO_SERVICE: { status: 503, message: 'no Service found with those values' },
+  /** The service is balanced over an upstream that has no target to pick: none, or every one at weight 0 (Kong's answer). */
+  ATRIUM_ERR_PROXY_NO_PEER: { status: 503, message: 'failure to get a peer from the ring-balancer' },
   /** The route allows only `https` and the request came over plain HTTP. */
   ATRIUM_ERR_PROXY_PROTOCOL: { status: 426, message: 'Please use HTTPS protocol' },
   /** The upstream refused, reset or closed the connection, or sent an invalid response. */

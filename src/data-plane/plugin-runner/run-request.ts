@@ -253,6 +253,8 @@ export class PluginRun implements UpstreamCallHooks {
     this.ctx.timings.upstreamStart = performance.now()
     this.#accessFinished()
     if (limit !== null) this.#call.limitRequestBody(limit) // enforced on a streamed body only (UpstreamCall.start)
+    const consumer = this.ctx.consumer
+    if (consumer !== null) this.#call.consumerKey = consumer.id ?? consumer.username ?? consumer.custom_id
     this.#call.start(this, edited)
   }
 

@@ -126,7 +126,7 @@ function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req
     IDEMPOTENT.has(method)
   )
   const chain = (tls ? gateway.plugins.https : gateway.plugins.http)[match.routeIndex]
-  const call = new UpstreamCall(req, res, match, opts, serviceIndex === null ? null : upstreams.pool(serviceIndex), gateway.metrics ?? null, log, receivedAt)
+  const call = new UpstreamCall(req, res, match, opts, serviceIndex === null ? null : upstreams.pool(serviceIndex), serviceIndex === null ? null : upstreams.balancer(serviceIndex), gateway.metrics ?? null, log, receivedAt)
   if (chain === null) call.start()
   else chain.handle(call, path, tls)
 }

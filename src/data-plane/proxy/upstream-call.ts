@@ -10,6 +10,11 @@ import { sendErrorResponse } from './error-response.js'
 import { buildClientResponseHeaders } from './forward-headers.js'
 import { classifyUpstreamError, RequestBodyLimitError, UpstreamWriteTimeoutError } from './upstream-errors.js'
 import type { UpstreamRequestOptions } from './upstream-request.js'
+import type { ServiceBalancer } from './service-balancer.js'
+import { upstreamHostHeader } from './upstreams.js'
+import type { ServiceConfig } from '../../contract/index.js'
+import { clientAddressOf } from './forward-headers.js'
+import { normalizePath, splitQuery } from '../router/index.js'
 
 // One proxied request's exchange with its upstream. HOT PATH, CHANGE WITH CARE.
 //
@@ -65,8 +70,21 @@ export class UpstreamCall implements HookedCall {
   /** The config version's metric slots (null: metrics off), for the hooks' owner too. */
   readonly metrics: GatewayMetrics | null
   readonly log: Logger
-  /** Null for a route without a service: start() answers 503 ATRIUM_ERR_PROXY_NO_SERVICE. */
-  private readonly pool: Pool | null
+  /** The service's pool, or the picked target's (balanced services); null before a pick. */
+  private pool: Pool | null
+  /** A service balanced over an upstream's targets: a peer is picked per attempt. */
+  private readonly balancer: ServiceBalancer | null
+  /** The peer of the attempt in flight (−1: none), the peers tried before it, the request's hash. */
+  private peer = -1
+  private tried: number[] | null = null
+  private hash = 0
+  private attemptAt = 0
+  /** The Host the last pick set (null before the first: the service's, which the proxy set). */
+  private hostSent: string | null = null
+  /** Set-Cookie for a consistent-hashing upstream that generated the request's hash cookie. */
+  private hashCookie: string | null = null
+  /** The identified consumer (id, else username or custom_id), for `hash_on: consumer`; set by the plugin runner. */
+  consumerKey: string | null = null
   private opts: UpstreamRequestOptions
   private hooks: UpstreamCallHooks | null = null
   private phase = PHASE_IDLE
@@ -95,12 +113,13 @@ export class UpstreamCall implements HookedCall {
   private statusText = ''
   private headers: string[] | null = null
 
-  constructor (req: IncomingMessage, res: ServerResponse, match: RouteMatch, opts: UpstreamRequestOptions, pool: Pool | null, metrics: GatewayMetrics | null, log: Logger, receivedAt: number) {
+  constructor (req: IncomingMessage, res: ServerResponse, match: RouteMatch, opts: UpstreamRequestOptions, pool: Pool | null, balancer: ServiceBalancer | null, metrics: GatewayMetrics | null, log: Logger, receivedAt: number) {
     this.req = req
     this.res = res
     this.match = match
     this.opts = opts
     this.pool = pool
+    this.balancer = balancer
     this.metrics = metrics
     this.log = log
     this.receivedAt = receivedAt
@@ -135,11 +154,27 @@ export class UpstreamCall implements HookedCall {
     const req = this.req
     ;(this.res as WithCall)[kCall] = this
     this.res.on('close', UpstreamCall.onClientClose)
-    const pool = this.pool
-    if (pool === null) {
-      this.answerWithoutService()
+    if (this.match.service === null) {
+      this.answerWithout('ATRIUM_ERR_PROXY_NO_SERVICE')
       return
     }
+    if (this.balancer !== null) {
+      const h = this.balancer.hash(() => ({
+        req,
+        path: normalizePath(req.url as string) ?? '',
+        query: splitQuery(req.url as string).slice(1),
+        captures: this.match.captures,
+        clientAddress: clientAddressOf(req.socket.remoteAddress),
+        consumer: this.consumerKey
+      }))
+      this.hash = h.hash
+      this.hashCookie = h.setCookie
+      if (!this.pickPeer()) {
+        this.answerWithout('ATRIUM_ERR_PROXY_NO_PEER')
+        return
+      }
+    }
+    const pool = this.pool as Pool
     const streamsBody = opts.body === req
     if (opts.body !== null && this.writeTimeout > 0) {
       (req as WithCall)[kCall] = this
@@ -181,12 +216,13 @@ export class UpstreamCall implements HookedCall {
 
   onHeaders (statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
     if (statusCode < 200) return true
-    if (this.metrics !== null) this.upstreamHeadersAt = performance.now() // a clock read only when it is recorded
+    if (this.metrics !== null || this.balancer !== null) this.upstreamHeadersAt = performance.now() // a clock read only when it is used
     this.resumeUpstream = resume
     this.phase = PHASE_ANSWERED
     this.status = statusCode
     this.statusText = statusText
     this.headers = buildClientResponseHeaders(rawHeaders)
+    if (this.hashCookie !== null) this.headers.push('set-cookie', this.hashCookie)
     // The upstream answered before the client finished sending its body (e.g. an early 401/413).
     // undici stops reading `req` once the response is complete, so the rest of the body would be
     // left in the connection: close it after this response instead of keeping it alive.
@@ -269,13 +305,39 @@ export class UpstreamCall implements HookedCall {
 
   // ---- internals ----
 
-  /** No service to proxy to (Kong's 503 "no Service found with those values"). */
-  private answerWithoutService (): void {
+  /**
+   * Nothing to proxy to: no service (Kong's 503 "no Service found with those values"), or no target
+   * the upstream can pick (503 "failure to get a peer from the ring-balancer").
+   */
+  private answerWithout (code: 'ATRIUM_ERR_PROXY_NO_SERVICE' | 'ATRIUM_ERR_PROXY_NO_PEER'): void {
     this.finish()
     // The body was never read: the connection cannot carry another request.
     const closeConnection = this.opts.body !== null && !this.req.complete
-    if (this.hooks !== null) this.hooks.onError(this, 'ATRIUM_ERR_PROXY_NO_SERVICE', closeConnection)
-    else this.bytesOut += sendErrorResponse(this.res, 'ATRIUM_ERR_PROXY_NO_SERVICE', closeConnection)
+    if (this.hooks !== null) this.hooks.onError(this, code, closeConnection)
+    else this.bytesOut += sendErrorResponse(this.res, code, closeConnection)
+  }
+
+  /**
+   * Balanced services: picks the attempt's target and points the request at it (pool, SNI, and the
+   * Host the proxy set for the service, which becomes the target's unless the route preserves the
+   * client's or a plugin replaced it). False when no target can be picked.
+   */
+  private pickPeer (): boolean {
+    const balancer = this.balancer as ServiceBalancer
+    let peer = balancer.pick(this.hash, this.tried)
+    if (peer === -1 && this.tried !== null) {
+      this.tried = null
+      peer = balancer.pick(this.hash, null)
+    }
+    if (peer === -1) return false
+    const target = balancer.peers[peer]!
+    this.peer = peer
+    this.pool = target.pool
+    this.attemptAt = performance.now()
+    const from = this.hostSent ?? upstreamHostHeader(this.match.service as ServiceConfig)
+    this.opts.retarget(target.servername, this.match.route.preserve_host ? null : from, target.hostHeader)
+    this.hostSent = target.hostHeader
+    return true
   }
 
   private mayRetry (err: Error): boolean {
@@ -289,6 +351,10 @@ export class UpstreamCall implements HookedCall {
   }
 
   private finish (): void {
+    if (this.peer !== -1) {
+      ;(this.balancer as ServiceBalancer).done(this.peer, this.upstreamHeadersAt < 0 ? -1 : this.upstreamHeadersAt - this.attemptAt)
+      this.peer = -1
+    }
     this.phase = PHASE_DONE
     if (this.writeTimer !== null) {
       clearTimeout(this.writeTimer)
@@ -312,6 +378,17 @@ export class UpstreamCall implements HookedCall {
     if (call.clientGone) {
       call.finish()
       return
+    }
+    // A balanced service retries on another target (all tried: round again, as Kong's wheel does).
+    if (call.balancer !== null) {
+      call.balancer.done(call.peer, -1)
+      ;(call.tried ??= []).push(call.peer)
+      call.peer = -1
+      if (!call.pickPeer()) {
+        call.finish()
+        call.answerWithout('ATRIUM_ERR_PROXY_NO_PEER')
+        return
+      }
     }
     ;(call.pool as Pool).dispatch(call.opts as never, call) // retries happen only on a dispatched call
   }

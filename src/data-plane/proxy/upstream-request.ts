@@ -12,7 +12,7 @@ export class UpstreamRequestOptions {
   readonly headersTimeout: number
   readonly bodyTimeout: number
   /** Not in undici's typings but honoured: keeps SNI = service host even when the Host is preserved. */
-  readonly servername: string | undefined
+  servername: string | undefined
   readonly idempotent: boolean
 
   constructor (path: string, method: string, headers: string[], body: IncomingMessage | Buffer | null, readTimeout: number, servername: string | null, idempotent: boolean) {
@@ -24,6 +24,20 @@ export class UpstreamRequestOptions {
     this.bodyTimeout = readTimeout
     this.servername = servername ?? undefined
     this.idempotent = idempotent
+  }
+
+  /**
+   * A balanced service's attempt on another target: its SNI, and the Host `from` (what was sent so
+   * far; null when the route preserves the client's Host) becomes `to`. A Host a plugin set to
+   * something else is left alone.
+   */
+  retarget (servername: string | null, from: string | null, to: string): void {
+    this.servername = servername ?? undefined
+    if (from === null) return
+    const h = this.headers
+    for (let i = 0; i < h.length; i += 2) {
+      if (h[i] === 'host' && h[i + 1] === from) { h[i + 1] = to; return }
+    }
   }
 
   /** The same request with another target, method, header list and body (what the plugins edited). */

@@ -1,12 +1,19 @@
 import { isIP } from 'node:net'
 import { Pool } from 'undici'
-import type { GatewayConfig, ServiceConfig } from '../../contract/index.js'
+import type { GatewayConfig, ServiceConfig, TargetConfig, UpstreamConfig } from '../../contract/index.js'
+import { createBalancer } from '../balancer/create-balancer.js'
+import type { Balancer } from '../balancer/types.js'
+import { ServiceBalancer, type BalancedPeer } from './service-balancer.js'
 
 // One undici Pool (many keep-alive connections to one origin) per distinct upstream origin. A pool is
 // keyed by everything its sockets depend on (origin, connect timeout, TLS verification); services
 // sharing a key share a pool. On reload, pools whose key is unchanged are carried over to the new set,
 // so a config change does not drop warm connections; the others are closed gracefully once the new
 // set is live (see retire()).
+//
+// A service whose host names an upstream gets no pool of its own but a ServiceBalancer: a pool per
+// target (keyed and carried over the same way) and the upstream's algorithm, one instance per
+// upstream shared by every service that names it (Kong's balancer is per upstream).
 //
 // Per-request timeouts (read_timeout → headersTimeout/bodyTimeout) are not part of the key: they are
 // passed with each dispatch, so services with different read timeouts can share sockets.
@@ -16,8 +23,10 @@ const KEEP_ALIVE_TIMEOUT_MS = 60_000
 const KEEP_ALIVE_MAX_TIMEOUT_MS = 600_000
 
 export class UpstreamSet {
-  /** Pool per service index (several services may share one pool). */
-  readonly #byService: Pool[]
+  /** Pool per service index (several services may share one pool); null for a balanced service. */
+  readonly #byService: Array<Pool | null>
+  /** Balancer per service index; null for a service with its own host. */
+  readonly #balancers: Array<ServiceBalancer | null>
   /** TLS server name per service index: the service host, or null for http / IP hosts. */
   readonly #servername: Array<string | null>
   /** Host header to send per service index: host, plus `:port` when not the protocol's default. */
@@ -25,16 +34,22 @@ export class UpstreamSet {
   readonly #byKey: Map<string, Pool>
   #closed = false
 
-  constructor (byKey: Map<string, Pool>, byService: Pool[], servername: Array<string | null>, hostHeader: string[]) {
+  constructor (byKey: Map<string, Pool>, byService: Array<Pool | null>, balancers: Array<ServiceBalancer | null>, servername: Array<string | null>, hostHeader: string[]) {
     this.#byKey = byKey
     this.#byService = byService
+    this.#balancers = balancers
     this.#servername = servername
     this.#hostHeader = hostHeader
   }
 
-  /** Hot path. The pool serving services[serviceIndex]. */
-  pool (serviceIndex: number): Pool {
+  /** Hot path. The pool serving services[serviceIndex]; null when it is balanced over an upstream. */
+  pool (serviceIndex: number): Pool | null {
     return this.#byService[serviceIndex]
+  }
+
+  /** Hot path. The balancer of services[serviceIndex], or null when it has its own host. */
+  balancer (serviceIndex: number): ServiceBalancer | null {
+    return this.#balancers[serviceIndex]
   }
 
   /** Hot path. The SNI name to send for services[serviceIndex], or null. */
@@ -98,13 +113,21 @@ export function upstreamHostHeader (service: ServiceConfig): string {
 }
 
 export function upstreamPoolKey (service: ServiceConfig): string {
-  const verify = service.protocol === 'https' ? `|verify=${String(service.tls_verify)}` : ''
-  return `${upstreamOrigin(service)}|connect=${service.connect_timeout}${verify}`
+  return poolKey(service, upstreamOrigin(service), sniOf(service.protocol, service.host))
 }
 
-function createPool (service: ServiceConfig): Pool {
+function poolKey (service: ServiceConfig, origin: string, servername: string | null): string {
+  const verify = service.protocol === 'https' ? `|verify=${String(service.tls_verify)}|sni=${servername ?? ''}` : ''
+  return `${origin}|connect=${service.connect_timeout}${verify}`
+}
+
+function sniOf (protocol: string, host: string): string | null {
+  return protocol === 'https' && isIP(host) === 0 ? host : null
+}
+
+function createPool (service: ServiceConfig, origin: string, servername: string | null): Pool {
   const tls = service.protocol === 'https'
-  return new Pool(upstreamOrigin(service), {
+  return new Pool(origin, {
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     keepAliveMaxTimeout: KEEP_ALIVE_MAX_TIMEOUT_MS,
     pipelining: 1,
@@ -112,7 +135,7 @@ function createPool (service: ServiceConfig): Pool {
       ? {
           timeout: service.connect_timeout,
           rejectUnauthorized: service.tls_verify,
-          servername: isIP(service.host) === 0 ? service.host : undefined
+          servername: servername ?? undefined
         }
       : { timeout: service.connect_timeout }
   })
@@ -124,19 +147,49 @@ function createPool (service: ServiceConfig): Pool {
  */
 export function buildUpstreams (config: GatewayConfig, previous: UpstreamSet | null): UpstreamSet {
   const byKey = new Map<string, Pool>()
-  const byService: Pool[] = []
-  const servername: Array<string | null> = []
-  const hostHeader: string[] = []
-  for (const service of config.services) {
-    const key = upstreamPoolKey(service)
+  const poolFor = (service: ServiceConfig, origin: string, servername: string | null): Pool => {
+    const key = poolKey(service, origin, servername)
     let pool = byKey.get(key)
     if (pool === undefined) {
-      pool = previous?.poolForKey(key) ?? createPool(service)
+      pool = previous?.poolForKey(key) ?? createPool(service, origin, servername)
       byKey.set(key, pool)
     }
-    byService.push(pool)
-    servername.push(service.protocol === 'https' && isIP(service.host) === 0 ? service.host : null)
+    return pool
+  }
+  const byService: Array<Pool | null> = []
+  const balancers: Array<ServiceBalancer | null> = []
+  const servername: Array<string | null> = []
+  const hostHeader: string[] = []
+  const algorithms = new Map<number, Balancer>()
+  for (const service of config.services) {
+    const upstreamIndex = service.upstream
+    if (upstreamIndex === undefined) {
+      byService.push(poolFor(service, upstreamOrigin(service), sniOf(service.protocol, service.host)))
+      balancers.push(null)
+      servername.push(sniOf(service.protocol, service.host))
+      hostHeader.push(upstreamHostHeader(service))
+      continue
+    }
+    const upstream = (config.upstreams ?? [])[upstreamIndex] as UpstreamConfig
+    let algorithm = algorithms.get(upstreamIndex)
+    if (algorithm === undefined) { algorithm = createBalancer(upstream); algorithms.set(upstreamIndex, algorithm) }
+    const peers = upstream.targets.map((t) => peerOf(service, upstream, t, poolFor))
+    byService.push(null)
+    balancers.push(new ServiceBalancer(upstream, peers, algorithm))
+    // Per attempt, from the picked peer; these stand in until then (and name the service in logs).
+    servername.push(null)
     hostHeader.push(upstreamHostHeader(service))
   }
-  return new UpstreamSet(byKey, byService, servername, hostHeader)
+  return new UpstreamSet(byKey, byService, balancers, servername, hostHeader)
+}
+
+/** Kong's set_host_header: host_header, else the target's host; the target port unless the scheme's default. */
+function peerOf (service: ServiceConfig, upstream: UpstreamConfig, target: TargetConfig, poolFor: (s: ServiceConfig, origin: string, sni: string | null) => Pool): BalancedPeer {
+  const name = upstream.host_header ?? bracketed(target.host)
+  const defaultPort = service.protocol === 'https' ? 443 : 80
+  // A host_header with its own port is sent as written.
+  const hostHeader = target.port === defaultPort || /:\d+$/.test(name) ? name : `${name}:${target.port}`
+  const sniHost = upstream.host_header === null ? target.host : upstream.host_header.replace(/:\d+$/, '')
+  const sni = sniOf(service.protocol, sniHost)
+  return { pool: poolFor(service, `${service.protocol}://${bracketed(target.host)}:${target.port}`, sni), hostHeader, servername: sni }
 }

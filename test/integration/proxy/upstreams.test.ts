@@ -34,10 +34,10 @@ test('shares one pool between services with the same origin and timeouts, and ca
   assert.equal(second.pool(0), first.pool(2))
   const dropped = [first.pool(0), first.pool(3)]
   await first.retire(second)
-  for (const pool of dropped) assert.equal(pool.closed, true)
-  assert.equal(second.pool(0).closed, false)
+  for (const pool of dropped) assert.equal(pool?.closed, true)
+  assert.equal(second.pool(0)?.closed, false)
   await second.close()
-  assert.equal(second.pool(1).closed, true)
+  assert.equal(second.pool(1)?.closed, true)
 })
 
 test('omits the port from Host for the protocol default port and brackets IPv6 hosts', () => {
