@@ -3,6 +3,8 @@
 //   (d) nginx reverse proxy with upstream keep-alive (when /usr/sbin/nginx exists)
 //   (e) Atrium, one route  (f) Atrium, 10k routes (prefix/host/wildcard/regex; the request hits one)
 //   (g) Atrium, one route, --metrics off (the cost of per-request metrics is (e) next to (g))
+//   (h) Atrium, the service balanced over a Kong upstream of 1 target  (i) … of 3 targets (round-robin;
+//       the upstream listens on 3 ports, so only the balancing differs)
 // Each proxy runs in its own child process pinned to core 0 (taskset); the upstream and the load
 // generator (wrk, else autocannon) share core 1. 3 s warm-up, then 3 interleaved rounds of 10 s per
 // scenario, best round kept (the machine is shared; other load only slows a round down).
@@ -14,7 +16,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startChildGateway, type ChildGateway } from '../../test/support/child-gateway.js'
+import { startChildGateway, startGatewayOnFile, type ChildGateway } from '../../test/support/child-gateway.js'
 import type { ConfigInput } from '../../test/support/gateway.js'
 import { manyRoutes } from './routes.js'
 import {
@@ -22,11 +24,11 @@ import {
   spawnServer, stop, waitForPort, scenarioTable, writeSection, type Row, type Target
 } from '../support/load.js'
 
-const READING = 'Reading the figures: runs on 2026-12-02 (after the request path became UpstreamCall with hooks, issue 12), on a machine about 3× slower per request than on 2026-11-27 for every target, the upstream included; ' +
-  'per-round CPU ratios of the same pair ranged 0.85–1.17. Metrics on / off, paired median: 0.93× over 6 rounds of 5 s, 1.03× over 12 rounds of 3 s (the table): the cost of node metrics is below this machine\'s noise. ' +
-  'Measured alone it is ≈ 0.4 µs per request (two performance.now() ≈ 0.1 µs each, GatewayMetrics.record ≈ 0.08 µs, the histogram buckets), about 1 % of Atrium\'s own CPU per request on 2026-11-27. ' +
-  'Atrium / minimal proxy was 1.03× and 0.93× in those two runs, 10k routes / 1 route 0.98× and 1.02×. ' +
-  'The table is a third run, after issue 13\'s router changes (5 rounds of 4 s): per-request CPU of the same target ranged 115–180 µs between rounds (metrics off), so its 0.83× metrics on/off and 1.12× 10k/1 route are that noise, not a change (the metrics code is untouched since the runs above).'
+const READING = 'Reading the figures: run on 2026-12-03 after issue 13 (routes without a service, the lingering close) and the first part of issue 14 (services balanced over a Kong upstream: (h), (i)), 6 rounds of 5 s. ' +
+  'A noisy run: per-round CPU of one target ranged 124–160 µs (the same build, the same request), so pairs within ±0.1× of each other are not told apart here. ' +
+  'Atrium / minimal proxy 1.05× req/s, 0.94× per core; 10k routes / 1 route 1.05× and 0.95×; metrics on / off 1.03× and 1.01×. Atrium / fastify is 1.39× in req/s but 1.76× per core: the load generator shares core 1 with the upstream, so wall-clock req/s of the faster proxies is capped. ' +
+  'Balancing: an upstream of 3 targets / 1 target 1.11× req/s and 1.01× per core (target ≥ 0.97: the pick is a few array reads per attempt); an upstream of 1 target / a plain service 0.96× and 0.97×, within this run\'s noise. ' +
+  'Earlier runs (2026-12-02, issue 12\'s UpstreamCall): Atrium / minimal proxy 1.03× and 0.93×, 10k routes / 1 route 0.98× and 1.02×, metrics on / off 0.93× and 1.03×.'
 const START = '<!-- proxy:start -->'
 const END = '<!-- proxy:end -->'
 const here = (name: string): string => fileURLToPath(new URL(name, import.meta.url))
@@ -64,7 +66,7 @@ http {
 
 async function main (): Promise<void> {
   const node = process.execPath
-  const upstream = await spawnServer([...pin(LOAD_CORE), node, here('./upstream.js')])
+  const upstream = await spawnServer([...pin(LOAD_CORE), node, here('./upstream.js'), '3'])
   const { config: bigConfig, target } = manyRoutes(10_000, upstream.port)
   const oneRoute: ConfigInput = { services: [{ host: '127.0.0.1', port: upstream.port }], routes: [{ paths: ['/'], strip_path: false }] }
   const path = target.path
@@ -92,6 +94,16 @@ async function main (): Promise<void> {
     targets.push({ name: '(f) Atrium, 10k routes', url: `${many.url}${path}`, pid: many.pid, stop: () => many.stop() })
     const quiet: ChildGateway = await startChildGateway(oneRoute, { prefix: pin(PROXY_CORE), nodeArgs: cpuProf, args: ['--metrics', 'off'] })
     targets.push({ name: '(g) Atrium, 1 route, metrics off', url: `${quiet.url}${path}`, pid: quiet.pid, stop: () => quiet.stop() })
+    for (const [name, count] of [['(h) Atrium, upstream of 1 target', 1], ['(i) Atrium, upstream of 3 targets', 3]] as const) {
+      const file = join(dir, `upstream-${count}.json`)
+      writeFileSync(file, JSON.stringify({
+        _format_version: '3.0',
+        upstreams: [{ name: 'bench.upstream', targets: upstream.ports.slice(0, count).map((port) => ({ target: `127.0.0.1:${port}` })) }],
+        services: [{ name: 'bench', host: 'bench.upstream', routes: [{ paths: ['/'], strip_path: false }] }]
+      }))
+      const balanced = await startGatewayOnFile(file, { prefix: pin(PROXY_CORE), nodeArgs: cpuProf })
+      targets.push({ name, url: `${balanced.url}${path}`, pid: balanced.pid, stop: () => balanced.stop() })
+    }
 
     const rows = await measureAll(targets, { Host: host })
     writeResults([...rows, ...skipped].sort((x, y) => x.name.localeCompare(y.name)), `${path} (Host: ${host})`)
@@ -136,6 +148,8 @@ function writeResults (rows: Row[], request: string): void {
     line('Atrium 10k routes / 1 route', '(f)', '(e)', '≥ 0.95'),
     line('Atrium 1 route metrics on (e) / off (g)', '(e)', '(g)', '≥ 0.95'),
     line('Atrium 1 route / nginx (d)', '(e)', '(d)', '–'),
+    line('Atrium upstream of 3 targets (i) / 1 target (h)', '(i)', '(h)', '≥ 0.97'),
+    line('Atrium upstream of 1 target (h) / plain service (e)', '(h)', '(e)', '–'),
     '',
     READING,
     END

@@ -24,7 +24,7 @@ export const children: ChildProcess[] = []
 process.on('exit', () => { for (const c of children) if (c.exitCode === null) c.kill('SIGKILL') })
 
 /** Spawns a script that prints `{"port": N}` on its first stdout line. */
-export function spawnServer (argv: string[]): Promise<{ child: ChildProcess, port: number }> {
+export function spawnServer (argv: string[]): Promise<{ child: ChildProcess, port: number, ports: number[] }> {
   const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] })
   children.push(child)
   return new Promise((resolve, reject) => {
@@ -38,7 +38,8 @@ export function spawnServer (argv: string[]): Promise<{ child: ChildProcess, por
       child.stdout?.off('data', onData)
       child.stdout?.resume()
       child.removeAllListeners('exit')
-      resolve({ child, port: (JSON.parse(out.slice(0, nl)) as { port: number }).port })
+      const info = JSON.parse(out.slice(0, nl)) as { port: number, ports?: number[] }
+      resolve({ child, port: info.port, ports: info.ports ?? [info.port] })
     })
   })
 }
