@@ -15,9 +15,9 @@ export interface UnsupportedFeature {
 
 export const UNSUPPORTED_FEATURES = [
   {
-    feature: 'health-checks',
-    fields: ['upstreams[*].healthchecks.active.healthy.interval / unhealthy.interval above 0', 'upstreams[*].healthchecks.passive.unhealthy.tcp_failures / timeouts / http_failures above 0'],
-    reason: 'active and passive health checks are not implemented yet: every target with a weight gets traffic'
+    feature: 'grpc-health-checks',
+    fields: ['upstreams[*].healthchecks.active.type grpc or grpcs, with a probe interval'],
+    reason: 'active probes are HTTP(S) GETs or TCP connections; gRPC health probes are not implemented'
   },
   {
     feature: 'srv-targets',

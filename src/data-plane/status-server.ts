@@ -2,6 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http'
 import type { Registry } from 'prom-client'
 import type { GatewayState } from './compiled-gateway.js'
 import type { ControlPlaneStatus } from './sync-client/sync-client.js'
+import { balancerHealthBody, targetsHealthBody } from './upstream-health.js'
 
 export interface ReloadOutcome {
   ok: boolean
@@ -20,6 +21,10 @@ export interface StatusSource {
   metrics?: Registry | null
 }
 
+function safeDecode (text: string): string | null {
+  try { return decodeURIComponent(text) } catch { return null }
+}
+
 function sendJson (res: ServerResponse, status: number, body: unknown): void {
   const payload = JSON.stringify(body)
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) })
@@ -29,7 +34,8 @@ function sendJson (res: ServerResponse, status: number, body: unknown): void {
 /**
  * The node's status listener (Kong's status API on 8100): `GET /status` for the loaded config (and,
  * in hybrid mode, the control-plane connection), `GET /status/ready` for load balancers (200 once a
- * config is serving, else 503), `GET /metrics` for Prometheus (text format 0.0.4).
+ * config is serving, else 503), `GET /metrics` for Prometheus (text format 0.0.4), `GET
+ * /upstreams/{name}/health` for the node's view of an upstream's targets (upstream-health.ts).
  */
 export function createStatusServer (source: StatusSource): Server {
   return createServer((req, res) => {
@@ -67,6 +73,18 @@ export function createStatusServer (source: StatusSource): Server {
       }, (err: unknown) => {
         sendJson(res, 500, { message: `collecting metrics failed: ${String(err)}` })
       })
+    } else if (path.startsWith('/upstreams/') && path.endsWith('/health')) {
+      const name = safeDecode(path.slice('/upstreams/'.length, -'/health'.length))?.toLowerCase() ?? ''
+      const all = current?.upstreams.health
+      // By name or by id, as Kong's /upstreams/{name or id}/health.
+      const health = all?.get(name) ?? [...(all?.values() ?? [])].find((h) => h.upstream.id === name)
+      if (health === undefined) {
+        sendJson(res, 404, { message: 'Not found' })
+        return
+      }
+      const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '')
+      const balancer = query.get('balancer_health')
+      sendJson(res, 200, balancer === '1' || balancer === 'true' ? balancerHealthBody(health) : targetsHealthBody(health))
     } else if (path === '/status/ready') {
       if (current === null) sendJson(res, 503, { message: 'no configuration loaded' })
       else sendJson(res, 200, { message: 'ready' })

@@ -1,8 +1,7 @@
 // Kong 3.9's rules for upstreams and targets beyond their shapes: names that are hostnames, the
 // entity_checks that couple hash_on / hash_fallback to their header, cookie, query_arg and
 // uri_capture fields (after Kong's algorithm/hash_on shorthands), target addresses, duplicates and
-// top-level targets' references. Health checks that would probe or count are not implemented yet:
-// they are an error naming the field rather than a silent "always healthy".
+// top-level targets' references.
 
 import { isIPv4, isIPv6 } from 'node:net'
 import { isHostname } from './hosts.js'
@@ -91,19 +90,10 @@ function checkHashing ({ upstream: u, path }: UpstreamEntry, issues: Issues): vo
   }
 }
 
-/**
- * Accepted while no probe runs and no counter can mark a target: Kong's defaults (active intervals
- * 0, passive thresholds 0). Anything that would change which targets get traffic is refused.
- */
+/** Active probes speak HTTP(S) or open a TCP connection; gRPC health probes are not implemented. */
 function checkHealthchecks (value: unknown, path: string, issues: Issues): void {
-  if (!isObject(value)) return
-  const active = isObject(value.active) ? value.active : {}
-  const passive = isObject(value.passive) ? value.passive : {}
-  const positive = (obj: unknown, field: string): boolean => isObject(obj) && typeof obj[field] === 'number' && (obj[field] as number) > 0
-  for (const [group, field] of [['healthy', 'interval'], ['unhealthy', 'interval']] as const) {
-    if (positive(active[group], field)) issues.error(joinPath(joinPath(joinPath(path, 'active'), group), field), unsupportedMessage('health-checks'))
-  }
-  for (const field of ['tcp_failures', 'timeouts', 'http_failures']) {
-    if (positive(passive.unhealthy, field)) issues.error(joinPath(joinPath(joinPath(path, 'passive'), 'unhealthy'), field), unsupportedMessage('health-checks'))
-  }
+  if (!isObject(value) || !isObject(value.active)) return
+  const active = value.active
+  const probing = [active.healthy, active.unhealthy].some((g) => isObject(g) && typeof g.interval === 'number' && g.interval > 0)
+  if (probing && (active.type === 'grpc' || active.type === 'grpcs')) issues.error(joinPath(joinPath(path, 'active'), 'type'), unsupportedMessage('grpc-health-checks'))
 }

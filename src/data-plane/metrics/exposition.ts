@@ -27,6 +27,8 @@ class ScrapedMetric {
   reset (): void {}
 }
 
+const TARGET_STATES = ['healthchecks_off', 'healthy', 'unhealthy'] as const
+
 const DROPPED_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']
 
 export interface ExpositionSource {
@@ -128,6 +130,18 @@ export function createMetricsRegistry (source: ExpositionSource): Registry {
     const out: Value[] = []
     for (const slot of m.slots.values()) {
       slot.upstreamErrors.forEach((n, kind) => { if (n > 0) out.push({ labels: { ...routeLabels(slot), kind: UPSTREAM_ERROR_KINDS[kind]! }, value: n }) })
+    }
+    return out
+  })
+  add('atrium_upstream_target_health', 'Health of each upstream target as this node sees it: 1 for its state (healthchecks_off, healthy, unhealthy), 0 for the others (Kong\'s kong_upstream_target_health).', 'gauge', () => {
+    const out: Value[] = []
+    const upstreams = source.state.current?.upstreams.health
+    if (upstreams === undefined || !m.targetHealth) return out
+    for (const health of upstreams.values()) {
+      health.upstream.targets.forEach((t, i) => {
+        const state = health.stateOf(i).toLowerCase()
+        for (const s of TARGET_STATES) out.push({ labels: { upstream: health.upstream.name, target: t.target, address: `${t.host}:${t.port}`, state: s }, value: s === state ? 1 : 0 })
+      })
     }
     return out
   })

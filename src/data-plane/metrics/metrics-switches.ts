@@ -9,7 +9,7 @@ import { COUNT_ALL, COUNT_BANDWIDTH, COUNT_LATENCY, COUNT_PER_CONSUMER, COUNT_ST
 //   status_code_metrics      atrium_http_requests_total
 //   latency_metrics          the request, upstream and gateway latency histograms
 //   bandwidth_metrics        atrium_request_bytes_total / atrium_response_bytes_total
-//   upstream_health_metrics  atrium_upstream_errors_total
+//   upstream_health_metrics  atrium_upstream_errors_total, and atrium_upstream_target_health (any instance)
 //   per_consumer             a consumer label on the status and bandwidth series
 // A route no instance applies to is not counted; unmatched requests only by a global instance.
 // Everything is resolved here, at config time: per route, and per (route, consumer) on a
@@ -22,6 +22,8 @@ export interface MetricsSwitches {
   readonly unmatched: number
   /** Null when no prometheus instance is consumer-scoped: `routes` is the whole answer. */
   readonly consumerScoped: ScopeTable<number> | null
+  /** atrium_upstream_target_health is shown: no prometheus instance, or one with upstream_health_metrics. */
+  readonly targetHealth: boolean
 }
 
 function bitsOf (config: Record<string, unknown>): number {
@@ -35,7 +37,7 @@ function bitsOf (config: Record<string, unknown>): number {
 export function compileMetricsSwitches (config: GatewayConfig): MetricsSwitches {
   const routes = new Uint8Array(config.routes.length)
   const instances = (config.plugins ?? []).filter((p) => p.name === 'prometheus')
-  if (instances.length === 0) return { routes: routes.fill(COUNT_ALL), unmatched: COUNT_ALL, consumerScoped: null }
+  if (instances.length === 0) return { routes: routes.fill(COUNT_ALL), unmatched: COUNT_ALL, consumerScoped: null, targetHealth: true }
   const table = new ScopeTable<number>()
   let unmatched = 0
   let consumerScoped = false
@@ -46,5 +48,5 @@ export function compileMetricsSwitches (config: GatewayConfig): MetricsSwitches 
     if (p.consumer !== null) consumerScoped = true
   }
   config.routes.forEach((route, i) => { routes[i] = table.resolve(i, route.service, null) ?? 0 })
-  return { routes, unmatched, consumerScoped: consumerScoped ? table : null }
+  return { routes, unmatched, consumerScoped: consumerScoped ? table : null, targetHealth: instances.some((p) => p.config.upstream_health_metrics === true) }
 }

@@ -46,6 +46,8 @@ export class NodeMetrics {
   readonly analytics: AnalyticsWindow | null
   /** COUNT_* bits for unmatched requests, from the config last compiled (all before any). */
   unmatchedCount = COUNT_ALL
+  /** Whether atrium_upstream_target_health is exposed (metrics-switches.ts). */
+  targetHealth = true
 
   constructor (options: MetricsOptions = {}) {
     this.analytics = options.analytics === true ? new AnalyticsWindow((options.now ?? Date.now)()) : null
@@ -74,6 +76,7 @@ export class NodeMetrics {
     }
     const switches = compileMetricsSwitches(config)
     this.unmatchedCount = switches.unmatched
+    this.targetHealth = switches.targetHealth
     return new GatewayMetrics(this, config, slots, switches, consumerLabels)
   }
 

@@ -2,6 +2,8 @@ import type { Pool } from 'undici'
 import type { UpstreamConfig } from '../../contract/index.js'
 import { hashOf } from '../balancer/consistent-hashing.js'
 import type { Balancer } from '../balancer/types.js'
+import type { TargetHealth } from '../balancer/target-health.js'
+import type { UpstreamErrorKind } from '../metrics/route-slot.js'
 import { hashKeyOf, type HashInput } from './hash-key.js'
 
 // A service whose host names an upstream: its requests go to the upstream's targets, one picked per
@@ -19,13 +21,18 @@ export interface BalancedPeer {
 export class ServiceBalancer {
   readonly upstream: UpstreamConfig
   readonly peers: readonly BalancedPeer[]
+  readonly health: TargetHealth
   readonly #balancer: Balancer
   readonly #hashes: boolean
+  /** Passive checks count this upstream's traffic. */
+  readonly #passive: boolean
 
-  constructor (upstream: UpstreamConfig, peers: BalancedPeer[], balancer: Balancer) {
+  constructor (upstream: UpstreamConfig, peers: BalancedPeer[], balancer: Balancer, health: TargetHealth) {
     this.upstream = upstream
     this.peers = peers
     this.#balancer = balancer
+    this.health = health
+    this.#passive = health.passive
     this.#hashes = upstream.algorithm === 'consistent-hashing'
   }
 
@@ -38,7 +45,21 @@ export class ServiceBalancer {
 
   /** Peer index for one attempt, or −1 (Kong's 503 "failure to get a peer from the ring-balancer"). */
   pick (hash: number, tried: readonly number[] | null): number {
+    // Kong's threshold: below it the whole upstream answers as if it had no target.
+    if (this.health.belowThreshold()) return -1
     return this.#balancer.pick(hash, tried)
+  }
+
+  /** Passive checks: the target's response status (Kong counts what the target sent, never a plugin's answer). */
+  answered (peer: number, status: number): void {
+    if (this.#passive) this.health.status(peer, status)
+  }
+
+  /** Passive checks: an attempt that failed (connection → tcp failure, timeout → timeout). */
+  failed (peer: number, kind: UpstreamErrorKind | -1): void {
+    if (!this.#passive) return
+    if (kind === 0) this.health.report(peer, 'tcp_failure', 'passive')
+    else if (kind === 1) this.health.report(peer, 'timeout', 'passive')
   }
 
   done (peer: number, latencyMs: number): void {

@@ -217,6 +217,7 @@ export class UpstreamCall implements HookedCall {
   onHeaders (statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
     if (statusCode < 200) return true
     if (this.metrics !== null || this.balancer !== null) this.upstreamHeadersAt = performance.now() // a clock read only when it is used
+    if (this.balancer !== null && this.peer !== -1) this.balancer.answered(this.peer, statusCode)
     this.resumeUpstream = resume
     this.phase = PHASE_ANSWERED
     this.status = statusCode
@@ -276,9 +277,10 @@ export class UpstreamCall implements HookedCall {
       return
     }
     const answered = this.phase >= PHASE_ANSWERED
-    if (!this.hooksFailed && this.phase !== PHASE_STREAMING && this.metrics !== null) {
+    if (!this.hooksFailed && this.phase !== PHASE_STREAMING && (this.metrics !== null || this.balancer !== null)) {
       const kind = upstreamErrorKind(err, this.invalidResponse)
-      if (kind !== -1) this.metrics.upstreamError(this.match.routeIndex, kind)
+      if (kind !== -1) this.metrics?.upstreamError(this.match.routeIndex, kind)
+      if (this.balancer !== null && this.peer !== -1 && !answered) this.balancer.failed(this.peer, kind)
     }
     if (!answered && !this.invalidResponse && this.retriesLeft > 0 && this.mayRetry(err)) {
       this.retriesLeft--

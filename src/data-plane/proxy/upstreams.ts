@@ -3,6 +3,8 @@ import { Pool } from 'undici'
 import type { GatewayConfig, ServiceConfig, TargetConfig, UpstreamConfig } from '../../contract/index.js'
 import { createBalancer } from '../balancer/create-balancer.js'
 import type { Balancer } from '../balancer/types.js'
+import { startActiveProbes, type ActiveProbes } from '../balancer/active-probes.js'
+import { TargetHealth } from '../balancer/target-health.js'
 import { ServiceBalancer, type BalancedPeer } from './service-balancer.js'
 
 // One undici Pool (many keep-alive connections to one origin) per distinct upstream origin. A pool is
@@ -32,10 +34,16 @@ export class UpstreamSet {
   /** Host header to send per service index: host, plus `:port` when not the protocol's default. */
   readonly #hostHeader: string[]
   readonly #byKey: Map<string, Pool>
+  /** Active health probes of this config's upstreams, stopped when it is retired or closed. */
+  readonly #probes: ActiveProbes[]
+  /** Health per upstream index (GET /upstreams/{name}/health). */
+  readonly health: ReadonlyMap<string, TargetHealth>
   #closed = false
 
-  constructor (byKey: Map<string, Pool>, byService: Array<Pool | null>, balancers: Array<ServiceBalancer | null>, servername: Array<string | null>, hostHeader: string[]) {
+  constructor (byKey: Map<string, Pool>, byService: Array<Pool | null>, balancers: Array<ServiceBalancer | null>, servername: Array<string | null>, hostHeader: string[], health: Map<string, TargetHealth> = new Map(), probes: ActiveProbes[] = []) {
     this.#byKey = byKey
+    this.health = health
+    this.#probes = probes
     this.#byService = byService
     this.#balancers = balancers
     this.#servername = servername
@@ -77,6 +85,7 @@ export class UpstreamSet {
    * lets queued and in-flight requests finish, then ends the sockets.
    */
   async retire (next: UpstreamSet): Promise<void> {
+    for (const p of this.#probes) p.stop()
     const keep = new Set<Pool>(next.#byKey.values())
     const closing: Array<Promise<void>> = []
     for (const pool of this.#byKey.values()) {
@@ -88,12 +97,14 @@ export class UpstreamSet {
 
   /** Graceful shutdown: in-flight requests finish, then every socket is closed. */
   async close (): Promise<void> {
+    for (const p of this.#probes) p.stop()
     this.#closed = true
     await Promise.all([...this.#byKey.values()].map(async (p) => { await p.close() }))
   }
 
   /** Immediate shutdown: in-flight requests fail. */
   async destroy (): Promise<void> {
+    for (const p of this.#probes) p.stop()
     this.#closed = true
     await Promise.all([...this.#byKey.values()].map(async (p) => { await p.destroy() }))
   }
@@ -160,7 +171,9 @@ export function buildUpstreams (config: GatewayConfig, previous: UpstreamSet | n
   const balancers: Array<ServiceBalancer | null> = []
   const servername: Array<string | null> = []
   const hostHeader: string[] = []
-  const algorithms = new Map<number, Balancer>()
+  const algorithms = new Map<number, { balancer: Balancer, health: TargetHealth }>()
+  const health = new Map<string, TargetHealth>()
+  const probes: ActiveProbes[] = []
   for (const service of config.services) {
     const upstreamIndex = service.upstream
     if (upstreamIndex === undefined) {
@@ -172,15 +185,25 @@ export function buildUpstreams (config: GatewayConfig, previous: UpstreamSet | n
     }
     const upstream = (config.upstreams ?? [])[upstreamIndex] as UpstreamConfig
     let algorithm = algorithms.get(upstreamIndex)
-    if (algorithm === undefined) { algorithm = createBalancer(upstream); algorithms.set(upstreamIndex, algorithm) }
+    if (algorithm === undefined) {
+      const h = new TargetHealth(upstream)
+      algorithm = { balancer: createBalancer(upstream, h.weights), health: h }
+      algorithms.set(upstreamIndex, algorithm)
+    }
     const peers = upstream.targets.map((t) => peerOf(service, upstream, t, poolFor))
     byService.push(null)
-    balancers.push(new ServiceBalancer(upstream, peers, algorithm))
+    balancers.push(new ServiceBalancer(upstream, peers, algorithm.balancer, algorithm.health))
     // Per attempt, from the picked peer; these stand in until then (and name the service in logs).
     servername.push(null)
     hostHeader.push(upstreamHostHeader(service))
   }
-  return new UpstreamSet(byKey, byService, balancers, servername, hostHeader)
+  // Every upstream has its health (an unused one too: its status endpoint answers), probed once.
+  ;(config.upstreams ?? []).forEach((upstream, i) => {
+    const h = algorithms.get(i)?.health ?? new TargetHealth(upstream)
+    health.set(upstream.name.toLowerCase(), h)
+    probes.push(startActiveProbes(h))
+  })
+  return new UpstreamSet(byKey, byService, balancers, servername, hostHeader, health, probes)
 }
 
 /** Kong's set_host_header: host_header, else the target's host; the target port unless the scheme's default. */

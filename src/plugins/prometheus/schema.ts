@@ -12,7 +12,7 @@ export const PrometheusConfigSchema = Type.Object({
   ai_metrics: flag('Kong\'s AI plugin metrics. Atrium bundles no AI plugins, so there are none to count; accepted so Kong files load.'),
   latency_metrics: flag('Observe the request, upstream and gateway latency histograms (atrium_request_latency_*, atrium_upstream_latency_*, atrium_gateway_latency_*).'),
   bandwidth_metrics: flag('Count request and response body bytes (atrium_request_bytes_total, atrium_response_bytes_total).'),
-  upstream_health_metrics: flag('Count failed upstream attempts by kind (atrium_upstream_errors_total).')
+  upstream_health_metrics: flag('Count failed upstream attempts by kind (atrium_upstream_errors_total); with any instance setting it, show atrium_upstream_target_health.')
 }, { additionalProperties: false })
 
 export type PrometheusConfig = Static<typeof PrometheusConfigSchema>

@@ -19,7 +19,7 @@ test('rejects each Kong field Atrium does not implement, naming the field and sa
     ['services[0].routes[0].request_buffering', 'unbuffered-proxying'],
     ['services[0].routes[0].response_buffering', 'unbuffered-proxying'], ['services[0].routes[0].snis', 'certificates'], ['services[0].routes[0].sources', 'stream-routing'],
     ['services[0].tls_verify_depth', 'ca-certificates'], ['snis', 'certificates'], ['upstreams[0].client_certificate', 'client-certificate'],
-    ['upstreams[0].healthchecks.active.healthy.interval', 'health-checks'], ['upstreams[0].healthchecks.passive.unhealthy.http_failures', 'health-checks'],
+    ['upstreams[0].healthchecks.active.type', 'grpc-health-checks'],
     ['upstreams[0].use_srv_name', 'srv-targets'], ['vaults', 'vaults']
   ].map(([path, feature]) => ({ path, message: reason(feature) })))
   assert.deepEqual(result.warnings, [])

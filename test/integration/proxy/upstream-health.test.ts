@@ -1,0 +1,108 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { httpCall } from '../../support/http-client.js'
+import { parseExposition, value } from '../../support/prometheus-text.js'
+import { startPluginNode, type PluginNode } from '../../support/plugin-gateway.js'
+import { refusedPort, startUpstream } from '../../support/upstream.js'
+
+// Kong's health checks through a real DB-less node and real targets on 127.0.0.1: passive marking
+// from real traffic with exact counts, active probes taking a target down and bringing it back,
+// the threshold, and the node's GET /upstreams/{name}/health.
+
+async function health (node: PluginNode, name: string, query = ''): Promise<{ status: number, body: any }> {
+  const res = await httpCall(`http://127.0.0.1:${node.dp.statusAddress.port}/upstreams/${name}/health${query}`)
+  return { status: res.status, body: res.status === 200 ? JSON.parse(res.body) : res.body }
+}
+
+async function states (node: PluginNode, name: string): Promise<string[]> {
+  return (await health(node, name)).body.data.map((t: { health: string }) => t.health)
+}
+
+test('passive: the third 500 of a target marks it unhealthy; from then on only the other one gets traffic, and passive never brings it back', async (t) => {
+  let failing = true
+  const a = await startUpstream(t, (_req, res) => { res.statusCode = failing ? 500 : 200; res.end('a') })
+  const b = await startUpstream(t, (_req, res) => res.end('b'))
+  const node = await startPluginNode(t, {
+    _format_version: '3.0',
+    upstreams: [{
+      name: 'p.up',
+      healthchecks: { passive: { unhealthy: { http_failures: 3, http_statuses: [500] } } },
+      targets: [{ target: `127.0.0.1:${a.port}` }, { target: `127.0.0.1:${b.port}` }]
+    }],
+    services: [{ name: 's', host: 'p.up', routes: [{ paths: ['/'] }] }]
+  })
+  assert.deepEqual(await states(node, 'p.up'), ['HEALTHY', 'HEALTHY'])
+  const seen: string[] = []
+  for (let i = 0; i < 12; i++) {
+    const res = await node.get('/x')
+    seen.push(`${res.status} ${res.body}`)
+  }
+  assert.equal(a.requests, 3, 'exactly three answers of the failing target were counted before it was taken out')
+  assert.deepEqual(seen.filter((s) => s === '500 a').length, 3, 'its 500s were passed through, not retried')
+  assert.deepEqual(await states(node, 'p.up'), ['UNHEALTHY', 'HEALTHY'])
+  const metrics = parseExposition((await httpCall(`http://127.0.0.1:${node.dp.statusAddress.port}/metrics`)).body)
+  const gauge = (port: number, state: string): number => value(metrics, 'atrium_upstream_target_health', { upstream: 'p.up', target: `127.0.0.1:${port}`, address: `127.0.0.1:${port}`, state })
+  assert.deepEqual([gauge(a.port, 'unhealthy'), gauge(a.port, 'healthy'), gauge(b.port, 'healthy'), gauge(b.port, 'healthchecks_off')], [1, 0, 1, 0])
+  failing = false
+  for (let i = 0; i < 5; i++) assert.equal((await node.get('/x')).body, 'b')
+  assert.equal(a.requests, 3, 'no traffic reaches an unhealthy target, so passive checks cannot re-enable it')
+})
+
+test('passive tcp failures take a refused target out; the retry goes to the other one', async (t) => {
+  const b = await startUpstream(t, (_req, res) => res.end('b'))
+  const dead = await refusedPort()
+  const node = await startPluginNode(t, {
+    _format_version: '3.0',
+    upstreams: [{ name: 'tcp.up', healthchecks: { passive: { unhealthy: { tcp_failures: 1 } } }, targets: [{ target: `127.0.0.1:${dead}` }, { target: `127.0.0.1:${b.port}` }] }],
+    services: [{ name: 's', host: 'tcp.up', retries: 1, routes: [{ paths: ['/'] }] }]
+  })
+  assert.deepEqual([(await node.get('/x')).body, (await node.get('/x')).body], ['b', 'b'])
+  assert.deepEqual(await states(node, 'tcp.up'), ['UNHEALTHY', 'HEALTHY'])
+})
+
+test('active: failing probes take a target down, passing probes bring it back; balancer health follows the threshold', { timeout: 30_000 }, async (t) => {
+  let ok = false
+  const a = await startUpstream(t, (req, res) => {
+    if (req.url === '/healthz') { res.statusCode = ok ? 200 : 503; res.end(); return }
+    res.end('a')
+  })
+  const b = await startUpstream(t, (req, res) => res.end(req.url === '/healthz' ? '' : 'b'))
+  const node = await startPluginNode(t, {
+    _format_version: '3.0',
+    upstreams: [{
+      name: 'act.up',
+      healthchecks: {
+        threshold: 60,
+        active: { http_path: '/healthz', timeout: 1, healthy: { interval: 0.05, successes: 2 }, unhealthy: { interval: 0.05, http_failures: 2 } }
+      },
+      targets: [{ target: `127.0.0.1:${a.port}` }, { target: `127.0.0.1:${b.port}` }]
+    }],
+    services: [{ name: 's', host: 'act.up', routes: [{ paths: ['/'] }] }]
+  })
+  while ((await states(node, 'act.up'))[0] !== 'UNHEALTHY') await sleep(20)
+  const down = await health(node, 'act.up', '?balancer_health=1')
+  assert.equal(down.body.data.health, 'UNHEALTHY', 'half the weight is below the 60% threshold')
+  assert.deepEqual(down.body.data.details.weight, { total: 200, available: 100, unavailable: 100 })
+  const refused = await node.get('/x')
+  assert.equal(refused.status, 503)
+  assert.equal(JSON.parse(refused.body).code, 'ATRIUM_ERR_PROXY_NO_PEER')
+  ok = true
+  while ((await states(node, 'act.up'))[0] !== 'HEALTHY') await sleep(20)
+  assert.equal((await health(node, 'act.up', '?balancer_health=1')).body.data.health, 'HEALTHY')
+  const bodies = new Set<string>()
+  for (let i = 0; i < 4; i++) bodies.add((await node.get('/x')).body)
+  assert.deepEqual([...bodies].sort(), ['a', 'b'], 'the recovered target gets traffic again')
+})
+
+test('an upstream without checks is HEALTHCHECKS_OFF; an unknown one is 404; targets carry Kong\'s fields', async (t) => {
+  const node = await startPluginNode(t, {
+    _format_version: '3.0',
+    upstreams: [{ name: 'off.up', targets: [{ target: '10.0.0.1:8080', weight: 5, tags: ['x'] }] }]
+  })
+  const res = await health(node, 'OFF.up')
+  assert.equal(res.status, 200)
+  assert.deepEqual(res.body.data.map((d: any) => [d.target, d.weight, d.health, d.data.addresses]), [['10.0.0.1:8080', 5, 'HEALTHCHECKS_OFF', [{ ip: '10.0.0.1', port: 8080, weight: 5, health: 'HEALTHCHECKS_OFF' }]]])
+  assert.equal((await health(node, 'off.up', '?balancer_health=1')).body.data.health, 'HEALTHCHECKS_OFF')
+  assert.equal((await health(node, 'nope.up')).status, 404)
+})
