@@ -24,10 +24,10 @@ import {
   spawnServer, stop, waitForPort, scenarioTable, writeSection, type Row, type Target
 } from '../support/load.js'
 
-const READING = 'Reading the figures: run on 2026-12-03 after issue 13 (routes without a service, the lingering close) and the first part of issue 14 (services balanced over a Kong upstream: (h), (i)), 6 rounds of 5 s. ' +
-  'A noisy run: per-round CPU of one target ranged 124–160 µs (the same build, the same request), so pairs within ±0.1× of each other are not told apart here. ' +
-  'Atrium / minimal proxy 1.05× req/s, 0.94× per core; 10k routes / 1 route 1.05× and 0.95×; metrics on / off 1.03× and 1.01×. Atrium / fastify is 1.39× in req/s but 1.76× per core: the load generator shares core 1 with the upstream, so wall-clock req/s of the faster proxies is capped. ' +
-  'Balancing: an upstream of 3 targets / 1 target 1.11× req/s and 1.01× per core (target ≥ 0.97: the pick is a few array reads per attempt); an upstream of 1 target / a plain service 0.96× and 0.97×, within this run\'s noise. ' +
+const READING = 'Reading the figures: two runs on 2026-12-03 after issue 13 (routes without a service, the lingering close) and the first part of issue 14 (services balanced over a Kong upstream: (h), (i)), 6 rounds of 5 s each. ' +
+  'First run (before health checks were added): per-round CPU of one target ranged 124–160 µs; Atrium / minimal proxy 1.05× req/s and 0.94× per core, 10k / 1 route 1.05× and 0.95×, metrics on / off 1.03× and 1.01×, upstream of 3 targets / 1 target 1.11× and 1.01×, upstream of 1 target / plain service 0.96× and 0.97×. ' +
+  'The table is the second run, after passive and active health checks (for a service without an upstream the request path gained two null checks): the machine\'s load changed during it, per-round CPU of (i) ranged 63–149 µs and of (e) 89–124 µs, so every ratio here moves by ±0.15 between the two runs: minimal proxy 0.85× / 0.88×, 3 targets / 1 target 0.94× / 0.94× (1.11× / 1.01× in the first run), metrics on / off 0.91× / 0.99×. ' +
+  'Read together: balancing over 3 targets costs no measurable CPU next to 1 target (the pick is a few array reads per attempt), and nothing here separates Atrium\'s figures from this machine\'s noise. ' +
   'Earlier runs (2026-12-02, issue 12\'s UpstreamCall): Atrium / minimal proxy 1.03× and 0.93×, 10k routes / 1 route 0.98× and 1.02×, metrics on / off 0.93× and 1.03×.'
 const START = '<!-- proxy:start -->'
 const END = '<!-- proxy:end -->'
