@@ -27,9 +27,8 @@ export function targetsHealthBody (health: TargetHealth): Record<string, unknown
 
 export function balancerHealthBody (health: TargetHealth): Record<string, unknown> {
   const u = health.upstream
-  let total = 0
-  let available = 0
-  u.targets.forEach((t, i) => { total += t.weight; if (health.healthy[i] === true) available += t.weight })
+  const total = health.totalWeight
+  const available = health.healthyWeight
   const state = !health.enabled ? 'HEALTHCHECKS_OFF' : health.belowThreshold() || available === 0 ? 'UNHEALTHY' : 'HEALTHY'
   return {
     data: {

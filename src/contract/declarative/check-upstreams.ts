@@ -4,7 +4,7 @@
 // top-level targets' references.
 
 import { isIPv4, isIPv6 } from 'node:net'
-import { isHostname } from './hosts.js'
+import { isHostname, splitHostPort } from './hosts.js'
 import { isObject, joinPath } from './paths.js'
 import { unsupportedMessage } from '../unsupported-features.js'
 import { collectTargets, collectUpstreams, effectiveHashing, parseTarget, type UpstreamEntry } from './upstream-entries.js'
@@ -55,15 +55,14 @@ export function checkUpstreams (doc: Record<string, unknown>, issues: Issues): v
 function nameProblem (name: string): string | null {
   const bare = name.startsWith('[') && name.endsWith(']') ? name.slice(1, -1) : name
   if (isIPv4(bare) || isIPv6(bare)) return 'no ip addresses allowed'
-  if (/:\d*$/.test(name) && isHostname(name.slice(0, name.lastIndexOf(':')))) return 'no port allowed'
+  const split = splitHostPort(name)
+  if (typeof split !== 'string' && split.port !== null && isHostname(split.host)) return 'no port allowed'
   return isHostname(name) ? null : 'must be a valid hostname'
 }
 
 function validHostHeader (value: string): boolean {
-  const colon = value.lastIndexOf(':')
-  const host = colon === -1 ? value : value.slice(0, colon)
-  if (colon !== -1 && !/^\d{1,5}$/.test(value.slice(colon + 1))) return false
-  return isHostname(host) || isIPv4(host)
+  const split = splitHostPort(value)
+  return typeof split !== 'string' && (isHostname(split.host) || isIPv4(split.host))
 }
 
 /** Kong's entity_checks on hashing, with its messages ("required field missing", "expected one of: …"). */

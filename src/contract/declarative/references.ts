@@ -31,15 +31,21 @@ export type ServiceRef = { ok: true, index: number } | { ok: false, path: string
 
 /** Resolves `service: name | { name } | { id }` of the top-level route at `routePath`. */
 export function resolveServiceRef (ref: unknown, routePath: string, services: ServiceEntry[]): ServiceRef {
-  const path = joinPath(routePath, 'service')
-  const lookup = lookupOf(services)
+  return resolveRef(ref, joinPath(routePath, 'service'), lookupOf(services), 'service')
+}
+
+/**
+ * Resolves a reference at `path` to an entity of kind `label`: its name (or, when it looks like a
+ * UUID, its id) as a string, or `{ name }` / `{ id }` / both. `lookup.ids` keys are lower-cased.
+ */
+export function resolveRef (ref: unknown, path: string, lookup: { names: ReadonlyMap<string, number>, ids: ReadonlyMap<string, number> }, label: 'service' | 'upstream'): ServiceRef {
   const byName = (name: string): number | undefined => lookup.names.get(name)
   const byId = (id: string): number | undefined => lookup.ids.get(id.toLowerCase())
   if (typeof ref === 'string') {
     const index = byName(ref) ?? (UUID.test(ref) ? byId(ref) : undefined)
-    return index === undefined ? { ok: false, path, message: `no service named "${ref}"` } : { ok: true, index }
+    return index === undefined ? { ok: false, path, message: `no ${label} named "${ref}"` } : { ok: true, index }
   }
-  if (!isObject(ref)) return { ok: false, path, message: 'must be a service name or an object with name or id' }
+  if (!isObject(ref)) return { ok: false, path, message: `must be ${label === 'upstream' ? 'an' : 'a'} ${label} name or an object with name or id` }
   for (const key of Object.keys(ref)) {
     if (key !== 'name' && key !== 'id') return { ok: false, path: joinPath(path, key), message: 'unknown field' }
   }
@@ -49,10 +55,10 @@ export function resolveServiceRef (ref: unknown, routePath: string, services: Se
   if (id !== undefined && typeof id !== 'string') return { ok: false, path: joinPath(path, 'id'), message: 'must be a string' }
   const fromId = id === undefined ? undefined : byId(id)
   const fromName = name === undefined ? undefined : byName(name)
-  if (id !== undefined && fromId === undefined) return { ok: false, path, message: `no service with id "${id}"` }
-  if (name !== undefined && fromName === undefined) return { ok: false, path, message: `no service named "${name}"` }
+  if (id !== undefined && fromId === undefined) return { ok: false, path, message: `no ${label} with id "${id}"` }
+  if (name !== undefined && fromName === undefined) return { ok: false, path, message: `no ${label} named "${name}"` }
   if (fromId !== undefined && fromName !== undefined && fromId !== fromName) {
-    return { ok: false, path, message: 'name and id refer to different services' }
+    return { ok: false, path, message: `name and id refer to different ${label}s` }
   }
   return { ok: true, index: (fromId ?? fromName) as number }
 }

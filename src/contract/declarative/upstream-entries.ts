@@ -3,8 +3,9 @@
 // and the normalisation, so both read the same targets in the same order.
 
 import { isIPv4, isIPv6 } from 'node:net'
-import { isHostname } from './hosts.js'
+import { isHostname, splitHostPort } from './hosts.js'
 import { isObject, joinPath } from './paths.js'
+import { resolveRef } from './references.js'
 import { HASH_ON, TARGET_DEFAULTS, UPSTREAM_ALGORITHMS } from './upstream-schema.js'
 
 export interface UpstreamEntry {
@@ -29,8 +30,6 @@ export function collectUpstreams (doc: Record<string, unknown>): UpstreamEntry[]
   return out
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 /** Nested targets in upstream order, then top-level ones in file order. */
 export function collectTargets (doc: Record<string, unknown>, upstreams: UpstreamEntry[]): TargetEntry[] {
   const out: TargetEntry[] = []
@@ -49,50 +48,25 @@ export function collectTargets (doc: Record<string, unknown>, upstreams: Upstrea
   top.forEach((t: unknown, i) => {
     if (!isObject(t)) return
     const path = joinPath('targets', i)
-    const ref = t.upstream
     const at = joinPath(path, 'upstream')
-    let upstream = -1
-    let refError: TargetEntry['refError'] = null
-    if (ref === undefined) refError = { path: at, message: 'required field missing' }
-    else if (typeof ref === 'string') {
-      upstream = byName.get(ref) ?? (UUID.test(ref) ? byId.get(ref.toLowerCase()) : undefined) ?? -1
-      if (upstream === -1) refError = { path: at, message: `no upstream named "${ref}"` }
-    } else if (isObject(ref) && (typeof ref.name === 'string' || typeof ref.id === 'string') && Object.keys(ref).every((k) => k === 'name' || k === 'id')) {
-      const fromId = typeof ref.id === 'string' ? byId.get(ref.id.toLowerCase()) : undefined
-      const fromName = typeof ref.name === 'string' ? byName.get(ref.name) : undefined
-      if (typeof ref.id === 'string' && fromId === undefined) refError = { path: at, message: `no upstream with id "${ref.id}"` }
-      else if (typeof ref.name === 'string' && fromName === undefined) refError = { path: at, message: `no upstream named "${ref.name}"` }
-      else if (fromId !== undefined && fromName !== undefined && fromId !== fromName) refError = { path: at, message: 'name and id refer to different upstreams' }
-      else upstream = (fromId ?? fromName) as number
-    } else refError = { path: at, message: 'must be an upstream name or an object with name or id' }
-    out.push({ target: t, path, upstream, refError })
+    if (t.upstream === undefined) {
+      out.push({ target: t, path, upstream: -1, refError: { path: at, message: 'required field missing' } })
+      return
+    }
+    const ref = resolveRef(t.upstream, at, { names: byName, ids: byId }, 'upstream')
+    out.push(ref.ok ? { target: t, path, upstream: ref.index, refError: null } : { target: t, path, upstream: -1, refError: { path: ref.path, message: ref.message } })
   })
   return out
 }
 
 /** A target's address: `host[:port]` (IPv6 in brackets, or bare without a port), port 8000 when absent. */
 export function parseTarget (value: string): { host: string, port: number, text: string } | null {
-  let host = value
-  let portText: string | null = null
-  if (value.startsWith('[')) {
-    const m = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(value)
-    if (m === null || !isIPv6(m[1]!)) return null
-    host = m[1]!.toLowerCase()
-    portText = m[2] ?? null
-  } else if (isIPv6(value)) {
-    host = value.toLowerCase()
-  } else {
-    const colon = value.lastIndexOf(':')
-    if (colon !== -1) {
-      portText = value.slice(colon + 1)
-      host = value.slice(0, colon)
-      if (!/^\d{1,5}$/.test(portText)) return null
-    }
-    if (!isIPv4(host) && !isHostname(host)) return null
-    host = host.toLowerCase()
-  }
-  const port = portText === null ? TARGET_DEFAULTS.port : Number(portText)
-  if (!(port >= 1 && port <= 65_535)) return null
+  const split = isIPv6(value) ? { host: value, port: null } : splitHostPort(value)
+  if (typeof split === 'string') return null
+  const bare = split.host.startsWith('[') ? split.host.slice(1, -1) : split.host
+  if (!isIPv6(bare) && !isIPv4(bare) && !isHostname(bare)) return null
+  const host = bare.toLowerCase()
+  const port = split.port ?? TARGET_DEFAULTS.port
   return { host, port, text: `${isIPv6(host) ? `[${host}]` : host}:${port}` }
 }
 

@@ -88,6 +88,10 @@ export class TargetHealth {
     return this.healthy[peer] === true ? 'HEALTHY' : 'UNHEALTHY'
   }
 
+  /** The targets' configured weight, in all and of the healthy ones. */
+  get totalWeight (): number { return this.#totalWeight }
+  get healthyWeight (): number { return this.#healthyWeight }
+
   /** Kong's threshold: the balancer is unhealthy below this percentage of its weight healthy. */
   belowThreshold (): boolean {
     const threshold = this.upstream.healthchecks.threshold

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { UpstreamConfig, UpstreamHashOn } from '../../contract/index.js'
+import { cookieValue } from '../../cookie-value.js'
 import type { RouteCaptures } from '../router/types.js'
 
 // What a consistent-hashing upstream hashes a request on: Kong's get_value_to_hash
@@ -49,7 +50,7 @@ function valueOf (u: UpstreamConfig, on: UpstreamHashOn, header: string | null, 
     case 'cookie': {
       const name = u.hash_on_cookie as string
       const found = cookieValue(input.req.headers.cookie, name)
-      if (found !== null) return key(found)
+      if (found !== undefined) return key(found)
       const value = randomUUID()
       return { key: value, setCookie: `${name}=${value}; Path=${u.hash_on_cookie_path}` }
     }
@@ -64,15 +65,6 @@ function valueOf (u: UpstreamConfig, on: UpstreamHashOn, header: string | null, 
     }
     case 'none': return null
   }
-}
-
-function cookieValue (header: string | undefined, name: string): string | null {
-  if (header === undefined) return null
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=')
-    if (eq !== -1 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
-  }
-  return null
 }
 
 /** Kong: several values sorted and joined with ","; a bare argument (`?a`) is "". */

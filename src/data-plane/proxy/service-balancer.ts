@@ -22,24 +22,27 @@ export class ServiceBalancer {
   readonly upstream: UpstreamConfig
   readonly peers: readonly BalancedPeer[]
   readonly health: TargetHealth
+  /** The Host the proxy sets for the service (its host and port) until a pick replaces it. */
+  readonly serviceHost: string
+  /** consistent-hashing: each request is hashed (hashOf) before the first pick. */
+  readonly hashes: boolean
   readonly #balancer: Balancer
-  readonly #hashes: boolean
   /** Passive checks count this upstream's traffic. */
   readonly #passive: boolean
 
-  constructor (upstream: UpstreamConfig, peers: BalancedPeer[], balancer: Balancer, health: TargetHealth) {
+  constructor (upstream: UpstreamConfig, peers: BalancedPeer[], balancer: Balancer, health: TargetHealth, serviceHost: string) {
     this.upstream = upstream
     this.peers = peers
     this.#balancer = balancer
     this.health = health
+    this.serviceHost = serviceHost
     this.#passive = health.passive
-    this.#hashes = upstream.algorithm === 'consistent-hashing'
+    this.hashes = upstream.algorithm === 'consistent-hashing'
   }
 
-  /** The request's hash (and a cookie to set) for a consistent-hashing upstream; 0 otherwise. */
-  hash (input: () => HashInput): { hash: number, setCookie: string | null } {
-    if (!this.#hashes) return NO_HASH
-    const key = hashKeyOf(this.upstream, input())
+  /** The request's hash, and a cookie to set (`hash_on: cookie` without it), for a consistent-hashing upstream. */
+  hashOf (input: HashInput): { hash: number, setCookie: string | null } {
+    const key = hashKeyOf(this.upstream, input)
     return { hash: hashOf(key.key), setCookie: key.setCookie }
   }
 
@@ -66,5 +69,3 @@ export class ServiceBalancer {
     this.#balancer.done(peer, latencyMs)
   }
 }
-
-const NO_HASH = { hash: 0, setCookie: null }

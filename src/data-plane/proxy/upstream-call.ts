@@ -11,8 +11,6 @@ import { buildClientResponseHeaders } from './forward-headers.js'
 import { classifyUpstreamError, RequestBodyLimitError, UpstreamWriteTimeoutError } from './upstream-errors.js'
 import type { UpstreamRequestOptions } from './upstream-request.js'
 import type { ServiceBalancer } from './service-balancer.js'
-import { upstreamHostHeader } from './upstreams.js'
-import type { ServiceConfig } from '../../contract/index.js'
 import { clientAddressOf } from './forward-headers.js'
 import { normalizePath, splitQuery } from '../router/index.js'
 
@@ -159,16 +157,18 @@ export class UpstreamCall implements HookedCall {
       return
     }
     if (this.balancer !== null) {
-      const h = this.balancer.hash(() => ({
-        req,
-        path: normalizePath(req.url as string) ?? '',
-        query: splitQuery(req.url as string).slice(1),
-        captures: this.match.captures,
-        clientAddress: clientAddressOf(req.socket.remoteAddress),
-        consumer: this.consumerKey
-      }))
-      this.hash = h.hash
-      this.hashCookie = h.setCookie
+      if (this.balancer.hashes) {
+        const h = this.balancer.hashOf({
+          req,
+          path: normalizePath(req.url as string) ?? '',
+          query: splitQuery(req.url as string).slice(1),
+          captures: this.match.captures,
+          clientAddress: clientAddressOf(req.socket.remoteAddress),
+          consumer: this.consumerKey
+        })
+        this.hash = h.hash
+        this.hashCookie = h.setCookie
+      }
       if (!this.pickPeer()) {
         this.answerWithout('ATRIUM_ERR_PROXY_NO_PEER')
         return
@@ -336,7 +336,7 @@ export class UpstreamCall implements HookedCall {
     this.peer = peer
     this.pool = target.pool
     this.attemptAt = performance.now()
-    const from = this.hostSent ?? upstreamHostHeader(this.match.service as ServiceConfig)
+    const from = this.hostSent ?? balancer.serviceHost
     this.opts.retarget(target.servername, this.match.route.preserve_host ? null : from, target.hostHeader)
     this.hostSent = target.hostHeader
     return true

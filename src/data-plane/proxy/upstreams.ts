@@ -192,7 +192,7 @@ export function buildUpstreams (config: GatewayConfig, previous: UpstreamSet | n
     }
     const peers = upstream.targets.map((t) => peerOf(service, upstream, t, poolFor))
     byService.push(null)
-    balancers.push(new ServiceBalancer(upstream, peers, algorithm.balancer, algorithm.health))
+    balancers.push(new ServiceBalancer(upstream, peers, algorithm.balancer, algorithm.health, upstreamHostHeader(service)))
     // Per attempt, from the picked peer; these stand in until then (and name the service in logs).
     servername.push(null)
     hostHeader.push(upstreamHostHeader(service))

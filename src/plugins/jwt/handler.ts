@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto'
 import type { GatewayConfig, JwtSecretConfig } from '../../contract/gateway-config.js'
+import { cookieValue } from '../../cookie-value.js'
 import { alreadyAuthenticated, authenticate, refuseOrAnonymous, resolveAnonymous, type AuthFailure } from '../consumer-identity.js'
 import { definePluginHandler, type PluginRequestContext } from '../types.js'
 import { decodeToken, verifySignature } from './jwt-token.js'
@@ -53,15 +54,10 @@ function keyTable (gateway: GatewayConfig): Map<string, JwtKey> {
   return keys
 }
 
+/** A cookie's value, without the double quotes a token may be sent in. */
 function cookie (header: string | undefined, name: string): string | undefined {
-  if (header === undefined) return undefined
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=')
-    if (eq < 0 || pair.slice(0, eq).trim() !== name) continue
-    const value = pair.slice(eq + 1).trim()
-    return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value
-  }
-  return undefined
+  const value = cookieValue(header, name)
+  return value !== undefined && value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value
 }
 
 const BEARER = /^\s*bearer\s+(.+?)\s*$/i
