@@ -19,3 +19,6 @@ export { withGeneratedCredentials, randomCredentialString } from './declarative/
 export { withKongDigests } from './declarative/kong-digests.js'
 export { createIssues } from './declarative/types.js'
 export { checkTags, withDeckInfo } from './declarative/deck-info.js'
+export { parseTarget, withNestedTargets } from './declarative/upstream-entries.js'
+export { upstreamWithDefaults } from './declarative/normalize-upstreams.js'
+export { TARGET_DEFAULTS } from './declarative/upstream-schema.js'

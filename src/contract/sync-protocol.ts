@@ -43,9 +43,10 @@ export interface HelloMessage {
 
 /**
  * The features this Atrium speaks: `delta` (the node applies DeltaMessage frames), `analytics` (the
- * node sends AnalyticsMessage reports after welcome and expects AnalyticsAckMessage answers).
+ * node sends AnalyticsMessage reports after welcome and expects AnalyticsAckMessage answers),
+ * `upstream_health` (the node sends UpstreamHealthMessage and obeys SetTargetHealthMessage).
  */
-export const SYNC_FEATURES = ['delta', 'analytics'] as const
+export const SYNC_FEATURES = ['delta', 'analytics', 'upstream_health'] as const
 
 /** Node → CP: the snapshot with this hash is validated, compiled and serving. */
 export interface AckMessage {
@@ -119,6 +120,36 @@ export interface AnalyticsMessage {
   dropped: { reports: number, requests: number }
 }
 
+/** Health of one address of a target, as the node's status listener shows it. */
+export interface AddressHealth {
+  ip: string
+  port: number
+  weight: number
+  health: string
+}
+
+/** One upstream in an UpstreamHealthMessage: the node's GET /upstreams/{name}/health, condensed. */
+export interface UpstreamHealthReport {
+  id: string | null
+  name: string
+  /** The balancer's own health (`?balancer_health=1`): HEALTHY, UNHEALTHY or HEALTHCHECKS_OFF. */
+  health: string
+  targets: Array<{ id: string | null, target: string, weight: number, health: string, addresses: AddressHealth[] }>
+}
+
+/**
+ * Node → CP, text frame, to a CP that welcomed it (nodes with the `upstream_health` feature): the
+ * health of every upstream of the config it serves, whole. Sent after each welcome and whenever a
+ * state differs from the last one sent (checked every second at most), so the CP's view of a
+ * node is at most that much behind, and what a node that left last said stays readable.
+ */
+export interface UpstreamHealthMessage {
+  type: 'upstream_health'
+  /** The config version the report describes. */
+  version: number
+  upstreams: UpstreamHealthReport[]
+}
+
 /** The config-sync messages a node sends (AnalyticsMessage travels beside them, parsed on its own). */
 export type NodeMessage = HelloMessage | AckMessage | ApplyErrorMessage | ResyncMessage
 
@@ -182,7 +213,24 @@ export interface AnalyticsAckMessage {
   seq: number
 }
 
-export type ControlPlaneMessage = WelcomeMessage | ErrorMessage | AnalyticsAckMessage
+/**
+ * CP → node (nodes with the `upstream_health` feature): an operator marked a target healthy or
+ * unhealthy (Kong's PUT /upstreams/{u}/targets/{t}[/{address}]/healthy|unhealthy), for every
+ * address of the target or just `address` (`ip:port`). Like Kong's, the mark is the node's current
+ * state only: health checks go on counting from it, and a config change that rebuilds the upstream
+ * starts it afresh.
+ */
+export interface SetTargetHealthMessage {
+  type: 'set_target_health'
+  /** Upstream id or name. */
+  upstream: string
+  /** Target id or address (`host:port`). */
+  target: string
+  address: string | null
+  healthy: boolean
+}
+
+export type ControlPlaneMessage = WelcomeMessage | ErrorMessage | AnalyticsAckMessage | SetTargetHealthMessage
 
 /** WebSocket close codes the CP uses (4000–4999 are application codes). */
 export const SyncCloseCodes = {

@@ -3,10 +3,10 @@ import { analyticsRoutes } from './analytics/index.js'
 import { catalogRoutes } from './catalog/index.js'
 import { dataPlaneTokenRoutes } from './data-plane-tokens/index.js'
 import type { ControlPlaneDeps } from './deps.js'
-import { configRoutes, credentialRoutes, gatewayEntityRoutes } from './gateway/index.js'
+import { configRoutes, credentialRoutes, gatewayEntityRoutes, targetRoutes } from './gateway/index.js'
 import { pluginSchemaRoutes } from './plugin-schemas/index.js'
 import { runtimeGroupRoutes } from './runtime-groups/index.js'
-import { dataPlaneRoutes } from './sync-server/index.js'
+import { dataPlaneRoutes, upstreamHealthRoutes } from './sync-server/index.js'
 
 /**
  * Every Admin API endpoint, by module. The OpenAPI document is generated from this list, so an
@@ -17,10 +17,12 @@ export function buildAdminRoutes (deps: ControlPlaneDeps): AdminRoute[] {
     ...runtimeGroupRoutes(deps),
     ...gatewayEntityRoutes(deps),
     ...credentialRoutes(deps),
+    ...targetRoutes(deps),
     ...configRoutes(deps),
     ...pluginSchemaRoutes(),
     ...dataPlaneTokenRoutes(deps),
     ...dataPlaneRoutes(deps),
+    ...upstreamHealthRoutes(deps),
     ...catalogRoutes(deps),
     ...analyticsRoutes(deps)
   ]

@@ -1,3 +1,4 @@
+import type { SetTargetHealthMessage } from '../contract/sync-protocol.js'
 import type { Logger } from '../log.js'
 import type { Db } from './store/db.js'
 
@@ -13,6 +14,11 @@ export interface ControlPlaneDeps {
 export interface DataPlaneHub {
   /** Closes this process's sessions of a revoked token at once (4001); other CPs notice at their next poll. */
   disconnectToken: (tokenId: string) => void
+  /**
+   * Sends an operator's target mark to this process's ready sessions of the group that speak
+   * `upstream_health`; how many it reached.
+   */
+  setTargetHealth: (runtimeGroupId: string, message: SetTargetHealthMessage) => number
   /** A node row still marked connected but not refreshed for this long is shown disconnected (its CP died). */
   readonly staleAfterSeconds: number
   /** Disconnected nodes stay listed this long. */

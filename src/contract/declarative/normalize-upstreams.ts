@@ -64,3 +64,21 @@ const FULL_DEFAULTS = { ...HEALTHCHECK_DEFAULTS, active: { ...HEALTHCHECK_DEFAUL
 function healthchecksOf (value: unknown): HealthchecksConfig {
   return merge(FULL_DEFAULTS, value) as HealthchecksConfig
 }
+
+/**
+ * An upstream entry with Kong's defaults filled in as its Admin API shows them (the algorithm and
+ * hash_on shorthands resolved, healthchecks whole); what the control plane stores.
+ */
+export function upstreamWithDefaults (u: Record<string, unknown>): Record<string, unknown> {
+  const { algorithm, hash_on: hashOn } = effectiveHashing(u)
+  return {
+    ...u,
+    algorithm,
+    hash_on: hashOn,
+    hash_fallback: u.hash_fallback ?? UPSTREAM_DEFAULTS.hash_fallback,
+    hash_on_cookie_path: u.hash_on_cookie_path ?? UPSTREAM_DEFAULTS.hash_on_cookie_path,
+    slots: u.slots ?? UPSTREAM_DEFAULTS.slots,
+    use_srv_name: u.use_srv_name ?? UPSTREAM_DEFAULTS.use_srv_name,
+    healthchecks: merge(HEALTHCHECK_DEFAULTS, u.healthchecks)
+  }
+}

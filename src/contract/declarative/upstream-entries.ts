@@ -84,3 +84,29 @@ export function effectiveHashing (u: Record<string, unknown>): { algorithm: Algo
   else if (typeof u.hash_on === 'string') algorithm = hashOn === 'none' ? 'round-robin' : 'consistent-hashing'
   return { algorithm, hash_on: hashOn }
 }
+
+/**
+ * The document with every top-level target moved into its upstream's `targets` (after the nested
+ * ones), as the control plane stores and exports them. Call only on a document the checks accepted.
+ */
+export function withNestedTargets (doc: Record<string, unknown>): Record<string, unknown> {
+  if (!Array.isArray(doc.targets)) return doc
+  const upstreams = collectUpstreams(doc)
+  const moved = new Map<number, Array<Record<string, unknown>>>()
+  for (const t of collectTargets({ ...doc, upstreams: doc.upstreams }, upstreams)) {
+    if (!t.path.startsWith('targets[') || t.upstream < 0) continue
+    const { upstream: _ref, ...target } = t.target
+    void _ref
+    moved.set(t.upstream, [...(moved.get(t.upstream) ?? []), target])
+  }
+  const { targets: _top, ...rest } = doc
+  void _top
+  return {
+    ...rest,
+    upstreams: (doc.upstreams as unknown[]).map((u, i) => {
+      const extra = moved.get(i)
+      if (extra === undefined || !isObject(u)) return u
+      return { ...u, targets: [...(Array.isArray(u.targets) ? u.targets : []), ...extra] }
+    })
+  }
+}

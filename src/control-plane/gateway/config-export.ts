@@ -1,7 +1,7 @@
 import type { StoredEntity } from './entity-types.js'
 
 // The group's entities as a Kong 3.0 declarative document: services with their routes nested,
-// then consumers and plugins, each with its id (references as `{ id }`), no timestamps. Loading it
+// then consumers, plugins and upstreams (their targets nested), each with its id (references as `{ id }`), no timestamps. Loading it
 // back (PUT /config) gives the same entities.
 
 function withId (e: StoredEntity): Record<string, unknown> {
@@ -15,6 +15,7 @@ export function exportDocument (entities: StoredEntity[]): Record<string, unknow
   const orphans: Array<Record<string, unknown>> = []
   const consumers: Array<Record<string, unknown>> = []
   const plugins: Array<Record<string, unknown>> = []
+  const upstreams: Array<Record<string, unknown>> = []
   for (const e of entities) {
     if (e.kind === 'service') {
       const routes: Array<Record<string, unknown>> = []
@@ -33,10 +34,12 @@ export function exportDocument (entities: StoredEntity[]): Record<string, unknow
       }
     } else if (e.kind === 'consumer') consumers.push(withId(e))
     else if (e.kind === 'plugin') plugins.push(withId(e))
+    else if (e.kind === 'upstream') upstreams.push(withId(e))
   }
   const doc: Record<string, unknown> = { _format_version: '3.0', services }
   if (orphans.length > 0) doc.routes = orphans
   if (consumers.length > 0) doc.consumers = consumers
   if (plugins.length > 0) doc.plugins = plugins
+  if (upstreams.length > 0) doc.upstreams = upstreams
   return doc
 }

@@ -1,9 +1,10 @@
-import { canonicalJsonOf, effectiveRoutePath } from '../../contract/index.js'
+import { canonicalJsonOf, effectiveRoutePath, withNestedTargets } from '../../contract/index.js'
 import { newId } from '../shared/ids.js'
 import { canonicalBody, columnsOf, withoutNulls } from './entity-body.js'
 import { displayName, type EntityKind, type StoredEntity } from './entity-types.js'
 import { createResolver } from './group-document.js'
 import { planConsumerCredentials } from './credential-plan.js'
+import { planTargets, withTargets } from './upstream-targets.js'
 
 // What `PUT /config` does to a group, computed without touching the store (so `POST /config/diff`
 // is the same code). Runs only on a document the contract accepted.
@@ -55,10 +56,13 @@ function matchKeys (kind: EntityKind, body: Record<string, unknown>, unnamedCont
       return unnamedContent ? [`body:${canonicalJsonOf(body)}`] : []
     case 'consumer': return [body.username, body.custom_id].filter((v) => typeof v === 'string').map((v) => `user:${String(v)}`)
     case 'plugin': return [`scope:${scopeKey(body)}`]
+    case 'upstream': return typeof body.name === 'string' ? [`name:${body.name}`] : []
   }
 }
 
-export function planConfig (rawDoc: Record<string, unknown>, existing: StoredEntity[], now: number): ConfigPlan {
+export function planConfig (fileDoc: Record<string, unknown>, existing: StoredEntity[], now: number): ConfigPlan {
+  // Targets are stored in their upstream (upstream-targets.ts): top-level ones join it first.
+  const rawDoc = withNestedTargets(fileDoc)
   const legacy = rawDoc._format_version !== '3.0'
   const desired: Desired[] = []
   const nestedPlugins: Desired[] = []
@@ -82,6 +86,7 @@ export function planConfig (rawDoc: Record<string, unknown>, existing: StoredEnt
   }
   list(rawDoc, 'consumers').forEach((consumer, i) => pluginsOf(consumer, consumerAt + i, 'consumer'))
   for (const plugin of list(rawDoc, 'plugins')) desired.push({ kind: 'plugin', input: withoutNulls(plugin, NOTHING) })
+  for (const upstream of list(rawDoc, 'upstreams')) desired.push({ kind: 'upstream', input: withoutNulls(upstream, NOTHING) })
   // Nested plugins after the top-level ones: the order the contract lifts them in (collectPlugins).
   desired.push(...nestedPlugins)
 
@@ -119,7 +124,10 @@ export function planConfig (rawDoc: Record<string, unknown>, existing: StoredEnt
     claimed.add(id)
     ids[i] = id
     const old = stored.get(id)
-    bodies[i] = d.kind === 'consumer' ? planConsumerCredentials(body, old?.kind === 'consumer' ? old.body : undefined, now) : body
+    const before = old?.kind === d.kind ? old.body : undefined
+    bodies[i] = d.kind === 'consumer'
+      ? planConsumerCredentials(body, before, now)
+      : d.kind === 'upstream' ? withTargets(body, planTargets(body.targets, before, now)) : body
     // References in the file name the file's own entities (by its names, or ids).
     known.push({ kind: d.kind, id, body: d.input })
   }
@@ -127,13 +135,13 @@ export function planConfig (rawDoc: Record<string, unknown>, existing: StoredEnt
 }
 
 function rank (kind: EntityKind): number {
-  return kind === 'service' || kind === 'consumer' ? 0 : kind === 'route' ? 1 : 2
+  return kind === 'service' || kind === 'consumer' || kind === 'upstream' ? 0 : kind === 'route' ? 1 : 2
 }
 
 function diff (desired: Desired[], ids: string[], bodies: Array<Record<string, unknown>>, existing: StoredEntity[], now: number): ConfigPlan {
   const before = new Map(existing.map((e) => [e.id, e]))
   const plan: ConfigPlan = { entities: [], create: [], update: [], delete: [] }
-  const positions: Record<EntityKind, number> = { service: 0, route: 0, plugin: 0, consumer: 0 }
+  const positions: Record<EntityKind, number> = { service: 0, route: 0, plugin: 0, consumer: 0, upstream: 0 }
   const kept = new Set<string>()
   desired.forEach((d, i) => {
     const id = ids[i]

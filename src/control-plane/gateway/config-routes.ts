@@ -59,12 +59,6 @@ async function readDocument (ctx: AdminContext, db: Db): Promise<Record<string, 
   // insert with a 500 on PostgreSQL only. Refused here, by path, on both stores alike.
   const nul = nulPaths(parsed.value)
   if (nul.length > 0) throw invalidError(nul.map((path) => ({ path, message: 'must not contain NUL characters' })))
-  // The store keeps services, routes, plugins and consumers; upstreams and targets load on DB-less
-  // nodes only, so a group document carrying them is refused rather than stored without them.
-  if (isRecord(parsed.value)) {
-    const kept = ['upstreams', 'targets'].filter((k) => { const v = (parsed.value as Record<string, unknown>)[k]; return Array.isArray(v) && v.length > 0 })
-    if (kept.length > 0) throw invalidError(kept.map((path) => ({ path, message: 'not supported by the control plane yet: upstreams and targets load on DB-less nodes (a declarative file); the control plane does not store them' })))
-  }
   // Kong's top-level credential lists go into their consumers first: what is planned and stored
   // (and where passwords are hashed) is the nested form.
   // decK's _info first (select_tags onto every entity, defaults into the fields left out), as decK

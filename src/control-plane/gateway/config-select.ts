@@ -1,6 +1,7 @@
 import { checkTags, createIssues } from '../../contract/index.js'
 import { CREDENTIAL_KINDS, credentialsOf, withCredentialList } from './credential-kinds.js'
 import type { StoredEntity } from './entity-types.js'
+import { targetsOf, withTargets } from './upstream-targets.js'
 import { invalidError } from './group-document.js'
 
 // decK's `dump --select-tag`: the export of only the entities that carry every select tag, headed by
@@ -47,7 +48,9 @@ export function selectEntities (entities: StoredEntity[], tags: readonly string[
   for (const e of tagged) {
     if (e.kind === 'route' && !routes.has(e.id)) continue
     if (e.kind === 'plugin' && !(kept(e.service_id, services) && kept(e.route_id, routes) && kept(e.consumer_id, consumers))) continue
-    out.push(e.kind === 'consumer' ? { ...e, body: selectCredentials(e.body, tags) } : e)
+    if (e.kind === 'consumer') out.push({ ...e, body: selectCredentials(e.body, tags) })
+    else if (e.kind === 'upstream') out.push({ ...e, body: withTargets(e.body, targetsOf(e.body).filter((t) => hasTags(t, tags))) })
+    else out.push(e)
   }
   return out
 }

@@ -1,4 +1,4 @@
-import { PLUGIN_DEFAULT_PROTOCOLS, ROUTE_DEFAULTS, SERVICE_DEFAULTS, parseServiceUrl, pluginConfigWithDefaults } from '../../contract/index.js'
+import { PLUGIN_DEFAULT_PROTOCOLS, ROUTE_DEFAULTS, SERVICE_DEFAULTS, parseServiceUrl, pluginConfigWithDefaults, upstreamWithDefaults } from '../../contract/index.js'
 import type { EntityKind, StoredEntity } from './entity-types.js'
 
 // Turns a validated input (Admin API body or declarative entry) into the stored body: Kong's
@@ -18,21 +18,35 @@ export function withoutNulls (input: Record<string, unknown>, skip: ReadonlySet<
   return out
 }
 
+/** The record PATCH merges field by field rather than replaces (Kong's merge of record fields). */
+const DEEP_MERGED: Partial<Record<EntityKind, string>> = { plugin: 'config', upstream: 'healthchecks' }
+
 /**
  * PATCH: fields present replace, `null` resets to the default; a new `url` replaces
- * protocol/host/port/path. A plugin's `config` is merged field by field, as Kong does (objects
- * inside it too; lists are replaced).
+ * protocol/host/port/path. A plugin's `config` and an upstream's `healthchecks` are merged field by
+ * field, as Kong does (objects inside them too; lists are replaced).
  */
 export function mergePatch (kind: EntityKind, current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...current }
   if (kind === 'service' && patch.url !== undefined) for (const f of URL_FIELDS) delete out[f]
   if (kind === 'service' && URL_FIELDS.some((f) => patch[f] !== undefined)) delete out.url
+  if (kind === 'upstream') hashingShorthands(out, patch)
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k]
-    else if (kind === 'plugin' && k === 'config' && isPlainObject(v) && isPlainObject(current.config)) out[k] = mergeObjects(current.config, v)
+    else if (DEEP_MERGED[kind] === k && isPlainObject(v) && isPlainObject(current[k])) out[k] = mergeObjects(current[k], v)
     else out[k] = v
   }
   return out
+}
+
+/**
+ * Kong's upstream shorthands apply to the fields a request gives (upstreams.lua): a new algorithm
+ * without hashing (least-connections, latency, round-robin) drops the stored hash_on, a new hash_on
+ * sets the algorithm; otherwise the stored pair would be read back as the other one.
+ */
+function hashingShorthands (out: Record<string, unknown>, patch: Record<string, unknown>): void {
+  if (typeof patch.hash_on === 'string') return
+  if (typeof patch.algorithm === 'string' && patch.algorithm !== 'consistent-hashing') { out.hash_on = 'none'; out.hash_fallback = 'none' }
 }
 
 function isPlainObject (v: unknown): v is Record<string, unknown> {
@@ -109,6 +123,8 @@ export function canonicalBody (kind: EntityKind, raw: Record<string, unknown>, r
     }
     case 'consumer':
       return input
+    case 'upstream':
+      return upstreamWithDefaults(input)
   }
 }
 

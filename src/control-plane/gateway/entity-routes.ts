@@ -5,10 +5,10 @@ import type { Db, DbExecutor } from '../store/db.js'
 import { pageResult, readPage } from '../shared/pagination.js'
 import { lockRuntimeGroup, requireRuntimeGroup, type RuntimeGroup } from '../runtime-groups/index.js'
 import { findEntity, listEntities } from './entity-store.js'
-import { KINDS, toResponse, type EntityKind, type StoredEntity } from './entity-types.js'
+import { ENTITY_KINDS, KINDS, toResponse, type EntityKind, type StoredEntity } from './entity-types.js'
 import { deleteEntity, writeEntity } from './entity-writes.js'
 
-// Kong's Admin API per runtime group: `/runtime-groups/:rg/{services,routes,plugins,consumers}`,
+// Kong's Admin API per runtime group: `/runtime-groups/:rg/{services,routes,plugins,consumers,upstreams}`,
 // `/…/:id_or_name`, and routes nested under their service.
 
 const TAG = 'Gateway entities'
@@ -81,9 +81,8 @@ function kindRoutes (db: Db, kind: EntityKind, base: string, nested: boolean): A
 }
 
 export function gatewayEntityRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
-  const kinds: EntityKind[] = ['service', 'route', 'plugin', 'consumer']
   return [
-    ...kinds.flatMap((kind) => kindRoutes(db, kind, `/runtime-groups/:rg/${KINDS[kind].segment}`, false)),
+    ...ENTITY_KINDS.flatMap((kind) => kindRoutes(db, kind, `/runtime-groups/:rg/${KINDS[kind].segment}`, false)),
     ...kindRoutes(db, 'route', '/runtime-groups/:rg/services/:svc/routes', true)
   ]
 }

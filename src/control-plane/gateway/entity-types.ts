@@ -1,16 +1,19 @@
 import { withoutCredentials } from './credential-kinds.js'
+import { withoutTargets } from './upstream-targets.js'
 
-// Gateway entities as stored: one row per service, route, plugin or consumer of a runtime group.
+// Gateway entities as stored: one row per service, route, plugin, consumer or upstream of a runtime
+// group. An upstream's targets live in its body (`targets`), as a consumer's credentials do, so a
+// target write is a write of the upstream row and the sync carries the upstream with its targets.
 // `body` holds the Kong-shaped fields (defaults filled in, references as `{ id }`); id and
 // timestamps are columns. name/service_id/route_id/consumer_id are derived from the body so SQL
 // can enforce unique names and find who references whom.
 
-export type EntityKind = 'service' | 'route' | 'plugin' | 'consumer'
+export type EntityKind = 'service' | 'route' | 'plugin' | 'consumer' | 'upstream'
 
 export interface StoredEntity {
   id: string
   kind: EntityKind
-  /** service/route name, consumer username; null for plugins and unnamed entities. */
+  /** service/route/upstream name, consumer username; null for plugins and unnamed entities. */
   name: string | null
   service_id: string | null
   route_id: string | null
@@ -27,7 +30,7 @@ export type EntityResponse = Record<string, unknown> & { id: string, created_at:
 export interface KindInfo {
   kind: EntityKind
   /** Key of the list in a declarative document. */
-  list: 'services' | 'routes' | 'plugins' | 'consumers'
+  list: 'services' | 'routes' | 'plugins' | 'consumers' | 'upstreams'
   /** Admin API path segment. */
   segment: string
   /** Body field that names the entity (addressable by it); null when only ids address it. */
@@ -39,12 +42,16 @@ export const KINDS: Record<EntityKind, KindInfo> = {
   service: { kind: 'service', list: 'services', segment: 'services', nameField: 'name', label: 'service' },
   route: { kind: 'route', list: 'routes', segment: 'routes', nameField: 'name', label: 'route' },
   plugin: { kind: 'plugin', list: 'plugins', segment: 'plugins', nameField: null, label: 'plugin' },
-  consumer: { kind: 'consumer', list: 'consumers', segment: 'consumers', nameField: 'username', label: 'consumer' }
+  consumer: { kind: 'consumer', list: 'consumers', segment: 'consumers', nameField: 'username', label: 'consumer' },
+  upstream: { kind: 'upstream', list: 'upstreams', segment: 'upstreams', nameField: 'name', label: 'upstream' }
 }
 
+/** The kinds in declarative-document order (services before what references them). */
+export const ENTITY_KINDS: readonly EntityKind[] = ['service', 'route', 'plugin', 'consumer', 'upstream']
+
 export function toResponse (e: StoredEntity): EntityResponse {
-  // A consumer's credentials (in its body) have their own endpoints, which leave secrets out.
-  const { name, ...rest } = e.kind === 'consumer' ? withoutCredentials(e.body) : e.body
+  // A consumer's credentials and an upstream's targets (in their bodies) have their own endpoints.
+  const { name, ...rest } = e.kind === 'consumer' ? withoutCredentials(e.body) : e.kind === 'upstream' ? withoutTargets(e.body) : e.body
   return name === undefined
     ? { id: e.id, ...rest, created_at: e.created_at, updated_at: e.updated_at }
     : { id: e.id, name, ...rest, created_at: e.created_at, updated_at: e.updated_at }

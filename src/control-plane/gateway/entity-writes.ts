@@ -7,6 +7,7 @@ import { deleteEntities, insertEntities, loadEntities, referencing, updateEntity
 import { KINDS, displayName, type EntityKind, type StoredEntity } from './entity-types.js'
 import { createResolver, invalidError, validateWithChange } from './group-document.js'
 import { keepCredentials } from './credential-plan.js'
+import { keepTargets } from './target-writes.js'
 
 // One write = one transaction: load the group, apply the change, validate the whole document with
 // the contract, store, bump config_version once. Callers pass the transaction.
@@ -91,6 +92,7 @@ export async function writeEntity (tx: DbExecutor, rg: RuntimeGroup, req: WriteR
   }
   if (parentService !== undefined) input.service = { id: parentService.id }
   if (kind === 'consumer') input = keepCredentials(given, input, current?.body ?? null, rg.name)
+  if (kind === 'upstream') input = keepTargets(given, input, current?.body ?? null, rg.name)
   // Kong's Admin API has no nested plugins; here they would be stored inside the entity, unseen as plugins.
   if (kind !== 'plugin' && input.plugins !== undefined) {
     throw invalidError([{ path: 'plugins', message: `unknown field (create plugins with POST /runtime-groups/${rg.name}/plugins)` }])

@@ -18,7 +18,7 @@ export interface Candidate {
 
 /** A declarative 3.0 document of stored entities (flat: top-level routes with `service: { id }`). */
 export function documentOf (entities: StoredEntity[], candidate: Candidate | null): { doc: Record<string, unknown>, at: string | null } {
-  const lists: Record<string, Array<Record<string, unknown>>> = { services: [], routes: [], plugins: [], consumers: [] }
+  const lists: Record<string, Array<Record<string, unknown>>> = { services: [], routes: [], plugins: [], consumers: [], upstreams: [] }
   for (const e of entities) {
     if (candidate !== null && e.id === candidate.id) continue
     lists[KINDS[e.kind].list].push({ id: e.id, ...e.body })

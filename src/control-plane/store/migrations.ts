@@ -243,6 +243,21 @@ export const MIGRATIONS: Migration[] = [
         updated_at BIGINT NOT NULL
       )`
     ]
+  },
+  {
+    version: 6,
+    name: 'hybrid: each node\'s view of its upstreams\' target health',
+    sql: [
+      // The node's latest `upstream_health` report, whole (a node sends it when a state changes):
+      // one row per node, read by GET /runtime-groups/{rg}/upstreams/{u}/health from any replica.
+      `CREATE TABLE data_plane_upstream_health (
+        runtime_group_id TEXT NOT NULL REFERENCES runtime_groups(id) ON DELETE CASCADE,
+        node_id TEXT NOT NULL,
+        upstreams TEXT NOT NULL,
+        reported_at BIGINT NOT NULL,
+        PRIMARY KEY (runtime_group_id, node_id)
+      )`
+    ]
   }
 ]
 

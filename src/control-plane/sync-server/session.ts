@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { WebSocket, RawData } from 'ws'
-import { SyncCloseCodes, type HelloMessage, type SyncStatus, type ControlPlaneMessage } from '../../contract/sync-protocol.js'
+import { SyncCloseCodes, type HelloMessage, type SyncStatus, type ControlPlaneMessage, type SetTargetHealthMessage } from '../../contract/sync-protocol.js'
 import type { ErrorCode } from '../../errors.js'
 import type { Logger } from '../../log.js'
 import type { Db } from '../store/db.js'
@@ -10,6 +10,7 @@ import { describeApplyError, missingPlugins, parseHello, parseNodeMessage, plugi
 import { markDisconnected, touchNode, updateNodeStatus, upsertNode, type NodeKey } from './node-store.js'
 import type { Snapshot } from './snapshot-build.js'
 import type { SnapshotFeed } from './snapshot-feed.js'
+import { parseUpstreamHealth, saveUpstreamHealth } from './upstream-health-store.js'
 import type { AnalyticsIngest } from '../analytics/index.js'
 import type { SyncObserver } from '../metrics/observers.js'
 
@@ -44,6 +45,8 @@ export interface Session {
   push: (snapshot: Snapshot) => void
   /** Pings, or terminates a node not heard from for `timeoutMs`. */
   heartbeat: (now: number, timeoutMs: number) => void
+  /** Sends a target mark when the node is ready and speaks `upstream_health`; whether it was sent. */
+  send: (message: SetTargetHealthMessage) => boolean
   /** Sends `error` then closes with `code`. */
   end: (code: number, errorCode: ErrorCode | null, message: string) => void
   /** Resolves once the socket is closed and the node's row is written. */
@@ -121,6 +124,17 @@ export function startSession (ws: WebSocket, grant: TokenGrant, ctx: SessionCont
       const ack = await ingest.ingest(source, data, log)
       if (ack !== null) sendJson(ack)
     }).catch((err: unknown) => log.error({ err }, 'analytics report handling failed')).finally(() => { pendingReports-- })
+  }
+
+  /** The node's whole health view replaces its previous one (on the node row's write chain, so in order). */
+  function onUpstreamHealth (data: unknown): void {
+    const report = parseUpstreamHealth(data)
+    if (report === null || key === null) {
+      log.warn('upstream_health report ignored: not a report')
+      return
+    }
+    const nodeId = key.nodeId
+    void write('upstream_health', (now) => saveUpstreamHealth(ctx.db, groupId, nodeId, report, now))
   }
 
   function welcome (status: SyncStatus, message?: string, config?: { version: number, hash: string }): void {
@@ -208,6 +222,10 @@ export function startSession (ws: WebSocket, grant: TokenGrant, ctx: SessionCont
       onAnalytics(data)
       return
     }
+    if ((data as { type?: unknown } | undefined)?.type === 'upstream_health') {
+      onUpstreamHealth(data)
+      return
+    }
     const m = parseNodeMessage(data)
     if (m === null) {
       log.warn({ type: (data as { type?: unknown } | undefined)?.type }, 'node message ignored: not an ack or apply_error')
@@ -260,6 +278,11 @@ export function startSession (ws: WebSocket, grant: TokenGrant, ctx: SessionCont
     push,
     end,
     closed,
+    send (message) {
+      if (!ready || hello?.features?.includes('upstream_health') !== true || ws.readyState !== ws.OPEN) return false
+      sendJson(message)
+      return true
+    },
     heartbeat (now, timeoutMs) {
       if (ws.readyState !== ws.OPEN) return
       if (now - lastHeard > timeoutMs) {

@@ -13,6 +13,7 @@ import type { Db } from '../store/db.js'
 import { nowSeconds } from '../shared/ids.js'
 import { bearerToken, findGrant, hashToken, touchToken, type TokenGrant } from '../data-plane-tokens/index.js'
 import { nodeWindow, purgeNodes } from './node-store.js'
+import { purgeUpstreamHealth } from './upstream-health-store.js'
 import { startSession, type Session } from './session.js'
 import { createSnapshotFeed, type SnapshotFeed } from './snapshot-feed.js'
 import { resolveTimings, staleAfterSeconds, type SyncTimings } from './sync-options.js'
@@ -192,6 +193,7 @@ export function createSyncServer (options: SyncServerOptions): SyncServer {
 
   async function purge (): Promise<void> {
     const purged = await purgeNodes(db, nodeWindow(nowSeconds(), stale, timings.purgeAfterSeconds))
+    if (purged > 0) await purgeUpstreamHealth(db)
     if (purged > 0) log.info({ purged }, 'disconnected nodes purged')
   }
 
@@ -199,6 +201,11 @@ export function createSyncServer (options: SyncServerOptions): SyncServer {
     staleAfterSeconds: stale,
     purgeAfterSeconds: timings.purgeAfterSeconds,
     disconnectToken,
+    setTargetHealth (groupId, message) {
+      let reached = 0
+      for (const s of sessions.get(groupId) ?? []) if (s.send(message)) reached++
+      return reached
+    },
     notifyCommitted: kick,
     buildsOf: (groupId) => feeds.get(groupId)?.builds ?? 0,
     async listen (address) {

@@ -39,15 +39,15 @@ describeStores((store) => {
     ])
   })
 
-  test('PUT /config with upstreams or targets is refused whole (the store does not keep them yet), and nothing changes', async (t) => {
+  test('PUT /config with a target of an unknown upstream is refused whole, naming the field, and nothing changes', async (t) => {
     const call = await startAdmin(t, store)
     await call('POST', '/runtime-groups', { name: 'prod' })
-    const put = await call('PUT', '/runtime-groups/prod/config', { ...FILE, upstreams: [{ name: 'orders.up', targets: [{ target: '10.0.0.1' }] }], targets: [{ target: '10.0.0.2', upstream: 'orders.up' }] })
+    const put = await call('PUT', '/runtime-groups/prod/config', { ...FILE, upstreams: [{ name: 'orders.up', targets: [{ target: '10.0.0.1' }] }], targets: [{ target: '10.0.0.2', upstream: 'elsewhere' }] })
     assert.equal(put.status, 400, put.text)
     assert.equal(put.body.code, 'ATRIUM_ERR_ADMIN_INVALID')
-    assert.deepEqual(Object.keys(put.body.fields).sort(), ['targets', 'upstreams'])
-    assert.match(put.body.fields.upstreams, /not supported by the control plane yet/)
+    assert.deepEqual(Object.keys(put.body.fields), ['targets[0].upstream'])
     assert.equal(await versionOf(call, 'prod'), 0)
+    assert.equal((await call('GET', '/runtime-groups/prod/upstreams')).body.data.length, 0)
   })
 
   test('GET /config exports JSON or YAML by Accept, and PUT of the export gives the same config without a change', async (t) => {

@@ -109,8 +109,17 @@ test('a delta carries only what changed', () => {
 test('documents outside the export layout get no layout (full snapshots only)', () => {
   assert.equal(documentLayout({ _format_version: '2.1', services: [] }), null)
   assert.equal(documentLayout({ _format_version: '3.0', services: [{ name: 'no-id' }] }), null)
-  assert.equal(documentLayout({ _format_version: '3.0', services: [], upstreams: [] }), null)
+  assert.equal(documentLayout({ _format_version: '3.0', services: [], targets: [] }), null, 'top-level targets are not the export form (they nest in their upstream)')
   assert.equal(documentLayout({ _format_version: '3.0', services: [{ id: 'x', routes: [] }], consumers: [{ id: 'x' }] }), null, 'duplicate id')
+})
+
+test('an upstream is one entity with its targets inside: a target change puts the upstream', () => {
+  const base = documentLayout({ _format_version: '3.0', services: [], upstreams: [{ id: 'u', name: 'u', targets: [{ id: 't1', target: '127.0.0.1:1' }] }] })
+  const next = documentLayout({ _format_version: '3.0', services: [], upstreams: [{ id: 'u', name: 'u', targets: [{ id: 't1', target: '127.0.0.1:1' }, { id: 't2', target: '127.0.0.1:2' }] }] })
+  assert.ok(base !== null && next !== null)
+  const delta = buildConfigDelta(base, next, (id) => id === 'u')
+  assert.deepEqual(delta, { put: [{ id: 'u', name: 'u', targets: [{ id: 't1', target: '127.0.0.1:1' }, { id: 't2', target: '127.0.0.1:2' }] }], lists: {} })
+  assert.deepEqual(applyConfigDelta(base, delta).upstreams, [{ id: 'u', name: 'u', targets: [{ id: 't1', target: '127.0.0.1:1' }, { id: 't2', target: '127.0.0.1:2' }] }])
 })
 
 test('a delta that does not fit its base throws DeltaError', () => {
