@@ -1,48 +1,11 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { applyConfigDelta, documentLayout } from '../../../src/contract/config-delta.js'
-import { loadDeclarativeDocument } from '../../../src/contract/index.js'
 import { describeStores } from '../../support/stores.js'
-import { PATIENT, connectNode, groupWithToken, startKit, type Call, type TestNode } from './sync-kit.js'
+import { PATIENT, connectNode, deltaFollower, groupWithToken, ok, startKit } from './sync-kit.js'
 
 // Delta frames: a node that announces the `delta` feature gets, after its first full snapshot, only
 // what changed; rebuilding the document from them must give exactly what GET /config exports, with
 // the hash the contract computes, through every kind of Admin API write.
-
-async function ok (call: Call, method: string, path: string, body?: unknown): Promise<any> {
-  const r = await call(method, path, body)
-  assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${r.text}`)
-  return r.body
-}
-
-/** Follows a delta-speaking node's frames, rebuilding its document like a data plane does. */
-function follower (node: TestNode): { doc: () => Record<string, unknown>, hash: () => string, next: () => Promise<{ type: string, bytes: number, version: number }> } {
-  let doc: Record<string, unknown> | null = null
-  let hash = ''
-  return {
-    doc: () => doc as Record<string, unknown>,
-    hash: () => hash,
-    async next () {
-      const frame = await node.nextSnapshot()
-      const value = frame.value as any
-      if (value.type === 'snapshot') {
-        doc = value.config
-      } else {
-        assert.equal(value.type, 'delta')
-        assert.equal(value.base_hash, hash, 'the delta is built on what the node has')
-        const layout = documentLayout(doc as Record<string, unknown>)
-        assert.ok(layout !== null)
-        doc = applyConfigDelta(layout, value)
-      }
-      hash = value.hash
-      const loaded = loadDeclarativeDocument(doc as Record<string, unknown>)
-      assert.ok(loaded.ok, JSON.stringify(loaded))
-      assert.equal(loaded.hash, hash, 'the rebuilt document has the hash the CP sent')
-      node.send({ type: 'ack', version: value.version, hash })
-      return { type: value.type, bytes: frame.bytes.length, version: value.version }
-    }
-  }
-}
 
 describeStores((store) => {
   test('a delta-speaking node gets deltas that rebuild GET /config exactly, through every kind of write', async (t) => {
@@ -57,7 +20,7 @@ describeStores((store) => {
     })
     const node = await connectNode(t, syncUrl, token)
     node.hello({ node_id: 'delta-node', features: ['delta'] })
-    const f = follower(node)
+    const f = deltaFollower(node)
     const first = await f.next()
     assert.equal(first.type, 'snapshot')
 

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict'
 import type { TestContext } from 'node:test'
 import { gunzipSync } from 'node:zlib'
 import { Writable } from 'node:stream'
@@ -6,6 +7,8 @@ import { WebSocket } from 'ws'
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '../../../src/control-plane/control-plane.js'
 import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
 import { SYNC_PATH, SYNC_PROTOCOL_VERSION, type HelloMessage, type SnapshotMessage } from '../../../src/contract/sync-protocol.js'
+import { applyConfigDelta, documentLayout } from '../../../src/contract/config-delta.js'
+import { loadDeclarativeDocument } from '../../../src/contract/index.js'
 import { ATRIUM_VERSION } from '../../../src/version.js'
 import { httpCall } from '../../support/http-client.js'
 import { storeFor, type StoreKind, type SuiteStore } from '../../support/stores.js'
@@ -165,4 +168,47 @@ export async function dataPlanes (call: Call, rg: string): Promise<any[]> {
   const r = await call('GET', `/runtime-groups/${rg}/data-planes`)
   if (r.status !== 200) throw new Error(r.text)
   return r.body.data
+}
+
+/** An Admin API call that must succeed (2xx); its body. */
+export async function ok (call: Call, method: string, path: string, body?: unknown): Promise<any> {
+  const r = await call(method, path, body)
+  assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${r.text}`)
+  return r.body
+}
+
+export interface DeltaFollower {
+  doc: () => Record<string, any>
+  hash: () => string
+  /** The next frame, applied and acked: what it was, its size, version and `put` entities (deltas). */
+  next: () => Promise<{ type: string, bytes: number, version: number, put: Array<Record<string, any>> }>
+}
+
+/** Follows a delta-speaking node's frames, rebuilding its document like a data plane does. */
+export function deltaFollower (node: TestNode): DeltaFollower {
+  let doc: Record<string, unknown> | null = null
+  let hash = ''
+  return {
+    doc: () => doc as Record<string, any>,
+    hash: () => hash,
+    async next () {
+      const frame = await node.nextSnapshot()
+      const value = frame.value as any
+      if (value.type === 'snapshot') {
+        doc = value.config
+      } else {
+        assert.equal(value.type, 'delta')
+        assert.equal(value.base_hash, hash, 'the delta is built on what the node has')
+        const layout = documentLayout(doc as Record<string, unknown>)
+        assert.ok(layout !== null)
+        doc = applyConfigDelta(layout, value)
+      }
+      hash = value.hash
+      const loaded = loadDeclarativeDocument(doc as Record<string, unknown>)
+      assert.ok(loaded.ok, JSON.stringify(loaded))
+      assert.equal(loaded.hash, hash, 'the rebuilt document has the hash the CP sent')
+      node.send({ type: 'ack', version: value.version, hash })
+      return { type: value.type, bytes: frame.bytes.length, version: value.version, put: value.put ?? [] }
+    }
+  }
 }

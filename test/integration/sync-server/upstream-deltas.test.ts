@@ -1,46 +1,12 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { applyConfigDelta, documentLayout } from '../../../src/contract/config-delta.js'
-import { loadDeclarativeDocument } from '../../../src/contract/index.js'
 import { describeStores } from '../../support/stores.js'
-import { connectNode, groupWithToken, startKit, type Call, type TestNode } from './sync-kit.js'
+import { connectNode, deltaFollower, groupWithToken, ok, startKit } from './sync-kit.js'
 
 // Targets live in their upstream's row, so every target write must renew that row's revision and
 // reach a delta-speaking node as a delta carrying only that upstream (with its targets); upstream
 // creates, updates and deletes too. Each rebuilt document is exactly what GET /config exports and
 // loads with the hash the control plane sent.
-
-async function ok (call: Call, method: string, path: string, body?: unknown): Promise<any> {
-  const r = await call(method, path, body)
-  assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${r.text}`)
-  return r.body
-}
-
-function follower (node: TestNode): { doc: () => Record<string, any>, next: () => Promise<{ type: string, bytes: number, put: Array<Record<string, any>> }> } {
-  let doc: Record<string, unknown> | null = null
-  let hash = ''
-  return {
-    doc: () => doc as Record<string, any>,
-    async next () {
-      const frame = await node.nextSnapshot()
-      const value = frame.value as any
-      if (value.type === 'snapshot') doc = value.config
-      else {
-        assert.equal(value.type, 'delta')
-        assert.equal(value.base_hash, hash)
-        const layout = documentLayout(doc as Record<string, unknown>)
-        assert.ok(layout !== null)
-        doc = applyConfigDelta(layout, value)
-      }
-      hash = value.hash
-      const loaded = loadDeclarativeDocument(doc as Record<string, unknown>)
-      assert.ok(loaded.ok, JSON.stringify(loaded))
-      assert.equal(loaded.hash, hash, 'the rebuilt document has the hash the CP sent')
-      node.send({ type: 'ack', version: value.version, hash })
-      return { type: value.type, bytes: frame.bytes.length, put: value.put ?? [] }
-    }
-  }
-}
 
 describeStores((store) => {
   test('upstream and target writes reach a delta-speaking node as deltas that rebuild GET /config', async (t) => {
@@ -53,7 +19,7 @@ describeStores((store) => {
     })
     const node = await connectNode(t, syncUrl, token)
     node.hello({ node_id: 'delta-node', features: ['delta'] })
-    const f = follower(node)
+    const f = deltaFollower(node)
     assert.equal((await f.next()).type, 'snapshot')
 
     const U = '/runtime-groups/prod/upstreams'
