@@ -3,9 +3,11 @@ import { append, h, labelChips } from './dom.js'
 import { attempt } from './errors.js'
 import { renderAnalytics } from './analytics-panel.js'
 import { renderDocuments } from './documents-panel.js'
+import { renderUpstreamHealth } from './upstream-health-panel.js'
 
 // Package dashboard: the package (with its portal toggle), its versions (runtime group, status,
-// implementation, routes; details, spec upload, delete), the analytics panel and the documents.
+// implementation, routes; details with the upstream's target health, spec upload, delete), the
+// analytics panel and the documents.
 
 export interface Version {
   id: string
@@ -113,6 +115,11 @@ function statusSelect (base: string, v: Version): HTMLElement {
 
 function versionDetails (v: Version): HTMLElement {
   const div = h('div', { class: 'version-details' }, h('p', {}, 'Id: ', h('code', {}, v.id)))
+  if (v.implementation !== null) {
+    const health = h('div', { class: 'upstream' })
+    div.append(health)
+    void attempt(async () => { await renderUpstreamHealth(health, v.runtime_group.id, (v.implementation as NonNullable<Version['implementation']>).service.id) })
+  }
   if (v.api_spec === null) { div.append(h('p', {}, 'No API spec.')); return div }
   const s = v.api_spec
   div.append(h('p', {}, `${s.title ?? ''} ${s.api_version ?? ''} — ${s.specification.type} ${s.specification.version}`))

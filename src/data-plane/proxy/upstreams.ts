@@ -1,6 +1,6 @@
 import { isIP } from 'node:net'
 import { Pool } from 'undici'
-import type { GatewayConfig, ServiceConfig, TargetConfig, UpstreamConfig } from '../../contract/index.js'
+import { parseTarget, type GatewayConfig, type ServiceConfig, type TargetConfig, type UpstreamConfig } from '../../contract/index.js'
 import { createBalancer } from '../balancer/create-balancer.js'
 import type { Balancer } from '../balancer/types.js'
 import { startActiveProbes, type ActiveProbes } from '../balancer/active-probes.js'
@@ -68,6 +68,24 @@ export class UpstreamSet {
   /** Hot path. The Host header for services[serviceIndex] (when the route does not preserve the host). */
   hostHeader (serviceIndex: number): string {
     return this.#hostHeader[serviceIndex]
+  }
+
+  /**
+   * An operator's mark (Kong's PUT …/targets/{t}[/{address}]/healthy|unhealthy, forwarded by the
+   * control plane): the upstream by name or id, the target by id or address, `address` (`ip:port`)
+   * one of its addresses or null for all. False when there is no such upstream, target or address.
+   */
+  markTarget (upstreamRef: string, targetRef: string, address: string | null, healthy: boolean): boolean {
+    const ref = upstreamRef.toLowerCase()
+    const health = this.health.get(ref) ?? [...this.health.values()].find((h) => h.upstream.id === ref)
+    if (health === undefined) return false
+    const wanted = parseTarget(targetRef)?.text
+    const peer = health.upstream.targets.findIndex((t) => t.id === targetRef.toLowerCase() || t.target === wanted)
+    if (peer < 0) return false
+    const target = health.upstream.targets[peer]!
+    if (address !== null && parseTarget(address)?.text !== `${bracketed(target.host)}:${target.port}`) return false
+    health.set(peer, healthy)
+    return true
   }
 
   /** The pool for a key, if this set has one (used by buildUpstreams to carry pools over). */

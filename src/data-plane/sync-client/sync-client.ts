@@ -8,13 +8,15 @@ import {
   type SyncStatus,
   type WelcomeMessage,
   type ErrorMessage,
-  type AnalyticsAckMessage
+  type AnalyticsAckMessage,
+  type SetTargetHealthMessage
 } from '../../contract/sync-protocol.js'
 import { DEFAULT_SYNC_BACKOFF_MAX_MS } from '../../defaults.js'
 import type { Logger } from '../../log.js'
 import type { GatewayState } from '../compiled-gateway.js'
 import { createBackoff } from './backoff.js'
 import { buildHello, type NodeIdentity } from './node-identity.js'
+import { createHealthReporter } from './health-reporter.js'
 import { createSnapshotApplier } from './snapshot-applier.js'
 import type { ValidSnapshot } from './snapshot.js'
 
@@ -133,6 +135,9 @@ export function createSyncClient (options: SyncClientOptions): SyncClient {
   let started = false
   /** The analytics reporter was told about this connection (at its first welcome). */
   let analyticsLinked = false
+  /** Target health for the control plane (`upstream_health`), reported on the welcomed socket. */
+  const health = createHealthReporter(options.state)
+  let healthLinked = false
 
   function send (message: NodeMessage): void {
     if (socket !== null && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message))
@@ -185,6 +190,14 @@ export function createSyncClient (options: SyncClientOptions): SyncClient {
         analyticsLinked = true
         options.analytics.connected((text) => { if (ws.readyState === WebSocket.OPEN) ws.send(text) })
       }
+      if (!healthLinked && ws !== null) {
+        healthLinked = true
+        health.connected((text) => { if (ws.readyState === WebSocket.OPEN) ws.send(text) })
+      }
+    } else if (message.type === 'set_target_health') {
+      const mark = message as SetTargetHealthMessage
+      const applied = health.mark(mark)
+      log.info({ upstream: mark.upstream, target: mark.target, address: mark.address, healthy: mark.healthy, applied }, applied ? 'target marked by the control plane' : 'target mark from the control plane ignored: no such upstream or target here')
     } else if (message.type === 'analytics_ack') {
       const ack = message as AnalyticsAckMessage
       if (typeof ack.boot_id === 'string' && Number.isInteger(ack.seq)) options.analytics?.ack(ack.boot_id, ack.seq)
@@ -258,6 +271,10 @@ export function createSyncClient (options: SyncClientOptions): SyncClient {
       if (analyticsLinked) {
         analyticsLinked = false
         options.analytics?.disconnected()
+      }
+      if (healthLinked) {
+        healthLinked = false
+        health.disconnected()
       }
       const wasConnected = connected
       connected = false

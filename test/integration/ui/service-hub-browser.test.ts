@@ -194,6 +194,34 @@ test('the Service Hub UI: token prompt, catalog, package dashboard with versions
     assert.deepEqual(dialogs, [], 'no payload ran')
   })
 
+  await t.test('a version balanced over an upstream shows the node\'s target health, and its marks steer the node', async () => {
+    await admin('POST', '/runtime-groups/production/upstreams', { name: 'orders.upstream', healthchecks: { passive: { unhealthy: { http_failures: 3 } } } })
+    const target = `127.0.0.1:${up.port}`
+    await admin('POST', '/runtime-groups/production/upstreams/orders.upstream/targets', { target })
+    await admin('PATCH', '/runtime-groups/production/services/orders', { host: 'orders.upstream' })
+    await waitUntil('the node balances /orders over the upstream', async () => {
+      const row = (await admin('GET', '/runtime-groups/production/upstreams/orders.upstream/health')).data[0]
+      return row?.health === 'HEALTHY' && (await httpCall(`${node.proxy}/orders/x`, { agent })).status === 200
+    }, 15_000)
+    await page.goto(`${base}/ui/#/packages/${packageId}`)
+    await page.click('tr.version[data-version=v1] button:has-text("Details")')
+    const nodeRow = page.locator('table.upstream-health tr.node-health')
+    await nodeRow.waitFor()
+    assert.match(await page.locator('.upstream h3').innerText(), /Upstream orders\.upstream \(round-robin\)/)
+    assert.match(await nodeRow.innerText(), new RegExp(`HEALTHY[\\s\\S]*${target.replace(/\./g, '\\.')}\\s+HEALTHY`))
+    await page.click(`table.targets tr[data-target="${target}"] button.mark-unhealthy`)
+    await waitUntil('the node refuses /orders: its only target is unhealthy', async () => (await httpCall(`${node.proxy}/orders/x`, { agent })).status === 503, 15_000)
+    await waitUntil('the page shows the target UNHEALTHY', async () => {
+      if (/UNHEALTHY/.test(await page.locator(`table.upstream-health li[data-target="${target}"]`).innerText())) return true
+      await page.click('.upstream button.refresh') // the node reports within a second of a change
+      return false
+    }, 15_000)
+    await page.screenshot({ path: join(SHOTS, 'upstream-health.png'), fullPage: true })
+    await page.click(`table.targets tr[data-target="${target}"] button.mark-healthy`)
+    await waitUntil('the node serves /orders again', async () => (await httpCall(`${node.proxy}/orders/x`, { agent })).status === 200, 15_000)
+    assert.deepEqual(dialogs, [])
+  })
+
   await t.test('a viewer token browses and gets the API\'s 403 on a write', async () => {
     await page.goto(`${base}/ui/#/catalog`)
     await page.locator('a.package-link').waitFor()
