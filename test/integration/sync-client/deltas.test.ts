@@ -46,7 +46,7 @@ test('a node applies a delta on the config it serves, serves the change, acks an
   const first = cp.publish(v1, { version: 1 })
   const dir = tempDir(t)
   const node = await startTestNode(t, cp, dir)
-  assert.deepEqual((await cp.waitFor(isHello())).message.features, ['delta', 'analytics'])
+  assert.deepEqual((await cp.waitFor(isHello())).message.features, ['delta', 'analytics', 'upstream_health'])
   await cp.waitFor(isAckFor(first.hash))
 
   const v2 = doc(up.port, [{ id: R1, path: '/one' }, { id: R2, path: '/two' }])
