@@ -73,7 +73,8 @@ export async function dataPlaneCommand (line: CommandLine): Promise<number> {
   const statusListen = readOption(line, OPTIONS.statusListen)
   const metrics = readOption(line, OPTIONS.metrics)
   const metricsLatencyUnit = readOption(line, OPTIONS.metricsLatencyUnit)
+  const dnsResolver = readOption(line, OPTIONS.dnsResolver)
   const logger = createLogger({ level: readOption(line, OPTIONS.logLevel) })
-  const dataPlane = await startDataPlane({ ...source, proxyListen, statusListen, logger, metrics, metricsLatencyUnit })
+  const dataPlane = await startDataPlane({ ...source, proxyListen, statusListen, logger, metrics, metricsLatencyUnit, dnsResolver })
   return await serve(dataPlane, logger)
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { checkTags, createIssues } from '../contract/index.js'
 import { parseDurationSeconds } from '../duration.js'
 import { parseListenAddress, type ListenAddress } from '../listen-address.js'
@@ -59,4 +60,18 @@ export const httpUrl: ValueParser<string> = (value, name) => {
   const base = value.replace(/\/+$/, '')
   if (!/^https?:\/\//.test(base)) throw usageError(`${name} must be an http(s) URL, got "${base}"`)
   return base
+}
+
+/** Kong's dns_resolver: DNS servers, comma-separated, each `IP`, `IPv4:PORT` or `[IPv6]:PORT`. */
+export const dnsServers: ValueParser<string[]> = (value, name) => {
+  return value.split(',').map((raw) => {
+    const server = raw.trim()
+    const m = /^\[([^\]]+)\]:(\d+)$/.exec(server) ?? /^([^:]+):(\d+)$/.exec(server)
+    const ip = m === null ? server : m[1]!
+    const port = m === null ? 53 : Number(m[2])
+    if (isIP(ip) === 0 || (m !== null && m[0].startsWith('[') !== (isIP(ip) === 6)) || port < 1 || port > 65535) {
+      throw usageError(`${name}: expected DNS servers as IP, IPv4:PORT or [IPv6]:PORT, comma-separated (got "${server}")`)
+    }
+    return server
+  })
 }

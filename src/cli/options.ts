@@ -3,7 +3,7 @@ import * as D from '../defaults.js'
 import { LATENCY_UNITS } from '../data-plane/metrics/index.js'
 import type { ListenerName } from '../listen-address.js'
 import type { CommandName } from './commands.js'
-import { duration, httpUrl, listenAddress, oneOf, onOff, positiveSeconds, tagList, text, wholeNumber, type ValueParser } from './option-values.js'
+import { dnsServers, duration, httpUrl, listenAddress, oneOf, onOff, positiveSeconds, tagList, text, wholeNumber, type ValueParser } from './option-values.js'
 
 // THE table of command-line options. Each subcommand's parseArgs options, the values it reads (flag,
 // else environment variable, else default), --help and docs/command-line.md all come from here: a
@@ -161,6 +161,12 @@ export const OPTIONS = {
     env: 'ATRIUM_ANALYTICS_INTERVAL_MS', default: String(D.DEFAULT_ANALYTICS_INTERVAL_MS), value: 'MS', commands: ['data-plane'], hidden: true,
     help: 'Tests only: a shorter analytics reporting interval; it must divide a minute.',
     parse: wholeNumber('milliseconds', 100, 60_000, 60_000)
+  }),
+  dnsResolver: option({
+    flag: 'dns-resolver', env: 'ATRIUM_DNS_RESOLVER', value: 'IP[:PORT],…', commands: DP, defaultNote: 'the system\'s (/etc/resolv.conf)',
+    help: 'Kong\'s dns_resolver: the DNS servers that resolve upstream target names (A records, else AAAA, with their TTL), ' +
+      'comma-separated, each IP, IPv4:PORT or [IPv6]:PORT. /etc/hosts is read first either way.',
+    parse: dnsServers
   }),
   metrics: option({
     flag: 'metrics', env: 'ATRIUM_METRICS', default: D.DEFAULT_METRICS, value: 'on|off', commands: DP,

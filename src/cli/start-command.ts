@@ -74,6 +74,7 @@ function startOptions (line: CommandLine) {
     cacheDir: readOption(line, OPTIONS.cacheDir),
     metrics: readOption(line, OPTIONS.metrics),
     metricsLatencyUnit: readOption(line, OPTIONS.metricsLatencyUnit),
+    dnsResolver: readOption(line, OPTIONS.dnsResolver),
     analytics: {
       minuteRetentionSeconds: readOption(line, OPTIONS.analyticsMinuteRetention),
       hourRetentionSeconds: readOption(line, OPTIONS.analyticsHourRetention)
@@ -121,6 +122,7 @@ export async function startCommand (line: CommandLine): Promise<number> {
       statusListen: o.statusListen,
       metrics: o.metrics,
       metricsLatencyUnit: o.metricsLatencyUnit,
+      dnsResolver: o.dnsResolver,
       logger
     })
     closers.push(() => dp.close())

@@ -1,6 +1,8 @@
 import type { GatewayConfig } from '../contract/index.js'
 import { createLogger, type Logger } from '../log.js'
 import { BUNDLED_PLUGIN_HANDLERS, type PluginHandlerSet } from '../plugins/handlers.js'
+import { targetNames } from './balancer/peer-addresses.js'
+import { systemResolver, type TargetResolver } from './balancer/target-resolver.js'
 import type { CompiledGateway, GatewayState } from './compiled-gateway.js'
 import type { NodeMetrics } from './metrics/node-metrics.js'
 import { compilePlugins } from './plugin-runner/compile-plugins.js'
@@ -14,6 +16,8 @@ export interface CompileOptions {
   log?: Logger
   /** The node's metrics: the config's per-route slots are compiled from it (none when absent). */
   metrics?: NodeMetrics | null
+  /** Resolves upstream target names: compiling uses the answers it has in hand (default: the system's). */
+  resolver?: TargetResolver
 }
 
 /**
@@ -27,19 +31,22 @@ export function compileGateway (config: GatewayConfig, hash: string, previous: C
   const log = options.log ?? createLogger()
   const plugins = compilePlugins(config, options.handlers ?? BUNDLED_PLUGIN_HANDLERS, log.child({ component: 'plugins' }))
   const router = compileRouter(config)
-  const upstreams = buildUpstreams(config, previous?.upstreams ?? null)
+  const upstreams = buildUpstreams(config, previous?.upstreams ?? null, options.resolver ?? systemResolver())
   const metrics = options.metrics?.compile(config) ?? null
   return { hash, config, router, upstreams, plugins, appliedAt: Date.now(), version, metrics }
 }
 
 /**
- * Compiles `config` and swaps it into `state` (the atomic swap: requests already running keep the
- * gateway they started with), then retires the previous version's pools that were not carried over.
- * Throws, leaving `state` untouched, when compiling fails.
+ * Resolves the names of the config's targets that have no fresh answer (so the config serves with
+ * its addresses from its first request), compiles `config` and swaps it into `state` (the atomic
+ * swap: requests already running keep the gateway they started with), then retires the previous
+ * version's pools that were not carried over. Rejects, leaving `state` untouched, when compiling fails.
  */
-export function installGateway (state: GatewayState, config: GatewayConfig, hash: string, version: number | null, log: Logger): CompiledGateway {
+export async function installGateway (state: GatewayState, config: GatewayConfig, hash: string, version: number | null, log: Logger): Promise<CompiledGateway> {
+  const resolver = state.resolver ?? systemResolver()
+  await resolver.prime((config.upstreams ?? []).flatMap(targetNames))
   const previous = state.current
-  const next = compileGateway(config, hash, previous, version, { handlers: state.pluginHandlers, log, metrics: state.metrics })
+  const next = compileGateway(config, hash, previous, version, { handlers: state.pluginHandlers, log, metrics: state.metrics, resolver })
   state.current = next
   if (previous !== null) {
     previous.upstreams.retire(next.upstreams).catch((err: unknown) => log.warn({ err }, 'closing retired upstream pools failed'))

@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '../contract/index.js'
 import type { PluginHandlerSet } from '../plugins/handlers.js'
+import type { TargetResolver } from './balancer/target-resolver.js'
 import type { GatewayMetrics, NodeMetrics } from './metrics/node-metrics.js'
 import type { CompiledPlugins } from './plugin-runner/compile-plugins.js'
 import type { Router } from './router/types.js'
@@ -35,4 +36,6 @@ export interface GatewayState {
   pluginHandlers?: PluginHandlerSet
   /** The node's metrics (null or absent: metrics off); each config compiles its slots from it. */
   metrics?: NodeMetrics | null
+  /** The node's resolver of upstream target names (its cache outlives config versions); the system's when absent. */
+  resolver?: TargetResolver
 }

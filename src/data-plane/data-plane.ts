@@ -6,7 +6,8 @@ import type { Logger } from '../log.js'
 import { listenOn, type ListenAddress } from '../listen-address.js'
 import { ATRIUM_VERSION } from '../version.js'
 import type { GatewayState } from './compiled-gateway.js'
-import { compileGateway, installGateway } from './compile-gateway.js'
+import { TargetResolver } from './balancer/target-resolver.js'
+import { installGateway } from './compile-gateway.js'
 import { AnalyticsReporter, createMetricsRegistry, NodeMetrics, type LatencyUnit } from './metrics/index.js'
 import { NODE_PLUGINS } from './node-plugins.js'
 import { createProxyServer, closeProxyServer } from './proxy/proxy-server.js'
@@ -49,6 +50,8 @@ export interface DataPlaneOptions {
   metrics?: boolean
   /** Unit of the latency histograms in GET /metrics (names and values); default seconds (ms: Kong's). */
   metricsLatencyUnit?: LatencyUnit
+  /** DNS servers for upstream target names (`ip[:port]`); default the system's. */
+  dnsResolver?: readonly string[]
 }
 
 export interface DataPlane {
@@ -81,7 +84,8 @@ export async function startDataPlane (options: DataPlaneOptions): Promise<DataPl
   }
   const log = options.logger.child({ component: 'data-plane' })
   const metrics = options.metrics === false ? null : new NodeMetrics({ analytics: options.controlPlane !== undefined })
-  const state: GatewayState = { current: null, metrics }
+  const resolver = new TargetResolver({ servers: options.dnsResolver })
+  const state: GatewayState = { current: null, metrics, resolver }
   const analytics = metrics?.analytics == null
     ? null
     : new AnalyticsReporter({ window: metrics.analytics, log: options.logger, bufferMinutes: options.controlPlane?.analyticsBufferMinutes, intervalMs: options.controlPlane?.analyticsIntervalMs })
@@ -130,6 +134,7 @@ export async function startDataPlane (options: DataPlaneOptions): Promise<DataPl
     status.close()
     await closeProxyServer(proxy)
     await state.current?.upstreams.close()
+    resolver.close()
   }
 
   return { proxyAddress, statusAddress, state, syncClient, metrics, analytics, reload, close }
@@ -141,7 +146,7 @@ async function loadFileMode (configFile: string, state: GatewayState, log: Logge
   if (!initial.ok) {
     throw new GatewayError('ATRIUM_ERR_CONFIG_INVALID', `${configFile}: configuration is invalid`, { fields: initial.errors })
   }
-  state.current = compileGateway(initial.config, initial.hash, null, null, { handlers: state.pluginHandlers, log, metrics: state.metrics })
+  await installGateway(state, initial.config, initial.hash, null, log)
   log.info({ config_hash: initial.hash, services: initial.config.services.length, routes: initial.config.routes.length }, 'config loaded')
 
   async function applyFile (): Promise<ReloadOutcome> {
@@ -157,7 +162,7 @@ async function loadFileMode (configFile: string, state: GatewayState, log: Logge
       return { ok: true, at: Date.now(), errors: [] }
     }
     try {
-      installGateway(state, result.config, result.hash, null, log)
+      await installGateway(state, result.config, result.hash, null, log)
     } catch (err) {
       log.error({ err, file: configFile }, 'config reload failed to compile; the previous config keeps serving')
       return { ok: false, at: Date.now(), errors: [{ path: '', message: String(err) }] }
@@ -191,7 +196,7 @@ async function prepareHybridMode (cp: ControlPlaneOptions, state: GatewayState, 
   }
   const cached = await readCachedSnapshot(cp.cacheDir, log)
   if (cached !== null) {
-    installGateway(state, cached.config, cached.hash, cached.version, log)
+    await installGateway(state, cached.config, cached.hash, cached.version, log)
     log.info({ config_hash: cached.hash, version: cached.version, services: cached.config.services.length, routes: cached.config.routes.length }, 'config loaded from cache')
   }
   const base = defaultIdentity(nodeId, ATRIUM_VERSION, NODE_PLUGINS)

@@ -75,9 +75,7 @@ export function createStatusServer (source: StatusSource): Server {
       })
     } else if (path.startsWith('/upstreams/') && path.endsWith('/health')) {
       const name = safeDecode(path.slice('/upstreams/'.length, -'/health'.length))?.toLowerCase() ?? ''
-      const all = current?.upstreams.health
-      // By name or by id, as Kong's /upstreams/{name or id}/health.
-      const health = all?.get(name) ?? [...(all?.values() ?? [])].find((h) => h.upstream.id === name)
+      const health = current?.upstreams.upstream(name)?.health
       if (health === undefined) {
         sendJson(res, 404, { message: 'Not found' })
         return

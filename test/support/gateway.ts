@@ -5,6 +5,7 @@ import type { TestContext } from 'node:test'
 import type { GatewayConfig, RouteConfig, ServiceConfig } from '../../src/contract/index.js'
 import type { CompiledGateway, GatewayState } from '../../src/data-plane/compiled-gateway.js'
 import { closeProxyServer, createProxyServer } from '../../src/data-plane/proxy/proxy-server.js'
+import { systemResolver } from '../../src/data-plane/balancer/target-resolver.js'
 import { buildUpstreams } from '../../src/data-plane/proxy/upstreams.js'
 import { compilePlugins } from '../../src/data-plane/plugin-runner/compile-plugins.js'
 import { BUNDLED_PLUGIN_HANDLERS } from '../../src/plugins/handlers.js'
@@ -67,7 +68,7 @@ export function compileTestGateway (config: GatewayConfig, previous: CompiledGat
     hash: `test-${++generation}`,
     config,
     router: compileRouter(config),
-    upstreams: buildUpstreams(config, previous?.upstreams ?? null),
+    upstreams: buildUpstreams(config, previous?.upstreams ?? null, systemResolver()),
     plugins: compilePlugins(config, BUNDLED_PLUGIN_HANDLERS, createLogger({ level: 'silent' })),
     appliedAt: Date.now()
   }

@@ -7,7 +7,7 @@ import { createAdminAuth } from '../../src/control-plane/admin-api/auth.js'
 import { startControlPlane } from '../../src/control-plane/control-plane.js'
 import { startDataPlane } from '../../src/data-plane/data-plane.js'
 import { httpCall } from './http-client.js'
-import { captureLogger, type PluginNode } from './plugin-gateway.js'
+import { captureLogger, startPluginNode, type PluginNode, type PluginNodeOptions } from './plugin-gateway.js'
 import { createTestStore } from './stores.js'
 
 // The same node as startPluginNode, fed through the control plane instead of a file: a control
@@ -18,7 +18,7 @@ import { createTestStore } from './stores.js'
 
 const DEADLINE_MS = 15_000
 
-export async function startHybridPluginNode (t: TestContext, doc: Record<string, unknown>): Promise<PluginNode> {
+export async function startHybridPluginNode (t: TestContext, doc: Record<string, unknown>, options: Omit<PluginNodeOptions, 'host'> = {}): Promise<PluginNode> {
   const store = await createTestStore('sqlite')
   const cp = await startControlPlane({
     dbUrl: store.url,
@@ -40,7 +40,8 @@ export async function startHybridPluginNode (t: TestContext, doc: Record<string,
     controlPlane: { url: `ws://127.0.0.1:${cp.clusterAddress?.port ?? 0}`, token: token as string, cacheDir: dir, backoffInitialMs: 20, backoffMaxMs: 200 },
     proxyListen: { host: '127.0.0.1', port: 0 },
     statusListen: { host: '127.0.0.1', port: 0 },
-    logger
+    logger,
+    dnsResolver: options.dnsResolver
   })
   t.after(async () => {
     await dp.close()
@@ -71,3 +72,9 @@ export async function startHybridPluginNode (t: TestContext, doc: Record<string,
     }
   }
 }
+
+/** The two ways a test can feed a node its document: run each test both ways. */
+export const NODE_MODES: Array<[string, (t: TestContext, doc: Record<string, unknown>, options?: Omit<PluginNodeOptions, 'host'>) => Promise<PluginNode>]> = [
+  ['DB-less', startPluginNode],
+  ['through the control plane', startHybridPluginNode]
+]

@@ -82,14 +82,21 @@ export interface PluginNode extends PluginGateway {
   reload: (doc: Record<string, unknown>) => ReturnType<DataPlane['reload']>
 }
 
-/** A real data-plane node in file mode (startDataPlane) serving `doc`; its proxy listens on `options.host` (default 127.0.0.1). */
-export async function startPluginNode (t: TestContext, doc: Record<string, unknown>, options: { host?: string } = {}): Promise<PluginNode> {
+export interface PluginNodeOptions {
+  /** Where the proxy listens (default 127.0.0.1). */
+  host?: string
+  /** The node's --dns-resolver (default: the system's). */
+  dnsResolver?: string[]
+}
+
+/** A real data-plane node in file mode (startDataPlane) serving `doc`. */
+export async function startPluginNode (t: TestContext, doc: Record<string, unknown>, options: PluginNodeOptions = {}): Promise<PluginNode> {
   const dir = mkdtempSync(join(tmpdir(), 'atrium-plugins-'))
   const file = join(dir, 'kong.json')
   writeFileSync(file, JSON.stringify(doc))
   const { logger, logs } = captureLogger()
   const host = options.host ?? '127.0.0.1'
-  const dp = await startDataPlane({ configFile: file, proxyListen: { host, port: 0 }, statusListen: { host: '127.0.0.1', port: 0 }, logger })
+  const dp = await startDataPlane({ configFile: file, proxyListen: { host, port: 0 }, statusListen: { host: '127.0.0.1', port: 0 }, logger, dnsResolver: options.dnsResolver })
   t.after(async () => {
     await dp.close()
     rmSync(dir, { recursive: true, force: true })
@@ -105,4 +112,10 @@ export async function startPluginNode (t: TestContext, doc: Record<string, unkno
       return await dp.reload()
     }
   }
+}
+
+/** The node's GET /upstreams/{name}/health on its status listener (the body parsed when 200). */
+export async function upstreamHealth (node: PluginNode, name: string, query = ''): Promise<{ status: number, body: any }> {
+  const res = await httpCall(`http://127.0.0.1:${node.dp.statusAddress.port}/upstreams/${name}/health${query}`)
+  return { status: res.status, body: res.status === 200 ? JSON.parse(res.body) : res.body }
 }

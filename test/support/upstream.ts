@@ -11,17 +11,21 @@ export interface TestUpstream {
   requests: number
 }
 
-/** A real node:http upstream on 127.0.0.1, port 0, closed (connections too) when the test ends. */
+/**
+ * A real node:http upstream on 127.0.0.1 (or another loopback address: targets whose name resolves
+ * to several addresses), port 0 unless given, closed (connections too) when the test ends.
+ */
 export async function startUpstream (
   t: TestContext,
-  handler: (req: IncomingMessage, res: ServerResponse) => void
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  at: { host?: string, port?: number } = {}
 ): Promise<TestUpstream> {
   const upstream: TestUpstream = { server: createServer(), port: 0, requests: 0 }
   upstream.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     upstream.requests++
     handler(req, res)
   })
-  upstream.server.listen(0, '127.0.0.1')
+  upstream.server.listen(at.port ?? 0, at.host ?? '127.0.0.1')
   await once(upstream.server, 'listening')
   upstream.port = (upstream.server.address() as AddressInfo).port
   t.after(async () => {

@@ -6,8 +6,11 @@ import type { TargetHealth } from './target-health.js'
 // Kong's active health checks: every `healthy.interval` seconds the healthy targets are probed
 // (to catch a failure), every `unhealthy.interval` the unhealthy ones (to see them recover), each
 // probe a GET of `http_path` (tcp: a connection only) with `timeout`, `headers`, `https_sni` and
-// `https_verify_certificate`, at most `concurrency` at a time. Its answer is reported with the
-// active limits (target-health.ts). Timers are unref'd and stopped when the config is retired.
+// `https_verify_certificate`, at most `concurrency` at a time. What is probed is an address (a
+// target's IP, or each address of its name) with the target's name as Host and SNI. Its answer is
+// reported with the active limits (target-health.ts) to the health the round started with: `health`
+// is asked each round, as a DNS answer may have replaced the addresses, which keeps the timers on
+// their interval. Timers are unref'd and stopped when the config is retired.
 
 export interface ActiveProbes {
   stop: () => void
@@ -15,13 +18,14 @@ export interface ActiveProbes {
 
 const NONE: ActiveProbes = { stop () {} }
 
-export function startActiveProbes (health: TargetHealth): ActiveProbes {
-  const active = health.upstream.healthchecks.active
+export function startActiveProbes (current: () => TargetHealth): ActiveProbes {
+  const active = current().upstream.healthchecks.active
   if (active.healthy.interval <= 0 && active.unhealthy.interval <= 0) return NONE
   const timers: NodeJS.Timeout[] = []
   let stopped = false
   const round = (wantHealthy: boolean): void => {
-    const peers = health.upstream.targets.map((_, i) => i).filter((i) => health.healthy[i] === wantHealthy)
+    const health = current()
+    const peers = health.addresses.map((_, i) => i).filter((i) => health.healthy[i] === wantHealthy)
     let next = 0
     const worker = async (): Promise<void> => {
       while (!stopped && next < peers.length) {
@@ -46,13 +50,14 @@ type Outcome = 'success' | 'http_failure' | 'tcp_failure' | 'timeout' | 'ignored
 
 async function probe (health: TargetHealth, peer: number): Promise<Outcome> {
   const active = health.upstream.healthchecks.active
-  const target = health.upstream.targets[peer]!
+  const address = health.addresses[peer]!
+  const target = health.upstream.targets[address.target]!
   const timeoutMs = Math.max(1, active.timeout * 1000)
   return await new Promise<Outcome>((resolve) => {
     let done = false
     const finish = (o: Outcome): void => { if (!done) { done = true; resolve(o) } }
     if (active.type === 'tcp') {
-      const socket = connect({ host: target.host, port: target.port })
+      const socket = connect({ host: address.ip, port: address.port })
       socket.setTimeout(timeoutMs, () => { socket.destroy(); finish('timeout') })
       socket.once('connect', () => { socket.destroy(); finish('success') })
       socket.once('error', () => finish('tcp_failure'))
@@ -62,8 +67,8 @@ async function probe (health: TargetHealth, peer: number): Promise<Outcome> {
     const headers: Record<string, string | string[]> = { ...active.headers }
     if (!Object.keys(headers).some((h) => h.toLowerCase() === 'host')) headers.host = health.upstream.host_header ?? (isIP(target.host) === 6 ? `[${target.host}]` : target.host)
     const options = {
-      host: target.host,
-      port: target.port,
+      host: address.ip,
+      port: address.port,
       path: active.http_path,
       method: 'GET',
       headers,

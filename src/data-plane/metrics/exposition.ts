@@ -27,7 +27,7 @@ class ScrapedMetric {
   reset (): void {}
 }
 
-const TARGET_STATES = ['healthchecks_off', 'healthy', 'unhealthy'] as const
+const TARGET_STATES = ['healthchecks_off', 'healthy', 'unhealthy', 'dns_error'] as const
 
 const DROPPED_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']
 
@@ -133,14 +133,18 @@ export function createMetricsRegistry (source: ExpositionSource): Registry {
     }
     return out
   })
-  add('atrium_upstream_target_health', 'Health of each upstream target as this node sees it: 1 for its state (healthchecks_off, healthy, unhealthy), 0 for the others (Kong\'s kong_upstream_target_health).', 'gauge', () => {
+  add('atrium_upstream_target_health', 'Health of each address of each upstream target as this node sees it: 1 for its state (healthchecks_off, healthy, unhealthy; dns_error with address "" for a target whose name gave no address), 0 for the others (Kong\'s kong_upstream_target_health).', 'gauge', () => {
     const out: Value[] = []
-    const upstreams = source.state.current?.upstreams.health
+    const upstreams = source.state.current?.upstreams.upstreams
     if (upstreams === undefined || !m.targetHealth) return out
-    for (const health of upstreams.values()) {
+    const push = (upstream: string, target: string, address: string, state: string): void => {
+      for (const s of TARGET_STATES) out.push({ labels: { upstream, target, address, state: s }, value: s === state ? 1 : 0 })
+    }
+    for (const { health } of upstreams.values()) {
       health.upstream.targets.forEach((t, i) => {
-        const state = health.stateOf(i).toLowerCase()
-        for (const s of TARGET_STATES) out.push({ labels: { upstream: health.upstream.name, target: t.target, address: `${t.host}:${t.port}`, state: s }, value: s === state ? 1 : 0 })
+        const peers = health.peersOf(i)
+        if (peers.length === 0) push(health.upstream.name, t.target, '', 'dns_error')
+        for (const p of peers) push(health.upstream.name, t.target, health.addresses[p]!.key, health.stateOf(p).toLowerCase())
       })
     }
     return out

@@ -1,11 +1,10 @@
 import { isIP } from 'node:net'
 import { Pool } from 'undici'
-import { parseTarget, type GatewayConfig, type ServiceConfig, type TargetConfig, type UpstreamConfig } from '../../contract/index.js'
-import { createBalancer } from '../balancer/create-balancer.js'
-import type { Balancer } from '../balancer/types.js'
-import { startActiveProbes, type ActiveProbes } from '../balancer/active-probes.js'
-import { TargetHealth } from '../balancer/target-health.js'
-import { ServiceBalancer, type BalancedPeer } from './service-balancer.js'
+import { parseTarget, type GatewayConfig, type ServiceConfig, type UpstreamConfig } from '../../contract/index.js'
+import type { PeerAddress } from '../balancer/peer-addresses.js'
+import type { TargetResolver } from '../balancer/target-resolver.js'
+import { BalancedUpstream, type UpstreamUser } from './balanced-upstream.js'
+import type { BalancedPeer, ServiceBalancer } from './service-balancer.js'
 
 // One undici Pool (many keep-alive connections to one origin) per distinct upstream origin. A pool is
 // keyed by everything its sockets depend on (origin, connect timeout, TLS verification); services
@@ -14,8 +13,10 @@ import { ServiceBalancer, type BalancedPeer } from './service-balancer.js'
 // set is live (see retire()).
 //
 // A service whose host names an upstream gets no pool of its own but a ServiceBalancer: a pool per
-// target (keyed and carried over the same way) and the upstream's algorithm, one instance per
-// upstream shared by every service that names it (Kong's balancer is per upstream).
+// address of the upstream's targets (keyed and carried over the same way) and the upstream's
+// algorithm, one instance per upstream shared by every service that names it (Kong's balancer is
+// per upstream; see balanced-upstream.ts). A DNS answer that changes a target's addresses rebuilds
+// that upstream's balancers in place; the pools no address uses any more are then closed.
 //
 // Per-request timeouts (read_timeout → headersTimeout/bodyTimeout) are not part of the key: they are
 // passed with each dispatch, so services with different read timeouts can share sockets.
@@ -27,23 +28,20 @@ const KEEP_ALIVE_MAX_TIMEOUT_MS = 600_000
 export class UpstreamSet {
   /** Pool per service index (several services may share one pool); null for a balanced service. */
   readonly #byService: Array<Pool | null>
-  /** Balancer per service index; null for a service with its own host. */
+  /** Balancer per service index; null for a service with its own host. Replaced when DNS answers change. */
   readonly #balancers: Array<ServiceBalancer | null>
   /** TLS server name per service index: the service host, or null for http / IP hosts. */
   readonly #servername: Array<string | null>
   /** Host header to send per service index: host, plus `:port` when not the protocol's default. */
   readonly #hostHeader: string[]
   readonly #byKey: Map<string, Pool>
-  /** Active health probes of this config's upstreams, stopped when it is retired or closed. */
-  readonly #probes: ActiveProbes[]
-  /** Health per upstream index (GET /upstreams/{name}/health). */
-  readonly health: ReadonlyMap<string, TargetHealth>
+  /** Every upstream by lower-cased name (GET /upstreams/{name}/health); each stopped when this set is retired or closed. */
+  readonly upstreams: ReadonlyMap<string, BalancedUpstream>
   #closed = false
 
-  constructor (byKey: Map<string, Pool>, byService: Array<Pool | null>, balancers: Array<ServiceBalancer | null>, servername: Array<string | null>, hostHeader: string[], health: Map<string, TargetHealth> = new Map(), probes: ActiveProbes[] = []) {
+  constructor (byKey: Map<string, Pool>, byService: Array<Pool | null>, balancers: Array<ServiceBalancer | null>, servername: Array<string | null>, hostHeader: string[], upstreams: ReadonlyMap<string, BalancedUpstream> = new Map()) {
     this.#byKey = byKey
-    this.health = health
-    this.#probes = probes
+    this.upstreams = upstreams
     this.#byService = byService
     this.#balancers = balancers
     this.#servername = servername
@@ -70,22 +68,47 @@ export class UpstreamSet {
     return this.#hostHeader[serviceIndex]
   }
 
+  /** An upstream by name or id (as Kong's /upstreams/{name or id}/health), or undefined. */
+  upstream (ref: string): BalancedUpstream | undefined {
+    const key = ref.toLowerCase()
+    return this.upstreams.get(key) ?? [...this.upstreams.values()].find((u) => u.upstream.id === key)
+  }
+
   /**
    * An operator's mark (Kong's PUT …/targets/{t}[/{address}]/healthy|unhealthy, forwarded by the
-   * control plane): the upstream by name or id, the target by id or address, `address` (`ip:port`)
-   * one of its addresses or null for all. False when there is no such upstream, target or address.
+   * control plane): the upstream by name or id, the target by id or `host:port`, `address`
+   * (`ip:port`) one of its addresses or null for all of them. False when there is no such upstream,
+   * target or address.
    */
   markTarget (upstreamRef: string, targetRef: string, address: string | null, healthy: boolean): boolean {
-    const ref = upstreamRef.toLowerCase()
-    const health = this.health.get(ref) ?? [...this.health.values()].find((h) => h.upstream.id === ref)
+    const health = this.upstream(upstreamRef)?.health
     if (health === undefined) return false
     const wanted = parseTarget(targetRef)?.text
-    const peer = health.upstream.targets.findIndex((t) => t.id === targetRef.toLowerCase() || t.target === wanted)
-    if (peer < 0) return false
-    const target = health.upstream.targets[peer]!
-    if (address !== null && parseTarget(address)?.text !== `${bracketed(target.host)}:${target.port}`) return false
-    health.set(peer, healthy)
+    const target = health.upstream.targets.findIndex((t) => t.id === targetRef.toLowerCase() || t.target === wanted)
+    if (target < 0) return false
+    const key = address === null ? null : parseTarget(address)?.text
+    const peers = health.peersOf(target).filter((p) => key === null || health.addresses[p]!.key === key)
+    if (peers.length === 0) return false
+    for (const p of peers) health.set(p, healthy)
     return true
+  }
+
+  /** After a DNS rebuild: closes the pools neither a service nor a balancer uses any more. */
+  sweepPools (): void {
+    if (this.#closed) return
+    const used = new Set<Pool>()
+    for (const pool of this.#byService) if (pool !== null) used.add(pool)
+    for (const b of this.#balancers) for (const peer of b?.peers ?? []) used.add(peer.pool)
+    for (const [key, pool] of this.#byKey) {
+      if (used.has(pool)) continue
+      this.#byKey.delete(key)
+      pool.close().catch(() => {})
+    }
+  }
+
+  /** A service's balancer replaced (a DNS answer changed its upstream's addresses). */
+  installBalancer (serviceIndex: number, balancer: ServiceBalancer): void {
+    this.#balancers[serviceIndex] = balancer
   }
 
   /** The pool for a key, if this set has one (used by buildUpstreams to carry pools over). */
@@ -103,7 +126,7 @@ export class UpstreamSet {
    * lets queued and in-flight requests finish, then ends the sockets.
    */
   async retire (next: UpstreamSet): Promise<void> {
-    for (const p of this.#probes) p.stop()
+    this.#stopUpstreams()
     const keep = new Set<Pool>(next.#byKey.values())
     const closing: Array<Promise<void>> = []
     for (const pool of this.#byKey.values()) {
@@ -115,16 +138,20 @@ export class UpstreamSet {
 
   /** Graceful shutdown: in-flight requests finish, then every socket is closed. */
   async close (): Promise<void> {
-    for (const p of this.#probes) p.stop()
+    this.#stopUpstreams()
     this.#closed = true
     await Promise.all([...this.#byKey.values()].map(async (p) => { await p.close() }))
   }
 
   /** Immediate shutdown: in-flight requests fail. */
   async destroy (): Promise<void> {
-    for (const p of this.#probes) p.stop()
+    this.#stopUpstreams()
     this.#closed = true
     await Promise.all([...this.#byKey.values()].map(async (p) => { await p.destroy() }))
+  }
+
+  #stopUpstreams (): void {
+    for (const u of this.upstreams.values()) u.stop()
   }
 }
 
@@ -171,16 +198,20 @@ function createPool (service: ServiceConfig, origin: string, servername: string 
 }
 
 /**
- * Config-time: one pool per upstream key, carrying over `previous`'s pool when the key is unchanged.
+ * Config-time: one pool per upstream key, carrying over `previous`'s pool when the key is unchanged,
+ * and each upstream's balancers over the addresses `resolver` has in hand for its targets (primed
+ * before: see installGateway), its health carried over from `previous`'s upstream of the same name.
  * `previous` itself is not modified; call `previous.retire(next)` once `next` is live.
  */
-export function buildUpstreams (config: GatewayConfig, previous: UpstreamSet | null): UpstreamSet {
+export function buildUpstreams (config: GatewayConfig, previous: UpstreamSet | null, resolver: TargetResolver): UpstreamSet {
   const byKey = new Map<string, Pool>()
+  // Dropped once built: poolFor lives on for DNS rebuilds and must not keep every old set alive.
+  let carryFrom = previous
   const poolFor = (service: ServiceConfig, origin: string, servername: string | null): Pool => {
     const key = poolKey(service, origin, servername)
     let pool = byKey.get(key)
     if (pool === undefined) {
-      pool = previous?.poolForKey(key) ?? createPool(service, origin, servername)
+      pool = carryFrom?.poolForKey(key) ?? createPool(service, origin, servername)
       byKey.set(key, pool)
     }
     return pool
@@ -189,48 +220,51 @@ export function buildUpstreams (config: GatewayConfig, previous: UpstreamSet | n
   const balancers: Array<ServiceBalancer | null> = []
   const servername: Array<string | null> = []
   const hostHeader: string[] = []
-  const algorithms = new Map<number, { balancer: Balancer, health: TargetHealth }>()
-  const health = new Map<string, TargetHealth>()
-  const probes: ActiveProbes[] = []
-  for (const service of config.services) {
+  const users = new Map<number, UpstreamUser[]>()
+  config.services.forEach((service, serviceIndex) => {
     const upstreamIndex = service.upstream
-    if (upstreamIndex === undefined) {
-      byService.push(poolFor(service, upstreamOrigin(service), sniOf(service.protocol, service.host)))
-      balancers.push(null)
-      servername.push(sniOf(service.protocol, service.host))
-      hostHeader.push(upstreamHostHeader(service))
-      continue
-    }
-    const upstream = (config.upstreams ?? [])[upstreamIndex] as UpstreamConfig
-    let algorithm = algorithms.get(upstreamIndex)
-    if (algorithm === undefined) {
-      const h = new TargetHealth(upstream)
-      algorithm = { balancer: createBalancer(upstream, h.weights), health: h }
-      algorithms.set(upstreamIndex, algorithm)
-    }
-    const peers = upstream.targets.map((t) => peerOf(service, upstream, t, poolFor))
-    byService.push(null)
-    balancers.push(new ServiceBalancer(upstream, peers, algorithm.balancer, algorithm.health, upstreamHostHeader(service)))
-    // Per attempt, from the picked peer; these stand in until then (and name the service in logs).
-    servername.push(null)
+    byService.push(upstreamIndex === undefined ? poolFor(service, upstreamOrigin(service), sniOf(service.protocol, service.host)) : null)
+    balancers.push(null)
+    // A balanced service's SNI comes from the picked peer, per attempt.
+    servername.push(upstreamIndex === undefined ? sniOf(service.protocol, service.host) : null)
     hostHeader.push(upstreamHostHeader(service))
-  }
-  // Every upstream has its health (an unused one too: its status endpoint answers), probed once.
-  ;(config.upstreams ?? []).forEach((upstream, i) => {
-    const h = algorithms.get(i)?.health ?? new TargetHealth(upstream)
-    health.set(upstream.name.toLowerCase(), h)
-    probes.push(startActiveProbes(h))
+    if (upstreamIndex !== undefined) users.set(upstreamIndex, [...(users.get(upstreamIndex) ?? []), { serviceIndex, service }])
   })
-  return new UpstreamSet(byKey, byService, balancers, servername, hostHeader, health, probes)
+  const upstreams = new Map<string, BalancedUpstream>()
+  let set: UpstreamSet | null = null
+  // Every upstream gets its balancer and health (an unused one too: its status endpoint answers).
+  ;(config.upstreams ?? []).forEach((upstream, i) => {
+    const name = upstream.name.toLowerCase()
+    upstreams.set(name, new BalancedUpstream({
+      upstream,
+      users: users.get(i) ?? [],
+      resolver,
+      previous: previous?.upstreams.get(name)?.health ?? null,
+      peerOf: (service, u, address) => peerOf(service, u, address, poolFor),
+      install: (serviceIndex, balancer) => {
+        if (set === null) balancers[serviceIndex] = balancer
+        else set.installBalancer(serviceIndex, balancer)
+      },
+      rebuilt: () => set?.sweepPools(),
+      serviceHost: upstreamHostHeader
+    }))
+  })
+  set = new UpstreamSet(byKey, byService, balancers, servername, hostHeader, upstreams)
+  carryFrom = null
+  return set
 }
 
-/** Kong's set_host_header: host_header, else the target's host; the target port unless the scheme's default. */
-function peerOf (service: ServiceConfig, upstream: UpstreamConfig, target: TargetConfig, poolFor: (s: ServiceConfig, origin: string, sni: string | null) => Pool): BalancedPeer {
+/**
+ * One address of a target for one service. Kong's set_host_header: host_header, else the target's
+ * host (its name, not the address); the target port unless the scheme's default.
+ */
+function peerOf (service: ServiceConfig, upstream: UpstreamConfig, address: PeerAddress, poolFor: (s: ServiceConfig, origin: string, sni: string | null) => Pool): BalancedPeer {
+  const target = upstream.targets[address.target]!
   const name = upstream.host_header ?? bracketed(target.host)
   const defaultPort = service.protocol === 'https' ? 443 : 80
   // A host_header with its own port is sent as written.
   const hostHeader = target.port === defaultPort || /:\d+$/.test(name) ? name : `${name}:${target.port}`
   const sniHost = upstream.host_header === null ? target.host : upstream.host_header.replace(/:\d+$/, '')
   const sni = sniOf(service.protocol, sniHost)
-  return { pool: poolFor(service, `${service.protocol}://${bracketed(target.host)}:${target.port}`, sni), hostHeader, servername: sni }
+  return { pool: poolFor(service, `${service.protocol}://${address.key}`, sni), hostHeader, servername: sni }
 }

@@ -13,7 +13,7 @@ export const HEALTH_REPORT_INTERVAL_MS = 1000
 export function upstreamHealthMessage (state: GatewayState): UpstreamHealthMessage {
   const current = state.current
   const upstreams: UpstreamHealthReport[] = []
-  for (const health of current?.upstreams.health.values() ?? []) {
+  for (const { health } of current?.upstreams.upstreams.values() ?? []) {
     const balancer = balancerHealthBody(health).data as { health: string }
     const targets = targetsHealthBody(health).data as Array<{ id: string | null, target: string, weight: number, health: string, data: { addresses: UpstreamHealthReport['targets'][number]['addresses'] } }>
     upstreams.push({

@@ -151,7 +151,7 @@ export function createSnapshotApplier (options: SnapshotApplierOptions): Snapsho
       if (current.version !== snapshot.version) state.current = { ...current, version: snapshot.version }
     } else {
       try {
-        installGateway(state, snapshot.config, snapshot.hash, snapshot.version, log)
+        await installGateway(state, snapshot.config, snapshot.hash, snapshot.version, log)
       } catch (err) {
         reject(snapshot.version, snapshot.hash, `snapshot failed to compile: ${(err as Error).message}`, [])
         return

@@ -87,7 +87,8 @@ test('upstreams and targets written on the control plane balance a real node by 
   })
   let row = await nodeRow(cp.call)
   assert.equal(row.node.connected, true)
-  assert.deepEqual(row.targets.map((x: any) => [x.target, x.health]), [[addr(0), 'HEALTHY'], [addr(1), 'HEALTHY'], [addr(3), 'HEALTHY']])
+  // d has weight 0: no check applies to it (Kong's HEALTHCHECKS_OFF).
+  assert.deepEqual(row.targets.map((x: any) => [x.target, x.health]), [[addr(0), 'HEALTHY'], [addr(1), 'HEALTHY'], [addr(3), 'HEALTHCHECKS_OFF']])
   assert.deepEqual(row.targets[0].data.addresses, [{ ip: '127.0.0.1', port: servers[0].port, weight: 10, health: 'HEALTHY' }])
 
   // Passive: b answers 500 twice in a row → unhealthy on the node, seen on the control plane.

@@ -1,7 +1,6 @@
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { startHybridPluginNode } from '../../support/hybrid-plugin-node.js'
-import { startPluginNode, type PluginNode } from '../../support/plugin-gateway.js'
+import { NODE_MODES } from '../../support/hybrid-plugin-node.js'
 import { refusedPort, startUpstream, type TestUpstream } from '../../support/upstream.js'
 
 // Kong's upstreams and targets through a real DB-less node and real target servers on 127.0.0.1:
@@ -36,12 +35,7 @@ async function tally (get: (path: string, headers?: Record<string, string>) => P
   return counts
 }
 
-const MODES: Array<[string, (t: TestContext, doc: Record<string, unknown>) => Promise<PluginNode>]> = [
-  ['DB-less', startPluginNode],
-  ['through the control plane', startHybridPluginNode]
-]
-
-for (const [mode, startNode] of MODES) {
+for (const [mode, startNode] of NODE_MODES) {
   test(`${mode}: round-robin is exact over whole cycles (10/10/5 over 100 requests → 40/40/20); weight 0 gets nothing; Host is the target\'s`, async (t) => {
     const { servers, hosts } = await targets(t, 4)
     const node = await startNode(t, {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import { test } from 'node:test'
 import { errors as undiciErrors } from 'undici'
+import { systemResolver } from '../../../src/data-plane/balancer/target-resolver.js'
 import { buildUpstreams } from '../../../src/data-plane/proxy/upstreams.js'
 import { classifyUpstreamError, UpstreamWriteTimeoutError } from '../../../src/data-plane/proxy/upstream-errors.js'
 import { httpCall } from '../../support/http-client.js'
@@ -20,7 +21,7 @@ test('shares one pool between services with the same origin and timeouts, and ca
       { host: '127.0.0.1', port: 9001, connect_timeout: 5 }
     ],
     routes: []
-  }), null)
+  }), null, systemResolver())
   assert.equal(first.size, 3)
   assert.equal(first.pool(0), first.pool(1))
   assert.notEqual(first.pool(0), first.pool(2))
@@ -30,7 +31,7 @@ test('shares one pool between services with the same origin and timeouts, and ca
   const second = buildUpstreams(gatewayConfig({
     services: [{ host: '127.0.0.1', port: 9002 }, { host: '127.0.0.1', port: 9003 }],
     routes: []
-  }), first)
+  }), first, systemResolver())
   assert.equal(second.pool(0), first.pool(2))
   const dropped = [first.pool(0), first.pool(3)]
   await first.retire(second)
@@ -49,7 +50,7 @@ test('omits the port from Host for the protocol default port and brackets IPv6 h
       { host: '::1', port: 8080 }
     ],
     routes: []
-  }), null)
+  }), null, systemResolver())
   assert.deepEqual([0, 1, 2, 3].map((i) => set.hostHeader(i)), ['a.example', 'a.example', 'a.example:443', '[::1]:8080'])
   assert.equal(set.servername(1), 'a.example')
   assert.equal(set.servername(0), null)
