@@ -42,6 +42,12 @@ export const TEST_DEPENDENCIES = [
     alternative: null
   },
   {
+    what: 'openssl, which makes the certificates of the TLS tests',
+    pkg: 'openssl',
+    present: () => onPath('openssl'),
+    alternative: null
+  },
+  {
     what: 'Chromium for the Dev Portal and Service Hub UI browser tests',
     pkg: 'chromium',
     present: () => existsSync('/usr/lib/chromium/chromium'),

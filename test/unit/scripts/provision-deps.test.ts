@@ -14,9 +14,9 @@ interface Provisioner {
 // The script is plain JavaScript run before the TypeScript build's tests; loaded by path from the repo root.
 const load = async (): Promise<Provisioner> => await import(pathToFileURL(resolve(process.cwd(), 'scripts/provision-deps.mjs')).href) as Provisioner
 
-test('the test runner provisions PostgreSQL, redis-server, promtool and Chromium', async () => {
+test('the test runner provisions PostgreSQL, redis-server, promtool, openssl and Chromium', async () => {
   const { TEST_DEPENDENCIES } = await load()
-  assert.deepEqual(TEST_DEPENDENCIES.map((d) => d.pkg), ['postgresql', 'redis-server', 'prometheus', 'chromium'])
+  assert.deepEqual(TEST_DEPENDENCIES.map((d) => d.pkg), ['postgresql', 'redis-server', 'prometheus', 'openssl', 'chromium'])
 })
 
 test('the benchmarks provision wrk and nginx', async () => {
