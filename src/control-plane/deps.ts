@@ -16,9 +16,9 @@ export interface DataPlaneHub {
   disconnectToken: (tokenId: string) => void
   /**
    * Sends an operator's target mark to this process's ready sessions of the group that speak
-   * `upstream_health`; how many it reached.
+   * `upstream_health` (how many it reached) and records it for the other replicas' nodes.
    */
-  setTargetHealth: (runtimeGroupId: string, message: SetTargetHealthMessage) => number
+  setTargetHealth: (runtimeGroupId: string, message: SetTargetHealthMessage) => Promise<number>
   /** A node row still marked connected but not refreshed for this long is shown disconnected (its CP died). */
   readonly staleAfterSeconds: number
   /** Disconnected nodes stay listed this long. */

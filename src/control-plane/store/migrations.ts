@@ -258,6 +258,22 @@ export const MIGRATIONS: Migration[] = [
         PRIMARY KEY (runtime_group_id, node_id)
       )`
     ]
+  },
+  {
+    version: 7,
+    name: 'hybrid: operators\' target marks, for the nodes of the other control-plane replicas',
+    sql: [
+      // A mark (PUT …/targets/{t}/healthy|unhealthy) is sent at once to the nodes of the replica
+      // that took it and written here; the other replicas' polls forward it to theirs. Kept a minute.
+      `CREATE TABLE upstream_target_marks (
+        id TEXT PRIMARY KEY,
+        runtime_group_id TEXT NOT NULL REFERENCES runtime_groups(id) ON DELETE CASCADE,
+        origin TEXT NOT NULL,
+        message TEXT NOT NULL,
+        at_ms BIGINT NOT NULL
+      )`,
+      'CREATE INDEX upstream_target_marks_at ON upstream_target_marks (at_ms)'
+    ]
   }
 ]
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer } from 'ws'
-import { SYNC_MAX_PAYLOAD, SYNC_PATH, SyncCloseCodes } from '../../contract/sync-protocol.js'
+import { SYNC_MAX_PAYLOAD, SYNC_PATH, SyncCloseCodes, type SetTargetHealthMessage } from '../../contract/sync-protocol.js'
 import type { Logger } from '../../log.js'
 import { ATRIUM_VERSION } from '../../version.js'
 import { listenOn, type ListenAddress } from '../../listen-address.js'
@@ -15,6 +15,7 @@ import { bearerToken, findGrant, hashToken, touchToken, type TokenGrant } from '
 import { nodeWindow, purgeNodes } from './node-store.js'
 import { purgeUpstreamHealth } from './upstream-health-store.js'
 import { startSession, type Session } from './session.js'
+import { createMarkRelay } from './target-marks.js'
 import { createSnapshotFeed, type SnapshotFeed } from './snapshot-feed.js'
 import { resolveTimings, staleAfterSeconds, type SyncTimings } from './sync-options.js'
 
@@ -27,8 +28,9 @@ import { resolveTimings, staleAfterSeconds, type SyncTimings } from './sync-opti
 // group's SnapshotFeed, which builds one snapshot (coalescing bursts) and pushes its bytes to every
 // session of the group. The poll is what makes several CP replicas on one PostgreSQL converge:
 // a commit on replica A reaches the nodes of replica B within one poll interval, and a token
-// revoked on A closes B's sessions (4001) at B's next poll. Polls never overlap; a commit during a
-// poll schedules one more.
+// revoked on A closes B's sessions (4001) at B's next poll, and an operator's target mark taken by A
+// reaches B's nodes at B's next poll (target-marks.ts). Polls never overlap; a commit during a poll
+// schedules one more.
 
 export interface SyncServerOptions {
   db: Db
@@ -70,6 +72,13 @@ export function createSyncServer (options: SyncServerOptions): SyncServer {
   let closing = false
   let polling: Promise<void> | null = null
   let pollAgain = false
+  const marks = createMarkRelay()
+
+  function sendToGroup (groupId: string, message: SetTargetHealthMessage): number {
+    let reached = 0
+    for (const s of sessions.get(groupId) ?? []) if (s.send(message)) reached++
+    return reached
+  }
 
   function track<T> (p: Promise<T>): void {
     pending.add(p)
@@ -114,6 +123,10 @@ export function createSyncServer (options: SyncServerOptions): SyncServer {
       if (feed !== undefined && Number(r.v) > (feed.latest?.version ?? -1)) track(feed.want(Number(r.v)))
     }
     for (const tokenId of tokenIds) if (!liveTokens.has(tokenId)) disconnectToken(tokenId)
+    for (const m of await marks.poll(db, groupIds)) {
+      const reached = sendToGroup(m.runtimeGroupId, m.message)
+      log.info({ runtime_group_id: m.runtimeGroupId, upstream: m.message.upstream, target: m.message.target, healthy: m.message.healthy, reached }, 'target mark from another control plane forwarded')
+    }
   }
 
   function kick (): void {
@@ -195,15 +208,16 @@ export function createSyncServer (options: SyncServerOptions): SyncServer {
     const purged = await purgeNodes(db, nodeWindow(nowSeconds(), stale, timings.purgeAfterSeconds))
     if (purged > 0) await purgeUpstreamHealth(db)
     if (purged > 0) log.info({ purged }, 'disconnected nodes purged')
+    await marks.purge(db)
   }
 
   return {
     staleAfterSeconds: stale,
     purgeAfterSeconds: timings.purgeAfterSeconds,
     disconnectToken,
-    setTargetHealth (groupId, message) {
-      let reached = 0
-      for (const s of sessions.get(groupId) ?? []) if (s.send(message)) reached++
+    async setTargetHealth (groupId, message) {
+      const reached = sendToGroup(groupId, message)
+      await marks.record(db, groupId, message)
       return reached
     },
     notifyCommitted: kick,

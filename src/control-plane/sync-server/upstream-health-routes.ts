@@ -35,13 +35,13 @@ export function upstreamHealthRoutes ({ db, dataPlanes }: ControlPlaneDeps): Adm
       if (parsed === null || ctx.params.address.lastIndexOf(':') < 0) throw invalidError([{ path: 'address', message: 'must be an address ip:port' }])
       address = parsed.text
     }
-    const reached = dataPlanes?.setTargetHealth(scope.rg.id, { type: 'set_target_health', upstream: scope.upstream.id, target: target.id, address, healthy }) ?? 0
+    const reached = await dataPlanes?.setTargetHealth(scope.rg.id, { type: 'set_target_health', upstream: scope.upstream.id, target: target.id, address, healthy }) ?? 0
     return { status: 204, headers: { 'x-atrium-nodes-reached': String(reached) } }
   }
 
   const markSummary = (state: string, one: boolean): string =>
-    `Mark ${one ? 'one address of a target' : 'a target (every address)'} ${state} on every connected node of the group (Kong's ${state} endpoint, sent over the sync sockets of this control plane); ` +
-    'answers 204 with X-Atrium-Nodes-Reached. Like Kong, the mark is the nodes\' current state: health checks go on from it'
+    `Mark ${one ? 'one address of a target' : 'a target (every address)'} ${state} on every connected node of the group (Kong's ${state} endpoint, sent over the sync sockets: at once to the nodes of this control plane, ` +
+    'at their next poll to those of other replicas); answers 204 with X-Atrium-Nodes-Reached (the nodes of this control plane reached). Like Kong, the mark is the nodes\' current state: health checks go on from it'
 
   return [
     {
