@@ -6,6 +6,7 @@
 // same function as a flag's value.
 
 export const DEFAULT_PROXY_LISTEN = '0.0.0.0:8000'
+export const DEFAULT_PROXY_TLS_LISTEN = '0.0.0.0:8443'
 export const DEFAULT_STATUS_LISTEN = '127.0.0.1:8100'
 export const DEFAULT_ADMIN_LISTEN = '127.0.0.1:8001'
 export const DEFAULT_CLUSTER_LISTEN = '0.0.0.0:8005'

@@ -12,7 +12,7 @@ export interface ListenAddress {
 }
 
 /** Every listener a process can open; the CLI maps each to its flag (src/cli/options.ts). */
-export type ListenerName = 'proxy' | 'status' | 'admin' | 'cluster' | 'portal' | 'demo'
+export type ListenerName = 'proxy' | 'proxy TLS' | 'status' | 'admin' | 'cluster' | 'portal' | 'demo'
 
 /** Parses `HOST:PORT`, `[IPv6]:PORT` or `:PORT` (all interfaces). */
 export function parseListenAddress (value: string, field: string): ListenAddress {

@@ -4,6 +4,7 @@ import { startDataPlane, type ControlPlaneOptions, type DataPlane } from '../dat
 import { syncEndpoint } from '../data-plane/sync-client/sync-client.js'
 import { readOption, rawValue, type CommandLine } from './command-line.js'
 import { OPTION_LIST, OPTIONS, takesFlag } from './options.js'
+import { proxyTlsOptions } from './tls-options.js'
 import { usageError } from './usage.js'
 
 // `atrium data-plane`: DB-less (--config FILE, SIGHUP reloads) or hybrid (--control-plane URL --token).
@@ -74,7 +75,8 @@ export async function dataPlaneCommand (line: CommandLine): Promise<number> {
   const metrics = readOption(line, OPTIONS.metrics)
   const metricsLatencyUnit = readOption(line, OPTIONS.metricsLatencyUnit)
   const dnsResolver = readOption(line, OPTIONS.dnsResolver)
+  const tls = proxyTlsOptions(line)
   const logger = createLogger({ level: readOption(line, OPTIONS.logLevel) })
-  const dataPlane = await startDataPlane({ ...source, proxyListen, statusListen, logger, metrics, metricsLatencyUnit, dnsResolver })
+  const dataPlane = await startDataPlane({ ...source, proxyListen, statusListen, logger, metrics, metricsLatencyUnit, dnsResolver, ...tls })
   return await serve(dataPlane, logger)
 }

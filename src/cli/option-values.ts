@@ -22,6 +22,9 @@ export const tagList: ValueParser<string[]> = (value, name) => {
 
 export const listenAddress: ValueParser<ListenAddress> = (value, name) => parseListenAddress(value, name)
 
+/** A listener that may be switched off: HOST:PORT, or `off` (null). */
+export const listenAddressOrOff: ValueParser<ListenAddress | null> = (value, name) => value === 'off' ? null : parseListenAddress(value, name)
+
 export const duration: ValueParser<number> = (value, name) => parseDurationSeconds(value, name)
 
 export const positiveSeconds: ValueParser<number> = (value, name) => {

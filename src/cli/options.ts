@@ -3,7 +3,7 @@ import * as D from '../defaults.js'
 import { LATENCY_UNITS } from '../data-plane/metrics/index.js'
 import type { ListenerName } from '../listen-address.js'
 import type { CommandName } from './commands.js'
-import { dnsServers, duration, httpUrl, listenAddress, oneOf, onOff, positiveSeconds, tagList, text, wholeNumber, type ValueParser } from './option-values.js'
+import { dnsServers, duration, httpUrl, listenAddress, listenAddressOrOff, oneOf, onOff, positiveSeconds, tagList, text, wholeNumber, type ValueParser } from './option-values.js'
 
 // THE table of command-line options. Each subcommand's parseArgs options, the values it reads (flag,
 // else environment variable, else default), --help and docs/command-line.md all come from here: a
@@ -56,6 +56,21 @@ export const OPTIONS = {
     flag: 'proxy-listen', env: 'ATRIUM_PROXY_LISTEN', default: D.DEFAULT_PROXY_LISTEN, value: 'HOST:PORT', listener: 'proxy', commands: DP,
     help: 'Where the proxy takes client traffic.',
     parse: listenAddress
+  }),
+  proxyTlsListen: option({
+    flag: 'proxy-tls-listen', env: 'ATRIUM_PROXY_TLS_LISTEN', default: D.DEFAULT_PROXY_TLS_LISTEN, value: 'HOST:PORT|off', listener: 'proxy TLS', commands: DP,
+    help: 'Where the proxy takes HTTPS traffic (TLS 1.2 and 1.3; the certificate by SNI from the config\'s certificates, else the default one); off: no TLS listener.',
+    parse: listenAddressOrOff
+  }),
+  proxyTlsCert: option({
+    flag: 'proxy-tls-cert', env: 'ATRIUM_PROXY_TLS_CERT', value: 'FILE', commands: DP, defaultNote: 'self-signed, made at first start in the cache directory (tls/)',
+    help: 'The TLS listener\'s default certificate (PEM, then its chain): for clients without SNI or whose name no certificate of the config serves. Needs --proxy-tls-key.',
+    parse: text
+  }),
+  proxyTlsKey: option({
+    flag: 'proxy-tls-key', env: 'ATRIUM_PROXY_TLS_KEY', value: 'FILE', commands: DP, defaultNote: 'with the self-signed certificate',
+    help: 'The private key (PEM) of --proxy-tls-cert.',
+    parse: text
   }),
   statusListen: option({
     flag: 'status-listen', env: 'ATRIUM_STATUS_LISTEN', default: D.DEFAULT_STATUS_LISTEN, value: 'HOST:PORT', listener: 'status', commands: DP,
@@ -142,8 +157,8 @@ export const OPTIONS = {
     parse: text
   }),
   cacheDir: option({
-    flag: 'cache-dir', env: 'ATRIUM_CACHE_DIR', default: D.DEFAULT_CACHE_DIR, value: 'DIR', commands: DP, hybridOnly: true,
-    help: 'Hybrid node: its node id and last applied config, served at start.',
+    flag: 'cache-dir', env: 'ATRIUM_CACHE_DIR', default: D.DEFAULT_CACHE_DIR, value: 'DIR', commands: DP,
+    help: 'The node\'s data: its self-signed default TLS certificate (tls/, when --proxy-tls-cert is not given) and, in hybrid mode, its node id and last applied config, served at start.',
     parse: text
   }),
   syncBackoffMax: option({

@@ -9,6 +9,7 @@ import { createAdminAuth } from '../control-plane/admin-api/auth.js'
 import { startDataPlane, type DataPlane } from '../data-plane/data-plane.js'
 import { createEchoUpstream } from '../demo/echo-upstream.js'
 import { readOption, type CommandLine } from './command-line.js'
+import { proxyTlsOptions } from './tls-options.js'
 import { OPTIONS } from './options.js'
 
 // `atrium start` (what `npm start` runs): a control plane on embedded SQLite and one data-plane node
@@ -75,6 +76,7 @@ function startOptions (line: CommandLine) {
     metrics: readOption(line, OPTIONS.metrics),
     metricsLatencyUnit: readOption(line, OPTIONS.metricsLatencyUnit),
     dnsResolver: readOption(line, OPTIONS.dnsResolver),
+    tls: proxyTlsOptions(line),
     analytics: {
       minuteRetentionSeconds: readOption(line, OPTIONS.analyticsMinuteRetention),
       hourRetentionSeconds: readOption(line, OPTIONS.analyticsHourRetention)
@@ -123,6 +125,7 @@ export async function startCommand (line: CommandLine): Promise<number> {
       metrics: o.metrics,
       metricsLatencyUnit: o.metricsLatencyUnit,
       dnsResolver: o.dnsResolver,
+      ...o.tls,
       logger
     })
     closers.push(() => dp.close())

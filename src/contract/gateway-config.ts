@@ -51,6 +51,11 @@ export interface RouteConfig {
   preserve_host: boolean
   regex_priority: number
   protocols: RouteProtocol[]
+  /**
+   * A plain-HTTP request to a route without `http` in `protocols`: 301/302/307/308 redirect it to
+   * https; absent means Kong's default, 426 (absent so configs without it keep their hash).
+   */
+  https_redirect_status_code?: 301 | 302 | 307 | 308
   tags: string[]
 }
 
@@ -151,6 +156,22 @@ export interface GatewayConfig {
   consumers?: ConsumerConfig[]
   /** Kong's upstreams with their targets, in file order; absent when there are none (see `plugins`). */
   upstreams?: UpstreamConfig[]
+  /** Kong's certificates with their SNIs, in file order; absent when there are none (see `plugins`). */
+  certificates?: CertificateConfig[]
+}
+
+/** One TLS certificate of the proxy and the SNI names it serves (Kong's certificates and snis). */
+export interface CertificateConfig {
+  /** PEM: the certificate (then its chain), and its private key. */
+  cert: string
+  /** Another key type's pair (RSA next to ECDSA), or null. */
+  cert_alt: string | null
+  id: string | null
+  key: string
+  key_alt: string | null
+  /** Lower-cased names: `host`, `*.suffix`, `prefix.*` or `*`, each unique across certificates. */
+  snis: string[]
+  tags: string[]
 }
 
 export type UpstreamAlgorithm = 'round-robin' | 'consistent-hashing' | 'least-connections' | 'latency'

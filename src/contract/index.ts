@@ -1,5 +1,5 @@
 export type { GatewayConfig, ServiceConfig, RouteConfig, UpstreamProtocol, RouteProtocol, PluginConfig, PluginProtocol, ConsumerConfig, ConsumerCredentials } from './gateway-config.js'
-export type { UpstreamConfig, TargetConfig, UpstreamAlgorithm, UpstreamHashOn, HealthchecksConfig } from './gateway-config.js'
+export type { UpstreamConfig, TargetConfig, UpstreamAlgorithm, UpstreamHashOn, HealthchecksConfig, CertificateConfig } from './gateway-config.js'
 export type { AclConfig, BasicAuthCredentialConfig, JwtSecretConfig, KeyAuthCredentialConfig } from './gateway-config.js'
 export { hashPassword, keyHash, parsePasswordHash, verifyPassword, SCRYPT_DEFAULTS, type PasswordVerifier } from './credential-secrets.js'
 export { hashGatewayConfig, canonicalJson } from './config-hash.js'

@@ -25,9 +25,9 @@ export const UNSUPPORTED_FEATURES = [
     reason: 'targets are resolved by A/AAAA records; SRV names are not used for the Host header or SNI'
   },
   {
-    feature: 'certificates',
-    fields: ['certificates', 'snis', 'routes[*].snis'],
-    reason: 'TLS certificates and SNI matching from the configuration are not implemented; a node\'s TLS comes from its own settings'
+    feature: 'route-snis',
+    fields: ['routes[*].snis'],
+    reason: 'routes are not matched by the TLS server name; certificates are chosen by SNI (certificates[*].snis), routes by host, path, method and headers'
   },
   {
     feature: 'ca-certificates',
@@ -58,11 +58,6 @@ export const UNSUPPORTED_FEATURES = [
     feature: 'stream-routing',
     fields: ['routes[*].sources', 'routes[*].destinations'],
     reason: 'TCP/TLS stream routing by source or destination is not implemented; Atrium proxies HTTP only'
-  },
-  {
-    feature: 'https-redirect-status-code',
-    fields: ['routes[*].https_redirect_status_code other than 426'],
-    reason: 'a plain-HTTP request to an https-only route is answered 426; other redirect codes are not implemented'
   },
   {
     feature: 'unbuffered-proxying',

@@ -8,6 +8,7 @@ import type { NodeMetrics } from './metrics/node-metrics.js'
 import { compilePlugins } from './plugin-runner/compile-plugins.js'
 import { compileRouter } from './router/compile-router.js'
 import { buildUpstreams } from './proxy/upstreams.js'
+import { compileCertificates } from './tls/certificate-selector.js'
 
 export interface CompileOptions {
   /** Plugin handlers by name (default: the bundled ones). */
@@ -31,9 +32,10 @@ export function compileGateway (config: GatewayConfig, hash: string, previous: C
   const log = options.log ?? createLogger()
   const plugins = compilePlugins(config, options.handlers ?? BUNDLED_PLUGIN_HANDLERS, log.child({ component: 'plugins' }))
   const router = compileRouter(config)
+  const certificates = compileCertificates(config.certificates)
   const upstreams = buildUpstreams(config, previous?.upstreams ?? null, options.resolver ?? systemResolver())
   const metrics = options.metrics?.compile(config) ?? null
-  return { hash, config, router, upstreams, plugins, appliedAt: Date.now(), version, metrics }
+  return { hash, config, router, upstreams, certificates, plugins, appliedAt: Date.now(), version, metrics }
 }
 
 /**

@@ -5,6 +5,7 @@ import type { GatewayMetrics, NodeMetrics } from './metrics/node-metrics.js'
 import type { CompiledPlugins } from './plugin-runner/compile-plugins.js'
 import type { Router } from './router/types.js'
 import type { UpstreamSet } from './proxy/upstreams.js'
+import type { CertificateSelector } from './tls/certificate-selector.js'
 
 /**
  * Everything the request path needs for one config version, built once when the config is applied
@@ -16,6 +17,8 @@ export interface CompiledGateway {
   config: GatewayConfig
   router: Router
   upstreams: UpstreamSet
+  /** The TLS listener's choice of certificate by server name (none: the default certificate). */
+  certificates?: CertificateSelector
   /** Every plugin instance configured, and each route's plugin chain (null: none applies). */
   plugins: CompiledPlugins
   /** Date.now() when it was applied. */

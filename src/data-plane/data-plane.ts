@@ -8,6 +8,7 @@ import { ATRIUM_VERSION } from '../version.js'
 import type { GatewayState } from './compiled-gateway.js'
 import { TargetResolver } from './balancer/target-resolver.js'
 import { installGateway } from './compile-gateway.js'
+import { defaultCertificate } from './tls/default-certificate.js'
 import { AnalyticsReporter, createMetricsRegistry, NodeMetrics, type LatencyUnit } from './metrics/index.js'
 import { NODE_PLUGINS } from './node-plugins.js'
 import { createProxyServer, closeProxyServer } from './proxy/proxy-server.js'
@@ -52,10 +53,18 @@ export interface DataPlaneOptions {
   metricsLatencyUnit?: LatencyUnit
   /** DNS servers for upstream target names (`ip[:port]`); default the system's. */
   dnsResolver?: readonly string[]
+  /** The TLS proxy listener; absent or null: none. */
+  proxyTlsListen?: ListenAddress | null
+  /** Its default certificate; absent: self-signed, kept in `cacheDir` (in memory without one). */
+  proxyTlsCertificate?: { cert: string, key: string }
+  /** Where the self-signed default certificate is kept (tls/). */
+  cacheDir?: string
 }
 
 export interface DataPlane {
   proxyAddress: AddressInfo
+  /** Null when there is no TLS listener. */
+  proxyTlsAddress: AddressInfo | null
   statusAddress: AddressInfo
   /** The swap slot the proxy reads (tests and status). */
   state: GatewayState
@@ -113,17 +122,25 @@ export async function startDataPlane (options: DataPlaneOptions): Promise<DataPl
     controlPlane: client === null ? undefined : () => client.status(),
     metrics: metrics === null ? null : createMetricsRegistry({ metrics, state, controlPlane: client === null ? undefined : () => client.status(), analytics, latencyUnit: options.metricsLatencyUnit })
   })
+  const tlsListen = options.proxyTlsListen ?? null
+  const tlsProxy = tlsListen === null
+    ? null
+    : createProxyServer({ state, logger: options.logger, tls: { defaultCertificate: options.proxyTlsCertificate ?? await defaultCertificate(options.cacheDir ?? null, log) } })
   const proxyAddress = await listenOn(proxy, options.proxyListen, 'proxy')
   let statusAddress: AddressInfo
+  let proxyTlsAddress: AddressInfo | null = null
   try {
+    if (tlsProxy !== null) proxyTlsAddress = await listenOn(tlsProxy, tlsListen as ListenAddress, 'proxy TLS')
     statusAddress = await listenOn(status, options.statusListen, 'status')
   } catch (err) {
     // The proxy is open already: close it, or the process (and `atrium start`) would not exit.
     await closeProxyServer(proxy)
+    if (tlsProxy !== null) await closeProxyServer(tlsProxy)
     await state.current?.upstreams.close()
     throw err
   }
   log.info({ address: proxyAddress.address, port: proxyAddress.port }, 'proxy listening')
+  if (proxyTlsAddress !== null) log.info({ address: proxyTlsAddress.address, port: proxyTlsAddress.port }, 'proxy TLS listening')
   log.info({ address: statusAddress.address, port: statusAddress.port }, 'status listening')
   syncClient?.start()
   analytics?.start()
@@ -132,12 +149,12 @@ export async function startDataPlane (options: DataPlaneOptions): Promise<DataPl
     analytics?.stop() // a last report of what is counted, sent while the socket is still open
     await syncClient?.close()
     status.close()
-    await closeProxyServer(proxy)
+    await Promise.all([closeProxyServer(proxy), tlsProxy === null ? null : closeProxyServer(tlsProxy)])
     await state.current?.upstreams.close()
     resolver.close()
   }
 
-  return { proxyAddress, statusAddress, state, syncClient, metrics, analytics, reload, close }
+  return { proxyAddress, proxyTlsAddress, statusAddress, state, syncClient, metrics, analytics, reload, close }
 }
 
 async function loadFileMode (configFile: string, state: GatewayState, log: Logger, record: (o: ReloadOutcome) => void): Promise<() => Promise<ReloadOutcome>> {

@@ -91,7 +91,7 @@ export function startGatewayOnFile (file: string, options: ChildGatewayOptions =
   const bin = options.bin ?? ATRIUM_BIN
   const argv = [...(options.prefix ?? []), process.execPath, ...atriumNodeFlags(bin), ...(options.nodeArgs ?? []), bin,
     'data-plane', '--config', file, '--proxy-listen', '127.0.0.1:0', '--status-listen', '127.0.0.1:0', ...(options.args ?? [])]
-  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ATRIUM_LOG_LEVEL: 'info' } })
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ATRIUM_LOG_LEVEL: 'info', ATRIUM_PROXY_TLS_LISTEN: 'off' } })
   return new Promise((resolve, reject) => {
     let out = ''
     child.once('error', reject)

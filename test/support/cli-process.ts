@@ -19,7 +19,7 @@ export interface AtriumProcess {
   stop: () => Promise<number | null>
 }
 
-const TEST_PORTS = { ATRIUM_CLUSTER_LISTEN: '127.0.0.1:0', ATRIUM_PORTAL_LISTEN: '127.0.0.1:0' }
+const TEST_PORTS = { ATRIUM_CLUSTER_LISTEN: '127.0.0.1:0', ATRIUM_PORTAL_LISTEN: '127.0.0.1:0', ATRIUM_PROXY_TLS_LISTEN: '127.0.0.1:0' }
 
 export function startAtrium (args: string[], env: Record<string, string> = {}): AtriumProcess {
   const child = spawn(process.execPath, [ATRIUM_BIN, ...args], {

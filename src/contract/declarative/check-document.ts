@@ -6,6 +6,7 @@ import { checkCredentials } from './check-credentials.js'
 import { checkRoute } from './check-route.js'
 import { checkService } from './check-service.js'
 import { checkUnsupported } from './check-unsupported.js'
+import { checkCertificates, type CertificateCheckOptions } from './check-certificates.js'
 import { checkUpstreams } from './check-upstreams.js'
 import { collectRoutes, collectServices } from './entities.js'
 import { checkDuplicates, checkServiceRefs } from './references.js'
@@ -16,7 +17,7 @@ export function isLegacyFormat (doc: Record<string, unknown>): boolean {
   return doc._format_version !== '3.0'
 }
 
-export function checkDocument (doc: Record<string, unknown>, issues: Issues): void {
+export function checkDocument (doc: Record<string, unknown>, issues: Issues, options: CertificateCheckOptions = { now: Date.now() }): void {
   const version = doc._format_version
   if (typeof version === 'string' && !(FORMAT_VERSIONS as readonly string[]).includes(version)) {
     issues.error('_format_version', `unsupported version "${version}" (expected "3.0", "2.1" or "1.1")`)
@@ -32,5 +33,6 @@ export function checkDocument (doc: Record<string, unknown>, issues: Issues): vo
   checkCredentials(doc, issues)
   checkPlugins(doc, issues)
   checkUpstreams(doc, issues)
+  checkCertificates(doc, options, issues)
   checkUnsupported(doc, services, routes, issues)
 }

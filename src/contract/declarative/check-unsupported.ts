@@ -12,15 +12,13 @@ import type { Issues } from './types.js'
 
 /** Values equal to what Atrium does anyway. */
 const BEHAVES_AS: Record<string, unknown> = {
-  https_redirect_status_code: 426,
   request_buffering: true,
   response_buffering: true
 }
 
 /** Which feature each field belongs to. */
 const FEATURE_OF: Record<string, UnsupportedFeatureName> = {
-  certificates: 'certificates',
-  snis: 'certificates',
+  snis: 'route-snis',
   ca_certificates: 'ca-certificates',
   tls_verify_depth: 'ca-certificates',
   client_certificate: 'client-certificate',
@@ -29,7 +27,6 @@ const FEATURE_OF: Record<string, UnsupportedFeatureName> = {
   key_sets: 'keys',
   sources: 'stream-routing',
   destinations: 'stream-routing',
-  https_redirect_status_code: 'https-redirect-status-code',
   request_buffering: 'unbuffered-proxying',
   response_buffering: 'unbuffered-proxying',
   groups: 'consumer-groups',

@@ -48,16 +48,25 @@ function load (text: string, options: DeclarativeOptions): DeclarativeResult {
   }
   const parsed = parseConfigText(text, options.filename)
   if (!parsed.ok) return { ok: false, code: 'ATRIUM_ERR_CONFIG_PARSE', errors: parsed.errors, warnings: [] }
-  return loadParsed(parsed.value)
+  return loadParsed(parsed.value, {})
 }
 
 /**
  * The same pipeline as loadDeclarativeConfig for a document that is already data (the control
  * plane builds one from its store, with a change applied): drop nulls → shape → checks → normalize.
  */
-export function loadDeclarativeDocument (doc: object): DeclarativeResult {
+export interface LoadOptions {
+  /**
+   * Refuse certificates that have expired (default). A node checking the config its control plane
+   * sent accepts them: the CP refused them when they were written, and time passing must not make
+   * a node refuse its group's whole config.
+   */
+  acceptExpiredCertificates?: boolean
+}
+
+export function loadDeclarativeDocument (doc: object, options: LoadOptions = {}): DeclarativeResult {
   try {
-    return loadParsed(doc)
+    return loadParsed(doc, options)
   } catch (err) {
     const message = `internal error while loading configuration: ${(err as Error)?.message ?? String(err)}`
     return { ok: false, code: 'ATRIUM_ERR_CONFIG_INVALID', errors: [{ path: '', message }], warnings: [] }
@@ -74,7 +83,7 @@ export function normalizeValidatedDocument (doc: object): { config: GatewayConfi
   return { config, hash: hashGatewayConfig(config) }
 }
 
-function loadParsed (value: unknown): DeclarativeResult {
+function loadParsed (value: unknown, options: LoadOptions): DeclarativeResult {
   if (!isObject(value)) {
     const message = 'must be an object with _format_version, services and routes'
     return { ok: false, code: 'ATRIUM_ERR_CONFIG_INVALID', errors: [{ path: '', message }], warnings: [] }
@@ -86,7 +95,7 @@ function loadParsed (value: unknown): DeclarativeResult {
   const issues = createIssues()
   const doc = dropNulls(withGeneratedCredentials(withKongDigests(liftFlatCredentials(withDeckInfo(value, issues), issues), issues)))
   validateShape(doc, issues)
-  checkDocument(doc, issues)
+  checkDocument(doc, issues, { now: options.acceptExpiredCertificates === true ? null : Date.now() })
   if (issues.errors.length > 0) {
     return { ok: false, code: 'ATRIUM_ERR_CONFIG_INVALID', errors: sortIssues(issues.errors), warnings: sortIssues(issues.warnings) }
   }

@@ -11,6 +11,7 @@ import { ROUTE_DEFAULTS, SERVICE_DEFAULTS, type DeclarativeInput, type NestedRou
 import { defaultPort, parseServiceUrl, type ServiceTarget } from './service-url.js'
 import { isLegacyFormat } from './check-document.js'
 import { normalizeConsumers, normalizePlugins } from './normalize-plugins.js'
+import { normalizeCertificates } from './normalize-certificates.js'
 import { normalizeUpstreams } from './normalize-upstreams.js'
 import type { GatewayConfig, RouteConfig, ServiceConfig, UpstreamProtocol } from '../gateway-config.js'
 
@@ -41,7 +42,9 @@ export function normalizeDocument (doc: DeclarativeInput): GatewayConfig {
   const consumers = normalizeConsumers(raw)
   const plugins = normalizePlugins(raw, { services: remap, routes: routeRemap })
   // Keys in sorted order (config-hash.ts); plugins and consumers only when there are some.
+  const certificates = normalizeCertificates(raw)
   const config: Partial<GatewayConfig> = {}
+  if (certificates.length > 0) config.certificates = certificates
   if (consumers.length > 0) config.consumers = consumers
   if (plugins.length > 0) config.plugins = plugins
   config.routes = routes
@@ -102,9 +105,11 @@ function normalizeRoute (r: NestedRouteInput, service: number | null, legacy: bo
     headers[name.toLowerCase()] = (r.headers as Record<string, string[]>)[name].map((v) => v.toLowerCase())
   }
   // Keys in sorted order, header names too: see normalizeService.
+  const redirect = r.https_redirect_status_code
   return {
     headers,
     hosts: (r.hosts ?? []).map((h) => h.toLowerCase()),
+    ...(redirect === undefined || redirect === 426 ? {} : { https_redirect_status_code: redirect }),
     id: r.id?.toLowerCase() ?? null,
     methods: [...(r.methods ?? [])],
     name: r.name ?? null,

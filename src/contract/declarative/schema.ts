@@ -86,7 +86,7 @@ export const PluginSchema = Type.Object({
 }, { additionalProperties: false })
 
 export const ROUTE_UNSUPPORTED_FIELDS = [
-  'snis', 'sources', 'destinations', 'https_redirect_status_code',
+  'snis', 'sources', 'destinations',
   'request_buffering', 'response_buffering'
 ] as const
 
@@ -102,6 +102,7 @@ const routeFields = {
   regex_priority: Type.Optional(Type.Integer({ default: ROUTE_DEFAULTS.regex_priority })),
   protocols: Type.Optional(Type.Array(KongProtocol, { minItems: 1 })),
   path_handling: Type.Optional(StringEnum(['v0', 'v1'] as const)),
+  https_redirect_status_code: Type.Optional(Type.Unsafe<426 | 301 | 302 | 307 | 308>({ type: 'integer', enum: [426, 301, 302, 307, 308], errorMessage: 'must be one of 426, 301, 302, 307, 308' })),
   tags: Type.Optional(Tags),
   plugins: Type.Optional(Type.Array(PluginSchema)),
   ...looseFields(ROUTE_UNSUPPORTED_FIELDS),
@@ -155,8 +156,25 @@ export const UpstreamSchema = Type.Object({
   ...Timestamps
 }, { additionalProperties: false })
 
+/** Kong's SNI: a name and its certificate (nested in a certificate, by name only or `{ name }`). */
+const SniName = Type.String({ minLength: 1 })
+export const NestedSniSchema = Type.Union([SniName, Type.Object({ id: Type.Optional(Id), name: SniName, tags: Type.Optional(Tags), ...Timestamps }, { additionalProperties: false })])
+export const TopLevelSniSchema = Type.Object({ id: Type.Optional(Id), name: SniName, certificate: Reference, tags: Type.Optional(Tags), ...Timestamps }, { additionalProperties: false })
+
+/** Kong's certificate: PEM cert and key (and an alternative pair of the other key type); check-certificates.ts parses them. */
+export const CertificateSchema = Type.Object({
+  id: Type.Optional(Id),
+  cert: Type.String({ minLength: 1 }),
+  key: Type.String({ minLength: 1 }),
+  cert_alt: Type.Optional(Type.String({ minLength: 1 })),
+  key_alt: Type.Optional(Type.String({ minLength: 1 })),
+  snis: Type.Optional(Type.Array(NestedSniSchema)),
+  tags: Type.Optional(Tags),
+  ...Timestamps
+}, { additionalProperties: false })
+
 export const TOP_LEVEL_UNSUPPORTED_FIELDS = [
-  'certificates', 'ca_certificates', 'snis',
+  'ca_certificates',
   'vaults', 'key_sets', 'keys', 'consumer_groups'
 ] as const
 
@@ -244,6 +262,8 @@ export const DeclarativeSchema = Type.Object({
   routes: Type.Optional(Type.Array(TopLevelRouteSchema)),
   upstreams: Type.Optional(Type.Array(UpstreamSchema)),
   targets: Type.Optional(Type.Array(TopLevelTargetSchema)),
+  certificates: Type.Optional(Type.Array(CertificateSchema)),
+  snis: Type.Optional(Type.Array(TopLevelSniSchema)),
   ...looseFields(TOP_LEVEL_UNSUPPORTED_FIELDS),
   plugins: Type.Optional(Type.Array(PluginSchema)),
   consumers: Type.Optional(Type.Array(ConsumerSchema))

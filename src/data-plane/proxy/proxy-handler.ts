@@ -92,8 +92,16 @@ function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req
   const tls = (socket as TLSSocket).encrypted === true
   const route = match.route
   if (!tls && !route.protocols.includes('http')) {
-    const bytes = sendErrorResponse(res, 'ATRIUM_ERR_PROXY_PROTOCOL')
-    gateway.metrics?.record(match.routeIndex, 426, performance.now() - receivedAt, -1, requestBodyBytes(req, 0), bytes, -1)
+    const redirect = route.https_redirect_status_code
+    if (redirect === undefined) {
+      const bytes = sendErrorResponse(res, 'ATRIUM_ERR_PROXY_PROTOCOL')
+      gateway.metrics?.record(match.routeIndex, 426, performance.now() - receivedAt, -1, requestBodyBytes(req, 0), bytes, -1)
+      return
+    }
+    // Kong's redirect: https, the request's host without its port, the request target as sent.
+    res.writeHead(redirect, { location: `https://${hostWithoutPort(headers.host) ?? ''}${rawUrl}`, 'content-length': 0 })
+    res.end()
+    gateway.metrics?.record(match.routeIndex, redirect, performance.now() - receivedAt, -1, requestBodyBytes(req, 0), 0, -1)
     return
   }
 

@@ -1,9 +1,11 @@
 import { createServer, type Server } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { Logger } from '../../log.js'
 import type { GatewayState } from '../compiled-gateway.js'
 import { errorBody, JSON_TYPE } from './error-response.js'
 import { lingerOnClose } from './lingering-close.js'
 import { createProxyRequestHandler } from './proxy-handler.js'
+import { contextOf, TLS_SETTINGS } from '../tls/certificate-selector.js'
 
 /** Idle client keep-alive connections are closed after this long (nginx/Kong: 60 s). */
 const KEEP_ALIVE_TIMEOUT_MS = 60_000
@@ -13,25 +15,46 @@ const HEADERS_TIMEOUT_MS = 65_000
 export interface ProxyServerOptions {
   state: GatewayState
   logger: Logger
+  /**
+   * A TLS listener: each handshake gets the certificate the serving config picks for its server
+   * name (state.current.certificates, so a new config applies to new handshakes at once), else
+   * this default.
+   */
+  tls?: { defaultCertificate: { cert: string, key: string } }
 }
 
 /**
- * The plain-HTTP proxy listener (not yet listening). requestTimeout is 0 so long uploads are not cut
- * off; idle and stalled peers are bounded by the keep-alive and headers timeouts.
+ * A proxy listener, plain HTTP or TLS (not yet listening). requestTimeout is 0 so long uploads are
+ * not cut off; idle and stalled peers are bounded by the keep-alive and headers timeouts.
  */
 export function createProxyServer (options: ProxyServerOptions): Server {
-  const server = createServer({
+  const http = {
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     headersTimeout: HEADERS_TIMEOUT_MS,
     requestTimeout: 0,
     // The handler answers HTTP/1.1 without Host itself, with the gateway's JSON error (Node's own
     // answer is a bare 400).
     requireHostHeader: false
-  }, createProxyRequestHandler(options))
+  }
+  const handler = createProxyRequestHandler(options)
+  const tls = options.tls
+  const fallback = tls === undefined ? null : contextOf(tls.defaultCertificate)
+  const server: Server = tls === undefined
+    ? createServer(http, handler)
+    : createTlsServer({
+      ...http,
+      ...TLS_SETTINGS,
+      // A client without SNI gets these (Kong's default certificate); SNICallback is not called.
+      cert: tls.defaultCertificate.cert,
+      key: tls.defaultCertificate.key,
+      SNICallback: (servername, cb) => {
+        cb(null, options.state.current?.certificates?.contextFor(servername) ?? fallback ?? undefined)
+      }
+    }, handler) as unknown as Server
   // A client that resets mid-request must not crash the process.
   server.on('clientError', onClientError)
   // A Connection: close answer to a request whose body is still arriving reaches the client intact.
-  server.on('connection', lingerOnClose)
+  server.on(tls === undefined ? 'connection' : 'secureConnection', lingerOnClose)
   return server
 }
 

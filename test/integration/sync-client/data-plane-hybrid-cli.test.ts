@@ -63,7 +63,8 @@ test('a node restarted while the control plane is down serves from its cache, th
   assert.equal((await httpCall(`${node1.proxy}/one/a`)).body, 'up /a')
   const cached = JSON.parse(readFileSync(join(cacheDir, 'config-snapshot.json'), 'utf8')) as { hash: string }
   assert.equal(cached.hash, first.hash)
-  assert.deepEqual(readdirSync(cacheDir).sort(), ['config-snapshot.json', 'node-id'])
+  // tls/: the TLS listener's self-signed default certificate (the test nodes listen with TLS on port 0).
+  assert.deepEqual(readdirSync(cacheDir).sort(), ['config-snapshot.json', 'node-id', 'tls'])
   const nodeId = readFileSync(join(cacheDir, 'node-id'), 'utf8').trim()
   assert.equal(await node1.proc.stop(), 0)
 

@@ -13,12 +13,12 @@ test('rejects each Kong field Atrium does not implement, naming the field and sa
   const result = loadDeclarativeConfig(readFixture('not-implemented.yaml'))
   assert.equal(result.ok, false)
   assert.deepEqual(!result.ok && result.errors, [
-    ['ca_certificates', 'ca-certificates'], ['certificates', 'certificates'], ['key_sets', 'keys'], ['keys', 'keys'],
+    ['ca_certificates', 'ca-certificates'], ['key_sets', 'keys'], ['keys', 'keys'],
     ['services[0].ca_certificates', 'ca-certificates'], ['services[0].client_certificate', 'client-certificate'],
-    ['services[0].routes[0].destinations', 'stream-routing'], ['services[0].routes[0].https_redirect_status_code', 'https-redirect-status-code'],
+    ['services[0].routes[0].destinations', 'stream-routing'],
     ['services[0].routes[0].request_buffering', 'unbuffered-proxying'],
-    ['services[0].routes[0].response_buffering', 'unbuffered-proxying'], ['services[0].routes[0].snis', 'certificates'], ['services[0].routes[0].sources', 'stream-routing'],
-    ['services[0].tls_verify_depth', 'ca-certificates'], ['snis', 'certificates'], ['upstreams[0].client_certificate', 'client-certificate'],
+    ['services[0].routes[0].response_buffering', 'unbuffered-proxying'], ['services[0].routes[0].snis', 'route-snis'], ['services[0].routes[0].sources', 'stream-routing'],
+    ['services[0].tls_verify_depth', 'ca-certificates'], ['upstreams[0].client_certificate', 'client-certificate'],
     ['upstreams[0].healthchecks.active.type', 'grpc-health-checks'],
     ['upstreams[0].use_srv_name', 'srv-targets'], ['vaults', 'vaults']
   ].map(([path, feature]) => ({ path, message: reason(feature) })))
@@ -34,7 +34,7 @@ test('a route matching only by sources, destinations or snis gets only the unsup
   assert.deepEqual(!result.ok && result.errors, [
     { path: 'services[0].routes[0].destinations', message: reason('stream-routing') },
     { path: 'services[0].routes[1].sources', message: reason('stream-routing') },
-    { path: 'services[0].routes[2].snis', message: reason('certificates') },
+    { path: 'services[0].routes[2].snis', message: reason('route-snis') },
     { path: 'services[0].routes[3]', message: 'must have at least one of methods, hosts, headers or paths' }
   ])
 })
