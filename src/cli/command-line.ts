@@ -24,7 +24,7 @@ type ArgOptions = Record<string, { type: 'string' | 'boolean', short?: string }>
 
 function argOptions (command: CommandName): ArgOptions {
   const options: ArgOptions = { help: { type: 'boolean', short: 'h' } }
-  for (const o of OPTION_LIST) if (takesFlag(o, command)) options[o.flag as string] = { type: 'string' }
+  for (const o of OPTION_LIST) if (takesFlag(o, command)) options[o.flag as string] = { type: o.switch === true ? 'boolean' : 'string' }
   return options
 }
 
@@ -42,7 +42,8 @@ export function parseCommandLine (command: CommandName, args: string[]): Command
     if (spec === undefined) throw usageError(`unknown option ${token.rawName} for "atrium ${command}"`)
     if (spec.type === 'boolean') {
       if (token.value !== undefined) throw usageError(`${token.rawName} takes no value`)
-      help = true
+      if (token.name === 'help') help = true
+      else flags[token.name] = 'on'
     } else if (token.value === undefined) {
       throw usageError(`${token.rawName} needs a value`)
     } else if (token.inlineValue !== true && token.value.startsWith('-')) {

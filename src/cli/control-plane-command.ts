@@ -4,12 +4,14 @@ import { startControlPlane } from '../control-plane/control-plane.js'
 import { createAdminAuth } from '../control-plane/admin-api/auth.js'
 import { readOption, type CommandLine } from './command-line.js'
 import { OPTIONS } from './options.js'
+import { clusterServerTls } from './tls-options.js'
 
 export async function controlPlaneCommand (line: CommandLine): Promise<number> {
   const options = {
     dbUrl: readOption(line, OPTIONS.db),
     adminListen: readOption(line, OPTIONS.adminListen),
     clusterListen: readOption(line, OPTIONS.clusterListen),
+    clusterTls: clusterServerTls(line),
     portalListen: readOption(line, OPTIONS.portalListen),
     dataPlanePurgeAfter: readOption(line, OPTIONS.dataPlanePurgeAfter),
     analytics: {

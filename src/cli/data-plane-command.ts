@@ -4,7 +4,7 @@ import { startDataPlane, type ControlPlaneOptions, type DataPlane } from '../dat
 import { syncEndpoint } from '../data-plane/sync-client/sync-client.js'
 import { readOption, rawValue, type CommandLine } from './command-line.js'
 import { OPTION_LIST, OPTIONS, takesFlag } from './options.js'
-import { proxyTlsOptions } from './tls-options.js'
+import { clusterClientTls, proxyTlsOptions } from './tls-options.js'
 import { usageError } from './usage.js'
 
 // `atrium data-plane`: DB-less (--config FILE, SIGHUP reloads) or hybrid (--control-plane URL --token).
@@ -60,6 +60,7 @@ function dataPlaneSource (line: CommandLine): DataPlaneSource {
     controlPlane: {
       url,
       token,
+      tls: clusterClientTls(line),
       cacheDir: readOption(line, OPTIONS.cacheDir),
       backoffMaxMs: readOption(line, OPTIONS.syncBackoffMax),
       analyticsBufferMinutes: readOption(line, OPTIONS.analyticsBufferMinutes),

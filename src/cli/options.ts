@@ -33,6 +33,8 @@ export interface OptionSpec<T> {
   listener?: ListenerName
   /** For tests only: not in --help nor docs/command-line.md. */
   hidden?: true
+  /** A flag without a value (given: `on`); its variable takes on|off. */
+  switch?: true
   parse: ValueParser<T>
 }
 
@@ -56,6 +58,26 @@ export const OPTIONS = {
     flag: 'proxy-listen', env: 'ATRIUM_PROXY_LISTEN', default: D.DEFAULT_PROXY_LISTEN, value: 'HOST:PORT', listener: 'proxy', commands: DP,
     help: 'Where the proxy takes client traffic.',
     parse: listenAddress
+  }),
+  clusterTlsCert: option({
+    flag: 'cluster-tls-cert', env: 'ATRIUM_CLUSTER_TLS_CERT', value: 'FILE', commands: ['control-plane', 'data-plane'], hybridOnly: true, defaultNote: 'none: plain ws://',
+    help: 'Control plane: the cluster listener\'s certificate (PEM, then its chain); nodes then connect with wss://. Data-plane node: its client certificate, for a control plane with --cluster-mtls. Needs --cluster-tls-key.',
+    parse: text
+  }),
+  clusterTlsKey: option({
+    flag: 'cluster-tls-key', env: 'ATRIUM_CLUSTER_TLS_KEY', value: 'FILE', commands: ['control-plane', 'data-plane'], hybridOnly: true, defaultNote: 'none',
+    help: 'The private key (PEM) of --cluster-tls-cert.',
+    parse: text
+  }),
+  clusterCaCert: option({
+    flag: 'cluster-ca-cert', env: 'ATRIUM_CLUSTER_CA_CERT', value: 'FILE', commands: ['control-plane', 'data-plane'], hybridOnly: true, defaultNote: 'the system\'s roots (data plane)',
+    help: 'Data-plane node: the CA the control plane\'s certificate must chain to over wss://. Control plane: with --cluster-mtls, the CA every node\'s client certificate must chain to.',
+    parse: text
+  }),
+  clusterMtls: option({
+    flag: 'cluster-mtls', env: 'ATRIUM_CLUSTER_MTLS', default: 'off', value: '', switch: true, commands: ['control-plane'],
+    help: 'Mutual TLS on the cluster listener: a node must present a client certificate signed by --cluster-ca-cert (checked in the TLS handshake, before its data-plane token). Needs --cluster-tls-cert and --cluster-ca-cert. The variable takes on or off.',
+    parse: onOff
   }),
   proxyTlsListen: option({
     flag: 'proxy-tls-listen', env: 'ATRIUM_PROXY_TLS_LISTEN', default: D.DEFAULT_PROXY_TLS_LISTEN, value: 'HOST:PORT|off', listener: 'proxy TLS', commands: DP,

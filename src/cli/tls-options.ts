@@ -39,3 +39,30 @@ export function proxyTlsOptions (line: CommandLine): { proxyTlsListen: ReturnTyp
   }
   return { proxyTlsListen, proxyTlsCertificate: { cert, key }, cacheDir }
 }
+
+function pemOption (line: CommandLine, option: typeof OPTIONS.clusterTlsCert): string | undefined {
+  const file = readOption(line, option)
+  return file === undefined ? undefined : readPem(file, option.flag as string)
+}
+
+/** `atrium control-plane`: the cluster listener over TLS, and mutual TLS with its CA. */
+export function clusterServerTls (line: CommandLine): { cert: string, key: string, ca?: string, mtls: boolean } | undefined {
+  const cert = pemOption(line, OPTIONS.clusterTlsCert)
+  const key = pemOption(line, OPTIONS.clusterTlsKey)
+  const ca = pemOption(line, OPTIONS.clusterCaCert)
+  const mtls = readOption(line, OPTIONS.clusterMtls)
+  if ((cert === undefined) !== (key === undefined)) throw usageError('--cluster-tls-cert and --cluster-tls-key go together')
+  if (mtls && (cert === undefined || ca === undefined)) throw usageError('--cluster-mtls needs --cluster-tls-cert, --cluster-tls-key and --cluster-ca-cert')
+  if (cert === undefined || key === undefined) return undefined
+  return { cert, key, ...(ca === undefined ? {} : { ca }), mtls }
+}
+
+/** `atrium data-plane --control-plane wss://…`: the CA to verify the control plane, and the node's client certificate. */
+export function clusterClientTls (line: CommandLine): { ca?: string, cert?: string, key?: string } | undefined {
+  const cert = pemOption(line, OPTIONS.clusterTlsCert)
+  const key = pemOption(line, OPTIONS.clusterTlsKey)
+  const ca = pemOption(line, OPTIONS.clusterCaCert)
+  if ((cert === undefined) !== (key === undefined)) throw usageError('--cluster-tls-cert and --cluster-tls-key go together')
+  if (cert === undefined && ca === undefined) return undefined
+  return { ...(ca === undefined ? {} : { ca }), ...(cert === undefined ? {} : { cert, key }) }
+}

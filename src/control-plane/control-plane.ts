@@ -10,7 +10,7 @@ import { openApiRoute } from './admin-api/openapi.js'
 import type { AdminRoute } from './admin-api/admin-route.js'
 import { issueDataPlaneToken, type IssuedToken } from './data-plane-tokens/index.js'
 import { openDb, parseDbUrl } from './store/open-db.js'
-import { createSyncServer, withAfterCommit, type SyncServer, type SyncTimings } from './sync-server/index.js'
+import { createSyncServer, withAfterCommit, type ClusterTls, type SyncServer, type SyncTimings } from './sync-server/index.js'
 import { createAnalyticsIngest, resolveAnalyticsOptions, startRollupJob, type AnalyticsOptions, type RollupJob } from './analytics/index.js'
 import { countNodes, createControlPlaneMetrics, instrumentDb, metricsRoute } from './metrics/index.js'
 import { createPortalServer } from './portal/portal-server.js'
@@ -22,6 +22,8 @@ export interface ControlPlaneOptions {
   logger: Logger
   /** Hybrid mode: where data-plane nodes connect (`/v1/sync`); no sync server when absent. */
   clusterListen?: ListenAddress
+  /** The cluster listener over TLS (wss://), optionally requiring node client certificates. */
+  clusterTls?: ClusterTls
   /** Seconds a disconnected node stays listed in GET /data-planes (default: src/defaults.ts). */
   dataPlanePurgeAfter?: number
   /** Sync server timings (tests shorten them); see SyncTimings. */
@@ -64,7 +66,7 @@ export async function startControlPlane (options: ControlPlaneOptions): Promise<
   let sync: SyncServer | null = null
   if (options.clusterListen !== undefined) {
     const ingest = createAnalyticsIngest({ db, analytics, observer: metrics.ingest })
-    sync = createSyncServer({ db, logger: options.logger, timings: { ...options.syncTimings, purgeAfterSeconds: options.dataPlanePurgeAfter ?? options.syncTimings?.purgeAfterSeconds }, analytics: ingest, observer: metrics.sync })
+    sync = createSyncServer({ db, logger: options.logger, timings: { ...options.syncTimings, purgeAfterSeconds: options.dataPlanePurgeAfter ?? options.syncTimings?.purgeAfterSeconds }, analytics: ingest, observer: metrics.sync, tls: options.clusterTls })
     const hub = sync
     metrics.setNodeSource(() => countNodes(db, hub.staleAfterSeconds, hub.purgeAfterSeconds))
   }

@@ -13,7 +13,7 @@ import { AnalyticsReporter, createMetricsRegistry, NodeMetrics, type LatencyUnit
 import { NODE_PLUGINS } from './node-plugins.js'
 import { createProxyServer, closeProxyServer } from './proxy/proxy-server.js'
 import { createStatusServer, type ReloadOutcome } from './status-server.js'
-import { createSyncClient, type ScheduleRetry, type SyncClient } from './sync-client/sync-client.js'
+import { createSyncClient, type ClusterClientTls, type ScheduleRetry, type SyncClient } from './sync-client/sync-client.js'
 import { defaultIdentity, loadNodeId, type NodeIdentity } from './sync-client/node-identity.js'
 import { readCachedSnapshot } from './sync-client/config-cache.js'
 
@@ -22,6 +22,8 @@ export interface ControlPlaneOptions {
   /** `ws(s)://HOST:PORT` of the control plane's cluster listener. */
   url: string
   token: string
+  /** wss://: the CA to verify the control plane with, and a client certificate for mutual TLS. */
+  tls?: ClusterClientTls
   /** Holds `node-id` and the cached snapshot; created if missing. */
   cacheDir: string
   /** Reconnect backoff cap (default 10 000 ms). */
@@ -226,6 +228,7 @@ async function prepareHybridMode (cp: ControlPlaneOptions, state: GatewayState, 
   return createSyncClient({
     url: cp.url,
     token: cp.token,
+    tls: cp.tls,
     cacheDir: cp.cacheDir,
     state,
     identity,

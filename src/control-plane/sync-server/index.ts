@@ -1,4 +1,4 @@
-export { createSyncServer } from './sync-server.js'
+export { createSyncServer, type ClusterTls } from './sync-server.js'
 export type { SyncServer, SyncServerOptions } from './sync-server.js'
 export { withAfterCommit } from './commit-hook.js'
 export { dataPlaneRoutes } from './data-plane-routes.js'

@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage } from 'node:http'
+import { createServer, type IncomingMessage, type RequestListener } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import type { Duplex } from 'node:stream'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer } from 'ws'
@@ -42,6 +43,28 @@ export interface SyncServerOptions {
   analytics?: AnalyticsIngest
   /** Snapshot build times and pushes, for metrics. */
   observer?: SyncObserver
+  /** Serve the cluster listener over TLS (nodes connect with wss://). */
+  tls?: ClusterTls
+}
+
+/** The cluster listener's TLS: its certificate, and with `mtls` the CA every node's client certificate must chain to. */
+export interface ClusterTls {
+  cert: string
+  key: string
+  /** Required with `mtls`: node certificates are verified against it (and only it). */
+  ca?: string
+  mtls: boolean
+}
+
+function clusterServer (tls: ClusterTls | undefined, handler: RequestListener): ReturnType<typeof createServer> {
+  if (tls === undefined) return createServer(handler)
+  return createTlsServer({
+    cert: tls.cert,
+    key: tls.key,
+    minVersion: 'TLSv1.2',
+    // Mutual TLS: a node without a certificate signed by the CA fails the handshake, before any token is read.
+    ...(tls.mtls ? { requestCert: true, rejectUnauthorized: true, ca: tls.ca } : {})
+  }, handler) as unknown as ReturnType<typeof createServer>
 }
 
 export interface SyncServer extends DataPlaneHub {
@@ -180,7 +203,7 @@ export function createSyncServer (options: SyncServerOptions): SyncServer {
     })
   }
 
-  const server = createServer((req, res) => {
+  const server = clusterServer(options.tls, (req, res) => {
     const body = JSON.stringify({ message: `this is the cluster listener: data planes open a WebSocket at ${SYNC_PATH}` })
     res.writeHead(426, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), upgrade: 'websocket', connection: 'close' })
     res.end(body)

@@ -41,10 +41,14 @@ export const SYNC_DEFAULTS = {
   handshakeTimeoutMs: 10_000
 } as const
 
+export interface ClusterClientTls { ca?: string, cert?: string, key?: string }
+
 export interface SyncClientOptions {
   /** `ws(s)://HOST:PORT` of the CP's cluster listener (a trailing /v1/sync is accepted). */
   url: string
   token: string
+  /** wss://: the CA the control plane's certificate must chain to (absent: the system's roots), and this node's client certificate for mutual TLS. */
+  tls?: ClusterClientTls
   cacheDir: string
   state: GatewayState
   identity: NodeIdentity
@@ -228,7 +232,8 @@ export function createSyncClient (options: SyncClientOptions): SyncClient {
       headers: { authorization: `Bearer ${options.token}` },
       maxPayload: SYNC_MAX_PAYLOAD,
       perMessageDeflate: false,
-      handshakeTimeout: options.handshakeTimeoutMs ?? SYNC_DEFAULTS.handshakeTimeoutMs
+      handshakeTimeout: options.handshakeTimeoutMs ?? SYNC_DEFAULTS.handshakeTimeoutMs,
+      ...(options.tls ?? {})
     })
     socket = ws
 

@@ -50,8 +50,8 @@ export interface ControlPlaneProcess {
 }
 
 /** `atrium control-plane` on `dbFile`; the cluster port is fixed when given (restart on one address), else 0. */
-export async function startControlPlaneProcess (t: TestContext, dbFile: string, clusterPort = 0): Promise<ControlPlaneProcess> {
-  const proc = startAtrium(['control-plane', '--db', `sqlite:${dbFile}`, '--admin-listen', '127.0.0.1:0', '--cluster-listen', `127.0.0.1:${clusterPort}`])
+export async function startControlPlaneProcess (t: TestContext, dbFile: string, clusterPort = 0, extraArgs: string[] = []): Promise<ControlPlaneProcess> {
+  const proc = startAtrium(['control-plane', '--db', `sqlite:${dbFile}`, '--admin-listen', '127.0.0.1:0', '--cluster-listen', `127.0.0.1:${clusterPort}`, ...extraArgs])
   t.after(async () => { await proc.stop() })
   const admin = await proc.waitForLog((l) => l.msg === 'admin listening')
   const cluster = await proc.waitForLog((l) => l.msg === 'cluster listening')
@@ -76,10 +76,10 @@ export interface NodeProcess {
 }
 
 /** `atrium data-plane` joined to `cpUrl` with `token`, caching in `cacheDir`. */
-export async function startNodeProcess (t: TestContext, cpUrl: string, token: string, cacheDir: string): Promise<NodeProcess> {
+export async function startNodeProcess (t: TestContext, cpUrl: string, token: string, cacheDir: string, extraArgs: string[] = []): Promise<NodeProcess> {
   const proc = startAtrium([
     'data-plane', '--control-plane', cpUrl, '--token', token, '--cache-dir', cacheDir,
-    '--proxy-listen', '127.0.0.1:0', '--status-listen', '127.0.0.1:0'
+    '--proxy-listen', '127.0.0.1:0', '--status-listen', '127.0.0.1:0', ...extraArgs
   ], { ATRIUM_SYNC_BACKOFF_MAX: BACKOFF_MAX_MS })
   t.after(async () => { await proc.stop() })
   const proxyLine = await proc.waitForLog((l) => l.msg === 'proxy listening')
