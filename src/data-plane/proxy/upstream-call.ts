@@ -216,6 +216,11 @@ export class UpstreamCall implements HookedCall {
 
   onHeaders (statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
     if (statusCode < 200) return true
+    if (statusCode > 599) {
+      // Not an HTTP status (nginx answers 502 "upstream sent invalid status"): undici aborts on the throw, onError answers 502.
+      this.invalidResponse = true
+      throw new Error(`the upstream sent an invalid status ${statusCode}`)
+    }
     if (this.metrics !== null || this.balancer !== null) this.upstreamHeadersAt = performance.now() // a clock read only when it is used
     if (this.balancer !== null && this.peer !== -1) this.balancer.answered(this.peer, statusCode)
     this.resumeUpstream = resume

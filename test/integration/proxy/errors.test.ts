@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import { request } from 'node:http'
+import { once } from 'node:events'
+import { createServer as createNetServer, type AddressInfo } from 'node:net'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { httpCall } from '../../support/http-client.js'
@@ -150,4 +152,22 @@ test('destroys the client response when the upstream fails after the response st
     req.end()
   })
   assert.notEqual(outcome, 'end')
+})
+
+test('answers 502 to an upstream status outside 100–599 (nginx\'s "upstream sent invalid status"), without retrying it', async (t) => {
+  let answered = 0
+  const raw = createNetServer((socket) => {
+    socket.once('data', () => {
+      answered++
+      socket.end('HTTP/1.1 999 Weird\r\ncontent-length: 2\r\n\r\nok')
+    })
+  })
+  raw.listen(0, '127.0.0.1')
+  await once(raw, 'listening')
+  t.after(() => raw.close())
+  const gw = await startGateway(t, { services: [{ host: '127.0.0.1', port: (raw.address() as AddressInfo).port, retries: 3 }], routes: [{ paths: ['/'] }] })
+  const r = await httpCall(`${gw.url}/`)
+  assert.equal(r.status, 502)
+  assert.equal(JSON.parse(r.body).code, 'ATRIUM_ERR_PROXY_UPSTREAM_UNAVAILABLE')
+  assert.equal(answered, 1)
 })
