@@ -1,5 +1,5 @@
-import { X509Certificate, createPrivateKey } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { checkPemPair } from '../contract/index.js'
 import { readOption, type CommandLine } from './command-line.js'
 import { OPTIONS } from './options.js'
 import { usageError } from './usage.js'
@@ -20,26 +20,17 @@ function readPem (file: string, flag: string): string {
 export function proxyTlsOptions (line: CommandLine): { proxyTlsListen: ReturnType<typeof OPTIONS.proxyTlsListen.parse>, proxyTlsCertificate?: { cert: string, key: string }, cacheDir: string } {
   const proxyTlsListen = readOption(line, OPTIONS.proxyTlsListen)
   const cacheDir = readOption(line, OPTIONS.cacheDir)
-  const certFile = readOption(line, OPTIONS.proxyTlsCert)
-  const keyFile = readOption(line, OPTIONS.proxyTlsKey)
-  if ((certFile === undefined) !== (keyFile === undefined)) throw usageError('--proxy-tls-cert and --proxy-tls-key go together')
-  if (certFile === undefined || keyFile === undefined) return { proxyTlsListen, cacheDir }
-  const cert = readPem(certFile, 'proxy-tls-cert')
-  const key = readPem(keyFile, 'proxy-tls-key')
-  let x509: X509Certificate
-  try {
-    x509 = new X509Certificate(cert)
-  } catch (err) {
-    throw usageError(`--proxy-tls-cert: ${certFile} is not a PEM certificate: ${(err as Error).message}`)
-  }
-  try {
-    if (!x509.checkPrivateKey(createPrivateKey(key))) throw new Error('it does not match the certificate')
-  } catch (err) {
-    throw usageError(`--proxy-tls-key: ${keyFile}: ${(err as Error).message}`)
-  }
+  const cert = pemOption(line, OPTIONS.proxyTlsCert)
+  const key = pemOption(line, OPTIONS.proxyTlsKey)
+  if ((cert === undefined) !== (key === undefined)) throw usageError('--proxy-tls-cert and --proxy-tls-key go together')
+  if (cert === undefined || key === undefined) return { proxyTlsListen, cacheDir }
+  const pair = checkPemPair(cert, key)
+  if (pair.certProblem !== null) throw usageError(`--proxy-tls-cert: ${readOption(line, OPTIONS.proxyTlsCert) as string}: ${pair.certProblem}`)
+  if (pair.keyProblem !== null || !pair.matches) throw usageError(`--proxy-tls-key: ${readOption(line, OPTIONS.proxyTlsKey) as string}: ${pair.keyProblem ?? 'it does not match the certificate'}`)
   return { proxyTlsListen, proxyTlsCertificate: { cert, key }, cacheDir }
 }
 
+/** The PEM text of a FILE option, read now (a file that cannot be read stops the command naming its flag). */
 function pemOption (line: CommandLine, option: typeof OPTIONS.clusterTlsCert): string | undefined {
   const file = readOption(line, option)
   return file === undefined ? undefined : readPem(file, option.flag as string)

@@ -55,30 +55,24 @@ export function sniNameProblem (name: string): string | null {
   return null
 }
 
-function parseCert (pem: string, path: string, issues: Issues): X509Certificate | null {
-  try {
-    return new X509Certificate(pem)
-  } catch (err) {
-    issues.error(path, `invalid certificate: ${(err as Error).message}`)
-    return null
-  }
-}
-
-function parseKey (pem: string, path: string, issues: Issues): KeyObject | null {
-  try {
-    return createPrivateKey(pem)
-  } catch (err) {
-    issues.error(path, `invalid key: ${(err as Error).message}`)
-    return null
-  }
+/** Parses a PEM certificate and its private key; the problem with each (null when fine) and whether they match. */
+export function checkPemPair (certPem: string, keyPem: string): { cert: X509Certificate | null, certProblem: string | null, keyProblem: string | null, matches: boolean } {
+  let cert: X509Certificate | null = null
+  let key: KeyObject | null = null
+  let certProblem: string | null = null
+  let keyProblem: string | null = null
+  try { cert = new X509Certificate(certPem) } catch (err) { certProblem = `invalid certificate: ${(err as Error).message}` }
+  try { key = createPrivateKey(keyPem) } catch (err) { keyProblem = `invalid key: ${(err as Error).message}` }
+  return { cert, certProblem, keyProblem, matches: cert !== null && key !== null && cert.checkPrivateKey(key) }
 }
 
 function checkPair (c: Record<string, unknown>, certField: string, keyField: string, path: string, options: CertificateCheckOptions, issues: Issues): X509Certificate | null {
   if (typeof c[certField] !== 'string' || typeof c[keyField] !== 'string') return null
-  const cert = parseCert(c[certField] as string, joinPath(path, certField), issues)
-  const key = parseKey(c[keyField] as string, joinPath(path, keyField), issues)
-  if (cert === null || key === null) return null
-  if (!cert.checkPrivateKey(key)) {
+  const { cert, certProblem, keyProblem, matches } = checkPemPair(c[certField] as string, c[keyField] as string)
+  if (certProblem !== null) issues.error(joinPath(path, certField), certProblem)
+  if (keyProblem !== null) issues.error(joinPath(path, keyField), keyProblem)
+  if (cert === null || keyProblem !== null) return null
+  if (!matches) {
     issues.error(joinPath(path, keyField), certField === 'cert' ? 'certificate does not match key' : 'alternative certificate does not match key')
   }
   if (options.now !== null && Date.parse(cert.validTo) < options.now) {

@@ -78,9 +78,10 @@ async function readDocument (ctx: AdminContext, db: Db): Promise<Record<string, 
   const result = loadDeclarativeDocument(doc as object)
   if (!result.ok) throw invalidError(result.errors)
   // Not stored yet: a document with them is refused whole rather than applied without them.
-  const unstored = ['certificates', 'snis'].filter((k) => Array.isArray((doc as Record<string, unknown>)[k]) && ((doc as Record<string, unknown[]>)[k]).length > 0)
+  const fields = doc as Record<string, unknown>
+  const unstored = ['certificates', 'snis'].filter((k) => Array.isArray(fields[k]) && (fields[k] as unknown[]).length > 0)
   if (unstored.length > 0) throw invalidError(unstored.map((path) => ({ path, message: 'certificates and SNIs are not stored by the control plane yet; a DB-less node serves them from its file' })))
-  return doc as Record<string, unknown>
+  return fields
 }
 
 /**

@@ -16,6 +16,8 @@ const MIN_TTL_S = 1
 const ERROR_RETRY_S = 1
 const NOT_FOUND_RETRY_S = 30
 const STALE_S = 3600
+/** Hosts-file entries do not expire (the file is read once). */
+const HOSTS_TTL_S = 365 * 24 * 3600
 /** Each query waits this long for a server, twice. */
 const QUERY_TIMEOUT_MS = 2000
 const QUERY_TRIES = 2
@@ -146,7 +148,7 @@ export class TargetResolver {
 
   async #lookup (name: string): Promise<{ kind: 'answer', addresses: string[], ttl: number } | { kind: 'not_found' | 'error', message: string }> {
     const fromHosts = this.#hosts.get(name)
-    if (fromHosts !== undefined) return { kind: 'answer', addresses: fromHosts, ttl: STALE_S * 24 * 365 }
+    if (fromHosts !== undefined) return { kind: 'answer', addresses: fromHosts, ttl: HOSTS_TTL_S }
     let notFound: string | null = null
     for (const family of [4, 6] as const) {
       try {

@@ -5,7 +5,7 @@ import type { GatewayState } from '../compiled-gateway.js'
 import { errorBody, JSON_TYPE } from './error-response.js'
 import { lingerOnClose } from './lingering-close.js'
 import { createProxyRequestHandler } from './proxy-handler.js'
-import { contextOf, TLS_SETTINGS } from '../tls/certificate-selector.js'
+import { TLS_SETTINGS } from '../tls/certificate-selector.js'
 
 /** Idle client keep-alive connections are closed after this long (nginx/Kong: 60 s). */
 const KEEP_ALIVE_TIMEOUT_MS = 60_000
@@ -38,17 +38,16 @@ export function createProxyServer (options: ProxyServerOptions): Server {
   }
   const handler = createProxyRequestHandler(options)
   const tls = options.tls
-  const fallback = tls === undefined ? null : contextOf(tls.defaultCertificate)
   const server: Server = tls === undefined
     ? createServer(http, handler)
     : createTlsServer({
       ...http,
       ...TLS_SETTINGS,
-      // A client without SNI gets these (Kong's default certificate); SNICallback is not called.
+      // The default certificate (Kong's): for clients without SNI, and when SNICallback gives no context.
       cert: tls.defaultCertificate.cert,
       key: tls.defaultCertificate.key,
       SNICallback: (servername, cb) => {
-        cb(null, options.state.current?.certificates?.contextFor(servername) ?? fallback ?? undefined)
+        cb(null, options.state.current?.certificates?.contextFor(servername) ?? undefined)
       }
     }, handler) as unknown as Server
   // A client that resets mid-request must not crash the process.

@@ -27,7 +27,7 @@ export const TLS_SETTINGS = {
   honorCipherOrder: true
 } as const
 
-export function contextOf (pair: { cert: string, key: string, cert_alt?: string | null, key_alt?: string | null }): SecureContext {
+function contextOf (pair: { cert: string, key: string, cert_alt?: string | null, key_alt?: string | null }): SecureContext {
   const alt = pair.cert_alt != null && pair.key_alt != null
   return createSecureContext({
     ...TLS_SETTINGS,
