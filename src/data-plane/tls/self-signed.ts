@@ -57,7 +57,8 @@ export interface PemPair { cert: string, key: string }
 export function selfSignedCertificate (host = 'localhost', now = new Date()): PemPair {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
   const serial = randomBytes(16)
-  serial[0] = serial[0]! & 0x7f // a positive INTEGER
+  // A positive INTEGER in DER's minimal form: the first byte neither 0 (a needless leading zero) nor ≥ 0x80 (negative).
+  serial[0] = (serial[0]! & 0x7f) | 0x01
   const notAfter = new Date(now.getTime())
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + 10)
   const algorithm = seq(oid(OID.ecdsaWithSha256))
