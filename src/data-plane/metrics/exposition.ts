@@ -133,6 +133,7 @@ export function createMetricsRegistry (source: ExpositionSource): Registry {
     }
     return out
   })
+  add('atrium_websocket_tunnels', 'WebSocket connections open through the proxy (the handshake was relayed and neither side closed yet).', 'gauge', () => [{ labels: {}, value: m.tunnels }])
   add('atrium_upstream_target_health', 'Health of each address of each upstream target as this node sees it: 1 for its state (healthchecks_off, healthy, unhealthy; dns_error with address "" for a target whose name gave no address), 0 for the others (Kong\'s kong_upstream_target_health).', 'gauge', () => {
     const out: Value[] = []
     const upstreams = source.state.current?.upstreams.upstreams

@@ -88,6 +88,17 @@ export class NodeMetrics {
   }
 
   /** A plugin threw (rare path: a Map by name is fine here). */
+  /** WebSocket tunnels open now (a gauge: its value outlives config versions). */
+  tunnels = 0
+
+  tunnelOpened (): void {
+    this.tunnels++
+  }
+
+  tunnelClosed (): void {
+    this.tunnels--
+  }
+
   pluginError (plugin: string): void {
     this.pluginErrors.set(plugin, (this.pluginErrors.get(plugin) ?? 0) + 1)
   }

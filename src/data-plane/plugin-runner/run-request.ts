@@ -283,6 +283,19 @@ export class PluginRun implements UpstreamCallHooks {
     return RESPONSE_STREAM
   }
 
+  onUpgrade (call: HookedCall, status: number, headers: string[]): boolean {
+    this.ctx.timings.upstreamHeaders = performance.now()
+    const response = new ResponseState('upstream', status, headers, null)
+    this.ctx.response = response
+    if (!this.#responsePhase()) {
+      this.#responseFailed = true
+      return false
+    }
+    // The status stays 101 whatever a plugin set: the tunnel opens either way.
+    call.replaceHead(status, response.headers.list)
+    return true
+  }
+
   onResponseData (call: HookedCall, chunk: Buffer): boolean {
     const held = this.#held
     if (held === null) {

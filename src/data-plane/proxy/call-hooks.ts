@@ -2,7 +2,7 @@ import type { ErrorCode } from '../../errors.js'
 
 // The seam of the upstream call. An UpstreamCall alone relays the upstream's answer to the client
 // as it arrives (the plugin-free fast path). Whoever needs to see or change the exchange — the
-// plugin runner today; the balancer and the WebSocket tunnel next — gives the call one object
+// plugin runner — gives the call one object
 // implementing these hooks instead of subclassing it, the way undici's handlers wrap handlers.
 // The call keeps its state to itself and asks the hooks at fixed points; hooks act on the call
 // only through the narrow HookedCall surface below.
@@ -36,6 +36,12 @@ export interface UpstreamCallHooks {
    * return value is ignored). RESPONSE_HOLD: the hooks keep it; false asks the call to pause the
    * upstream (the hooks then abort or resume it).
    */
+  /**
+   * An upgrade request the upstream answered 101 (`headers` filtered for the client, editable):
+   * the response phase of a response without a body, before the 101 is relayed and the tunnel
+   * opens. False when the hooks failed: the call then answers through onError.
+   */
+  onUpgrade: (call: HookedCall, status: number, headers: string[]) => boolean
   onResponseData: (call: HookedCall, chunk: Buffer) => boolean
   /** The upstream body ended. RESPONSE_STREAM: before the client's response is ended; RESPONSE_HOLD: the hooks write the response now. */
   onResponseEnd: (call: HookedCall) => void

@@ -11,6 +11,7 @@ import { buildUpstreamPath } from '../router/upstream-path.js'
 import { sendErrorResponse } from './error-response.js'
 import { buildUpstreamRequestHeaders, clientAddressOf, hostWithoutPort } from './forward-headers.js'
 import { UpstreamCall } from './upstream-call.js'
+import { isWebSocketHandshake } from './upgrade-request.js'
 import { IDEMPOTENT, UpstreamRequestOptions } from './upstream-request.js'
 
 // The request path's entry: match the route, prepare the upstream request, and hand it to an
@@ -133,6 +134,7 @@ function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req
     serviceIndex === null ? null : upstreams.servername(serviceIndex),
     IDEMPOTENT.has(method)
   )
+  if (isWebSocketHandshake(req)) opts.upgrade = 'websocket'
   const chain = (tls ? gateway.plugins.https : gateway.plugins.http)[match.routeIndex]
   const call = new UpstreamCall(req, res, match, opts, serviceIndex === null ? null : upstreams.pool(serviceIndex), serviceIndex === null ? null : upstreams.balancer(serviceIndex), gateway.metrics ?? null, log, receivedAt)
   if (chain === null) call.start()

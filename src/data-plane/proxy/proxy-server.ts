@@ -6,6 +6,7 @@ import { errorBody, JSON_TYPE } from './error-response.js'
 import { lingerOnClose } from './lingering-close.js'
 import { createProxyRequestHandler } from './proxy-handler.js'
 import { TLS_SETTINGS } from '../tls/certificate-selector.js'
+import { closeTunnels, createUpgradeHandler } from './upgrade-request.js'
 
 /** Idle client keep-alive connections are closed after this long (nginx/Kong: 60 s). */
 const KEEP_ALIVE_TIMEOUT_MS = 60_000
@@ -52,6 +53,8 @@ export function createProxyServer (options: ProxyServerOptions): Server {
     }, handler) as unknown as Server
   // A client that resets mid-request must not crash the process.
   server.on('clientError', onClientError)
+  // Requests with an Upgrade header (WebSocket handshakes) come here, not to the request listener.
+  server.on('upgrade', createUpgradeHandler(handler))
   // A Connection: close answer to a request whose body is still arriving reaches the client intact.
   server.on(tls === undefined ? 'connection' : 'secureConnection', lingerOnClose)
   return server
@@ -92,6 +95,7 @@ export async function closeProxyServer (server: Server): Promise<void> {
   })
   const sweep = setInterval(() => server.closeIdleConnections(), CLOSE_IDLE_INTERVAL_MS)
   server.closeIdleConnections()
+  closeTunnels(server)
   try {
     await closed
   } finally {

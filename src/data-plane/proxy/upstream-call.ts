@@ -1,18 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import type { Pool } from 'undici'
+import type { ServiceConfig } from '../../contract/index.js'
 import type { Logger } from '../../log.js'
 import type { GatewayMetrics } from '../metrics/node-metrics.js'
 import { requestBodyBytes, upstreamErrorKind } from '../metrics/request-facts.js'
 import type { RouteMatch } from '../router/types.js'
 import { RESPONSE_FAILED, RESPONSE_HOLD, type HookedCall, type UpstreamCallHooks } from './call-hooks.js'
 import { sendErrorResponse } from './error-response.js'
-import { buildClientResponseHeaders } from './forward-headers.js'
+import { buildClientResponseHeaders, clientAddressOf } from './forward-headers.js'
 import { classifyUpstreamError, RequestBodyLimitError, UpstreamWriteTimeoutError } from './upstream-errors.js'
 import type { UpstreamRequestOptions } from './upstream-request.js'
 import type { ServiceBalancer } from './service-balancer.js'
-import { clientAddressOf } from './forward-headers.js'
 import { normalizePath, splitQuery } from '../router/index.js'
+import { completeUpgrade } from './upgrade-request.js'
 
 // One proxied request's exchange with its upstream. HOT PATH, CHANGE WITH CARE.
 //
@@ -20,8 +22,7 @@ import { normalizePath, splitQuery } from '../router/index.js'
 // API, undici's fastest path) and carries all per-request state, so no closure is allocated per
 // request: the few event listeners are static functions that find the call through a symbol
 // property on `res` / `req`. Its state is private; where it is in the exchange is one phase
-// number, and whoever needs to take part (the plugin runner; the balancer and WebSocket tunnel
-// next) passes UpstreamCallHooks (call-hooks.ts) rather than subclassing it.
+// number, and whoever needs to take part (the plugin runner) passes UpstreamCallHooks (call-hooks.ts) rather than subclassing it.
 //
 // Bodies stream both ways with backpressure: the request body is `req` itself (undici pauses it
 // while the upstream socket is full); the response is written chunk by chunk and onData returns
@@ -251,6 +252,37 @@ export class UpstreamCall implements HookedCall {
     }
     this.phase = PHASE_STREAMING
     return true
+  }
+
+  /**
+   * An upgrade request (WebSocket) the upstream answered 101: undici hands over the socket. The
+   * hooks see the 101 like any response head; then the client gets it and the tunnel opens.
+   */
+  onUpgrade (statusCode: number, rawHeaders: Buffer[], socket: Socket): void {
+    if (this.phase === PHASE_DONE || this.clientGone) {
+      socket.destroy()
+      this.finish()
+      return
+    }
+    if (this.metrics !== null || this.balancer !== null) this.upstreamHeadersAt = performance.now()
+    if (this.balancer !== null && this.peer !== -1) this.balancer.answered(this.peer, statusCode)
+    this.finish()
+    this.status = statusCode
+    this.headers = buildClientResponseHeaders(rawHeaders)
+    if (this.hooks !== null && !this.hooks.onUpgrade(this, statusCode, this.headers)) {
+      socket.destroy()
+      this.hooks.onError(this, 'ATRIUM_ERR_PLUGIN_FAILED', true)
+      return
+    }
+    const node = this.metrics?.node
+    const ok = completeUpgrade(this.req, this.res, this.headers as string[], socket, (this.match.service as ServiceConfig).read_timeout,
+      () => node?.tunnelOpened(), () => node?.tunnelClosed())
+    if (ok) return
+    // A header Node refuses to send: answered as any invalid upstream response.
+    socket.destroy()
+    this.invalidResponse = true
+    if (this.hooks !== null) this.hooks.onError(this, 'ATRIUM_ERR_PROXY_UPSTREAM_UNAVAILABLE', true)
+    else this.bytesOut += sendErrorResponse(this.res, 'ATRIUM_ERR_PROXY_UPSTREAM_UNAVAILABLE', true)
   }
 
   onData (chunk: Buffer): boolean {

@@ -14,6 +14,8 @@ export class UpstreamRequestOptions {
   /** Not in undici's typings but honoured: keeps SNI = service host even when the Host is preserved. */
   servername: string | undefined
   readonly idempotent: boolean
+  /** `websocket` for a WebSocket handshake: undici sends Connection/Upgrade and hands over the socket at the 101. */
+  upgrade: 'websocket' | null = null
 
   constructor (path: string, method: string, headers: string[], body: IncomingMessage | Buffer | null, readTimeout: number, servername: string | null, idempotent: boolean) {
     this.path = path
@@ -42,7 +44,9 @@ export class UpstreamRequestOptions {
 
   /** The same request with another target, method, header list and body (what the plugins edited). */
   edited (path: string, method: string, headers: string[], body: IncomingMessage | Buffer | null): UpstreamRequestOptions {
-    return new UpstreamRequestOptions(path, method, headers, body, this.headersTimeout, this.servername ?? null,
+    const opts = new UpstreamRequestOptions(path, method, headers, body, this.headersTimeout, this.servername ?? null,
       method === this.method ? this.idempotent : IDEMPOTENT.has(method))
+    opts.upgrade = this.upgrade
+    return opts
   }
 }
