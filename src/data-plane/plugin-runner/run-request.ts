@@ -6,6 +6,7 @@ import type { GatewayMetrics } from '../metrics/node-metrics.js'
 import { requestBodyBytes } from '../metrics/request-facts.js'
 import { RESPONSE_FAILED, RESPONSE_HOLD, RESPONSE_STREAM, type HookedCall, type ResponseMode, type UpstreamCallHooks } from '../proxy/call-hooks.js'
 import { errorBody, errorHeaders, JSON_TYPE, sendErrorResponse } from '../proxy/error-response.js'
+import { isHttp2Response } from '../proxy/http2-request.js'
 import type { UpstreamCall } from '../proxy/upstream-call.js'
 import type { UpstreamRequestOptions } from '../proxy/upstream-request.js'
 import type { RouteMatch } from '../router/types.js'
@@ -425,7 +426,7 @@ export class PluginRun implements UpstreamCallHooks {
       headers.remove('content-length')
       if (!noBody) headers.list.push('content-length', String(body.length))
     }
-    if (closeConnection) headers.set('connection', 'close')
+    if (closeConnection && !isHttp2Response(res)) headers.set('connection', 'close')
     response.bodyBytes = noBody || this.#req.method === 'HEAD' ? 0 : body.length
     try {
       res.writeHead(response.status, headers.list)

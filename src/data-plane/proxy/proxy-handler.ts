@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2'
 import { performance } from 'node:perf_hooks'
 import type { TLSSocket } from 'node:tls'
 import { ErrorCodes, type ErrorCode } from '../../errors.js'
@@ -10,6 +11,7 @@ import { normalizePath, rawPath, splitQuery } from '../router/normalize-path.js'
 import { buildUpstreamPath } from '../router/upstream-path.js'
 import { sendErrorResponse } from './error-response.js'
 import { buildUpstreamRequestHeaders, clientAddressOf, hostWithoutPort } from './forward-headers.js'
+import { http1HeaderList } from './http2-request.js'
 import { UpstreamCall } from './upstream-call.js'
 import { isWebSocketHandshake } from './upgrade-request.js'
 import { IDEMPOTENT, UpstreamRequestOptions } from './upstream-request.js'
@@ -37,16 +39,38 @@ export interface ProxyRequestHandlerOptions {
 
 export type ProxyRequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 
-export function createProxyRequestHandler (options: ProxyRequestHandlerOptions): ProxyRequestHandler {
+export interface ProxyRequestHandlers {
+  /** HTTP/1.x requests (and WebSocket handshakes). */
+  http1: ProxyRequestHandler
+  /** HTTP/2 requests (compatibility API), mapped onto the same path (http2-request.ts). */
+  http2: (req: Http2ServerRequest, res: Http2ServerResponse) => void
+}
+
+export function createProxyRequestHandler (options: ProxyRequestHandlerOptions): ProxyRequestHandlers {
   const state = options.state
   const log = options.logger.child({ component: 'proxy' })
-
-  return function handleProxyRequest (req: IncomingMessage, res: ServerResponse): void {
-    try {
-      proxyRequest(state, state.current, req, res, log, state.metrics != null ? performance.now() : 0)
-    } catch (err) {
-      log.error({ err }, 'proxy request failed unexpectedly')
-      sendErrorResponse(res, 'ATRIUM_ERR_PROXY_INTERNAL', true)
+  const failed = (err: unknown, res: ServerResponse): void => {
+    log.error({ err }, 'proxy request failed unexpectedly')
+    sendErrorResponse(res, 'ATRIUM_ERR_PROXY_INTERNAL', true)
+  }
+  return {
+    http1: function handleProxyRequest (req: IncomingMessage, res: ServerResponse): void {
+      try {
+        proxyRequest(state, state.current, req, res, req.rawHeaders, log, state.metrics != null ? performance.now() : 0)
+      } catch (err) {
+        failed(err, res)
+      }
+    },
+    http2: function handleHttp2ProxyRequest (req: Http2ServerRequest, res: Http2ServerResponse): void {
+      // The compatibility API's request and response have the surface the proxy uses (see http2-request.ts).
+      const r1 = req as unknown as IncomingMessage
+      const s1 = res as unknown as ServerResponse
+      try {
+        const receivedAt = state.metrics != null ? performance.now() : 0
+        proxyRequest(state, state.current, r1, s1, http1HeaderList(req), log, receivedAt)
+      } catch (err) {
+        failed(err, s1)
+      }
     }
   }
 }
@@ -57,7 +81,8 @@ function answerUnmatched (state: GatewayState, req: IncomingMessage, res: Server
   state.metrics?.recordUnmatched(ErrorCodes[code].status, performance.now() - receivedAt, requestBodyBytes(req, 0), bytes)
 }
 
-function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req: IncomingMessage, res: ServerResponse, log: Logger, receivedAt: number): void {
+/** `raw`: the request's header list (req.rawHeaders; for HTTP/2, without pseudo-headers). */
+function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req: IncomingMessage, res: ServerResponse, raw: string[], log: Logger, receivedAt: number): void {
   if (gateway === null) {
     answerUnmatched(state, req, res, 'ATRIUM_ERR_PROXY_NO_CONFIG', receivedAt)
     return
@@ -83,7 +108,7 @@ function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req
     method,
     host: headers.host,
     path,
-    headers: headerNames === null ? headers : collectMatchHeaders(req.rawHeaders, headerNames),
+    headers: headerNames === null ? headers : collectMatchHeaders(raw, headerNames),
     port: socket.localPort
   })
   if (match === null) {
@@ -114,7 +139,7 @@ function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req
   const serviceIndex = route.service
   const prefix = route.strip_path && match.matchedPrefix !== '' && match.matchedPrefix !== '/' ? match.matchedPrefix : null
   const upstreamHeaders = buildUpstreamRequestHeaders(
-    req.rawHeaders,
+    raw,
     (route.preserve_host || serviceIndex === null) && headers.host !== undefined ? headers.host : serviceIndex === null ? '' : upstreams.hostHeader(serviceIndex),
     clientAddressOf(socket.remoteAddress),
     tls ? 'https' : 'http',

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http'
-import { createServer as createTlsServer } from 'node:https'
+import { createSecureServer, type Http2Session } from 'node:http2'
+import type { TLSSocket } from 'node:tls'
 import type { Logger } from '../../log.js'
 import type { GatewayState } from '../compiled-gateway.js'
 import { errorBody, JSON_TYPE } from './error-response.js'
@@ -12,6 +13,12 @@ import { closeTunnels, createUpgradeHandler } from './upgrade-request.js'
 const KEEP_ALIVE_TIMEOUT_MS = 60_000
 /** Must exceed the keep-alive timeout, or a slow first header on a reused connection is cut short. */
 const HEADERS_TIMEOUT_MS = 65_000
+/** HTTP/2: streams one connection may have open at once (nginx's http2_max_concurrent_streams). */
+export const HTTP2_MAX_CONCURRENT_STREAMS = 128
+/** HTTP/2: the largest header list a request may send, HPACK-decoded (names, values, 32 bytes per field). */
+export const HTTP2_MAX_HEADER_LIST_SIZE = 32 * 1024
+/** HTTP/2: header fields per request, as many as HTTP/1.1 allows (Node's maxHeadersCount). */
+const HTTP2_MAX_HEADER_PAIRS = 2000
 
 export interface ProxyServerOptions {
   state: GatewayState
@@ -24,9 +31,16 @@ export interface ProxyServerOptions {
   tls?: { defaultCertificate: { cert: string, key: string } }
 }
 
+const kSessions = Symbol('atrium.http2Sessions')
+
+interface WithSessions { [kSessions]?: Set<Http2Session> }
+
 /**
  * A proxy listener, plain HTTP or TLS (not yet listening). requestTimeout is 0 so long uploads are
  * not cut off; idle and stalled peers are bounded by the keep-alive and headers timeouts.
+ *
+ * The TLS listener speaks HTTP/2 to clients that offer `h2` by ALPN and HTTP/1.1 to the others
+ * (Node's allowHTTP1: the same server object runs both, with the HTTP/1.1 options set on it).
  */
 export function createProxyServer (options: ProxyServerOptions): Server {
   const http = {
@@ -37,27 +51,62 @@ export function createProxyServer (options: ProxyServerOptions): Server {
     // answer is a bare 400).
     requireHostHeader: false
   }
-  const handler = createProxyRequestHandler(options)
+  const handlers = createProxyRequestHandler(options)
   const tls = options.tls
-  const server: Server = tls === undefined
-    ? createServer(http, handler)
-    : createTlsServer({
-      ...http,
+  let server: Server
+  if (tls === undefined) {
+    server = createServer(http, handlers.http1)
+    // A Connection: close answer to a request whose body is still arriving reaches the client intact.
+    server.on('connection', lingerOnClose)
+  } else {
+    const secure = createSecureServer({
       ...TLS_SETTINGS,
+      allowHTTP1: true,
+      settings: { maxConcurrentStreams: HTTP2_MAX_CONCURRENT_STREAMS, maxHeaderListSize: HTTP2_MAX_HEADER_LIST_SIZE },
+      maxHeaderListPairs: HTTP2_MAX_HEADER_PAIRS,
       // The default certificate (Kong's): for clients without SNI, and when SNICallback gives no context.
       cert: tls.defaultCertificate.cert,
       key: tls.defaultCertificate.key,
       SNICallback: (servername, cb) => {
         cb(null, options.state.current?.certificates?.contextFor(servername) ?? undefined)
       }
-    }, handler) as unknown as Server
+    }, (req, res) => {
+      if (req.httpVersionMajor === 2) handlers.http2(req, res)
+      else handlers.http1(req as never, res as never)
+    })
+    Object.assign(secure, http)
+    const sessions = new Set<Http2Session>()
+    ;(secure as WithSessions)[kSessions] = sessions
+    secure.on('session', (session) => onSession(session, sessions))
+    secure.on('secureConnection', (socket: TLSSocket) => {
+      if (socket.alpnProtocol !== 'h2') lingerOnClose(socket)
+    })
+    server = secure as unknown as Server
+  }
   // A client that resets mid-request must not crash the process.
   server.on('clientError', onClientError)
   // Requests with an Upgrade header (WebSocket handshakes) come here, not to the request listener.
-  server.on('upgrade', createUpgradeHandler(handler))
-  // A Connection: close answer to a request whose body is still arriving reaches the client intact.
-  server.on(tls === undefined ? 'connection' : 'secureConnection', lingerOnClose)
+  server.on('upgrade', createUpgradeHandler(handlers.http1))
   return server
+}
+
+/**
+ * An HTTP/2 connection: kept in `sessions` (closed gracefully at shutdown), and closed once it has
+ * had no stream open and no frame for the keep-alive timeout, as an idle HTTP/1.1 connection is.
+ */
+function onSession (session: Http2Session, sessions: Set<Http2Session>): void {
+  sessions.add(session)
+  let open = 0
+  session.on('stream', (stream) => {
+    open++
+    stream.once('close', () => { open-- })
+  })
+  session.setTimeout(KEEP_ALIVE_TIMEOUT_MS, () => {
+    if (open === 0) session.close()
+  })
+  // A protocol error or a reset connection: the session is destroyed; nothing to answer.
+  session.on('error', () => {})
+  session.once('close', () => sessions.delete(session))
 }
 
 /** Built once: the answer to a request Node's parser refuses (malformed request line or header). */
@@ -96,6 +145,8 @@ export async function closeProxyServer (server: Server): Promise<void> {
   const sweep = setInterval(() => server.closeIdleConnections(), CLOSE_IDLE_INTERVAL_MS)
   server.closeIdleConnections()
   closeTunnels(server)
+  // HTTP/2: GOAWAY, then each connection closes once its open streams are done.
+  for (const session of (server as WithSessions)[kSessions] ?? []) session.close()
   try {
     await closed
   } finally {

@@ -244,7 +244,8 @@ export class UpstreamCall implements HookedCall {
       }
     }
     try {
-      this.res.writeHead(this.status, this.statusText === '' ? undefined : this.statusText, this.headers)
+      // HTTP/2 has no reason phrase (Node warns when given one).
+      this.res.writeHead(this.status, this.statusText === '' || this.req.httpVersionMajor === 2 ? undefined : this.statusText, this.headers)
     } catch (err) {
       // A header Node refuses to send: undici aborts on the rethrow and onError answers 502.
       this.invalidResponse = true
