@@ -50,6 +50,14 @@ export function findSni<T extends CertificateLike> (entities: T[], ref: string):
   return (isUuid(ref) ? match((s) => s.id === lower) : null) ?? match((s) => s.name.toLowerCase() === lower)
 }
 
+/** A certificate by id, else (a ref that is no UUID, as Kong) by one of its SNI names. */
+export function findCertificate<T extends CertificateLike> (entities: T[], ref: string): T | null {
+  const lower = ref.toLowerCase()
+  const byId = entities.find((e) => e.kind === 'certificate' && e.id === lower)
+  if (byId !== undefined) return byId
+  return isUuid(ref) ? null : findSni(entities, ref)?.certificate ?? null
+}
+
 /** Kong's SNI answer: `certificate: { id }`, timestamps last. */
 export function sniResponse (sni: StoredSni, certificateId: string): Record<string, unknown> {
   const { id, name, created_at: createdAt, updated_at: updatedAt, ...fields } = sni

@@ -3,7 +3,7 @@ import type { DbExecutor } from '../store/db.js'
 import { isUuid } from '../shared/ids.js'
 import type { Page } from '../shared/pagination.js'
 import type { EntityKind, StoredEntity } from './entity-types.js'
-import { findSni } from './certificate-snis.js'
+import { findCertificate } from './certificate-snis.js'
 
 // SQL for gateway entities. Bulk inserts go in multi-row statements of BATCH rows: a 10k-route
 // import is a few dozen statements, not 11k round trips (PostgreSQL) or statement runs (SQLite).
@@ -74,8 +74,7 @@ export async function findEntity (ex: DbExecutor, rgId: string, kind: EntityKind
   if (rows.length > 0) return toEntity(rows[0])
   if (kind === 'certificate') {
     if (isUuid(ref)) return null // a UUID is a certificate id only, as in Kong
-    const certificates = (await ex.query<EntityRow>(`SELECT ${COLUMNS} FROM gateway_entities WHERE runtime_group_id = $1 AND kind = $2`, [rgId, kind])).map(toEntity)
-    return findSni(certificates, ref)?.certificate ?? null
+    return findCertificate((await ex.query<EntityRow>(`SELECT ${COLUMNS} FROM gateway_entities WHERE runtime_group_id = $1 AND kind = $2`, [rgId, kind])).map(toEntity), ref)
   }
   if (kind !== 'plugin') rows = await ex.query<EntityRow>(`SELECT ${COLUMNS} FROM gateway_entities WHERE runtime_group_id = $1 AND kind = $2 AND name = $3`, [rgId, kind, ref])
   return rows.length === 0 ? null : toEntity(rows[0])

@@ -8,7 +8,7 @@ import { KINDS, displayName, type EntityKind, type StoredEntity } from './entity
 import { createResolver, invalidError, validateWithChange } from './group-document.js'
 import { keepCredentials } from './credential-plan.js'
 import { keepTargets } from './target-writes.js'
-import { findSni } from './certificate-snis.js'
+import { findCertificate } from './certificate-snis.js'
 import { refuseExpired, withCertificateSnis } from './certificate-input.js'
 
 // One write = one transaction: load the group, apply the change, validate the whole document with
@@ -40,9 +40,9 @@ function readInput (body: unknown): Record<string, unknown> {
 function findIn (entities: StoredEntity[], kind: EntityKind, ref: string): StoredEntity | null {
   const lower = ref.toLowerCase()
   const field = KINDS[kind].nameField
-  const byId = entities.find((e) => e.kind === kind && e.id === lower)
-  if (kind === 'certificate') return byId ?? (isUuid(ref) ? null : findSni(entities, ref)?.certificate ?? null)
-  return byId ?? (field === null ? undefined : entities.find((e) => e.kind === kind && e.body[field] === ref)) ?? null
+  if (kind === 'certificate') return findCertificate(entities, ref)
+  return entities.find((e) => e.kind === kind && e.id === lower) ??
+    (field === null ? undefined : entities.find((e) => e.kind === kind && e.body[field] === ref)) ?? null
 }
 
 function assertUnique (entities: StoredEntity[], kind: EntityKind, id: string, input: Record<string, unknown>): void {

@@ -2,18 +2,20 @@ import type { AdminContext, AdminResult, AdminRoute } from '../admin-api/admin-r
 import type { ControlPlaneDeps } from '../deps.js'
 import { pageResult, readPage } from '../shared/pagination.js'
 import { allSniResponses, sniResponse } from './certificate-snis.js'
-import { deleteSni, requireSni, sniScope, writeSni } from './sni-writes.js'
+import { deleteSni, requireCertificate, requireSni, sniScope, underCertificate, writeSni } from './sni-writes.js'
 
 // Kong's SNI endpoints, per runtime group:
 //   /runtime-groups/:rg/snis[/:sni]
 // with list, create, get, patch, put and delete. An SNI is addressed by id or by its name; it
 // names its certificate as `certificate: { id }` (stored inside that certificate, certificate-snis.ts).
+// Kong's nested /runtime-groups/:rg/certificates/:cert/snis lists and creates one certificate's.
 
 const TAG = 'Gateway entities'
 
 export function sniRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
   const base = '/runtime-groups/:rg/snis'
   const item = `${base}/:sni`
+  const nested = '/runtime-groups/:rg/certificates/:cert/snis'
   const write = (mode: 'create' | 'replace' | 'patch') => async (ctx: AdminContext): Promise<AdminResult> => {
     const body = await ctx.json()
     const out = await db.transaction(async (tx) => {
@@ -42,6 +44,26 @@ export function sniRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
     },
     { method: 'PATCH', path: item, tag: TAG, summary: 'Update fields of an SNI (a new certificate moves it)', handler: write('patch') },
     { method: 'PUT', path: item, tag: TAG, summary: 'Create or replace an SNI by id or name', handler: write('replace') },
+    {
+      method: 'GET', path: nested, tag: TAG, summary: 'List the SNIs of a certificate (by id or SNI name)',
+      handler: async (ctx) => {
+        const page = readPage(ctx.query)
+        const certificate = requireCertificate(await sniScope(db, ctx.params.rg, false), ctx.params.cert)
+        return { status: 200, body: pageResult(page, allSniResponses([certificate]).slice(page.offset, page.offset + page.size + 1)) }
+      }
+    },
+    {
+      method: 'POST', path: nested, tag: TAG, summary: 'Create an SNI of a certificate (by id or SNI name)',
+      handler: async (ctx) => {
+        const body = await ctx.json()
+        const answer = await db.transaction(async (tx) => {
+          const scope = await sniScope(tx, ctx.params.rg, true)
+          const { sni, certificateId } = await writeSni(tx, scope, 'create', undefined, underCertificate(body, requireCertificate(scope, ctx.params.cert)))
+          return sniResponse(sni, certificateId)
+        })
+        return { status: 201, body: answer }
+      }
+    },
     {
       method: 'DELETE', path: item, tag: TAG, summary: 'Delete an SNI',
       handler: async (ctx) => {

@@ -5,7 +5,7 @@ import { bumpConfigVersion, lockRuntimeGroup, requireRuntimeGroup, type RuntimeG
 import { loadEntities, updateEntity } from './entity-store.js'
 import type { StoredEntity } from './entity-types.js'
 import { invalidError, relativeTo, validateWithChange } from './group-document.js'
-import { findSni, snisOf, withSnis, type StoredSni } from './certificate-snis.js'
+import { findCertificate, findSni, snisOf, withSnis, type StoredSni } from './certificate-snis.js'
 import { isRecord } from './credential-kinds.js'
 
 // One SNI write = one transaction, like every gateway write: lock the group, load it, put the
@@ -30,6 +30,24 @@ export function requireSni (scope: SniScope, ref: string): SniMatch {
   const found = findSni(scope.entities, ref)
   if (found === null) throw new GatewayError('ATRIUM_ERR_ADMIN_NOT_FOUND', `no SNI "${ref}" in runtime group "${scope.rg.name}"`)
   return found
+}
+
+/** The certificate of `/certificates/{cert}/snis`, by id or SNI name; 404. */
+export function requireCertificate (scope: SniScope, ref: string): StoredEntity {
+  const found = findCertificate(scope.entities, ref)
+  if (found === null) throw new GatewayError('ATRIUM_ERR_ADMIN_NOT_FOUND', `no certificate "${ref}" in runtime group "${scope.rg.name}"`)
+  return found
+}
+
+/** A body for `/certificates/{cert}/snis`: its `certificate` is the URL's (400 naming it when it says another). */
+export function underCertificate (body: unknown, certificate: StoredEntity): Record<string, unknown> {
+  const input = readSniInput(body)
+  const ref = input.certificate
+  const id = isRecord(ref) ? ref.id : ref
+  if (ref !== undefined && ref !== null && (typeof id !== 'string' || id.toLowerCase() !== certificate.id)) {
+    throw invalidError([{ path: 'certificate', message: 'must be the certificate in the URL' }])
+  }
+  return { ...input, certificate: { id: certificate.id } }
 }
 
 const SNI_FIELDS = new Set(['id', 'name', 'certificate', 'tags', 'created_at', 'updated_at'])

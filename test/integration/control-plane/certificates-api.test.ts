@@ -121,7 +121,7 @@ describeStores((store) => {
     assert.equal((await call('GET', C)).body.data.length, 1, 'nothing refused was stored')
   })
 
-  test('snis: created for a certificate by { id }, 409 on a taken name, 400 on a missing certificate or a bad name, addressed by name or id, moved by PATCH, deleted', async (t) => {
+  test('snis: created for a certificate by { id } or under /certificates/{cert}/snis, 409 on a taken name, 400 on a missing certificate or a bad name, addressed by name or id, moved by PATCH, deleted', async (t) => {
     const call = await startAdmin(t, store)
     await group(call)
     const one = (await call('POST', C, { cert: ec.cert, key: ec.key, snis: ['one.example.test'] })).body
@@ -156,6 +156,15 @@ describeStores((store) => {
     assert.deepEqual([replaced.status, replaced.body.id, replaced.body.tags], [200, put.body.id, ['r']])
     const mismatch = await call('PUT', `${S}/put.example.test`, { name: 'other.example.test', certificate: { id: one.id } })
     assert.deepEqual(fieldsOf(mismatch), [400, ['name']])
+
+    const nested = await call('POST', `${C}/one.example.test/snis`, { name: 'nested.example.test' })
+    assert.deepEqual([nested.status, nested.body.certificate], [201, { id: one.id }], nested.text)
+    const elsewhere = await call('POST', `${C}/${String(one.id)}/snis`, { name: 'n2.example.test', certificate: { id: two.id } })
+    assert.deepEqual(fieldsOf(elsewhere), [400, ['certificate']])
+    const ofOne = await call('GET', `${C}/${String(one.id)}/snis`)
+    assert.deepEqual(ofOne.body.data.map((s: any) => s.name), ['one.example.test', 'put.example.test', 'nested.example.test'])
+    assert.equal((await call('GET', `${C}/missing.example.test/snis`)).status, 404)
+    assert.equal((await call('DELETE', `${S}/nested.example.test`)).status, 204)
 
     assert.equal((await call('DELETE', `${S}/put.example.test`)).status, 204)
     assert.equal((await call('GET', `${S}/put.example.test`)).status, 404)

@@ -16,7 +16,8 @@ const REQUIRED = [
   'get /runtime-groups/{rg}/certificates', 'post /runtime-groups/{rg}/certificates', 'get /runtime-groups/{rg}/certificates/{id}',
   'patch /runtime-groups/{rg}/certificates/{id}', 'put /runtime-groups/{rg}/certificates/{id}', 'delete /runtime-groups/{rg}/certificates/{id}',
   'get /runtime-groups/{rg}/snis', 'post /runtime-groups/{rg}/snis', 'get /runtime-groups/{rg}/snis/{sni}',
-  'patch /runtime-groups/{rg}/snis/{sni}', 'put /runtime-groups/{rg}/snis/{sni}', 'delete /runtime-groups/{rg}/snis/{sni}'
+  'patch /runtime-groups/{rg}/snis/{sni}', 'put /runtime-groups/{rg}/snis/{sni}', 'delete /runtime-groups/{rg}/snis/{sni}',
+  'get /runtime-groups/{rg}/certificates/{cert}/snis', 'post /runtime-groups/{rg}/certificates/{cert}/snis'
 ]
 
 function normalise (path: string): string {
