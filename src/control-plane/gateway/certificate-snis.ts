@@ -1,6 +1,7 @@
 import { canonicalJsonOf } from '../../contract/index.js'
 import { isUuid, newId } from '../shared/ids.js'
 import { isRecord } from './credential-kinds.js'
+import { nestedList, withNestedList } from './nested-lists.js'
 
 // A certificate's SNIs as the control plane keeps them: inside the certificate's stored body, under
 // `snis` (the declarative nesting), each `{ id, name, tags?, created_at, updated_at }`. Like an
@@ -15,14 +16,11 @@ export type StoredSni = Record<string, unknown> & { id: string, name: string, cr
 interface CertificateLike { kind: string, id: string, body: Record<string, unknown> }
 
 export function snisOf (body: Record<string, unknown>): StoredSni[] {
-  return Array.isArray(body.snis) ? body.snis.filter(isRecord) as StoredSni[] : []
+  return nestedList<StoredSni>(body, 'snis')
 }
 
 export function withSnis (body: Record<string, unknown>, list: StoredSni[]): Record<string, unknown> {
-  const out = { ...body }
-  if (list.length === 0) delete out.snis
-  else out.snis = list
-  return out
+  return withNestedList(body, 'snis', list)
 }
 
 /** The SNI names of a stored body or of a declarative certificate (names or `{ name }`). */
