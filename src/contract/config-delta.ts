@@ -1,8 +1,9 @@
 // Delta updates between two documents in the control plane's export layout (config-export.ts):
-//   { _format_version: '3.0', services: [{ id, …, routes: [{ id, … }] }], routes?, consumers?, plugins?, upstreams? }
+//   { _format_version: '3.0', services: [{ id, …, routes: [{ id, … }] }], routes?, consumers?, plugins?, upstreams?, certificates? }
 // every entity carrying a unique id. A delta names the entities that are new or changed (`put`, in
 // export form; a service without its `routes`) and, for every list whose members or order changed,
-// its new id order (`lists`). An upstream is one entity with its targets inside. Applying it to the base rebuilds the next document exactly as the
+// its new id order (`lists`). An upstream is one entity with its targets inside, a certificate one
+// with its SNIs inside. Applying it to the base rebuilds the next document exactly as the
 // control plane exports it; an entity no list names any more is gone.
 //
 // The node still validates the rebuilt document whole and checks the hash the control plane sent,
@@ -12,7 +13,7 @@
 export interface ConfigDelta {
   /** Entities new or changed since the base, each with its `id` (services without `routes`). */
   put: Array<Record<string, unknown>>
-  /** New id order of changed lists: `services`, `routes`, `consumers`, `plugins`, `upstreams`, `services/<id>/routes`. */
+  /** New id order of changed lists: `services`, `routes`, `consumers`, `plugins`, `upstreams`, `certificates`, `services/<id>/routes`. */
   lists: Record<string, string[]>
 }
 
@@ -23,7 +24,7 @@ export interface DocumentLayout {
   lists: Map<string, string[]>
 }
 
-const TOP_LISTS = ['services', 'routes', 'consumers', 'plugins', 'upstreams'] as const
+const TOP_LISTS = ['services', 'routes', 'consumers', 'plugins', 'upstreams', 'certificates'] as const
 const TOP_KEYS = new Set<string>(['_format_version', ...TOP_LISTS])
 
 export class DeltaError extends Error {}
@@ -115,7 +116,7 @@ export function applyConfigDelta (base: DocumentLayout, delta: unknown): Record<
     _format_version: '3.0',
     services: listed('services').map((id) => ({ ...take(id), routes: listed(serviceRoutesList(id)).map(take) }))
   }
-  for (const name of ['routes', 'consumers', 'plugins', 'upstreams'] as const) {
+  for (const name of TOP_LISTS.slice(1)) {
     const ids = listed(name)
     if (ids.length > 0) doc[name] = ids.map(take)
   }

@@ -3,7 +3,7 @@ import { analyticsRoutes } from './analytics/index.js'
 import { catalogRoutes } from './catalog/index.js'
 import { dataPlaneTokenRoutes } from './data-plane-tokens/index.js'
 import type { ControlPlaneDeps } from './deps.js'
-import { configRoutes, credentialRoutes, gatewayEntityRoutes, targetRoutes } from './gateway/index.js'
+import { configRoutes, credentialRoutes, gatewayEntityRoutes, sniRoutes, targetRoutes } from './gateway/index.js'
 import { pluginSchemaRoutes } from './plugin-schemas/index.js'
 import { runtimeGroupRoutes } from './runtime-groups/index.js'
 import { dataPlaneRoutes, upstreamHealthRoutes } from './sync-server/index.js'
@@ -18,6 +18,7 @@ export function buildAdminRoutes (deps: ControlPlaneDeps): AdminRoute[] {
     ...gatewayEntityRoutes(deps),
     ...credentialRoutes(deps),
     ...targetRoutes(deps),
+    ...sniRoutes(deps),
     ...configRoutes(deps),
     ...pluginSchemaRoutes(),
     ...dataPlaneTokenRoutes(deps),

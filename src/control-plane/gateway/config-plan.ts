@@ -5,14 +5,17 @@ import { displayName, type EntityKind, type StoredEntity } from './entity-types.
 import { createResolver } from './group-document.js'
 import { planConsumerCredentials } from './credential-plan.js'
 import { planTargets, withTargets } from './upstream-targets.js'
+import { planSnis, sniNamesIn, snisOf, withNestedSnis, withSnis } from './certificate-snis.js'
 
 // What `PUT /config` does to a group, computed without touching the store (so `POST /config/diff`
 // is the same code). Runs only on a document the contract accepted.
 //
 // Identity: an entity keeps its id when the file gives it, else it takes the id of the existing
 // entity with the same name (service, route), username/custom_id (consumer) or scope (plugin: name,
-// instance_name, service, route, consumer), else of an existing unnamed route with the same fields;
-// otherwise it gets a new id. References therefore stay stable across applies.
+// instance_name, service, route, consumer), else of an existing unnamed route with the same fields,
+// else (certificate) of the existing certificate with the same PEM, or then with one of its SNI
+// names (a renewed certificate keeps its id); otherwise it gets a new id. References therefore
+// stay stable across applies.
 
 export interface DiffItem { kind: EntityKind, id: string, name: string }
 
@@ -57,12 +60,14 @@ function matchKeys (kind: EntityKind, body: Record<string, unknown>, unnamedCont
     case 'consumer': return [body.username, body.custom_id].filter((v) => typeof v === 'string').map((v) => `user:${String(v)}`)
     case 'plugin': return [`scope:${scopeKey(body)}`]
     case 'upstream': return typeof body.name === 'string' ? [`name:${body.name}`] : []
+    case 'certificate': return [`pem:${String(body.cert).trim()}`, ...sniNamesIn(body).map((name) => `sni:${name.toLowerCase()}`)]
   }
 }
 
 export function planConfig (fileDoc: Record<string, unknown>, existing: StoredEntity[], now: number): ConfigPlan {
-  // Targets are stored in their upstream (upstream-targets.ts): top-level ones join it first.
-  const rawDoc = withNestedTargets(fileDoc)
+  // Targets are stored in their upstream (upstream-targets.ts), SNIs in their certificate
+  // (certificate-snis.ts): top-level ones join it first.
+  const rawDoc = withNestedSnis(withNestedTargets(fileDoc))
   const legacy = rawDoc._format_version !== '3.0'
   const desired: Desired[] = []
   const nestedPlugins: Desired[] = []
@@ -87,6 +92,7 @@ export function planConfig (fileDoc: Record<string, unknown>, existing: StoredEn
   list(rawDoc, 'consumers').forEach((consumer, i) => pluginsOf(consumer, consumerAt + i, 'consumer'))
   for (const plugin of list(rawDoc, 'plugins')) desired.push({ kind: 'plugin', input: withoutNulls(plugin, NOTHING) })
   for (const upstream of list(rawDoc, 'upstreams')) desired.push({ kind: 'upstream', input: withoutNulls(upstream, NOTHING) })
+  for (const certificate of list(rawDoc, 'certificates')) desired.push({ kind: 'certificate', input: withoutNulls(certificate, NOTHING) })
   // Nested plugins after the top-level ones: the order the contract lifts them in (collectPlugins).
   desired.push(...nestedPlugins)
 
@@ -127,7 +133,8 @@ export function planConfig (fileDoc: Record<string, unknown>, existing: StoredEn
     const before = old?.kind === d.kind ? old.body : undefined
     bodies[i] = d.kind === 'consumer'
       ? planConsumerCredentials(body, before, now)
-      : d.kind === 'upstream' ? withTargets(body, planTargets(body.targets, before, now)) : body
+      : d.kind === 'upstream' ? withTargets(body, planTargets(body.targets, before, now))
+        : d.kind === 'certificate' ? withSnis(body, planSnis(body.snis, before === undefined ? [] : snisOf(before), now)) : body
     // References in the file name the file's own entities (by its names, or ids).
     known.push({ kind: d.kind, id, body: d.input })
   }
@@ -135,13 +142,13 @@ export function planConfig (fileDoc: Record<string, unknown>, existing: StoredEn
 }
 
 function rank (kind: EntityKind): number {
-  return kind === 'service' || kind === 'consumer' || kind === 'upstream' ? 0 : kind === 'route' ? 1 : 2
+  return kind === 'service' || kind === 'consumer' || kind === 'upstream' || kind === 'certificate' ? 0 : kind === 'route' ? 1 : 2
 }
 
 function diff (desired: Desired[], ids: string[], bodies: Array<Record<string, unknown>>, existing: StoredEntity[], now: number): ConfigPlan {
   const before = new Map(existing.map((e) => [e.id, e]))
   const plan: ConfigPlan = { entities: [], create: [], update: [], delete: [] }
-  const positions: Record<EntityKind, number> = { service: 0, route: 0, plugin: 0, consumer: 0, upstream: 0 }
+  const positions: Record<EntityKind, number> = { service: 0, route: 0, plugin: 0, consumer: 0, upstream: 0, certificate: 0 }
   const kept = new Set<string>()
   desired.forEach((d, i) => {
     const id = ids[i]

@@ -15,6 +15,7 @@ import { deleteAllEntities, insertEntities, loadEntities } from './entity-store.
 import { invalidError } from './group-document.js'
 import { hashPlaintextPasswords } from './credential-plan.js'
 import { isRecord } from './credential-kinds.js'
+import { documentFor } from './certificate-redaction.js'
 
 // The declarative round trip: GET /config exports the group, PUT /config replaces it atomically
 // (one transaction, one version bump), POST /config/diff says what a PUT would change. The whole
@@ -77,11 +78,7 @@ async function readDocument (ctx: AdminContext, db: Db): Promise<Record<string, 
   const doc = await hashPlaintextPasswords(prepared, async () => await loadEntities(db, (await requireRuntimeGroup(db, ctx.params.rg)).id))
   const result = loadDeclarativeDocument(doc as object)
   if (!result.ok) throw invalidError(result.errors)
-  // Not stored yet: a document with them is refused whole rather than applied without them.
-  const fields = doc as Record<string, unknown>
-  const unstored = ['certificates', 'snis'].filter((k) => Array.isArray(fields[k]) && (fields[k] as unknown[]).length > 0)
-  if (unstored.length > 0) throw invalidError(unstored.map((path) => ({ path, message: 'certificates and SNIs are not stored by the control plane yet; a DB-less node serves them from its file' })))
-  return fields
+  return doc as Record<string, unknown>
 }
 
 /**
@@ -102,7 +99,8 @@ async function plan (tx: DbExecutor, rgId: string, doc: Record<string, unknown>)
     positions.set(e.kind, position + 1)
     p.entities.push({ ...e, position })
   }
-  const result = loadDeclarativeDocument(exportDocument(p.entities))
+  // The file's own certificates were checked for expiry (readDocument); kept ones may have expired since.
+  const result = loadDeclarativeDocument(exportDocument(p.entities), { acceptExpiredCertificates: true })
   if (!result.ok) throw invalidError(result.errors.map((e) => ({ path: e.path, message: `${e.message} (in the group after this apply: entities outside _info.select_tags are kept)` })))
   return p
 }
@@ -122,11 +120,12 @@ export function configRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
     {
       method: 'GET', path: '/runtime-groups/:rg/config', tag: TAG,
       summary: 'Export the group\'s config as a Kong 3.0 declarative document (YAML when Accept prefers it); ' +
-        '?select_tags=a,b (or repeated) exports only the entities carrying every tag, with _info.select_tags, as decK dump --select-tag',
+        '?select_tags=a,b (or repeated) exports only the entities carrying every tag, with _info.select_tags, as decK dump --select-tag; ' +
+        'certificate keys are redacted for viewer tokens',
       handler: async (ctx) => {
         const tags = readSelectTags(ctx.query)
         const rg = await requireRuntimeGroup(db, ctx.params.rg)
-        const doc = withSelectTags(exportDocument(selectEntities(await loadEntities(db, rg.id), tags)), tags)
+        const doc = documentFor(ctx.role, withSelectTags(exportDocument(selectEntities(await loadEntities(db, rg.id), tags)), tags))
         const headers = { 'x-atrium-config-version': String(rg.config_version) }
         if (prefersYaml(ctx.req.headers.accept)) {
           return { status: 200, raw: toYamlText(doc), headers: { ...headers, 'content-type': 'application/yaml; charset=utf-8' } }

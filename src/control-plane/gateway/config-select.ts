@@ -2,6 +2,7 @@ import { checkTags, createIssues } from '../../contract/index.js'
 import { CREDENTIAL_KINDS, credentialsOf, withCredentialList } from './credential-kinds.js'
 import type { StoredEntity } from './entity-types.js'
 import { targetsOf, withTargets } from './upstream-targets.js'
+import { snisOf, withSnis } from './certificate-snis.js'
 import { invalidError } from './group-document.js'
 
 // decK's `dump --select-tag`: the export of only the entities that carry every select tag, headed by
@@ -50,6 +51,7 @@ export function selectEntities (entities: StoredEntity[], tags: readonly string[
     if (e.kind === 'plugin' && !(kept(e.service_id, services) && kept(e.route_id, routes) && kept(e.consumer_id, consumers))) continue
     if (e.kind === 'consumer') out.push({ ...e, body: selectCredentials(e.body, tags) })
     else if (e.kind === 'upstream') out.push({ ...e, body: withTargets(e.body, targetsOf(e.body).filter((t) => hasTags(t, tags))) })
+    else if (e.kind === 'certificate') out.push({ ...e, body: withSnis(e.body, snisOf(e.body).filter((s) => hasTags(s, tags))) })
     else out.push(e)
   }
   return out

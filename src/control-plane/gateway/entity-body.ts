@@ -125,6 +125,8 @@ export function canonicalBody (kind: EntityKind, raw: Record<string, unknown>, r
       return input
     case 'upstream':
       return upstreamWithDefaults(input)
+    case 'certificate':
+      return input
   }
 }
 

@@ -7,9 +7,11 @@ import { lockRuntimeGroup, requireRuntimeGroup, type RuntimeGroup } from '../run
 import { findEntity, listEntities } from './entity-store.js'
 import { ENTITY_KINDS, KINDS, toResponse, type EntityKind, type StoredEntity } from './entity-types.js'
 import { deleteEntity, writeEntity } from './entity-writes.js'
+import { certificateFor } from './certificate-redaction.js'
 
-// Kong's Admin API per runtime group: `/runtime-groups/:rg/{services,routes,plugins,consumers,upstreams}`,
-// `/…/:id_or_name`, and routes nested under their service.
+// Kong's Admin API per runtime group: `/runtime-groups/:rg/{services,routes,plugins,consumers,upstreams,certificates}`,
+// `/…/:id_or_name`, and routes nested under their service. A certificate is addressed by id or by
+// one of its SNI names; its keys are redacted for viewer tokens (certificate-redaction.ts).
 
 const TAG = 'Gateway entities'
 
@@ -21,6 +23,20 @@ async function requireService (ex: DbExecutor, rg: RuntimeGroup, ref: string): P
   const service = await findEntity(ex, rg.id, 'service', ref)
   if (service === null) throw notFound('service', ref, rg)
   return service
+}
+
+/** The entity's answer as the caller's role may read it. */
+function answer (ctx: AdminContext, e: StoredEntity): Record<string, unknown> {
+  return e.kind === 'certificate' ? certificateFor(ctx.role, toResponse(e)) : toResponse(e)
+}
+
+const DELETE_NOTE: Partial<Record<EntityKind, string>> = {
+  service: ' (409 while routes or plugins use it, unless ?cascade=true)',
+  certificate: ' with its SNIs'
+}
+
+const ADDRESSED_BY: Record<EntityKind, string> = {
+  service: 'id or name', route: 'id or name', plugin: 'id', consumer: 'id or name', upstream: 'id or name', certificate: 'id or SNI name'
 }
 
 function cascadeOf (ctx: AdminContext): boolean {
@@ -43,7 +59,7 @@ function kindRoutes (db: Db, kind: EntityKind, base: string, nested: boolean): A
       const { rg, parent } = await scope(tx, ctx, true)
       return await writeEntity(tx, rg, { kind, mode, ref: ctx.params.id, body, parentService: parent })
     })
-    return { status: created ? 201 : 200, body: toResponse(entity) }
+    return { status: created ? 201 : 200, body: answer(ctx, entity) }
   }
   return [
     {
@@ -52,23 +68,23 @@ function kindRoutes (db: Db, kind: EntityKind, base: string, nested: boolean): A
         const page = readPage(ctx.query)
         const { rg, parent } = await scope(db, ctx)
         const rows = await listEntities(db, rg.id, kind, page, parent === undefined ? {} : { service_id: parent.id })
-        return { status: 200, body: pageResult(page, rows.map(toResponse)) }
+        return { status: 200, body: pageResult(page, rows.map((e) => answer(ctx, e))) }
       }
     },
-    { method: 'POST', path: base, tag: TAG, summary: `Create a ${label}${where}`, handler: write('create') },
+    { method: 'POST', path: base, tag: TAG, summary: `Create a ${label}${where}${kind === 'certificate' ? ' (with `snis`: a list of SNI names)' : ''}`, handler: write('create') },
     {
-      method: 'GET', path: `${base}/:id`, tag: TAG, summary: `Get a ${label}${where} by id${KINDS[kind].nameField === null ? '' : ' or name'}`,
+      method: 'GET', path: `${base}/:id`, tag: TAG, summary: `Get a ${label}${where} by ${ADDRESSED_BY[kind]}`,
       handler: async (ctx) => {
         const { rg, parent } = await scope(db, ctx)
         const entity = await findEntity(db, rg.id, kind, ctx.params.id)
         if (entity === null || (parent !== undefined && entity.service_id !== parent.id)) throw notFound(kind, ctx.params.id, rg)
-        return { status: 200, body: toResponse(entity) }
+        return { status: 200, body: answer(ctx, entity) }
       }
     },
     { method: 'PATCH', path: `${base}/:id`, tag: TAG, summary: `Update fields of a ${label}${where}`, handler: write('patch') },
-    { method: 'PUT', path: `${base}/:id`, tag: TAG, summary: `Create or replace a ${label}${where} by id or name`, handler: write('replace') },
+    { method: 'PUT', path: `${base}/:id`, tag: TAG, summary: `Create or replace a ${label}${where} by ${ADDRESSED_BY[kind]}`, handler: write('replace') },
     {
-      method: 'DELETE', path: `${base}/:id`, tag: TAG, summary: `Delete a ${label}${where}${kind === 'service' ? ' (409 while routes or plugins use it, unless ?cascade=true)' : ''}`,
+      method: 'DELETE', path: `${base}/:id`, tag: TAG, summary: `Delete a ${label}${where}${DELETE_NOTE[kind] ?? ''}`,
       handler: async (ctx) => {
         await db.transaction(async (tx) => {
           const { rg, parent } = await scope(tx, ctx, true)

@@ -3,6 +3,7 @@ import type { DbExecutor } from '../store/db.js'
 import { isUuid } from '../shared/ids.js'
 import type { Page } from '../shared/pagination.js'
 import type { EntityKind, StoredEntity } from './entity-types.js'
+import { findCertificate } from './certificate-snis.js'
 
 // SQL for gateway entities. Bulk inserts go in multi-row statements of BATCH rows: a 10k-route
 // import is a few dozen statements, not 11k round trips (PostgreSQL) or statement runs (SQLite).
@@ -63,11 +64,19 @@ export async function loadEntitiesById (ex: DbExecutor, rgId: string, ids: strin
   return out
 }
 
-/** By id when UUID-shaped (falling back to name), else by name; plugins by id only. */
+/**
+ * By id when UUID-shaped (falling back to name), else by name; plugins by id only; certificates
+ * by id or by one of their SNI names (in their bodies; a group has few certificates).
+ */
 export async function findEntity (ex: DbExecutor, rgId: string, kind: EntityKind, ref: string): Promise<StoredEntity | null> {
   let rows: EntityRow[] = []
   if (isUuid(ref)) rows = await ex.query<EntityRow>(`SELECT ${COLUMNS} FROM gateway_entities WHERE runtime_group_id = $1 AND kind = $2 AND id = $3`, [rgId, kind, ref.toLowerCase()])
-  if (rows.length === 0 && kind !== 'plugin') rows = await ex.query<EntityRow>(`SELECT ${COLUMNS} FROM gateway_entities WHERE runtime_group_id = $1 AND kind = $2 AND name = $3`, [rgId, kind, ref])
+  if (rows.length > 0) return toEntity(rows[0])
+  if (kind === 'certificate') {
+    if (isUuid(ref)) return null // a UUID is a certificate id only, as in Kong
+    return findCertificate((await ex.query<EntityRow>(`SELECT ${COLUMNS} FROM gateway_entities WHERE runtime_group_id = $1 AND kind = $2`, [rgId, kind])).map(toEntity), ref)
+  }
+  if (kind !== 'plugin') rows = await ex.query<EntityRow>(`SELECT ${COLUMNS} FROM gateway_entities WHERE runtime_group_id = $1 AND kind = $2 AND name = $3`, [rgId, kind, ref])
   return rows.length === 0 ? null : toEntity(rows[0])
 }
 

@@ -8,6 +8,8 @@ import { KINDS, displayName, type EntityKind, type StoredEntity } from './entity
 import { createResolver, invalidError, validateWithChange } from './group-document.js'
 import { keepCredentials } from './credential-plan.js'
 import { keepTargets } from './target-writes.js'
+import { findCertificate } from './certificate-snis.js'
+import { refuseExpired, withCertificateSnis } from './certificate-input.js'
 
 // One write = one transaction: load the group, apply the change, validate the whole document with
 // the contract, store, bump config_version once. Callers pass the transaction.
@@ -38,12 +40,13 @@ function readInput (body: unknown): Record<string, unknown> {
 function findIn (entities: StoredEntity[], kind: EntityKind, ref: string): StoredEntity | null {
   const lower = ref.toLowerCase()
   const field = KINDS[kind].nameField
+  if (kind === 'certificate') return findCertificate(entities, ref)
   return entities.find((e) => e.kind === kind && e.id === lower) ??
     (field === null ? undefined : entities.find((e) => e.kind === kind && e.body[field] === ref)) ?? null
 }
 
 function assertUnique (entities: StoredEntity[], kind: EntityKind, id: string, input: Record<string, unknown>): void {
-  const fields = kind === 'consumer' ? ['username', 'custom_id'] : kind === 'plugin' ? [] : ['name']
+  const fields = kind === 'consumer' ? ['username', 'custom_id'] : kind === 'plugin' || kind === 'certificate' ? [] : ['name']
   for (const field of fields) {
     const value = input[field]
     if (typeof value !== 'string') continue
@@ -73,6 +76,8 @@ export async function writeEntity (tx: DbExecutor, rg: RuntimeGroup, req: WriteR
     input = given
     const nameField = KINDS[kind].nameField
     if (mode === 'replace' && ref !== undefined && isUuid(ref)) id = ref.toLowerCase()
+    // PUT /certificates/{sni name} with a new name: a new certificate with that SNI (Kong).
+    else if (mode === 'replace' && ref !== undefined && kind === 'certificate') id = typeof given.id === 'string' ? given.id.toLowerCase() : newId()
     else if (mode === 'replace' && ref !== undefined) {
       if (nameField === null) throw new GatewayError('ATRIUM_ERR_ADMIN_NOT_FOUND', `no ${KINDS[kind].label} with id "${ref}"`)
       if (input[nameField] !== undefined && input[nameField] !== ref) throw invalidError([{ path: nameField, message: 'must match the name in the URL' }])
@@ -93,12 +98,14 @@ export async function writeEntity (tx: DbExecutor, rg: RuntimeGroup, req: WriteR
   if (parentService !== undefined) input.service = { id: parentService.id }
   if (kind === 'consumer') input = keepCredentials(given, input, current?.body ?? null, rg.name)
   if (kind === 'upstream') input = keepTargets(given, input, current?.body ?? null, rg.name)
+  if (kind === 'certificate') input = withCertificateSnis(given, input, current, { mode, ref, id, entities })
   // Kong's Admin API has no nested plugins; here they would be stored inside the entity, unseen as plugins.
   if (kind !== 'plugin' && input.plugins !== undefined) {
     throw invalidError([{ path: 'plugins', message: `unknown field (create plugins with POST /runtime-groups/${rg.name}/plugins)` }])
   }
   assertUnique(entities, kind, id, input)
   validateWithChange(entities, { kind, id, input })
+  if (kind === 'certificate') refuseExpired(given, input)
   const resolve = createResolver([...entities, { kind, id, body: input }])
   const body = canonicalBody(kind, input, resolve)
   const now = nowSeconds()
@@ -121,7 +128,8 @@ export async function writeEntity (tx: DbExecutor, rg: RuntimeGroup, req: WriteR
 
 /**
  * Deletes one entity; false when there is none (Kong answers 204 either way). A service that routes
- * or plugins reference is refused (409) unless `cascade`; a route's or consumer's plugins go with it.
+ * or plugins reference is refused (409) unless `cascade`; a route's or consumer's plugins go with it;
+ * a certificate's SNIs (in its body) with it.
  */
 export async function deleteEntity (tx: DbExecutor, rg: RuntimeGroup, kind: EntityKind, ref: string, options: { cascade?: boolean, parentService?: StoredEntity } = {}): Promise<boolean> {
   const entity = await findEntity(tx, rg.id, kind, ref)

@@ -18,7 +18,7 @@ export interface Candidate {
 
 /** A declarative 3.0 document of stored entities (flat: top-level routes with `service: { id }`). */
 export function documentOf (entities: StoredEntity[], candidate: Candidate | null): { doc: Record<string, unknown>, at: string | null } {
-  const lists: Record<string, Array<Record<string, unknown>>> = { services: [], routes: [], plugins: [], consumers: [], upstreams: [] }
+  const lists: Record<string, Array<Record<string, unknown>>> = { services: [], routes: [], plugins: [], consumers: [], upstreams: [], certificates: [] }
   for (const e of entities) {
     if (candidate !== null && e.id === candidate.id) continue
     lists[KINDS[e.kind].list].push({ id: e.id, ...e.body })
@@ -44,12 +44,27 @@ export function invalidError (fields: FieldError[]): GatewayError {
   return new GatewayError('ATRIUM_ERR_ADMIN_INVALID', message, { fields })
 }
 
-/** Loads the group's document with `candidate` applied; throws 400 with the request's field paths. */
+/**
+ * Loads the group's document with `candidate` applied; throws 400 with the request's field paths.
+ * Expired certificates pass (a stored one expiring must not block the group's other writes); a
+ * certificate write refuses its own (certificate-input.ts refuseExpired).
+ */
 export function validateWithChange (entities: StoredEntity[], candidate: Candidate): void {
   const { doc, at } = documentOf(entities, candidate)
-  const result = loadDeclarativeDocument(doc)
+  const result = loadDeclarativeDocument(doc, { acceptExpiredCertificates: true })
   if (result.ok) return
   throw invalidError(result.errors.map((e) => ({ path: at === null ? e.path : mapPath(e.path, at), message: e.message })))
+}
+
+/** `upstreams[3].targets[1].weight` → `weight`: the contract's paths as the request's fields, for a child kept in its parent's body. */
+export function relativeTo (err: GatewayError, prefix: string): GatewayError {
+  const fields: FieldError[] = err.fields.map((f) => {
+    const i = f.path.indexOf(prefix)
+    if (i < 0) return f
+    const rest = f.path.slice(i + prefix.length)
+    return { path: rest.startsWith('.') ? rest.slice(1) : rest, message: f.message }
+  })
+  return new GatewayError(err.code, invalidError(fields).message, { fields })
 }
 
 /**

@@ -1,11 +1,11 @@
-import { GatewayError, type FieldError } from '../../errors.js'
+import { GatewayError } from '../../errors.js'
 import type { DbExecutor } from '../store/db.js'
 import { TARGET_DEFAULTS } from '../../contract/index.js'
 import { isUuid, newId, nowSeconds } from '../shared/ids.js'
 import { bumpConfigVersion, lockRuntimeGroup, requireRuntimeGroup, type RuntimeGroup } from '../runtime-groups/index.js'
 import { loadEntities, updateEntity } from './entity-store.js'
 import { displayName, type StoredEntity } from './entity-types.js'
-import { invalidError, validateWithChange } from './group-document.js'
+import { invalidError, relativeTo, validateWithChange } from './group-document.js'
 import { findTarget, normalTarget, targetsOf, withTargets, type StoredTarget } from './upstream-targets.js'
 
 // One target write = one transaction, like every gateway write: lock the group, load it, put the
@@ -131,17 +131,4 @@ async function store (tx: DbExecutor, scope: UpstreamScope, body: Record<string,
   // updateEntity renews the row's revision: the next snapshot and delta carry this upstream again.
   await updateEntity(tx, scope.rg.id, { ...scope.upstream, body, updated_at: scope.upstream.updated_at })
   await bumpConfigVersion(tx, scope.rg.id, summary)
-}
-
-/** `upstreams[3].targets[1].weight` → `weight`: the contract's paths as the request's fields. */
-function relativeTo (err: GatewayError, prefix: string): GatewayError {
-  const fields: FieldError[] = err.fields.map((f) => {
-    const i = f.path.indexOf(prefix)
-    if (i < 0) return f
-    const rest = f.path.slice(i + prefix.length)
-    return { path: rest.startsWith('.') ? rest.slice(1) : rest, message: f.message }
-  })
-  const first = fields[0]
-  const message = fields.length === 1 ? `${first.path === '' ? 'body' : first.path}: ${first.message}` : `${fields.length} fields are invalid`
-  return new GatewayError(err.code, message, { fields })
 }

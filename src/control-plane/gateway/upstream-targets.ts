@@ -1,6 +1,7 @@
 import { TARGET_DEFAULTS, canonicalJsonOf, parseTarget } from '../../contract/index.js'
 import { isUuid, newId } from '../shared/ids.js'
 import { isRecord } from './credential-kinds.js'
+import { nestedList, withNestedList } from './nested-lists.js'
 
 // An upstream's targets as the control plane keeps them: inside the upstream's stored body, under
 // `targets` (the declarative nesting), each with its `id`, `target` in Kong's normal form
@@ -11,14 +12,11 @@ import { isRecord } from './credential-kinds.js'
 export type StoredTarget = Record<string, unknown> & { id: string, target: string, weight: number, created_at: number, updated_at: number }
 
 export function targetsOf (body: Record<string, unknown>): StoredTarget[] {
-  return Array.isArray(body.targets) ? body.targets.filter(isRecord) as StoredTarget[] : []
+  return nestedList<StoredTarget>(body, 'targets')
 }
 
 export function withTargets (body: Record<string, unknown>, list: StoredTarget[]): Record<string, unknown> {
-  const out = { ...body }
-  if (list.length === 0) delete out.targets
-  else out.targets = list
-  return out
+  return withNestedList(body, 'targets', list)
 }
 
 /** An upstream as its own endpoints show it: targets have theirs. */

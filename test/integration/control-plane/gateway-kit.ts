@@ -10,10 +10,13 @@ import { storeFor, type StoreKind, type SuiteStore } from '../../support/stores.
 export interface Reply { status: number, body: any, text: string, headers: Record<string, unknown> }
 export type Call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Reply>
 
-/** `target`: the suite's store (describeStores), or a backend for a test about one backend only. */
-export async function startAdmin (t: TestContext, target: SuiteStore | StoreKind): Promise<Call> {
+/**
+ * `target`: the suite's store (describeStores), or a backend for a test about one backend only.
+ * `tokens`: Admin API `role:token` pairs (auth is off without them).
+ */
+export async function startAdmin (t: TestContext, target: SuiteStore | StoreKind, options: { tokens?: string } = {}): Promise<Call> {
   const store = await storeFor(target)
-  const cp = await startControlPlane({ dbUrl: store.url, adminListen: { host: '127.0.0.1', port: 0 }, auth: createAdminAuth({}), logger: pino({ level: 'silent' }) })
+  const cp = await startControlPlane({ dbUrl: store.url, adminListen: { host: '127.0.0.1', port: 0 }, auth: createAdminAuth({ tokens: options.tokens }), logger: pino({ level: 'silent' }) })
   t.after(async () => { await cp.close(); await store.drop() })
   const base = `http://127.0.0.1:${cp.adminAddress.port}`
   return async (method, path, body, headers = {}) => {

@@ -12,7 +12,12 @@ const REQUIRED = [
   'post /service-packages/{id}/versions', 'get /service-packages/{id}/versions/{vid}', 'delete /service-packages/{id}/versions/{vid}',
   'put /service-packages/{id}/versions/{vid}/implementation', 'get /service-packages/{id}/versions/{vid}/spec', 'put /service-packages/{id}/versions/{vid}/spec',
   'delete /service-packages/{id}/versions/{vid}/spec', 'get /service-packages/{id}/documents', 'post /service-packages/{id}/documents',
-  'get /service-packages/{id}/documents/{doc}', 'patch /service-packages/{id}/documents/{doc}', 'delete /service-packages/{id}/documents/{doc}', 'get /openapi.json', 'get /schemas/plugins', 'get /schemas/plugins/{name}'
+  'get /service-packages/{id}/documents/{doc}', 'patch /service-packages/{id}/documents/{doc}', 'delete /service-packages/{id}/documents/{doc}', 'get /openapi.json', 'get /schemas/plugins', 'get /schemas/plugins/{name}',
+  'get /runtime-groups/{rg}/certificates', 'post /runtime-groups/{rg}/certificates', 'get /runtime-groups/{rg}/certificates/{id}',
+  'patch /runtime-groups/{rg}/certificates/{id}', 'put /runtime-groups/{rg}/certificates/{id}', 'delete /runtime-groups/{rg}/certificates/{id}',
+  'get /runtime-groups/{rg}/snis', 'post /runtime-groups/{rg}/snis', 'get /runtime-groups/{rg}/snis/{sni}',
+  'patch /runtime-groups/{rg}/snis/{sni}', 'put /runtime-groups/{rg}/snis/{sni}', 'delete /runtime-groups/{rg}/snis/{sni}',
+  'get /runtime-groups/{rg}/certificates/{cert}/snis', 'post /runtime-groups/{rg}/certificates/{cert}/snis'
 ]
 
 function normalise (path: string): string {

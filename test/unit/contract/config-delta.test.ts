@@ -122,6 +122,16 @@ test('an upstream is one entity with its targets inside: a target change puts th
   assert.deepEqual(applyConfigDelta(base, delta).upstreams, [{ id: 'u', name: 'u', targets: [{ id: 't1', target: '127.0.0.1:1' }, { id: 't2', target: '127.0.0.1:2' }] }])
 })
 
+test('a certificate is one entity with its SNIs inside: an SNI change puts the certificate, a new one adds to the certificates list', () => {
+  const cert = (snis: string[]): Entity => ({ id: 'c', cert: 'PEM', key: 'KEY', snis: snis.map((name) => ({ id: `s-${name}`, name })) })
+  const base = documentLayout({ _format_version: '3.0', services: [], certificates: [cert(['a.test'])] })
+  const next = documentLayout({ _format_version: '3.0', services: [], certificates: [cert(['a.test', 'b.test']), { id: 'd', cert: 'PEM2', key: 'KEY2' }] })
+  assert.ok(base !== null && next !== null, 'certificates are part of the export layout')
+  const delta = buildConfigDelta(base, next, (id) => id === 'c')
+  assert.deepEqual(delta, { put: [cert(['a.test', 'b.test']), { id: 'd', cert: 'PEM2', key: 'KEY2' }], lists: { certificates: ['c', 'd'] } })
+  assert.deepEqual(applyConfigDelta(base, delta).certificates, [cert(['a.test', 'b.test']), { id: 'd', cert: 'PEM2', key: 'KEY2' }])
+})
+
 test('a delta that does not fit its base throws DeltaError', () => {
   const base = documentLayout({ _format_version: '3.0', services: [{ id: 'a', host: 'a', routes: [] }] })
   assert.ok(base !== null)
