@@ -7,6 +7,10 @@
 
 export const DEFAULT_PROXY_LISTEN = '0.0.0.0:8000'
 export const DEFAULT_PROXY_TLS_LISTEN = '0.0.0.0:8443'
+/** The proxy listeners' client header/body/send and TLS handshake timeouts (nginx's and Kong's 60 s). */
+export const DEFAULT_CLIENT_TIMEOUT = '60s'
+/** Connections one upstream pool may open by default. */
+export const DEFAULT_UPSTREAM_MAX_CONNECTIONS = 1024
 export const DEFAULT_STATUS_LISTEN = '127.0.0.1:8100'
 export const DEFAULT_ADMIN_LISTEN = '127.0.0.1:8001'
 export const DEFAULT_CLUSTER_LISTEN = '0.0.0.0:8005'

@@ -28,6 +28,10 @@ export const ErrorCodes = {
   ATRIUM_ERR_PROXY_UPSTREAM_TIMEOUT: { status: 504, message: 'The upstream server is timing out' },
   /** The upstream host name does not resolve. */
   ATRIUM_ERR_PROXY_NAME_RESOLUTION: { status: 503, message: 'name resolution failed' },
+  /** The client sent its request headers or body too slowly: nothing for `--client-header-timeout` while the headers arrive, or for `--client-body-timeout` between two reads of the body; the connection is closed. */
+  ATRIUM_ERR_PROXY_CLIENT_TIMEOUT: { status: 408, message: 'Request timeout' },
+  /** Every connection the service's pool may open (`--upstream-max-connections`, or the service's or upstream's `max_connections`) stayed busy for the service's `connect_timeout` while the request waited for one. */
+  ATRIUM_ERR_PROXY_UPSTREAM_BUSY: { status: 503, message: 'upstream connection limit reached' },
   /** The node has no configuration yet (no cache and no control plane reached). */
   ATRIUM_ERR_PROXY_NO_CONFIG: { status: 503, message: 'no configuration loaded' },
   /** An unexpected failure on the request path; logged as `proxy request failed unexpectedly`. */

@@ -4,6 +4,7 @@ import { startDataPlane, type ControlPlaneOptions, type DataPlane } from '../dat
 import { syncEndpoint } from '../data-plane/sync-client/sync-client.js'
 import { readOption, rawValue, type CommandLine } from './command-line.js'
 import { OPTION_LIST, OPTIONS, takesFlag } from './options.js'
+import { proxyLimitOptions } from './proxy-options.js'
 import { clusterClientTls, proxyTlsOptions } from './tls-options.js'
 import { usageError } from './usage.js'
 
@@ -77,7 +78,8 @@ export async function dataPlaneCommand (line: CommandLine): Promise<number> {
   const metricsLatencyUnit = readOption(line, OPTIONS.metricsLatencyUnit)
   const dnsResolver = readOption(line, OPTIONS.dnsResolver)
   const tls = proxyTlsOptions(line)
+  const limits = proxyLimitOptions(line)
   const logger = createLogger({ level: readOption(line, OPTIONS.logLevel) })
-  const dataPlane = await startDataPlane({ ...source, proxyListen, statusListen, logger, metrics, metricsLatencyUnit, dnsResolver, ...tls })
+  const dataPlane = await startDataPlane({ ...source, proxyListen, statusListen, logger, metrics, metricsLatencyUnit, dnsResolver, ...tls, ...limits })
   return await serve(dataPlane, logger)
 }

@@ -27,6 +27,13 @@ export const listenAddressOrOff: ValueParser<ListenAddress | null> = (value, nam
 
 export const duration: ValueParser<number> = (value, name) => parseDurationSeconds(value, name)
 
+/** A duration in milliseconds: `500ms`, `60s`, `2m`, or a whole number of seconds. */
+export const durationMs: ValueParser<number> = (value, name) => {
+  const ms = /^(\d{1,9})ms$/.exec(value.trim())
+  if (ms !== null && Number(ms[1]) > 0) return Number(ms[1])
+  return parseDurationSeconds(value, name) * 1000
+}
+
 export const positiveSeconds: ValueParser<number> = (value, name) => {
   const n = Number(value)
   if (value.trim() === '' || !Number.isInteger(n) || n <= 0) throw usageError(`${name}: expected a whole number of seconds above 0, got "${value}"`)

@@ -3,7 +3,7 @@ import * as D from '../defaults.js'
 import { LATENCY_UNITS } from '../data-plane/metrics/index.js'
 import type { ListenerName } from '../listen-address.js'
 import type { CommandName } from './commands.js'
-import { dnsServers, duration, httpUrl, listenAddress, listenAddressOrOff, oneOf, onOff, positiveSeconds, tagList, text, wholeNumber, type ValueParser } from './option-values.js'
+import { dnsServers, duration, durationMs, httpUrl, listenAddress, listenAddressOrOff, oneOf, onOff, positiveSeconds, tagList, text, wholeNumber, type ValueParser } from './option-values.js'
 
 // THE table of command-line options. Each subcommand's parseArgs options, the values it reads (flag,
 // else environment variable, else default), --help and docs/command-line.md all come from here: a
@@ -198,6 +198,35 @@ export const OPTIONS = {
     env: 'ATRIUM_ANALYTICS_INTERVAL_MS', default: String(D.DEFAULT_ANALYTICS_INTERVAL_MS), value: 'MS', commands: ['data-plane'], hidden: true,
     help: 'Tests only: a shorter analytics reporting interval; it must divide a minute.',
     parse: wholeNumber('milliseconds', 100, 60_000, 60_000)
+  }),
+  clientHeaderTimeout: option({
+    flag: 'client-header-timeout', env: 'ATRIUM_CLIENT_HEADER_TIMEOUT', default: D.DEFAULT_CLIENT_TIMEOUT, value: 'DURATION', commands: DP,
+    help: 'nginx\'s client_header_timeout on every proxy listener: a request line and headers that take longer (from the request\'s first byte; ' +
+      'from the connection for its first request) are answered 408 and the connection closed. 500ms, 60s, 2m or seconds.',
+    parse: durationMs
+  }),
+  clientBodyTimeout: option({
+    flag: 'client-body-timeout', env: 'ATRIUM_CLIENT_BODY_TIMEOUT', default: D.DEFAULT_CLIENT_TIMEOUT, value: 'DURATION', commands: DP,
+    help: 'nginx\'s client_body_timeout: the longest gap between two reads of a request body while the gateway is ready to read ' +
+      '(not while the upstream holds it back); then 408 (or the connection cut, once the response started).',
+    parse: durationMs
+  }),
+  clientSendTimeout: option({
+    flag: 'client-send-timeout', env: 'ATRIUM_CLIENT_SEND_TIMEOUT', default: D.DEFAULT_CLIENT_TIMEOUT, value: 'DURATION', commands: DP,
+    help: 'nginx\'s send_timeout: the longest a response may stay blocked because the client does not read it; then the connection ' +
+      '(an HTTP/2 stream: the stream) is closed and the upstream call aborted.',
+    parse: durationMs
+  }),
+  tlsHandshakeTimeout: option({
+    flag: 'tls-handshake-timeout', env: 'ATRIUM_TLS_HANDSHAKE_TIMEOUT', default: D.DEFAULT_CLIENT_TIMEOUT, value: 'DURATION', commands: DP,
+    help: 'nginx\'s ssl_handshake_timeout: a TLS handshake on the proxy TLS listener must complete within this, else the connection is closed.',
+    parse: durationMs
+  }),
+  upstreamMaxConnections: option({
+    flag: 'upstream-max-connections', env: 'ATRIUM_UPSTREAM_MAX_CONNECTIONS', default: String(D.DEFAULT_UPSTREAM_MAX_CONNECTIONS), value: 'N', commands: DP,
+    help: 'Connections one upstream pool (a service\'s origin, or one address of an upstream\'s target) may open; more requests wait for a free one, ' +
+      'at most the service\'s connect_timeout (then 503). A service\'s or upstream\'s max_connections overrides it.',
+    parse: wholeNumber('connections', 1, 1_000_000)
   }),
   dnsResolver: option({
     flag: 'dns-resolver', env: 'ATRIUM_DNS_RESOLVER', value: 'IP[:PORT],…', commands: DP, defaultNote: 'the system\'s (/etc/resolv.conf)',

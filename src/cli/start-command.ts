@@ -9,6 +9,7 @@ import { createAdminAuth } from '../control-plane/admin-api/auth.js'
 import { startDataPlane, type DataPlane } from '../data-plane/data-plane.js'
 import { createEchoUpstream } from '../demo/echo-upstream.js'
 import { readOption, type CommandLine } from './command-line.js'
+import { proxyLimitOptions } from './proxy-options.js'
 import { proxyTlsOptions } from './tls-options.js'
 import { OPTIONS } from './options.js'
 
@@ -77,6 +78,7 @@ function startOptions (line: CommandLine) {
     metricsLatencyUnit: readOption(line, OPTIONS.metricsLatencyUnit),
     dnsResolver: readOption(line, OPTIONS.dnsResolver),
     tls: proxyTlsOptions(line),
+    limits: proxyLimitOptions(line),
     analytics: {
       minuteRetentionSeconds: readOption(line, OPTIONS.analyticsMinuteRetention),
       hourRetentionSeconds: readOption(line, OPTIONS.analyticsHourRetention)
@@ -126,6 +128,7 @@ export async function startCommand (line: CommandLine): Promise<number> {
       metricsLatencyUnit: o.metricsLatencyUnit,
       dnsResolver: o.dnsResolver,
       ...o.tls,
+      ...o.limits,
       logger
     })
     closers.push(() => dp.close())

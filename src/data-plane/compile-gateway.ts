@@ -19,6 +19,8 @@ export interface CompileOptions {
   metrics?: NodeMetrics | null
   /** Resolves upstream target names: compiling uses the answers it has in hand (default: the system's). */
   resolver?: TargetResolver
+  /** Connections one upstream pool may open unless its service or upstream says (default DEFAULT_MAX_CONNECTIONS). */
+  maxConnections?: number
 }
 
 /**
@@ -33,7 +35,7 @@ export function compileGateway (config: GatewayConfig, hash: string, previous: C
   const plugins = compilePlugins(config, options.handlers ?? BUNDLED_PLUGIN_HANDLERS, log.child({ component: 'plugins' }))
   const router = compileRouter(config)
   const certificates = compileCertificates(config.certificates)
-  const upstreams = buildUpstreams(config, previous?.upstreams ?? null, options.resolver ?? systemResolver())
+  const upstreams = buildUpstreams(config, previous?.upstreams ?? null, options.resolver ?? systemResolver(), options.maxConnections)
   const metrics = options.metrics?.compile(config) ?? null
   return { hash, config, router, upstreams, certificates, plugins, appliedAt: Date.now(), version, metrics }
 }
@@ -48,7 +50,7 @@ export async function installGateway (state: GatewayState, config: GatewayConfig
   const resolver = state.resolver ?? systemResolver()
   await resolver.prime((config.upstreams ?? []).flatMap(targetNames))
   const previous = state.current
-  const next = compileGateway(config, hash, previous, version, { handlers: state.pluginHandlers, log, metrics: state.metrics, resolver })
+  const next = compileGateway(config, hash, previous, version, { handlers: state.pluginHandlers, log, metrics: state.metrics, resolver, maxConnections: state.upstreamMaxConnections })
   state.current = next
   if (previous !== null) {
     previous.upstreams.retire(next.upstreams).catch((err: unknown) => log.warn({ err }, 'closing retired upstream pools failed'))

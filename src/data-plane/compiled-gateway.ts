@@ -41,4 +41,6 @@ export interface GatewayState {
   metrics?: NodeMetrics | null
   /** The node's resolver of upstream target names (its cache outlives config versions); the system's when absent. */
   resolver?: TargetResolver
+  /** --upstream-max-connections: connections one upstream pool may open (DEFAULT_MAX_CONNECTIONS when absent). */
+  upstreamMaxConnections?: number
 }

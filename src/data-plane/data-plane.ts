@@ -12,6 +12,7 @@ import { defaultCertificate } from './tls/default-certificate.js'
 import { AnalyticsReporter, createMetricsRegistry, NodeMetrics, type LatencyUnit } from './metrics/index.js'
 import { NODE_PLUGINS } from './node-plugins.js'
 import { createProxyServer, closeProxyServer } from './proxy/proxy-server.js'
+import { DEFAULT_CLIENT_LIMITS, type ClientLimits } from './proxy/client-limits.js'
 import { createStatusServer, type ReloadOutcome } from './status-server.js'
 import { createSyncClient, type ClusterClientTls, type ScheduleRetry, type SyncClient } from './sync-client/sync-client.js'
 import { defaultIdentity, loadNodeId, type NodeIdentity } from './sync-client/node-identity.js'
@@ -61,6 +62,10 @@ export interface DataPlaneOptions {
   proxyTlsCertificate?: { cert: string, key: string }
   /** Where the self-signed default certificate is kept (tls/). */
   cacheDir?: string
+  /** Client timeouts of every proxy listener; each absent one is nginx's 60 s. */
+  clientLimits?: Partial<ClientLimits>
+  /** Connections one upstream pool may open (a service's or upstream's max_connections overrides it); default 1024. */
+  upstreamMaxConnections?: number
 }
 
 export interface DataPlane {
@@ -96,7 +101,7 @@ export async function startDataPlane (options: DataPlaneOptions): Promise<DataPl
   const log = options.logger.child({ component: 'data-plane' })
   const metrics = options.metrics === false ? null : new NodeMetrics({ analytics: options.controlPlane !== undefined })
   const resolver = new TargetResolver({ servers: options.dnsResolver })
-  const state: GatewayState = { current: null, metrics, resolver }
+  const state: GatewayState = { current: null, metrics, resolver, upstreamMaxConnections: options.upstreamMaxConnections }
   const analytics = metrics?.analytics == null
     ? null
     : new AnalyticsReporter({ window: metrics.analytics, log: options.logger, bufferMinutes: options.controlPlane?.analyticsBufferMinutes, intervalMs: options.controlPlane?.analyticsIntervalMs })
@@ -114,7 +119,8 @@ export async function startDataPlane (options: DataPlaneOptions): Promise<DataPl
     }
   }
 
-  const proxy = createProxyServer({ state, logger: options.logger })
+  const limits: ClientLimits = { ...DEFAULT_CLIENT_LIMITS, ...options.clientLimits }
+  const proxy = createProxyServer({ state, logger: options.logger, limits })
   const client = syncClient
   const status = createStatusServer({
     state,
@@ -127,7 +133,7 @@ export async function startDataPlane (options: DataPlaneOptions): Promise<DataPl
   const tlsListen = options.proxyTlsListen ?? null
   const tlsProxy = tlsListen === null
     ? null
-    : createProxyServer({ state, logger: options.logger, tls: { defaultCertificate: options.proxyTlsCertificate ?? await defaultCertificate(options.cacheDir ?? null, log) } })
+    : createProxyServer({ state, logger: options.logger, limits, tls: { defaultCertificate: options.proxyTlsCertificate ?? await defaultCertificate(options.cacheDir ?? null, log) } })
   const proxyAddress = await listenOn(proxy, options.proxyListen, 'proxy')
   let statusAddress: AddressInfo
   let proxyTlsAddress: AddressInfo | null = null

@@ -6,7 +6,7 @@ import type { GatewayMetrics } from '../metrics/node-metrics.js'
 import { requestBodyBytes } from '../metrics/request-facts.js'
 import { RESPONSE_FAILED, RESPONSE_HOLD, RESPONSE_STREAM, type HookedCall, type ResponseMode, type UpstreamCallHooks } from '../proxy/call-hooks.js'
 import { errorBody, errorHeaders, JSON_TYPE, sendErrorResponse } from '../proxy/error-response.js'
-import { isHttp2Response } from '../proxy/http2-request.js'
+import { endUnreadHttp2Request, isHttp2Response } from '../proxy/http2-request.js'
 import type { UpstreamCall } from '../proxy/upstream-call.js'
 import type { UpstreamRequestOptions } from '../proxy/upstream-request.js'
 import type { RouteMatch } from '../router/types.js'
@@ -215,7 +215,7 @@ export class PluginRun implements UpstreamCallHooks {
   /** Buffers the request body, then resumes access at the plugin that wanted it. */
   #readBody (at: number): void {
     this.#bodyRead = true
-    readRequestBody(this.#req, REQUEST_BODY_LIMIT, (outcome, body) => {
+    readRequestBody(this.#req, REQUEST_BODY_LIMIT, this.#call.limits.bodyTimeoutMs, (outcome, body) => {
       if (this.#closed) {
         this.#accessFinished()
         return
@@ -227,7 +227,7 @@ export class PluginRun implements UpstreamCallHooks {
       }
       if (outcome === 'too_large') this.#log.warn({ route: this.#match.route.name, limit: REQUEST_BODY_LIMIT }, 'request body too large for a body-transforming plugin; answered 413')
       this.#accessFinished()
-      this.#answerGatewayError(outcome === 'too_large' ? 'ATRIUM_ERR_PROXY_BODY_TOO_LARGE' : 'ATRIUM_ERR_PROXY_BAD_REQUEST', true)
+      this.#answerGatewayError(outcome === 'too_large' ? 'ATRIUM_ERR_PROXY_BODY_TOO_LARGE' : outcome === 'timeout' ? 'ATRIUM_ERR_PROXY_CLIENT_TIMEOUT' : 'ATRIUM_ERR_PROXY_BAD_REQUEST', true)
     })
   }
 
@@ -426,7 +426,8 @@ export class PluginRun implements UpstreamCallHooks {
       headers.remove('content-length')
       if (!noBody) headers.list.push('content-length', String(body.length))
     }
-    if (closeConnection && !isHttp2Response(res)) headers.set('connection', 'close')
+    const http2 = isHttp2Response(res)
+    if (closeConnection && !http2) headers.set('connection', 'close')
     response.bodyBytes = noBody || this.#req.method === 'HEAD' ? 0 : body.length
     try {
       res.writeHead(response.status, headers.list)
@@ -437,6 +438,7 @@ export class PluginRun implements UpstreamCallHooks {
       return
     }
     res.end(noBody || this.#req.method === 'HEAD' ? undefined : body)
+    if (closeConnection && http2) endUnreadHttp2Request(res)
   }
 
   // ---- failures ----

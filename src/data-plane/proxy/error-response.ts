@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import { ErrorCodes, type ErrorCode } from '../../errors.js'
-import { isHttp2Response } from './http2-request.js'
+import { endUnreadHttp2Request, isHttp2Response } from './http2-request.js'
 
 // Responses the gateway itself produces on the request path: one JSON shape for every one of them,
 // `{"message": "<Kong's text>", "code": "ATRIUM_ERR_…"}` with Kong's status. Clients written for Kong
@@ -43,9 +43,11 @@ export function sendErrorResponse (res: ServerResponse, code: ErrorCode, closeCo
     return 0
   }
   const body = errorBody(code)
-  const headers = errorHeaders(code, closeConnection && !isHttp2Response(res))
+  const http2 = isHttp2Response(res)
+  const headers = errorHeaders(code, closeConnection && !http2)
   headers.push('content-length', String(body.length))
   res.writeHead(ErrorCodes[code].status, headers)
   res.end(body)
+  if (closeConnection && http2) endUnreadHttp2Request(res)
   return body.length
 }

@@ -1,4 +1,4 @@
-import type { Http2ServerRequest } from 'node:http2'
+import { constants, type Http2ServerRequest, type ServerHttp2Stream } from 'node:http2'
 
 // HTTP/2 requests (the TLS listener, by ALPN) take the HTTP/1.1 request path; upstream connections
 // stay HTTP/1.1, as Kong's. Node's compatibility API gives them the IncomingMessage surface the
@@ -39,4 +39,15 @@ export function http1HeaderList (req: Http2ServerRequest): string[] {
  */
 export function isHttp2Response (res: object): boolean {
   return (res as { stream?: unknown }).stream !== undefined
+}
+
+/**
+ * After a complete answer to an HTTP/2 request whose body was not read to its end (an early error,
+ * a client timeout): over HTTP/1.1 the connection would close; here the stream is reset with
+ * NO_ERROR once the answer is flushed (RFC 9113 §8.1), so the client stops sending and the stream
+ * does not stay half-open (holding a graceful shutdown) for as long as the client keeps it.
+ */
+export function endUnreadHttp2Request (res: object): void {
+  const stream = (res as { stream?: ServerHttp2Stream }).stream
+  if (stream !== undefined && !stream.destroyed) stream.close(constants.NGHTTP2_NO_ERROR)
 }

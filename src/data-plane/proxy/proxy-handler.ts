@@ -9,6 +9,7 @@ import { requestBodyBytes } from '../metrics/request-facts.js'
 import { collectMatchHeaders } from '../router/match-headers.js'
 import { normalizePath, rawPath, splitQuery } from '../router/normalize-path.js'
 import { buildUpstreamPath } from '../router/upstream-path.js'
+import { DEFAULT_CLIENT_LIMITS, type ClientLimits } from './client-limits.js'
 import { sendErrorResponse } from './error-response.js'
 import { buildUpstreamRequestHeaders, clientAddressOf, hostWithoutPort } from './forward-headers.js'
 import { http1HeaderList } from './http2-request.js'
@@ -35,6 +36,8 @@ import { IDEMPOTENT, UpstreamRequestOptions } from './upstream-request.js'
 export interface ProxyRequestHandlerOptions {
   state: GatewayState
   logger: Logger
+  /** The node's client timeouts (default: nginx's 60 s each). */
+  limits?: ClientLimits
 }
 
 export type ProxyRequestHandler = (req: IncomingMessage, res: ServerResponse) => void
@@ -49,30 +52,62 @@ export interface ProxyRequestHandlers {
 export function createProxyRequestHandler (options: ProxyRequestHandlerOptions): ProxyRequestHandlers {
   const state = options.state
   const log = options.logger.child({ component: 'proxy' })
+  const limits = options.limits ?? DEFAULT_CLIENT_LIMITS
   const failed = (err: unknown, res: ServerResponse): void => {
     log.error({ err }, 'proxy request failed unexpectedly')
     sendErrorResponse(res, 'ATRIUM_ERR_PROXY_INTERNAL', true)
   }
+  const http1 = function handleProxyRequest (req: IncomingMessage, res: ServerResponse): void {
+    if (res.socket === null) {
+      waitForTurn(req, res, http1)
+      return
+    }
+    try {
+      proxyRequest(state, state.current, req, res, req.rawHeaders, log, state.metrics != null ? performance.now() : 0, limits)
+    } catch (err) {
+      failed(err, res)
+    }
+  }
   return {
-    http1: function handleProxyRequest (req: IncomingMessage, res: ServerResponse): void {
-      try {
-        proxyRequest(state, state.current, req, res, req.rawHeaders, log, state.metrics != null ? performance.now() : 0)
-      } catch (err) {
-        failed(err, res)
-      }
-    },
+    http1,
     http2: function handleHttp2ProxyRequest (req: Http2ServerRequest, res: Http2ServerResponse): void {
       // The compatibility API's request and response have the surface the proxy uses (see http2-request.ts).
       const r1 = req as unknown as IncomingMessage
       const s1 = res as unknown as ServerResponse
       try {
         const receivedAt = state.metrics != null ? performance.now() : 0
-        proxyRequest(state, state.current, r1, s1, http1HeaderList(req), log, receivedAt)
+        proxyRequest(state, state.current, r1, s1, http1HeaderList(req), log, receivedAt, limits)
       } catch (err) {
         failed(err, s1)
       }
     }
   }
+}
+
+const kTurn = Symbol('atrium.pipelined')
+
+interface WaitingResponse extends ServerResponse {
+  [kTurn]?: { req: IncomingMessage, handle: ProxyRequestHandler }
+}
+
+/**
+ * A pipelined request: Node parses every request a client pipelines and hands each over at once,
+ * its response queued behind the one being answered (no socket yet). Served one at a time, as nginx
+ * does: this one starts when Node gives its response the socket, and the connection is not read
+ * further meanwhile — so one client connection never holds more than one upstream request.
+ */
+function waitForTurn (req: IncomingMessage, res: ServerResponse, handle: ProxyRequestHandler): void {
+  req.socket.pause()
+  ;(res as WaitingResponse)[kTurn] = { req, handle }
+  res.once('socket', onTurn)
+}
+
+function onTurn (this: WaitingResponse, socket: import('node:net').Socket): void {
+  const turn = this[kTurn]
+  if (turn === undefined) return
+  this[kTurn] = undefined
+  socket.resume()
+  turn.handle(turn.req, this)
 }
 
 /** A request no route takes: answered and counted without labels. */
@@ -82,7 +117,7 @@ function answerUnmatched (state: GatewayState, req: IncomingMessage, res: Server
 }
 
 /** `raw`: the request's header list (req.rawHeaders; for HTTP/2, without pseudo-headers). */
-function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req: IncomingMessage, res: ServerResponse, raw: string[], log: Logger, receivedAt: number): void {
+function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req: IncomingMessage, res: ServerResponse, raw: string[], log: Logger, receivedAt: number, limits: ClientLimits): void {
   if (gateway === null) {
     answerUnmatched(state, req, res, 'ATRIUM_ERR_PROXY_NO_CONFIG', receivedAt)
     return
@@ -161,7 +196,7 @@ function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req
   )
   if (isWebSocketHandshake(req)) opts.upgrade = 'websocket'
   const chain = (tls ? gateway.plugins.https : gateway.plugins.http)[match.routeIndex]
-  const call = new UpstreamCall(req, res, match, opts, serviceIndex === null ? null : upstreams.pool(serviceIndex), serviceIndex === null ? null : upstreams.balancer(serviceIndex), gateway.metrics ?? null, log, receivedAt)
+  const call = new UpstreamCall(req, res, match, opts, serviceIndex === null ? null : upstreams.pool(serviceIndex), serviceIndex === null ? null : upstreams.balancer(serviceIndex), gateway.metrics ?? null, log, receivedAt, limits)
   if (chain === null) call.start()
   else chain.handle(call, path, tls)
 }

@@ -3,6 +3,8 @@ import { createSecureServer, type Http2Session } from 'node:http2'
 import type { TLSSocket } from 'node:tls'
 import type { Logger } from '../../log.js'
 import type { GatewayState } from '../compiled-gateway.js'
+import { ErrorCodes, type ErrorCode } from '../../errors.js'
+import { DEFAULT_CLIENT_LIMITS, type ClientLimits } from './client-limits.js'
 import { errorBody, JSON_TYPE } from './error-response.js'
 import { lingerOnClose } from './lingering-close.js'
 import { createProxyRequestHandler } from './proxy-handler.js'
@@ -11,8 +13,8 @@ import { closeTunnels, createUpgradeHandler } from './upgrade-request.js'
 
 /** Idle client keep-alive connections are closed after this long (nginx/Kong: 60 s). */
 const KEEP_ALIVE_TIMEOUT_MS = 60_000
-/** Must exceed the keep-alive timeout, or a slow first header on a reused connection is cut short. */
-const HEADERS_TIMEOUT_MS = 65_000
+/** How often Node checks connections against the header timeout: a slow client is cut within this of its limit. */
+const HEADER_CHECK_INTERVAL_MS = 500
 /** HTTP/2: streams one connection may have open at once (nginx's http2_max_concurrent_streams). */
 export const HTTP2_MAX_CONCURRENT_STREAMS = 128
 /** HTTP/2: the largest header list a request may send, HPACK-decoded (names, values, 32 bytes per field). */
@@ -29,6 +31,8 @@ export interface ProxyServerOptions {
    * this default.
    */
   tls?: { defaultCertificate: { cert: string, key: string } }
+  /** The node's client timeouts (default: nginx's 60 s each). */
+  limits?: ClientLimits
 }
 
 const kSessions = Symbol('atrium.http2Sessions')
@@ -37,21 +41,26 @@ interface WithSessions { [kSessions]?: Set<Http2Session> }
 
 /**
  * A proxy listener, plain HTTP or TLS (not yet listening). requestTimeout is 0 so long uploads are
- * not cut off; idle and stalled peers are bounded by the keep-alive and headers timeouts.
+ * not cut off while they progress; slow clients are bounded by the client timeouts (client-limits.ts)
+ * and idle connections by the keep-alive timeout.
  *
  * The TLS listener speaks HTTP/2 to clients that offer `h2` by ALPN and HTTP/1.1 to the others
  * (Node's allowHTTP1: the same server object runs both, with the HTTP/1.1 options set on it).
  */
 export function createProxyServer (options: ProxyServerOptions): Server {
+  const limits = options.limits ?? DEFAULT_CLIENT_LIMITS
   const http = {
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-    headersTimeout: HEADERS_TIMEOUT_MS,
+    // --client-header-timeout. Node counts it from a request's first byte (from the connection for
+    // the first request), so the keep-alive wait between two requests is not part of it.
+    headersTimeout: limits.headerTimeoutMs,
+    connectionsCheckingInterval: Math.min(HEADER_CHECK_INTERVAL_MS, limits.headerTimeoutMs),
     requestTimeout: 0,
     // The handler answers HTTP/1.1 without Host itself, with the gateway's JSON error (Node's own
     // answer is a bare 400).
     requireHostHeader: false
   }
-  const handlers = createProxyRequestHandler(options)
+  const handlers = createProxyRequestHandler({ ...options, limits })
   const tls = options.tls
   let server: Server
   if (tls === undefined) {
@@ -61,6 +70,7 @@ export function createProxyServer (options: ProxyServerOptions): Server {
   } else {
     const secure = createSecureServer({
       ...TLS_SETTINGS,
+      handshakeTimeout: limits.tlsHandshakeTimeoutMs,
       allowHTTP1: true,
       settings: { maxConcurrentStreams: HTTP2_MAX_CONCURRENT_STREAMS, maxHeaderListSize: HTTP2_MAX_HEADER_LIST_SIZE },
       maxHeaderListPairs: HTTP2_MAX_HEADER_PAIRS,
@@ -109,9 +119,13 @@ function onSession (session: Http2Session, sessions: Set<Http2Session>): void {
   session.once('close', () => sessions.delete(session))
 }
 
-/** Built once: the answer to a request Node's parser refuses (malformed request line or header). */
-const BAD_REQUEST_HEAD = Buffer.from('HTTP/1.1 400 Bad Request\r\ncontent-type: ' + JSON_TYPE +
-  `\r\ncontent-length: ${errorBody('ATRIUM_ERR_PROXY_BAD_REQUEST').length}\r\nconnection: close\r\n\r\n`)
+/** Built once: the answer to a request Node's parser refuses (malformed request line or header), or that came too slowly. */
+function rawErrorHead (code: ErrorCode, reason: string): Buffer {
+  return Buffer.from(`HTTP/1.1 ${ErrorCodes[code].status} ${reason}\r\ncontent-type: ${JSON_TYPE}` +
+    `\r\ncontent-length: ${errorBody(code).length}\r\nconnection: close\r\n\r\n`)
+}
+const BAD_REQUEST_HEAD = rawErrorHead('ATRIUM_ERR_PROXY_BAD_REQUEST', 'Bad Request')
+const TIMEOUT_HEAD = rawErrorHead('ATRIUM_ERR_PROXY_CLIENT_TIMEOUT', 'Request Timeout')
 
 /**
  * Requests Node's parser refuses never reach the handler; they get the gateway's JSON error here
@@ -119,8 +133,16 @@ const BAD_REQUEST_HEAD = Buffer.from('HTTP/1.1 400 Bad Request\r\ncontent-type: 
  * not crash the process, and a socket no longer writable is just closed.
  */
 function onClientError (err: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
-  if (err.code === 'ECONNRESET' || !socket.writable) {
+  // A failed TLS handshake (the HTTP/2 server reports tlsClientError here): nothing HTTP to answer.
+  const code = err.code ?? ''
+  if (code === 'ECONNRESET' || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_') || !socket.writable) {
     socket.destroy()
+    return
+  }
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    // --client-header-timeout: the request line and headers did not arrive in time (nginx's 408).
+    socket.write(TIMEOUT_HEAD)
+    socket.end(errorBody('ATRIUM_ERR_PROXY_CLIENT_TIMEOUT'))
     return
   }
   // Oversized headers too: nginx answers those with 400 as well.

@@ -10,7 +10,8 @@ import type { RouteMatch } from '../router/types.js'
 import { RESPONSE_FAILED, RESPONSE_HOLD, type HookedCall, type UpstreamCallHooks } from './call-hooks.js'
 import { sendErrorResponse } from './error-response.js'
 import { buildClientResponseHeaders, clientAddressOf } from './forward-headers.js'
-import { classifyUpstreamError, RequestBodyLimitError, UpstreamWriteTimeoutError } from './upstream-errors.js'
+import type { ClientLimits } from './client-limits.js'
+import { ClientBodyTimeoutError, classifyUpstreamError, RequestBodyLimitError, UpstreamWriteTimeoutError } from './upstream-errors.js'
 import type { UpstreamRequestOptions } from './upstream-request.js'
 import type { ServiceBalancer } from './service-balancer.js'
 import { normalizePath, splitQuery } from '../router/index.js'
@@ -51,10 +52,16 @@ const PHASE_SENDING = 1
 const PHASE_CONNECTED = 2
 /** The upstream's status and headers arrived; nothing written to the client (the hooks may hold the body). */
 const PHASE_ANSWERED = 3
+/**
+ * The response is relayed as it comes; its status and headers go out with its first body byte (or
+ * its end), so an upstream body that fails before any byte (a malformed chunk) is still a 502.
+ * Node sends a head with the first write anyway: nothing reaches the client later than before.
+ */
+const PHASE_RELAYING = 4
 /** The response's status and headers were written to the client. */
-const PHASE_STREAMING = 4
+const PHASE_STREAMING = 5
 /** The exchange ended (completed, failed or given up); late events are ignored. */
-const PHASE_DONE = 5
+const PHASE_DONE = 6
 
 /** Errors that another attempt cannot fix. */
 const NOT_RETRIABLE = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_CLOSED', 'UND_ERR_DESTROYED', 'UND_ERR_ABORTED'])
@@ -99,6 +106,16 @@ export class UpstreamCall implements HookedCall {
   private drainListening = false
   private writeTimer: NodeJS.Timeout | null = null
   private writeBlocked = false
+  /** The node's client timeouts (the plugin runner's body reads use them too). */
+  readonly limits: ClientLimits
+  /** --client-body-timeout: armed while undici reads the request body (not while it is paused by the upstream). */
+  private bodyTimer: NodeJS.Timeout | null = null
+  private bodyFlowing = false
+  /** --client-send-timeout: armed while the client does not take the response's bytes. */
+  private sendTimer: NodeJS.Timeout | null = null
+  private sendBlocked = false
+  /** Waiting for one of the pool's connections, all busy (bounded by connect_timeout). */
+  private queueTimer: NodeJS.Timeout | null = null
   /** Most bytes of a streamed request body to forward (limitRequestBody); −1 for no limit. */
   private requestBodyLimit = -1
   private requestBodyBytes = 0
@@ -112,8 +129,9 @@ export class UpstreamCall implements HookedCall {
   private statusText = ''
   private headers: string[] | null = null
 
-  constructor (req: IncomingMessage, res: ServerResponse, match: RouteMatch, opts: UpstreamRequestOptions, pool: Pool | null, balancer: ServiceBalancer | null, metrics: GatewayMetrics | null, log: Logger, receivedAt: number) {
+  constructor (req: IncomingMessage, res: ServerResponse, match: RouteMatch, opts: UpstreamRequestOptions, pool: Pool | null, balancer: ServiceBalancer | null, metrics: GatewayMetrics | null, log: Logger, receivedAt: number, limits: ClientLimits) {
     this.req = req
+    this.limits = limits
     this.res = res
     this.match = match
     this.opts = opts
@@ -175,13 +193,14 @@ export class UpstreamCall implements HookedCall {
         return
       }
     }
-    const pool = this.pool as Pool
     const streamsBody = opts.body === req
-    if (opts.body !== null && this.writeTimeout > 0) {
+    const bodyTimed = streamsBody && !req.complete && this.limits.bodyTimeoutMs > 0
+    if ((opts.body !== null && this.writeTimeout > 0) || bodyTimed) {
       (req as WithCall)[kCall] = this
       req.on('pause', UpstreamCall.onBodyPause)
       req.on('resume', UpstreamCall.onBodyResume)
     }
+    if (bodyTimed) req.prependListener('data', UpstreamCall.onBodyData)
     if (this.requestBodyLimit >= 0 && streamsBody) {
       (req as WithCall)[kCall] = this
       // Prepended, so each chunk is counted before undici writes it; prependListener (unlike `on`)
@@ -192,7 +211,15 @@ export class UpstreamCall implements HookedCall {
       (req as WithCall)[kCall] = this
       req.prependListener('data', UpstreamCall.onBodyCounted)
     }
-    pool.dispatch(opts as never, this)
+    this.dispatch()
+  }
+
+  /** Hands the request to its pool; when every connection of it is busy, the wait is bounded by connect_timeout. */
+  private dispatch (): void {
+    if ((this.pool as Pool).dispatch(this.opts as never, this) || this.phase !== PHASE_SENDING) return
+    const wait = (this.match.service as ServiceConfig).connect_timeout
+    if (this.queueTimer === null) this.queueTimer = setTimeout(UpstreamCall.onQueueTimeout, wait, this)
+    else this.queueTimer.refresh()
   }
 
   /** For the hooks: answer with this status and header list instead of the upstream's. */
@@ -210,6 +237,12 @@ export class UpstreamCall implements HookedCall {
   // ---- undici handler (legacy API) ----
 
   onConnect (abort: (err?: Error) => void): void {
+    if (this.queueTimer !== null) clearTimeout(this.queueTimer)
+    // Given up while queued (answered 503 already), or the client left.
+    if (this.phase === PHASE_DONE) {
+      abort()
+      return
+    }
     this.abortUpstream = abort
     this.phase = PHASE_CONNECTED
     if (this.clientGone) abort()
@@ -243,16 +276,20 @@ export class UpstreamCall implements HookedCall {
         throw new Error('the upstream call\'s hooks failed on the response') // undici aborts; onError follows
       }
     }
+    this.phase = PHASE_RELAYING
+    return true
+  }
+
+  /** The relayed response's status and headers, with its first body byte or its end. Throws when Node refuses a header. */
+  private writeHead (): void {
     try {
       // HTTP/2 has no reason phrase (Node warns when given one).
-      this.res.writeHead(this.status, this.statusText === '' || this.req.httpVersionMajor === 2 ? undefined : this.statusText, this.headers)
+      this.res.writeHead(this.status, this.statusText === '' || this.req.httpVersionMajor === 2 ? undefined : this.statusText, this.headers as string[])
     } catch (err) {
-      // A header Node refuses to send: undici aborts on the rethrow and onError answers 502.
       this.invalidResponse = true
       throw err
     }
     this.phase = PHASE_STREAMING
-    return true
   }
 
   /**
@@ -290,18 +327,34 @@ export class UpstreamCall implements HookedCall {
     const hooks = this.hooks
     if (hooks !== null) {
       const keepReading = hooks.onResponseData(this, chunk)
-      if (this.phase !== PHASE_STREAMING) return keepReading
+      if (this.phase < PHASE_RELAYING) return keepReading
     }
+    // A header Node refuses to send: undici aborts on the throw, onError answers 502 (nothing was sent).
+    if (this.phase === PHASE_RELAYING) this.writeHead()
     this.bytesOut += chunk.length
     if (this.res.write(chunk)) return true
     if (!this.drainListening) {
       this.drainListening = true
       this.res.on('drain', UpstreamCall.onClientDrain)
     }
+    const sendTimeout = this.limits.sendTimeoutMs
+    if (sendTimeout > 0) {
+      this.sendBlocked = true
+      if (this.sendTimer === null) this.sendTimer = setTimeout(UpstreamCall.onSendTimeout, sendTimeout, this)
+      else this.sendTimer.refresh()
+    }
     return false
   }
 
   onComplete (): void {
+    if (this.phase === PHASE_RELAYING) {
+      try {
+        this.writeHead()
+      } catch {
+        this.onError(new Error('the upstream response has a header the client cannot be sent'))
+        return
+      }
+    }
     const streaming = this.phase === PHASE_STREAMING
     this.finish()
     if (this.hooks !== null) this.hooks.onResponseEnd(this)
@@ -349,7 +402,7 @@ export class UpstreamCall implements HookedCall {
    * Nothing to proxy to: no service (Kong's 503 "no Service found with those values"), or no target
    * the upstream can pick (503 "failure to get a peer from the ring-balancer").
    */
-  private answerWithout (code: 'ATRIUM_ERR_PROXY_NO_SERVICE' | 'ATRIUM_ERR_PROXY_NO_PEER'): void {
+  private answerWithout (code: 'ATRIUM_ERR_PROXY_NO_SERVICE' | 'ATRIUM_ERR_PROXY_NO_PEER' | 'ATRIUM_ERR_PROXY_UPSTREAM_BUSY'): void {
     this.finish()
     // The body was never read: the connection cannot carry another request.
     const closeConnection = this.opts.body !== null && !this.req.complete
@@ -400,6 +453,18 @@ export class UpstreamCall implements HookedCall {
       clearTimeout(this.writeTimer)
       this.writeTimer = null
     }
+    if (this.bodyTimer !== null) {
+      clearTimeout(this.bodyTimer)
+      this.bodyTimer = null
+    }
+    if (this.sendTimer !== null) {
+      clearTimeout(this.sendTimer)
+      this.sendTimer = null
+    }
+    if (this.queueTimer !== null) {
+      clearTimeout(this.queueTimer)
+      this.queueTimer = null
+    }
   }
 
   /** Once per request, at res 'close'. The client leaving before any response is nginx's 499. */
@@ -430,7 +495,29 @@ export class UpstreamCall implements HookedCall {
         return
       }
     }
-    ;(call.pool as Pool).dispatch(call.opts as never, call) // retries happen only on a dispatched call
+    call.dispatch() // retries happen only on a dispatched call
+  }
+
+  /** Every connection of the pool stayed busy for connect_timeout: 503, and the queued request is dropped when it gets one. */
+  private static onQueueTimeout (call: UpstreamCall): void {
+    call.queueTimer = null
+    if (call.phase !== PHASE_SENDING || call.clientGone) return
+    call.answerWithout('ATRIUM_ERR_PROXY_UPSTREAM_BUSY')
+  }
+
+  private static onSendTimeout (call: UpstreamCall): void {
+    if (call.sendBlocked && call.phase !== PHASE_DONE) call.res.destroy()
+  }
+
+  // --client-body-timeout: no body byte for that long while undici was ready to read one.
+  private static onBodyData (this: IncomingMessage & WithCall): void {
+    const call = this[kCall]
+    if (call?.bodyTimer != null) call.bodyTimer.refresh()
+  }
+
+  private static onBodyTimeout (call: UpstreamCall): void {
+    if (!call.bodyFlowing || call.req.complete || call.phase === PHASE_DONE) return
+    if (call.abortUpstream !== null) call.abortUpstream(new ClientBodyTimeoutError())
   }
 
   /** The client connection closed (after the response, or not): record it; abort the upstream call unless the exchange already ended. */
@@ -445,7 +532,9 @@ export class UpstreamCall implements HookedCall {
 
   private static onClientDrain (this: ServerResponse & WithCall): void {
     const call = this[kCall]
-    if (call !== undefined && call.resumeUpstream !== null && call.phase !== PHASE_DONE) call.resumeUpstream()
+    if (call === undefined) return
+    call.sendBlocked = false
+    if (call.resumeUpstream !== null && call.phase !== PHASE_DONE) call.resumeUpstream()
   }
 
   // write_timeout: the longest time undici may keep the request body paused because the upstream
@@ -453,6 +542,8 @@ export class UpstreamCall implements HookedCall {
   private static onBodyPause (this: IncomingMessage & WithCall): void {
     const call = this[kCall]
     if (call === undefined || call.phase === PHASE_DONE) return
+    call.bodyFlowing = false
+    if (call.writeTimeout <= 0) return
     call.writeBlocked = true
     if (call.writeTimer === null) call.writeTimer = setTimeout(UpstreamCall.onWriteTimeout, call.writeTimeout, call)
     else call.writeTimer.refresh()
@@ -460,7 +551,13 @@ export class UpstreamCall implements HookedCall {
 
   private static onBodyResume (this: IncomingMessage & WithCall): void {
     const call = this[kCall]
-    if (call !== undefined) call.writeBlocked = false
+    if (call === undefined || call.phase === PHASE_DONE) return
+    call.writeBlocked = false
+    const ms = call.limits.bodyTimeoutMs
+    if (ms <= 0 || this.complete || call.opts.body !== this) return
+    call.bodyFlowing = true
+    if (call.bodyTimer === null) call.bodyTimer = setTimeout(UpstreamCall.onBodyTimeout, ms, call)
+    else call.bodyTimer.refresh()
   }
 
   private static onWriteTimeout (call: UpstreamCall): void {

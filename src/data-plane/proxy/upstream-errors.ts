@@ -15,6 +15,15 @@ export class UpstreamWriteTimeoutError extends Error {
   }
 }
 
+/** Raised by the proxy when the client sent no request body byte for --client-body-timeout while the gateway was reading. */
+export class ClientBodyTimeoutError extends Error {
+  readonly code = 'ATRIUM_CLIENT_BODY_TIMEOUT'
+  constructor () {
+    super('client body timeout')
+    this.name = 'ClientBodyTimeoutError'
+  }
+}
+
 /** Raised by the proxy when a streamed request body goes over the limit a plugin set (ProxyCall.requestBodyLimit). */
 export class RequestBodyLimitError extends Error {
   readonly code = 'ATRIUM_REQUEST_BODY_LIMIT'
@@ -25,6 +34,7 @@ export class RequestBodyLimitError extends Error {
 }
 
 const BY_CODE: Record<string, ErrorCode> = {
+  ATRIUM_CLIENT_BODY_TIMEOUT: 'ATRIUM_ERR_PROXY_CLIENT_TIMEOUT',
   ATRIUM_REQUEST_BODY_LIMIT: 'ATRIUM_ERR_PROXY_REQUEST_SIZE_LIMIT',
   UND_ERR_CONNECT_TIMEOUT: 'ATRIUM_ERR_PROXY_UPSTREAM_TIMEOUT',
   UND_ERR_HEADERS_TIMEOUT: 'ATRIUM_ERR_PROXY_UPSTREAM_TIMEOUT',

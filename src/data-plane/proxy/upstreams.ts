@@ -21,6 +21,13 @@ import type { BalancedPeer, ServiceBalancer } from './service-balancer.js'
 // Per-request timeouts (read_timeout → headersTimeout/bodyTimeout) are not part of the key: they are
 // passed with each dispatch, so services with different read timeouts can share sockets.
 
+/**
+ * Connections one pool may open when neither the node (--upstream-max-connections) nor the service
+ * or upstream (`max_connections`) says: beyond it requests wait for a free one, at most the
+ * service's connect_timeout (then 503 ATRIUM_ERR_PROXY_UPSTREAM_BUSY; see UpstreamCall.dispatch).
+ */
+export const DEFAULT_MAX_CONNECTIONS = 1024
+
 /** Idle keep-alive sockets are kept this long unless the upstream's Keep-Alive hint says less. */
 const KEEP_ALIVE_TIMEOUT_MS = 60_000
 const KEEP_ALIVE_MAX_TIMEOUT_MS = 600_000
@@ -168,22 +175,23 @@ export function upstreamHostHeader (service: ServiceConfig): string {
   return service.port === defaultPort ? bracketed(service.host) : `${bracketed(service.host)}:${service.port}`
 }
 
-export function upstreamPoolKey (service: ServiceConfig): string {
-  return poolKey(service, upstreamOrigin(service), sniOf(service.protocol, service.host))
+export function upstreamPoolKey (service: ServiceConfig, connections = DEFAULT_MAX_CONNECTIONS): string {
+  return poolKey(service, upstreamOrigin(service), sniOf(service.protocol, service.host), connections)
 }
 
-function poolKey (service: ServiceConfig, origin: string, servername: string | null): string {
+function poolKey (service: ServiceConfig, origin: string, servername: string | null, connections: number): string {
   const verify = service.protocol === 'https' ? `|verify=${String(service.tls_verify)}|sni=${servername ?? ''}` : ''
-  return `${origin}|connect=${service.connect_timeout}${verify}`
+  return `${origin}|connect=${service.connect_timeout}|max=${connections}${verify}`
 }
 
 function sniOf (protocol: string, host: string): string | null {
   return protocol === 'https' && isIP(host) === 0 ? host : null
 }
 
-function createPool (service: ServiceConfig, origin: string, servername: string | null): Pool {
+function createPool (service: ServiceConfig, origin: string, servername: string | null, connections: number): Pool {
   const tls = service.protocol === 'https'
   return new Pool(origin, {
+    connections,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     keepAliveMaxTimeout: KEEP_ALIVE_MAX_TIMEOUT_MS,
     pipelining: 1,
@@ -203,15 +211,16 @@ function createPool (service: ServiceConfig, origin: string, servername: string 
  * before: see installGateway), its health carried over from `previous`'s upstream of the same name.
  * `previous` itself is not modified; call `previous.retire(next)` once `next` is live.
  */
-export function buildUpstreams (config: GatewayConfig, previous: UpstreamSet | null, resolver: TargetResolver): UpstreamSet {
+export function buildUpstreams (config: GatewayConfig, previous: UpstreamSet | null, resolver: TargetResolver, maxConnections = DEFAULT_MAX_CONNECTIONS): UpstreamSet {
   const byKey = new Map<string, Pool>()
   // Dropped once built: poolFor lives on for DNS rebuilds and must not keep every old set alive.
   let carryFrom = previous
   const poolFor = (service: ServiceConfig, origin: string, servername: string | null): Pool => {
-    const key = poolKey(service, origin, servername)
+    const connections = maxConnections
+    const key = poolKey(service, origin, servername, connections)
     let pool = byKey.get(key)
     if (pool === undefined) {
-      pool = carryFrom?.poolForKey(key) ?? createPool(service, origin, servername)
+      pool = carryFrom?.poolForKey(key) ?? createPool(service, origin, servername, connections)
       byKey.set(key, pool)
     }
     return pool
