@@ -39,6 +39,7 @@ export class CompiledRouter implements Router {
   private readonly hasHostBuckets: boolean
   /** Some route host names a port: only then does a Host without a port take the listener's port. */
   private readonly hasPortHosts: boolean
+  /** Some route has snis: only then is the request's server name read. */
   private readonly hasSniRoutes: boolean
   // per-call scratch, see the top of the file
   /** What candidateAccepts takes: the request's lower-case SNI, null without one, undefined to ignore snis. */

@@ -27,7 +27,7 @@ export function compileSniRule (snis: readonly string[] | undefined, routeIndex:
     const star = name.indexOf('*')
     if (star < 0) exact.add(name)
     else if (name === '*') any = true
-    else if (star === 0 && name.startsWith('*.') && name.indexOf('*', 1) < 0) suffixes.push(name.slice(1))
+    else if (name.startsWith('*.') && name.indexOf('*', 1) < 0) suffixes.push(name.slice(1))
     else if (star === name.length - 1 && name.endsWith('.*')) prefixes.push(name.slice(0, -1))
     else {
       throw new GatewayError('ATRIUM_ERR_CONFIG_INVALID', `invalid wildcard SNI '${name}'`,
