@@ -56,6 +56,12 @@ export interface RouteConfig {
    * https; absent means Kong's default, 426 (absent so configs without it keep their hash).
    */
   https_redirect_status_code?: 301 | 302 | 307 | 308
+  /**
+   * Lower-case TLS server names, unique, FQDN dot dropped: exact, `*.example.com`, `example.*` or
+   * `*`. An HTTPS request then matches only with an SNI among them; a plain-HTTP one ignores them
+   * (Kong). Absent when there are none, so configs without them keep their hash.
+   */
+  snis?: string[]
   tags: string[]
 }
 

@@ -25,11 +25,6 @@ export const UNSUPPORTED_FEATURES = [
     reason: 'targets are resolved by A/AAAA records; SRV names are not used for the Host header or SNI'
   },
   {
-    feature: 'route-snis',
-    fields: ['routes[*].snis'],
-    reason: 'routes are not matched by the TLS server name; certificates are chosen by SNI (certificates[*].snis), routes by host, path, method and headers'
-  },
-  {
     feature: 'ca-certificates',
     fields: ['ca_certificates', 'services[*].ca_certificates', 'services[*].tls_verify_depth'],
     reason: 'upstream certificates are verified against the node\'s CA store; per-service CA certificates and verify depth are not implemented'

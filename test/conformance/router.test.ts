@@ -37,7 +37,8 @@ for (const [implName, build] of implementations) {
         assert.equal(path === null, expect.invalidTarget === true, 'target validity')
         if (path === null) return
         const match = build(kase.config).match({
-          method: request.method ?? 'GET', host: request.host, path, headers: request.headers ?? {}, port: request.port
+          method: request.method ?? 'GET', host: request.host, path, headers: request.headers ?? {}, port: request.port,
+          tls: request.tls, sni: request.sni
         })
         assert.equal(match?.route.name ?? null, expect.route)
         if (match === null) return
@@ -82,6 +83,16 @@ describe('compiled router', () => {
     assert.throws(() => compileRouter(config), { code: 'ATRIUM_ERR_CONFIG_INVALID' })
   })
 
+  test('rejects a wildcard in the middle of an SNI with the field path', () => {
+    const config = { services: [service(null)], routes: [route('bad', { snis: ['a.example', 'a.*.example'] })] }
+    assert.throws(() => compileRouter(config), (err: unknown) => {
+      assert.ok(err instanceof GatewayError)
+      assert.equal(err.code, 'ATRIUM_ERR_CONFIG_INVALID')
+      assert.equal(err.fields[0].path, 'routes[0].snis[1]')
+      return true
+    })
+  })
+
   test('returns null for an empty configuration', () => {
     const router = compileRouter({ services: [], routes: [] })
     assert.equal(router.match({ method: 'GET', host: 'x', path: '/', headers: {} }), null)
@@ -115,7 +126,9 @@ const V = {
   headerValues: ['v1', 'v2', 'a, b'],
   reqPaths: ['/', '/a', '/ab', '/a/b', '/a/b/c', '/a/1', '/a/12/x', '/a/zz', '/b/c', '/c', '/a%2Fb', '/abc', '/a/b/'],
   reqHosts: [undefined, 'x.com', 'X.com:8080', 'a.x.com', 'b.a.x.com:8080', 'x.org', 'x.co.uk:8080', 'y.org', 'x', '[::1]:8080'],
-  reqHeaderValues: [undefined, 'v1', 'V2, v1', ['q', 'v2'], 'A, B', 'v3']
+  reqHeaderValues: [undefined, 'v1', 'V2, v1', ['q', 'v2'], 'A, B', 'v3'],
+  snis: ['x.com', 'a.x.com', '*.x.com', 'x.*', '*'],
+  reqSnis: [undefined, false as const, 'x.com', 'A.x.com', 'b.a.x.com', 'x.org', 'y.org']
 }
 
 function pick<T> (rnd: () => number, list: readonly T[]): T {
@@ -137,6 +150,7 @@ function randomConfig (rnd: () => number): GatewayConfig {
       hosts: [...new Set(some(rnd, V.hosts, 2))],
       methods: [...new Set(some(rnd, V.methods, 2))],
       headers: rnd() < 0.3 ? headers : {},
+      ...(rnd() < 0.25 ? { snis: [...new Set(some(rnd, V.snis, 2))] } : {}),
       regex_priority: Math.floor(rnd() * 4) - 1
     })
   })
@@ -164,7 +178,7 @@ describe('compiled router vs reference router', () => {
       for (let q = 0; q < 8; q++) {
         const input = {
           method: pick(rnd, V.methods), host: pick(rnd, V.reqHosts), path: pick(rnd, V.reqPaths), headers: randomHeaders(rnd),
-          port: pick(rnd, [undefined, 8080, 9090])
+          port: pick(rnd, [undefined, 8080, 9090]), tls: rnd() < 0.6, sni: pick(rnd, V.reqSnis)
         }
         const a = compiled.match(input)
         const b = reference.match(input)

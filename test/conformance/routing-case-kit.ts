@@ -12,6 +12,10 @@ export interface CaseRequest {
   headers?: IncomingHttpHeaders
   /** The local port the request arrived on (MatchInput.port). */
   port?: number
+  /** Came over TLS (MatchInput.tls); absent: plain HTTP. */
+  tls?: boolean
+  /** The TLS server name the client sent (MatchInput.sni). */
+  sni?: string
 }
 
 export interface CaseExpect {

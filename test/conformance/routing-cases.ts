@@ -189,6 +189,42 @@ const normalisation: RoutingCase[] = [
 ]
 
 /** Kong's path_handling v0 table: service path × route path × strip_path × request. */
+// Route snis (Kong's `(net.protocol != "https" || tls.sni …)`, kong/router/transform.lua): names
+// here are as RouteConfig holds them (lower-case, FQDN dot already dropped by the loader).
+const SNI_PAIR = [r('a', { snis: ['a.example'], paths: ['/'] }), r('b', { snis: ['b.example'], paths: ['/'] })]
+const snis: RoutingCase[] = [
+  c('an HTTPS request goes to the route whose snis hold its server name',
+    SNI_PAIR, { target: '/x', tls: true, sni: 'b.example' }, { route: 'b' }),
+  c('the server name is compared without regard to case',
+    SNI_PAIR, { target: '/x', tls: true, sni: 'A.Example' }, { route: 'a' }),
+  c('an HTTPS request whose server name no route lists matches none of them',
+    SNI_PAIR, { target: '/x', tls: true, sni: 'c.example' }, { route: null }),
+  c('an HTTPS request without a server name matches no route with snis',
+    [...SNI_PAIR, r('plain', { paths: ['/x'] })], { target: '/x', tls: true }, { route: 'plain' }),
+  c('a plain-HTTP request ignores snis (Kong #6425): the first of two otherwise equal routes takes it',
+    SNI_PAIR, { target: '/x' }, { route: 'a' }),
+  c('a plain-HTTP request ignores the server name even if one is passed',
+    SNI_PAIR, { target: '/x', sni: 'b.example' }, { route: 'a' }),
+  c('snis count as a criterion: a route with snis beats one with a longer path only',
+    [r('long', { paths: ['/x/y'] }), r('sni', { snis: ['a.example'], paths: ['/'] })],
+    { target: '/x/y', tls: true, sni: 'a.example' }, { route: 'sni' }),
+  c('snis still count as a criterion over plain HTTP, so a route with snis can shadow an http-only one',
+    [r('http', { hosts: ['h.example'], protocols: ['http'] }), r('sni', { hosts: ['h.example'], snis: ['h.example'] })],
+    { target: '/', host: 'h.example' }, { route: 'sni' }),
+  c('a `*.x` name matches server names any number of labels below x',
+    [r('wild', { snis: ['*.x.example'] })], { target: '/', tls: true, sni: 'a.b.x.example' }, { route: 'wild' }),
+  c('a `*.x` name does not match x itself',
+    [r('wild', { snis: ['*.x.example'] })], { target: '/', tls: true, sni: 'x.example' }, { route: null }),
+  c('an `x.*` name matches server names starting with x and a dot',
+    [r('wild', { snis: ['x.*'] })], { target: '/', tls: true, sni: 'x.example.org' }, { route: 'wild' }),
+  c('the `*` name matches any server name but not its absence',
+    [r('any', { snis: ['*'], paths: ['/'] }), r('rest', { paths: ['/'] })], { target: '/', tls: true, sni: 'z.example' }, { route: 'any' }),
+  c('the `*` name does not match an HTTPS request without a server name',
+    [r('any', { snis: ['*'], paths: ['/'] }), r('rest', { paths: ['/'] })], { target: '/', tls: true }, { route: 'rest' }),
+  c('snis and hosts both have to hold',
+    [r('both', { snis: ['a.example'], hosts: ['h.example'] })], { target: '/', host: 'h.example', tls: true, sni: 'b.example' }, { route: null })
+]
+
 const upstream: RoutingCase[] = [
   ['/s', '/fv0', true, '/fv0/req', '/s/req'], ['/s', '/fv0', false, '/fv0/req', '/s/fv0/req'],
   ['/s', '/tv0/', true, '/tv0/req', '/s/req'], ['/s', '/tv0/', false, '/tv0/req', '/s/tv0/req'],
@@ -203,5 +239,5 @@ const upstream: RoutingCase[] = [
   [r('r', { paths: [routePath as string], strip_path: strip as boolean })], { target: target as string },
   { route: 'r', upstreamPath: expected as string }, [s(svcPath as string | null)]))
 
-export const routingCases: RoutingCase[] = [...priority, ...hosts, ...headersAndMethods, ...paths, ...kongDocs,
+export const routingCases: RoutingCase[] = [...priority, ...hosts, ...headersAndMethods, ...snis, ...paths, ...kongDocs,
   ...normalisation, ...upstream]

@@ -25,7 +25,8 @@ export function createReferenceRouter (config: GatewayConfig): Router {
     match (input: MatchInput): RouteMatch | null {
       const hits: Hit[] = []
       config.routes.forEach((route, routeIndex) => {
-        if (!methodOk(route, input.method) || !hostOk(route, input.host, input.port) || !headersOk(route, input.headers)) return
+        if (!methodOk(route, input.method) || !hostOk(route, input.host, input.port) || !headersOk(route, input.headers) ||
+          !sniOk(route, input)) return
         if (route.paths.length === 0) {
           hits.push({ routeIndex, pathIndex: 0, path: null, matchedPrefix: '', captures: null, tuple: tuple(route, null, routeIndex, 0) })
           return
@@ -55,7 +56,7 @@ export function createReferenceRouter (config: GatewayConfig): Router {
 /** Smaller tuple wins: each element is arranged so that "better" is smaller. */
 function tuple (route: RouteConfig, path: string | null, routeIndex: number, pathIndex: number): number[] {
   const headerCount = Object.keys(route.headers).length
-  const kinds = [route.methods.length > 0, route.hosts.length > 0, headerCount > 0, route.paths.length > 0]
+  const kinds = [route.methods.length > 0, route.hosts.length > 0, headerCount > 0, (route.snis ?? []).length > 0, route.paths.length > 0]
     .filter(Boolean).length
   const plainHostOnly = route.hosts.length > 0 && route.hosts.every((h) => !h.includes('*'))
   const isRegex = path !== null && path.startsWith('~')
@@ -103,6 +104,19 @@ function hostOk (route: RouteConfig, rawHost: string | undefined, listenerPort: 
       return req.name.startsWith(head) && req.name.length > head.length && !req.name.endsWith('.')
     }
     return want.name === req.name
+  })
+}
+
+/** Kong's `(net.protocol != "https" || tls.sni == a || tls.sni =^ ".b" || tls.sni ^= "c." …)`. */
+function sniOk (route: RouteConfig, input: MatchInput): boolean {
+  const snis = route.snis ?? []
+  if (snis.length === 0 || input.tls !== true) return true
+  if (typeof input.sni !== 'string' || input.sni === '') return false
+  const sni = input.sni.toLowerCase()
+  return snis.some((want) => {
+    if (want.startsWith('*')) return sni.endsWith(want.slice(1))
+    if (want.endsWith('*')) return sni.startsWith(want.slice(0, -1))
+    return sni === want
   })
 }
 

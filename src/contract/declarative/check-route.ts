@@ -1,10 +1,11 @@
-// Route rules beyond shape: path syntax and RE2 compilation, hosts, headers, path_handling, and
-// "at least one matching field".
+// Route rules beyond shape: path syntax and RE2 compilation, hosts, headers, snis, path_handling,
+// and "at least one matching field".
 
 import { cachedRE2 } from '../re2-cache.js'
 import { checkRouteHost } from './hosts.js'
 import { checkLiteralPath, effectiveRoutePath } from './path-rules.js'
 import { isObject, joinPath } from './paths.js'
+import { SNIS_NEED_TLS_PROTOCOL, routeSniProblem, snisAllowed } from './route-snis.js'
 import type { RouteEntry } from './entities.js'
 import type { Issues } from './types.js'
 
@@ -22,14 +23,32 @@ export function checkRoute (entry: RouteEntry, legacy: boolean, issues: Issues):
     })
   }
   checkHeaders(route.headers, entry, issues)
+  const snisOk = checkSnis(route.snis, route.protocols, entry, issues)
   if (route.path_handling === 'v1') issues.error(joinPath(entry.path, 'path_handling'), 'path_handling v1 is not supported')
   // A matcher of the wrong type is already an error; only absent or empty ones count as missing. A
-  // route matching by sources, destinations or snis is already refused as unsupported: saying it
-  // also lacks the matchers Atrium has would only hide that reason.
-  const unsupportedMatcher = !isUnset(route.sources) || !isUnset(route.destinations) || !isUnset(route.snis)
-  if (!unsupportedMatcher && isUnset(route.methods) && isUnset(route.hosts) && isUnset(route.paths) && isUnset(route.headers)) {
-    issues.error(entry.path, 'must have at least one of methods, hosts, headers or paths')
+  // route matching by sources or destinations is already refused as unsupported: saying it also
+  // lacks the matchers Atrium has would only hide that reason. As in Kong's http subschema
+  // (routes_subschemas.lua), snis count only when the protocols allow them.
+  const unsupportedMatcher = !isUnset(route.sources) || !isUnset(route.destinations)
+  if (!unsupportedMatcher && isUnset(route.methods) && isUnset(route.hosts) && isUnset(route.paths) && isUnset(route.headers) &&
+    (!snisOk || isUnset(route.snis))) {
+    issues.error(entry.path, snisAllowed(route.protocols)
+      ? 'must have at least one of methods, hosts, headers, paths or snis'
+      : 'must have at least one of methods, hosts, headers or paths')
   }
+}
+
+/** False when snis are set but the protocols do not allow them. */
+function checkSnis (snis: unknown, protocols: unknown, entry: RouteEntry, issues: Issues): boolean {
+  if (!Array.isArray(snis)) return true
+  snis.forEach((name: unknown, i) => {
+    if (typeof name !== 'string') return
+    const message = routeSniProblem(name)
+    if (message !== null) issues.error(joinPath(joinPath(entry.path, 'snis'), i), message)
+  })
+  if (snis.length === 0 || snisAllowed(protocols)) return true
+  issues.error(joinPath(entry.path, 'snis'), SNIS_NEED_TLS_PROTOCOL)
+  return false
 }
 
 function isUnset (v: unknown): boolean {

@@ -18,7 +18,6 @@ const BEHAVES_AS: Record<string, unknown> = {
 
 /** Which feature each field belongs to. */
 const FEATURE_OF: Record<string, UnsupportedFeatureName> = {
-  snis: 'route-snis',
   ca_certificates: 'ca-certificates',
   tls_verify_depth: 'ca-certificates',
   client_certificate: 'client-certificate',

@@ -4,6 +4,7 @@
 // to them. Plugins and consumers: normalize-plugins.ts.
 
 import { normalizeServiceHost } from './hosts.js'
+import { routeSniName } from './route-snis.js'
 import { effectiveRoutePath } from './path-rules.js'
 import { collectRoutes, collectServices, type RouteEntry } from './entities.js'
 import { resolveServiceRef } from './references.js'
@@ -106,6 +107,8 @@ function normalizeRoute (r: NestedRouteInput, service: number | null, legacy: bo
   }
   // Keys in sorted order, header names too: see normalizeService.
   const redirect = r.https_redirect_status_code
+  // Kong's `set` drops repeated names.
+  const snis = [...new Set((r.snis ?? []).map(routeSniName))]
   return {
     headers,
     hosts: (r.hosts ?? []).map((h) => h.toLowerCase()),
@@ -118,6 +121,7 @@ function normalizeRoute (r: NestedRouteInput, service: number | null, legacy: bo
     protocols: r.protocols === undefined ? [...ROUTE_DEFAULTS.protocols] : [...r.protocols] as RouteConfig['protocols'],
     regex_priority: r.regex_priority ?? ROUTE_DEFAULTS.regex_priority,
     service,
+    ...(snis.length === 0 ? {} : { snis }),
     strip_path: r.strip_path ?? ROUTE_DEFAULTS.strip_path,
     tags: [...(r.tags ?? [])]
   }

@@ -86,7 +86,7 @@ export const PluginSchema = Type.Object({
 }, { additionalProperties: false })
 
 export const ROUTE_UNSUPPORTED_FIELDS = [
-  'snis', 'sources', 'destinations',
+  'sources', 'destinations',
   'request_buffering', 'response_buffering'
 ] as const
 
@@ -97,6 +97,8 @@ const routeFields = {
   methods: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Z]+$', errorMessage: 'must be an upper-case HTTP method, e.g. GET' }))),
   hosts: Type.Optional(Type.Array(Type.String())),
   headers: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String(), { minItems: 1 }))),
+  /** TLS server names (check-route.ts, route-snis.ts). */
+  snis: Type.Optional(Type.Array(Type.String())),
   strip_path: Type.Optional(Type.Boolean({ default: ROUTE_DEFAULTS.strip_path })),
   preserve_host: Type.Optional(Type.Boolean({ default: ROUTE_DEFAULTS.preserve_host })),
   regex_priority: Type.Optional(Type.Integer({ default: ROUTE_DEFAULTS.regex_priority })),

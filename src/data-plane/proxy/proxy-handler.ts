@@ -139,18 +139,21 @@ function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req
   const router = gateway.router
   const headerNames = router.headerNames
   const socket = req.socket
+  // For HTTP/2, req.socket is the compatibility API's proxy of the session's TLSSocket: servername reads through.
+  const tls = (socket as TLSSocket).encrypted === true
   const match = router.match({
     method,
     host: headers.host,
     path,
     headers: headerNames === null ? headers : collectMatchHeaders(raw, headerNames),
-    port: socket.localPort
+    port: socket.localPort,
+    tls,
+    sni: tls ? (socket as TLSSocket).servername : null
   })
   if (match === null) {
     answerUnmatched(state, req, res, 'ATRIUM_ERR_PROXY_NO_ROUTE', receivedAt)
     return
   }
-  const tls = (socket as TLSSocket).encrypted === true
   const route = match.route
   if (!tls && !route.protocols.includes('http')) {
     const redirect = route.https_redirect_status_code

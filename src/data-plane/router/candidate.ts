@@ -5,6 +5,7 @@ import type RE2 from 're2'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { RouteConfig, ServiceConfig } from '../../contract/index.js'
 import type { RoutePriorityKey } from './route-priority.js'
+import { sniRuleAccepts, type SniRule } from './sni-rule.js'
 
 export const PATH_NONE = 0
 export const PATH_PREFIX = 1
@@ -33,6 +34,8 @@ export interface Candidate extends RoutePriorityKey {
   regexSource: string
   methods: Set<string> | null
   headers: HeaderRule[] | null
+  /** The route's snis, or null when it has none. */
+  snis: SniRule | null
 }
 
 /**
@@ -52,6 +55,7 @@ export function createCandidate (f: Candidate): Candidate {
     regexSource: f.regexSource,
     methods: f.methods,
     headers: f.headers,
+    snis: f.snis,
     criteriaCount: f.criteriaCount,
     plainHostOnly: f.plainHostOnly,
     headerCount: f.headerCount,
@@ -64,9 +68,14 @@ export function createCandidate (f: Candidate): Candidate {
   }
 }
 
-// hot path, change with care: called for every candidate considered on a request.
-export function candidateAccepts (c: Candidate, method: string, headers: IncomingHttpHeaders): boolean {
+/**
+ * hot path, change with care: called for every candidate considered on a request. `sni`: the
+ * lower-case server name of an HTTPS request (null: it sent none); undefined for plain HTTP, or when
+ * no route has snis, and then snis are not looked at (sni-rule.ts).
+ */
+export function candidateAccepts (c: Candidate, method: string, headers: IncomingHttpHeaders, sni: string | null | undefined): boolean {
   if (c.methods !== null && !c.methods.has(method)) return false
+  if (sni !== undefined && c.snis !== null && !sniRuleAccepts(c.snis, sni)) return false
   const rules = c.headers
   if (rules === null) return true
   for (let i = 0; i < rules.length; i++) {

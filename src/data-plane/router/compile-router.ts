@@ -2,7 +2,8 @@
 // (one per route path; one for a route without paths) are built, sorted into the total priority order
 // (route-priority.ts) and given their rank, regexes are compiled, and candidates are filed into
 // host buckets, each with a prefix tree (radix-tree.ts), regex groups (regex-group.ts) and a list of
-// path-less candidates. A bad regex or wildcard host throws ATRIUM_ERR_CONFIG_INVALID here, never later.
+// path-less candidates. A bad regex, wildcard host or wildcard SNI throws ATRIUM_ERR_CONFIG_INVALID
+// here, never later.
 
 import type RE2 from 're2'
 import { cachedRE2 } from '../../contract/re2-cache.js'
@@ -19,6 +20,7 @@ import { radixInsert, radixVisit } from './radix-tree.js'
 import { createRegexGroup, finishRegexGroup } from './regex-group.js'
 import { regexLiteralPrefix } from './regex-literal-prefix.js'
 import { compareRoutePriority, hasHostPort, isPlainHostOnly } from './route-priority.js'
+import { compileSniRule } from './sni-rule.js'
 import type { Router } from './types.js'
 
 export function compileRouter (config: GatewayConfig): Router {
@@ -42,7 +44,8 @@ export function compileRouter (config: GatewayConfig): Router {
     })
   }
   for (const bucket of index.buckets()) finishBucket(bucket)
-  return new CompiledRouter(index, headerNamesOf(config.routes), config.routes.some((route) => hasHostPort(route.hosts)))
+  return new CompiledRouter(index, headerNamesOf(config.routes), config.routes.some((route) => hasHostPort(route.hosts)),
+    candidates.some((c) => c.snis !== null))
 }
 
 /** Candidate rank sort order is documented in route-priority.ts (ROUTE_PRIORITY_RULES). */
@@ -56,8 +59,9 @@ function buildCandidates (config: GatewayConfig, route: RouteConfig, routeIndex:
     ? null
     : headerNames.map((name) => ({ name, values: route.headers[name] }))
   const methods = route.methods.length === 0 ? null : new Set(route.methods)
+  const snis = compileSniRule(route.snis, routeIndex)
   const criteriaCount = Number(route.methods.length > 0) + Number(route.hosts.length > 0) +
-    Number(headerNames.length > 0) + Number(route.paths.length > 0)
+    Number(headerNames.length > 0) + Number(snis !== null) + Number(route.paths.length > 0)
   const plainHostOnly = isPlainHostOnly(route.hosts)
   const hostPort = hasHostPort(route.hosts)
   // One object literal with every field (no spread of a shared base): at 10k routes a spread per
@@ -65,7 +69,7 @@ function buildCandidates (config: GatewayConfig, route: RouteConfig, routeIndex:
   const push = (pathIndex: number, pathKind: number, matchedPath: string | null, prefix: string, regex: RE2 | null,
     regexSource: string, regexPriority: number, prefixLength: number): void => {
     out.push(createCandidate({
-      rank: 0, route, service, pathKind, matchedPath, prefix, regex, regexSource, methods, headers, criteriaCount,
+      rank: 0, route, service, pathKind, matchedPath, prefix, regex, regexSource, methods, headers, snis, criteriaCount,
       plainHostOnly, headerCount: headerNames.length, isRegex: pathKind === PATH_REGEX, regexPriority, prefixLength, hasHostPort: hostPort, routeIndex, pathIndex
     }))
   }

@@ -6,6 +6,9 @@
 // walked; prefix candidates and path-less candidates are checked at once, regex groups are queued and
 // only run at the end if their best rank can still beat the best found. Lists are sorted by rank, so a
 // scan stops at the first candidate that accepts or whose rank is not better.
+//
+// Route snis are a per-candidate check (sni-rule.ts), not a bucket: the request's server name is
+// lower-cased once per match, and only when some route has snis and the request came over TLS.
 
 import type { IncomingHttpHeaders } from 'node:http'
 import type RE2 from 're2'
@@ -36,7 +39,11 @@ export class CompiledRouter implements Router {
   private readonly hasHostBuckets: boolean
   /** Some route host names a port: only then does a Host without a port take the listener's port. */
   private readonly hasPortHosts: boolean
+  /** Some route has snis: only then is the request's server name read. */
+  private readonly hasSniRoutes: boolean
   // per-call scratch, see the top of the file
+  /** What candidateAccepts takes: the request's lower-case SNI, null without one, undefined to ignore snis. */
+  private sni: string | null | undefined = undefined
   private bestRank = NO_RANK
   private best: Candidate | null = null
   private readonly nodes: RadixNode[] = []
@@ -44,8 +51,9 @@ export class CompiledRouter implements Router {
   private pendingCount = 0
   private pathBuffer: Buffer | null = null
 
-  constructor (index: HostIndex<Bucket>, headerNames: ReadonlySet<string> | null, hasPortHosts: boolean) {
+  constructor (index: HostIndex<Bucket>, headerNames: ReadonlySet<string> | null, hasPortHosts: boolean, hasSniRoutes: boolean) {
     this.hasPortHosts = hasPortHosts
+    this.hasSniRoutes = hasSniRoutes
     this.headerNames = headerNames
     this.index = index
     this.hasHostBuckets = index.hasHostBuckets
@@ -57,6 +65,7 @@ export class CompiledRouter implements Router {
     this.best = null
     this.pendingCount = 0
     this.pathBuffer = null
+    this.sni = this.hasSniRoutes && input.tls === true ? lowerSni(input.sni) : undefined
     this.searchBucket(this.index.hostless, input)
     if (this.hasHostBuckets && input.host !== undefined && input.host !== '') this.searchHosts(input.host, input)
     if (this.pendingCount > 0) this.runRegexGroups(input)
@@ -128,7 +137,7 @@ export class CompiledRouter implements Router {
     for (let i = 0; i < list.length; i++) {
       const c = list[i]
       if (c.rank >= this.bestRank) return
-      if (candidateAccepts(c, method, headers)) {
+      if (candidateAccepts(c, method, headers, this.sni)) {
         this.bestRank = c.rank
         this.best = c
         return
@@ -145,7 +154,7 @@ export class CompiledRouter implements Router {
       if (group.chunks === null) {
         for (const c of group.cands) {
           if (c.rank >= this.bestRank) break
-          if (candidateAccepts(c, method, headers) && (c.regex as RE2).test(buf)) {
+          if (candidateAccepts(c, method, headers, this.sni) && (c.regex as RE2).test(buf)) {
             this.bestRank = c.rank
             this.best = c
             break
@@ -158,7 +167,7 @@ export class CompiledRouter implements Router {
         const hits = chunk.set.match(buf)
         for (let h = 0; h < hits.length; h++) {
           const c = chunk.cands[hits[h]]
-          if (c.rank < this.bestRank && candidateAccepts(c, method, headers)) {
+          if (c.rank < this.bestRank && candidateAccepts(c, method, headers, this.sni)) {
             this.bestRank = c.rank
             this.best = c
           }
@@ -199,4 +208,8 @@ export class CompiledRouter implements Router {
       captures
     }
   }
+}
+
+function lowerSni (sni: string | false | null | undefined): string | null {
+  return typeof sni === 'string' && sni !== '' ? sni.toLowerCase() : null
 }

@@ -13,7 +13,7 @@
 
 /** The documented order; `compareRoutePriority` implements it, in this order. */
 export const ROUTE_PRIORITY_RULES: readonly string[] = [
-  '1. more kinds of criteria present wins (count of non-empty: methods, hosts, headers, paths)',
+  '1. more kinds of criteria present wins (count of non-empty: methods, hosts, headers, snis, paths)',
   '2. a route whose hosts are all plain (non-empty, no wildcard) wins over one with a wildcard host or no hosts',
   '3. more header names wins',
   '4. a regex path beats a prefix path (a route without paths counts as a prefix of length 0)',

@@ -13,6 +13,13 @@ export interface MatchInput {
    * the Host header's port, or with this one when the Host header has none (Kong's net.dst.port).
    */
   port?: number
+  /**
+   * The request came over TLS (Kong's net.protocol "https"). Only then do route snis count: a
+   * plain-HTTP request ignores them, as in Kong (sni-rule.ts). Absent: plain HTTP.
+   */
+  tls?: boolean
+  /** TLSSocket.servername as Node gives it (any case; false or null without SNI). */
+  sni?: string | false | null
 }
 
 /** Regex captures of the matched `~` path: by index (0 = whole match) and by name. */

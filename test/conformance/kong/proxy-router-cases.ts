@@ -5,8 +5,8 @@
 // Not ported from this table: the v1 rows (Atrium implements path_handling v0 only).
 // Also below: "URI normalization" and plain matching cases from other describes of the spec.
 // Not ported from the spec, with the reason: flavor "expressions" and the `traditional` flavor's
-// it_trad_only cases (#5438 regressions); #grpc use cases; [snis] and tls_passthrough (no SNI
-// routing); router rebuilds / consistency / worker respawn / allow_debug_header (Kong runtime and
+// it_trad_only cases (#5438 regressions); #grpc use cases, [snis] for #grpcs connections and
+// tls_passthrough (no gRPC or stream routes); router rebuilds / consistency / worker respawn / allow_debug_header (Kong runtime and
 // debug headers); "handles not enabled services" (no `enabled` field on services); "URI arguments"
 // (query strings, covered end to end in test/integration/proxy); "URI regexes order of evaluation
 // with created_at" (Atrium orders by declaration, not created_at); "requests without Host header"
@@ -266,4 +266,27 @@ const headerCases: RoutingCase[] = [
     { target: '/status/re' }, { route: 'regex_2', upstreamPath: '/status/200' }, [s('/status/200')])
 ]
 
-export const proxyRouterCases: RoutingCase[] = [...headerCases, ...slashHandlingCases(), ...uriNormalization, ...useCases]
+// [snis] for HTTPs connections: https-only routes told apart by the client's server name alone (the
+// spec's helpers.proxy_ssl_client(nil, sni)); the wildcard ones are the non-traditional flavors'.
+const SNI_ROUTES = [
+  r('www.example.org', { protocols: ['https'], snis: ['www.example.org'], service: 0 }),
+  r('example.org', { protocols: ['https'], snis: ['example.org'], service: 1 }),
+  r('wild.foo.test', { protocols: ['https'], snis: ['*.foo.test'], service: 2 }),
+  r('bar.wild', { protocols: ['https'], snis: ['bar.*'], service: 3 })
+]
+const SNI_SERVICES = ['service_behind_www.example.org', 'service_behind_example.org', 'service_behind_wild.foo.test', 'service_behind_bar.wild']
+  .map((name) => s(null, name))
+const sniCase = (it: string, n: number, sni: string, target: string, want: string): RoutingCase =>
+  c(`${SPEC} [snis] for HTTPs connections: it("${it}") #${n}`, SNI_ROUTES, { target, tls: true, sni }, { route: want }, SNI_SERVICES)
+const sniCases: RoutingCase[] = [
+  sniCase("matches a route based on its 'snis' attribute", 1, 'www.example.org', '/status/200', 'www.example.org'),
+  sniCase("matches a route based on its 'snis' attribute", 2, 'www.example.org', '/status/201', 'www.example.org'),
+  sniCase("matches a route based on its 'snis' attribute", 3, 'example.org', '/status/200', 'example.org'),
+  sniCase("matches a route based on its 'snis' attribute", 4, 'example.org', '/status/201', 'example.org'),
+  sniCase('matches a route based on its leftmost wildcard sni', 1, 'a.foo.test', '/status/200', 'wild.foo.test'),
+  sniCase('matches a route based on its leftmost wildcard sni', 2, 'a.b.foo.test', '/status/200', 'wild.foo.test'),
+  sniCase('matches a route based on its rightmost wildcard sni', 1, 'bar.x', '/status/200', 'bar.wild'),
+  sniCase('matches a route based on its rightmost wildcard sni', 2, 'bar.y.z', '/status/200', 'bar.wild')
+]
+
+export const proxyRouterCases: RoutingCase[] = [...headerCases, ...slashHandlingCases(), ...uriNormalization, ...useCases, ...sniCases]

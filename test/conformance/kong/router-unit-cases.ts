@@ -8,7 +8,8 @@
 // - it_trad_only(...) cases ("[host] weird port matches no-port route", "does not supersede another
 //   route with a longer [uri prefix]", [IPv6 literal host] under `flavor == "traditional"`): pending
 //   for traditional_compatible in Kong itself.
-// - [wildcard sni], #grpc, stream routes, sources/destinations: Atrium has no SNI, gRPC or stream routes.
+// - #grpc, stream routes, sources/destinations (with "[snis]" under #stream context, whose HTTP
+//   case, #6425, is it_trad_only): Atrium has no gRPC or stream routes.
 // - "single [headers] value" with a `~*` regex header value (use case 15): Atrium has no regex
 //   header values.
 // - [serviceless] (use case 8): Atrium's router always returns a service (the route without one is
@@ -58,6 +59,8 @@ interface Select {
   kong?: string
   /** The port the request arrived on (Kong's net.dst.port when the Host header has none). */
   port?: number
+  /** The TLS server name: the spec's select() with scheme "https" and this sni. */
+  sni?: string
   /** Expected route name (its Kong use-case number), or null. */
   route: string | null
 }
@@ -68,7 +71,8 @@ function cases (title: string, routes: RouteConfig[], selects: Select[]): Routin
     `${SPEC} ${title}${selects.length > 1 ? ` #${i + 1}` : ''}: ${s.method ?? 'GET'} ${s.host ?? '-'} ${s.path} → ${s.route ?? 'no route'}` +
       (s.kong === undefined ? '' : ` (deliberate difference: Kong ${s.kong})`),
     routes,
-    { target: s.path, method: s.method ?? 'GET', host: s.host, headers: s.headers as IncomingHttpHeaders | undefined, port: s.port },
+    { target: s.path, method: s.method ?? 'GET', host: s.host, headers: s.headers as IncomingHttpHeaders | undefined, port: s.port,
+      ...(s.sni === undefined ? {} : { tls: true, sni: s.sni }) },
     { route: s.route }))
 }
 
@@ -298,4 +302,12 @@ const edge: RoutingCase[] = [
     ])
 ]
 
-export const routerUnitCases: RoutingCase[] = [...select, ...uriPrefix, ...uriRegex, ...wildcard, ...headers, ...edge]
+// [wildcard sni]: HTTP routes with only snis, selected with scheme "https" (flavors other than traditional).
+const WILD_SNI = [r('1', { snis: ['*.sni.test'] }), r('2', { snis: ['sni.*'] })]
+const wildcardSni: RoutingCase[] = [
+  ...cases('[wildcard sni] it("matches leftmost wildcards")', WILD_SNI, ['foo.sni.test', 'foo.bar.sni.test'].map((sni) => ({ path: '/', host: 'any.test', sni, route: '1' }))),
+  ...cases('[wildcard sni] it("matches rightmost wildcards")', WILD_SNI, ['sni.foo', 'sni.foo.bar'].map((sni) => ({ path: '/', host: 'any.test', sni, route: '2' }))),
+  ...cases('[wildcard sni] it("doesn\'t match wildcard")', WILD_SNI, ['bar.sni.foo', 'foo.sni.test.bar'].map((sni) => ({ path: '/', host: 'any.test', sni, route: null })))
+]
+
+export const routerUnitCases: RoutingCase[] = [...select, ...uriPrefix, ...uriRegex, ...wildcard, ...wildcardSni, ...headers, ...edge]

@@ -114,7 +114,7 @@ describeStores((store) => {
     const regex = await call('POST', '/runtime-groups/prod/services/orders/routes', { paths: ['/ok', '~/a(?=b)'] })
     assert.deepEqual([regex.status, regex.body.fields], [400, { 'paths[1]': 'invalid regex: invalid perl operator: (?=' }])
     const none = await call('POST', '/runtime-groups/prod/services/orders/routes', { name: 'x' })
-    assert.deepEqual(none.body.fields, { '': 'must have at least one of methods, hosts, headers or paths' })
+    assert.deepEqual(none.body.fields, { '': 'must have at least one of methods, hosts, headers, paths or snis' })
     const missing = await call('POST', '/runtime-groups/prod/routes', { paths: ['/a'], service: { name: 'nope' } })
     assert.deepEqual([missing.status, missing.body.fields], [400, { service: 'no service named "nope"' }])
     // Kong accepts a route without a service (its plugins run, then the node answers 503); unset
@@ -129,6 +129,25 @@ describeStores((store) => {
     const exported = await call('GET', '/runtime-groups/prod/config')
     assert.deepEqual(exported.body.routes.map((r: any) => [r.name, r.service ?? null]), [['no-service', null]])
     assert.equal((await call('POST', '/runtime-groups/prod/services/nope/routes', { paths: ['/a'] })).status, 404)
+  })
+
+  test('accepts route snis as Kong does, reports bad ones by field path, and exports them', async (t) => {
+    const call = await startAdmin(t, store)
+    await withGroup(call)
+    await call('POST', '/runtime-groups/prod/services', { name: 'orders', host: 'a.internal' })
+    const created = await call('POST', '/runtime-groups/prod/services/orders/routes', { name: 'by-sni', snis: ['api.example.com', '*.wild.example'] })
+    assert.equal(created.status, 201, created.text)
+    assert.deepEqual(created.body.snis, ['api.example.com', '*.wild.example'])
+    const bad = await call('POST', '/runtime-groups/prod/services/orders/routes', { paths: ['/b'], snis: ['ok.example', 'a.*.example'] })
+    assert.deepEqual([bad.status, Object.keys(bad.body.fields)], [400, ['snis[1]']])
+    const http = await call('POST', '/runtime-groups/prod/services/orders/routes', { paths: ['/c'], protocols: ['http'], snis: ['c.example'] })
+    assert.deepEqual([http.status, http.body.fields], [400, { snis: "'snis' can only be set when 'protocols' is 'grpcs', 'https', 'tls' or 'tls_passthrough'" }])
+    const patchedBad = await call('PATCH', '/runtime-groups/prod/routes/by-sni', { protocols: ['http'] })
+    assert.equal(patchedBad.status, 400)
+    const patched = await call('PATCH', '/runtime-groups/prod/routes/by-sni', { snis: ['other.example'] })
+    assert.deepEqual([patched.status, patched.body.snis], [200, ['other.example']])
+    const exported = await call('GET', '/runtime-groups/prod/config')
+    assert.deepEqual(exported.body.services[0].routes.map((r: any) => r.snis), [['other.example']])
   })
 
   test('refuses to delete a service that routes or plugins use (409) unless cascade=true', async (t) => {

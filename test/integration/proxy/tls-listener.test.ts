@@ -1,4 +1,4 @@
-import { test, type TestContext } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { X509Certificate } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -6,10 +6,11 @@ import { request as httpsRequest, Agent } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connect, type TLSSocket } from 'node:tls'
-import { startDataPlane, type DataPlane } from '../../../src/data-plane/data-plane.js'
+import { startDataPlane } from '../../../src/data-plane/data-plane.js'
 import { captureLogger } from '../../support/plugin-gateway.js'
 import { httpCall } from '../../support/http-client.js'
 import { runAtrium, startAtrium } from '../../support/cli-process.js'
+import { startTlsNode } from '../../support/tls-node.js'
 import { selfSigned } from '../../support/tls-cert.js'
 import { echoHandler, startUpstream } from '../../support/upstream.js'
 
@@ -24,29 +25,6 @@ const wild = selfSigned(['*.wild.example.test'])
 const trailing = selfSigned(['pre.example'])
 const any = selfSigned(['any.example'])
 const fallback = selfSigned(['default.example'])
-
-interface TlsNode { dp: DataPlane, file: string, dir: string, tlsPort: number, plainUrl: string }
-
-async function startTlsNode (t: TestContext, doc: Record<string, unknown>, options: { certificate?: { cert: string, key: string } } = {}): Promise<TlsNode> {
-  const dir = mkdtempSync(join(tmpdir(), 'atrium-tls-'))
-  const file = join(dir, 'kong.json')
-  writeFileSync(file, JSON.stringify(doc))
-  const { logger } = captureLogger()
-  const dp = await startDataPlane({
-    configFile: file,
-    proxyListen: { host: '127.0.0.1', port: 0 },
-    proxyTlsListen: { host: '127.0.0.1', port: 0 },
-    statusListen: { host: '127.0.0.1', port: 0 },
-    proxyTlsCertificate: options.certificate,
-    cacheDir: dir,
-    logger
-  })
-  t.after(async () => {
-    await dp.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
-  return { dp, file, dir, tlsPort: dp.proxyTlsAddress?.port ?? 0, plainUrl: `http://127.0.0.1:${dp.proxyAddress.port}` }
-}
 
 /** The CN of the certificate the listener presents for `servername` (none: no SNI sent). */
 async function presented (port: number, servername?: string, extra: Record<string, unknown> = {}): Promise<{ cn: string, socket: TLSSocket }> {

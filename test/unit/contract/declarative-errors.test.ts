@@ -165,9 +165,10 @@ test('rejects path_handling v1', () => {
   assertOnlyError(doc('host: a, routes: [{ paths: [/], path_handling: v1 }]'), 'services[0].routes[0].path_handling', 'path_handling v1 is not supported')
 })
 
-test('rejects a route without methods, hosts, headers or paths', () => {
-  assertOnlyError(doc('host: a, routes: [{ name: r, paths: [], strip_path: false }]'), 'services[0].routes[0]', 'must have at least one of methods, hosts, headers or paths')
-  assertOnlyError(doc('name: s, host: a', 'routes:\n  - { service: s }'), 'routes[0]', 'must have at least one of methods, hosts, headers or paths')
+test('rejects a route without methods, hosts, headers, paths or (with https) snis', () => {
+  assertOnlyError(doc('host: a, routes: [{ name: r, paths: [], strip_path: false }]'), 'services[0].routes[0]', 'must have at least one of methods, hosts, headers, paths or snis')
+  assertOnlyError(doc('name: s, host: a', 'routes:\n  - { service: s }'), 'routes[0]', 'must have at least one of methods, hosts, headers, paths or snis')
+  assertOnlyError(doc('host: a, routes: [{ name: r, protocols: [http] }]'), 'services[0].routes[0]', 'must have at least one of methods, hosts, headers or paths')
 })
 
 test('rejects duplicate service names, route names and ids, naming the first occurrence', () => {

@@ -17,7 +17,7 @@ test('rejects each Kong field Atrium does not implement, naming the field and sa
     ['services[0].ca_certificates', 'ca-certificates'], ['services[0].client_certificate', 'client-certificate'],
     ['services[0].routes[0].destinations', 'stream-routing'],
     ['services[0].routes[0].request_buffering', 'unbuffered-proxying'],
-    ['services[0].routes[0].response_buffering', 'unbuffered-proxying'], ['services[0].routes[0].snis', 'route-snis'], ['services[0].routes[0].sources', 'stream-routing'],
+    ['services[0].routes[0].response_buffering', 'unbuffered-proxying'], ['services[0].routes[0].sources', 'stream-routing'],
     ['services[0].tls_verify_depth', 'ca-certificates'], ['upstreams[0].client_certificate', 'client-certificate'],
     ['upstreams[0].healthchecks.active.type', 'grpc-health-checks'],
     ['upstreams[0].use_srv_name', 'srv-targets'], ['vaults', 'vaults']
@@ -25,7 +25,7 @@ test('rejects each Kong field Atrium does not implement, naming the field and sa
   assert.deepEqual(result.warnings, [])
 })
 
-test('a route matching only by sources, destinations or snis gets only the unsupported-feature error', () => {
+test('a route matching only by sources or destinations gets only the unsupported-feature error; one by snis alone is valid', () => {
   const result = loadDeclarativeConfig(JSON.stringify({
     _format_version: '3.0',
     services: [{ name: 's', host: 'x', routes: [{ name: 'a', destinations: [{ port: 9000 }] }, { name: 'b', sources: [{ ip: '10.0.0.0/8' }] }, { name: 'c', protocols: ['https'], snis: ['x.example'] }, { name: 'd', protocols: ['http'] }] }]
@@ -34,7 +34,6 @@ test('a route matching only by sources, destinations or snis gets only the unsup
   assert.deepEqual(!result.ok && result.errors, [
     { path: 'services[0].routes[0].destinations', message: reason('stream-routing') },
     { path: 'services[0].routes[1].sources', message: reason('stream-routing') },
-    { path: 'services[0].routes[2].snis', message: reason('route-snis') },
     { path: 'services[0].routes[3]', message: 'must have at least one of methods, hosts, headers or paths' }
   ])
 })

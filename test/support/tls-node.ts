@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { TestContext } from 'node:test'
+import { startDataPlane, type DataPlane } from '../../src/data-plane/data-plane.js'
+import { captureLogger } from './plugin-gateway.js'
+
+export interface TlsNode { dp: DataPlane, file: string, dir: string, tlsPort: number, plainUrl: string }
+
+/**
+ * A real data-plane node on 127.0.0.1 with a plain-HTTP and a TLS proxy listener, loading `doc` as
+ * its declarative file (kept at `file`, for reloads); closed and its directory removed when the test ends.
+ */
+export async function startTlsNode (t: TestContext, doc: Record<string, unknown>, options: { certificate?: { cert: string, key: string } } = {}): Promise<TlsNode> {
+  const dir = mkdtempSync(join(tmpdir(), 'atrium-tls-'))
+  const file = join(dir, 'kong.json')
+  writeFileSync(file, JSON.stringify(doc))
+  const { logger } = captureLogger()
+  const dp = await startDataPlane({
+    configFile: file,
+    proxyListen: { host: '127.0.0.1', port: 0 },
+    proxyTlsListen: { host: '127.0.0.1', port: 0 },
+    statusListen: { host: '127.0.0.1', port: 0 },
+    proxyTlsCertificate: options.certificate,
+    cacheDir: dir,
+    logger
+  })
+  t.after(async () => {
+    await dp.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  return { dp, file, dir, tlsPort: dp.proxyTlsAddress?.port ?? 0, plainUrl: `http://127.0.0.1:${dp.proxyAddress.port}` }
+}
