@@ -23,6 +23,8 @@ export interface ServiceConfig {
   retries: number
   /** Verify the upstream's TLS certificate (https services). */
   tls_verify: boolean
+  /** Atrium's: connections its pool may open (absent: the upstream's, else the node's --upstream-max-connections). */
+  max_connections?: number
   tags: string[]
   /**
    * Index into `GatewayConfig.upstreams` when `host` names an upstream: requests are balanced over
@@ -233,6 +235,8 @@ export interface UpstreamConfig {
   /** Host header sent to the targets; null: the service's host (the upstream's name), as Kong. */
   host_header: string | null
   id: string | null
+  /** Atrium's: connections each address's pool may open (absent: the node's --upstream-max-connections). */
+  max_connections?: number
   name: string
   slots: number
   tags: string[]

@@ -42,6 +42,7 @@ export function normalizeUpstreams (doc: Record<string, unknown>): UpstreamConfi
       healthchecks: healthchecksOf(u.healthchecks),
       host_header: str('host_header'),
       id: str('id')?.toLowerCase() ?? null,
+      ...(typeof u.max_connections === 'number' ? { max_connections: u.max_connections } : {}),
       name: u.name as string,
       slots: typeof u.slots === 'number' ? u.slots : UPSTREAM_DEFAULTS.slots,
       tags: Array.isArray(u.tags) ? [...u.tags as string[]] : [],

@@ -87,6 +87,8 @@ function normalizeService (s: ServiceInput, upstreamOf: (host: string) => number
     connect_timeout: s.connect_timeout ?? SERVICE_DEFAULTS.timeout,
     host: t.host,
     id: s.id?.toLowerCase() ?? null,
+    // Absent when not set, so configs without it keep their hash.
+    ...(typeof s.max_connections === 'number' ? { max_connections: s.max_connections } : {}),
     name: s.name ?? null,
     path: t.path,
     port: t.port,

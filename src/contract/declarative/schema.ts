@@ -6,7 +6,7 @@
 
 import { Type, type Static, type TOptional, type TSchema, type TUnknown } from '@sinclair/typebox'
 import { PLUGIN_PROTOCOLS } from './plugin-names.js'
-import { targetFields, upstreamFields } from './upstream-schema.js'
+import { MaxConnections, targetFields, upstreamFields } from './upstream-schema.js'
 
 export const FORMAT_VERSIONS = ['1.1', '2.1', '3.0'] as const
 
@@ -135,6 +135,7 @@ export const ServiceSchema = Type.Object({
   read_timeout: Type.Optional(Timeout),
   retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 32_767, default: SERVICE_DEFAULTS.retries })),
   tls_verify: Type.Optional(Type.Boolean({ default: SERVICE_DEFAULTS.tls_verify })),
+  max_connections: Type.Optional(Type.Union([MaxConnections, Type.Null()])),
   enabled: Type.Optional(Type.Boolean()),
   tags: Type.Optional(Tags),
   routes: Type.Optional(Type.Array(NestedRouteSchema)),

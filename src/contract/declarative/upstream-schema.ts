@@ -21,6 +21,12 @@ export const UPSTREAM_DEFAULTS = {
 
 export const TARGET_DEFAULTS = { weight: 100, port: 8000 } as const
 
+/**
+ * Atrium's `max_connections` (services and upstreams; Kong has none): how many connections one
+ * upstream pool may open, over the node's --upstream-max-connections. Null or absent: the node's.
+ */
+export const MaxConnections = Type.Integer({ minimum: 1, maximum: 1_000_000 })
+
 /** Kong's healthchecks defaults: every probe and counter off (interval 0, thresholds 0). */
 export const HEALTHCHECK_DEFAULTS = {
   active: {
@@ -83,6 +89,8 @@ export const upstreamFields = {
   slots: opt(Type.Integer({ minimum: 10, maximum: 65_536 })),
   healthchecks: HealthchecksSchema,
   host_header: opt(Type.String({ minLength: 1 })),
+  /** Atrium's: connections each address's pool may open (the node's --upstream-max-connections when absent). */
+  max_connections: opt(MaxConnections),
   use_srv_name: opt(Type.Boolean()),
   client_certificate: opt(Type.Unknown())
 }

@@ -215,8 +215,8 @@ export function buildUpstreams (config: GatewayConfig, previous: UpstreamSet | n
   const byKey = new Map<string, Pool>()
   // Dropped once built: poolFor lives on for DNS rebuilds and must not keep every old set alive.
   let carryFrom = previous
-  const poolFor = (service: ServiceConfig, origin: string, servername: string | null): Pool => {
-    const connections = maxConnections
+  const poolFor = (service: ServiceConfig, origin: string, servername: string | null, upstream: UpstreamConfig | null = null): Pool => {
+    const connections = service.max_connections ?? upstream?.max_connections ?? maxConnections
     const key = poolKey(service, origin, servername, connections)
     let pool = byKey.get(key)
     if (pool === undefined) {
@@ -267,7 +267,7 @@ export function buildUpstreams (config: GatewayConfig, previous: UpstreamSet | n
  * One address of a target for one service. Kong's set_host_header: host_header, else the target's
  * host (its name, not the address); the target port unless the scheme's default.
  */
-function peerOf (service: ServiceConfig, upstream: UpstreamConfig, address: PeerAddress, poolFor: (s: ServiceConfig, origin: string, sni: string | null) => Pool): BalancedPeer {
+function peerOf (service: ServiceConfig, upstream: UpstreamConfig, address: PeerAddress, poolFor: (s: ServiceConfig, origin: string, sni: string | null, u: UpstreamConfig) => Pool): BalancedPeer {
   const target = upstream.targets[address.target]!
   const name = upstream.host_header ?? bracketed(target.host)
   const defaultPort = service.protocol === 'https' ? 443 : 80
@@ -275,5 +275,5 @@ function peerOf (service: ServiceConfig, upstream: UpstreamConfig, address: Peer
   const hostHeader = target.port === defaultPort || /:\d+$/.test(name) ? name : `${name}:${target.port}`
   const sniHost = upstream.host_header === null ? target.host : upstream.host_header.replace(/:\d+$/, '')
   const sni = sniOf(service.protocol, sniHost)
-  return { pool: poolFor(service, `${service.protocol}://${address.key}`, sni), hostHeader, servername: sni }
+  return { pool: poolFor(service, `${service.protocol}://${address.key}`, sni, upstream), hostHeader, servername: sni }
 }

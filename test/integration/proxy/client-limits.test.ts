@@ -294,3 +294,37 @@ test('the limits are flags of atrium data-plane; a bad value stops it naming the
   socket.write('GET / HTTP/1.1\r\n')
   assert.match(await closed, /^HTTP\/1\.1 408 /)
 })
+
+test('max_connections on a service, and on an upstream for its targets, caps that pool below the node\'s limit', async (t) => {
+  let active = 0
+  let most = 0
+  const release: Array<() => void> = []
+  const upstream = await startUpstream(t, (req, res) => {
+    most = Math.max(most, ++active)
+    res.on('finish', () => { active-- })
+    release.push(() => echoHandler(req, res))
+  })
+  for (const doc of [
+    serviceTo(upstream.port, { max_connections: 1, connect_timeout: 5000 }),
+    {
+      _format_version: '3.0',
+      upstreams: [{ name: 'capped', max_connections: 1, targets: [{ target: `127.0.0.1:${upstream.port}` }] }],
+      services: [{ name: 'svc', host: 'capped', connect_timeout: 5000, routes: [{ paths: ['/'] }] }]
+    }
+  ]) {
+    most = 0
+    const node = await startNode(t, doc)
+    const url = `http://127.0.0.1:${node.port}`
+    const calls = [httpCall(`${url}/a`), httpCall(`${url}/b`)]
+    while (release.length < 1) await sleep(10)
+    await sleep(100)
+    assert.equal(release.length, 1, 'the second request waits for the only connection')
+    release.shift()!()
+    while (release.length < 1) await sleep(10)
+    release.shift()!()
+    assert.deepEqual((await Promise.all(calls)).map((r) => r.status), [200, 200])
+    assert.equal(most, 1)
+  }
+  await assert.rejects(startNode(t, serviceTo(upstream.port, { max_connections: 0 })), (err: { fields: Array<{ path: string }> }) =>
+    err.fields.some((f) => f.path === 'services[0].max_connections'))
+})
