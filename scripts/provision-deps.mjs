@@ -68,6 +68,12 @@ export const BENCH_DEPENDENCIES = [
     pkg: 'nginx-light',
     present: () => existsSync('/usr/sbin/nginx'),
     alternative: null
+  },
+  {
+    what: 'h2load, the HTTP/2 load generator of bench:tls',
+    pkg: 'nghttp2-client',
+    present: () => existsSync('/usr/bin/h2load'),
+    alternative: null
   }
 ]
 

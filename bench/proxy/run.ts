@@ -25,15 +25,12 @@ import {
   spawnServer, stop, waitForPort, scenarioTable, writeSection, type Row, type Target
 } from '../support/load.js'
 
-const READING = 'Reading the figures: the table is the second run on 2026-12-03, after issue 14 (targets resolved by DNS, health kept over reloads) and the first part of issue 15 (the TLS listener; on this plain-HTTP path: one more branch for https-only routes and a status check), 6 rounds of 5 s each. ' +
-  'The machine was very noisy: per-round req/s of (e) ranged 8571–12607 and (e) came out below (h), which does strictly more work, so single ratios here carry ±0.2. ' +
-  'Per-round (j) / (i): 0.82, 0.76, 1.03, 1.19, 0.86, 0.99 (median 0.92×, best rounds 1.06×). ' +
-  'The first run that day (6 rounds, before the DNS work) gave (j) / (i) 0.99, 0.68, 0.82, 0.92, 0.91, 0.93 (median 0.91×, best rounds 0.93×), and a paired A/B of (i) and (j) alone right after it (the same configs, each a data-plane process on core 0, wrk on core 1, 8 alternating rounds of 4 s) ' +
-  '1.07, 1.06, 0.81, 1.08, 1.17, 1.11, 1.04, 0.85 (median 1.06×). ' +
-  'What health checks add per request is the passive report (two Set lookups and a counter per response) and, once a second, three probe requests: the A/B and the best rounds meet the 0.97 target, the medians of the full runs do not, and the spread of the rounds says the full runs cannot tell. ' +
-  '(i) / (h) 1.02× median, 1.08× best rounds: balancing over 3 targets costs nothing measurable next to 1. ' +
-  'Earlier runs: 2026-12-03 before health checks, Atrium / minimal proxy 1.05× req/s and 0.94× per core, 10k / 1 route 1.05× and 0.95×, metrics on / off 1.03× and 1.01×; ' +
-  '2026-12-02 (issue 12\'s UpstreamCall): Atrium / minimal proxy 1.03× and 0.93×, 10k routes / 1 route 0.98× and 1.02×, metrics on / off 0.93× and 1.03×.'
+const READING = 'Reading the figures: the table is the run of 2026-12-04, after the rest of issue 15 (on this plain-HTTP path: the upgrade and pipelining checks, a response head written with its first body byte, the client body and send timers, a pool connection cap), 6 rounds of 5 s each. ' +
+  'The machine was very noisy: per-round req/s of (e) went from 7832 to 17198 and of (b) from 11367 to 17231, so medians of paired rounds carry ±0.15; best rounds agree with the earlier runs. ' +
+  'Best rounds: Atrium / minimal proxy 1.00× req/s and 1.01× per core, 10k / 1 route 0.93× and 0.91×, metrics on / off 0.96× and 0.96×, (j) / (i) 0.86×. ' +
+  'Earlier runs: 2026-12-03 (second run, after the DNS targets): Atrium / minimal proxy 1.05× req/s and 0.94× per core, (j) / (i) median 0.92×, best rounds 1.06×, and a paired A/B of (i) and (j) alone 1.06× median; ' +
+  '2026-12-02 (issue 12\'s UpstreamCall): Atrium / minimal proxy 1.03× and 0.93×, 10k routes / 1 route 0.98× and 1.02×, metrics on / off 0.93× and 1.03×. ' +
+  'TLS, HTTP/2 and WebSockets are in their own section (npm run bench:tls).'
 
 const START = '<!-- proxy:start -->'
 const END = '<!-- proxy:end -->'

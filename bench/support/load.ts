@@ -131,21 +131,22 @@ export function cpuMicros (pid: number): number {
 }
 
 /**
- * Measures every target ROUNDS times, interleaved and in a rotating order, warming each up first.
+ * Measures every target ROUNDS times, interleaved and in a rotating order, warming each up first
+ * (with wrk, else autocannon, unless another `driver` is given: HTTP/2, WebSocket load).
  * Keeps each target's best round for req/s and latency (other processes on this shared machine can
  * only slow a round down) and the lowest CPU time the proxy process spent per request (contention
  * from other processes only inflates it).
  */
-export async function measureAll (targets: Target[], headers: Record<string, string>): Promise<Row[]> {
+export async function measureAll (targets: Target[], headers: Record<string, string>, driver: (url: string, headers: Record<string, string>, seconds: number) => Promise<Load> = load): Promise<Row[]> {
   const best = new Map<string, Load>()
   const cpu = new Map<string, number[]>()
   const series = new Map<string, Array<{ rps: number, cpuUs: number }>>()
   for (let round = 0; round < ROUNDS; round++) {
     const order = [...targets.slice(round % targets.length), ...targets.slice(0, round % targets.length)]
     for (const target of order) {
-      if (round === 0) await load(target.url, headers, WARMUP_S)
+      if (round === 0) await driver(target.url, headers, WARMUP_S)
       const cpuBefore = cpuMicros(target.pid)
-      const result = await load(target.url, headers, DURATION_S)
+      const result = await driver(target.url, headers, DURATION_S)
       const cpuUs = (cpuMicros(target.pid) - cpuBefore) / result.requests
       cpu.set(target.name, [...(cpu.get(target.name) ?? []), cpuUs])
       series.set(target.name, [...(series.get(target.name) ?? []), { rps: result.rps, cpuUs }])

@@ -6,6 +6,6 @@ export { RESPONSE_FAILED, RESPONSE_HOLD, RESPONSE_STREAM } from './call-hooks.js
 export type { ResponseMode, UpstreamCallHooks } from './call-hooks.js'
 export { IDEMPOTENT, UpstreamRequestOptions } from './upstream-request.js'
 export type { ProxyRequestHandler, ProxyRequestHandlerOptions } from './proxy-handler.js'
-export { buildUpstreams, UpstreamSet, upstreamOrigin, upstreamPoolKey, upstreamHostHeader } from './upstreams.js'
+export { buildUpstreams, UpstreamSet, upstreamOrigin, upstreamHostHeader } from './upstreams.js'
 export { classifyUpstreamError, UpstreamWriteTimeoutError } from './upstream-errors.js'
 export { errorBody, errorHeaders, sendErrorResponse } from './error-response.js'

@@ -23,7 +23,14 @@ import { completeUpgrade } from './upgrade-request.js'
 // API, undici's fastest path) and carries all per-request state, so no closure is allocated per
 // request: the few event listeners are static functions that find the call through a symbol
 // property on `res` / `req`. Its state is private; where it is in the exchange is one phase
-// number, and whoever needs to take part (the plugin runner) passes UpstreamCallHooks (call-hooks.ts) rather than subclassing it.
+// number, and whoever needs to take part (the plugin runner) passes UpstreamCallHooks
+// (call-hooks.ts) rather than subclassing it. A WebSocket handshake ends in onUpgrade, which hands
+// both sockets to the tunnel (websocket-tunnel.ts).
+//
+// Client limits (client-limits.ts) that need the exchange's state live here too: the body timeout
+// (armed while undici reads the request body, paused while the upstream holds it back), the send
+// timeout (armed while the client does not take the response), and the wait for a connection of
+// a pool whose connections are all busy (dispatch(): a timer only when undici says the pool is full).
 //
 // Bodies stream both ways with backpressure: the request body is `req` itself (undici pauses it
 // while the upstream socket is full); the response is written chunk by chunk and onData returns

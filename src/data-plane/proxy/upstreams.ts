@@ -175,10 +175,6 @@ export function upstreamHostHeader (service: ServiceConfig): string {
   return service.port === defaultPort ? bracketed(service.host) : `${bracketed(service.host)}:${service.port}`
 }
 
-export function upstreamPoolKey (service: ServiceConfig, connections = DEFAULT_MAX_CONNECTIONS): string {
-  return poolKey(service, upstreamOrigin(service), sniOf(service.protocol, service.host), connections)
-}
-
 function poolKey (service: ServiceConfig, origin: string, servername: string | null, connections: number): string {
   const verify = service.protocol === 'https' ? `|verify=${String(service.tls_verify)}|sni=${servername ?? ''}` : ''
   return `${origin}|connect=${service.connect_timeout}|max=${connections}${verify}`

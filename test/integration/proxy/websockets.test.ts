@@ -283,3 +283,27 @@ test('stopping the node closes its open tunnels', async (t) => {
   await clientClosed
   await serverClosed
 })
+
+test('an open tunnel is not subject to the client header or send timeouts: a quiet tunnel outlives them', async (t) => {
+  const upstream = await startWebSocketUpstream(t)
+  const dir = mkdtempSync(join(tmpdir(), 'atrium-ws-limits-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const file = join(dir, 'kong.json')
+  writeFileSync(file, JSON.stringify({ _format_version: '3.0', services: [service(upstream.port)] }))
+  const dp = await startDataPlane({
+    configFile: file,
+    proxyListen: { host: '127.0.0.1', port: 0 },
+    statusListen: { host: '127.0.0.1', port: 0 },
+    logger: captureLogger().logger,
+    clientLimits: { headerTimeoutMs: 200, bodyTimeoutMs: 200, sendTimeoutMs: 200 }
+  })
+  t.after(async () => { await dp.close() })
+  const { ws } = await open(`ws://127.0.0.1:${dp.proxyAddress.port}/chat`)
+  t.after(() => ws.terminate())
+  let closed = false
+  ws.on('close', () => { closed = true })
+  await new Promise((resolve) => setTimeout(resolve, 1200)) // several header-check intervals past every limit
+  assert.equal(closed, false)
+  ws.send('still open')
+  assert.equal((await nextMessage(ws)).data.toString(), 'still open')
+})
