@@ -12,17 +12,17 @@
 // Writes the table into bench/RESULTS.md between the proxy markers. Stops by itself (~4 minutes).
 // Run: npx tsc -p tsconfig.json && node dist/bench/proxy/run.js
 
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startChildGateway, startGatewayOnFile, type ChildGateway } from '../../test/support/child-gateway.js'
 import type { ConfigInput } from '../../test/support/gateway.js'
+import { startNginx } from '../support/nginx.js'
 import { manyRoutes } from './routes.js'
 import {
-  CONNECTIONS, DURATION_S, LOAD_CORE, PROXY_CORE, ROUNDS, TASKSET, WARMUP_S, WRK, children, freePort, measureAll, pairedRatios, pin, ratio, rowOf, times,
-  spawnServer, stop, waitForPort, scenarioTable, writeSection, type Row, type Target
+  CONNECTIONS, DURATION_S, LOAD_CORE, PROXY_CORE, ROUNDS, TASKSET, WARMUP_S, WRK, measureAll, pairedRatios, pin, ratio, rowOf, times,
+  spawnServer, stop, scenarioTable, writeSection, type Row, type Target
 } from '../support/load.js'
 
 const READING = 'Reading the figures: the table is the run of 2026-12-04, after the rest of issue 15 (on this plain-HTTP path: the upgrade and pipelining checks, a response head written with its first body byte, the client body and send timers, a pool connection cap), 6 rounds of 5 s each. ' +
@@ -35,37 +35,6 @@ const READING = 'Reading the figures: the table is the run of 2026-12-04, after 
 const START = '<!-- proxy:start -->'
 const END = '<!-- proxy:end -->'
 const here = (name: string): string => fileURLToPath(new URL(name, import.meta.url))
-
-async function startNginx (upstreamPort: number, dir: string): Promise<{ child: ChildProcess, port: number }> {
-  const port = await freePort()
-  writeFileSync(join(dir, 'nginx.conf'), `
-daemon off;
-master_process off;
-worker_processes 1;
-error_log ${dir}/error.log warn;
-pid ${dir}/nginx.pid;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
-  upstream bench_upstream { server 127.0.0.1:${upstreamPort}; keepalive 64; }
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      proxy_pass http://bench_upstream;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-    }
-  }
-}
-`)
-  const argv = [...pin(PROXY_CORE), '/usr/sbin/nginx', '-p', dir, '-c', join(dir, 'nginx.conf')]
-  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] })
-  children.push(child)
-  await waitForPort(port)
-  return { child, port }
-}
 
 async function main (): Promise<void> {
   const node = process.execPath
@@ -84,7 +53,16 @@ async function main (): Promise<void> {
       targets.push({ name, url: `http://127.0.0.1:${proxy.port}${path}`, pid: proxy.child.pid as number, stop: () => stop(proxy.child) })
     }
     if (existsSync('/usr/sbin/nginx')) {
-      const nginx = await startNginx(upstream.port, dir)
+      const nginx = await startNginx(dir, (port) => `
+  upstream bench_upstream { server 127.0.0.1:${upstream.port}; keepalive 64; }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://bench_upstream;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }`)
       targets.push({ name: '(d) nginx, upstream keep-alive', url: `http://127.0.0.1:${nginx.port}${path}`, pid: nginx.child.pid as number, stop: () => stop(nginx.child) })
     } else {
       skipped.push({ name: '(d) nginx', result: null, cpuUs: NaN, note: 'skipped: /usr/sbin/nginx not installed' })

@@ -9,15 +9,16 @@
 // Writes the tables into bench/RESULTS.md between the tls markers. Stops by itself.
 // Run: npm run bench:tls
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startGatewayOnFile, type ChildGateway } from '../../test/support/child-gateway.js'
+import { startNginx } from '../support/nginx.js'
 import {
-  LOAD_CORE, PROXY_CORE, ROUNDS, DURATION_S, TASKSET, children, freePort, measureAll, pairedRatios, pin, rowOf, times,
-  spawnServer, stop, waitForPort, scenarioTable, writeSection, type Load, type Row, type Target
+  LOAD_CORE, PROXY_CORE, ROUNDS, DURATION_S, TASKSET, freePort, measureAll, pairedRatios, pin, rowOf, times,
+  spawnServer, stop, scenarioTable, writeSection, type Load, type Row, type Target
 } from '../support/load.js'
 
 const READING = 'Reading the figures: the first run, 2026-12-04, right after issue 15 and bench:proxy on a noisy shared machine (per-round Atrium / nginx over HTTPS went from 0.42 to 0.96, so medians carry ±0.15). ' +
@@ -39,19 +40,9 @@ function makeCertificate (dir: string): { cert: string, key: string } {
   return { cert, key }
 }
 
-async function startNginx (dir: string, upstreamPort: number, wsPort: number, cert: { cert: string, key: string }): Promise<{ child: ChildProcess, port: number }> {
-  const port = await freePort()
-  writeFileSync(join(dir, 'nginx.conf'), `
-daemon off;
-master_process off;
-worker_processes 1;
-error_log ${dir}/error.log warn;
-pid ${dir}/nginx.pid;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;
+/** nginx with the same listener: TLS 1.3, HTTP/2 by ALPN, WebSocket upgrades on /ws. */
+async function startTlsNginx (dir: string, upstreamPort: number, wsPort: number, cert: { cert: string, key: string }): Promise<{ child: ChildProcess, port: number }> {
+  return await startNginx(dir, (port) => `
   upstream bench_upstream { server 127.0.0.1:${upstreamPort}; keepalive 64; }
   upstream ws_upstream { server 127.0.0.1:${wsPort}; }
   server {
@@ -73,14 +64,7 @@ http {
       proxy_http_version 1.1;
       proxy_set_header Connection "";
     }
-  }
-}
-`)
-  const argv = [...pin(PROXY_CORE), '/usr/sbin/nginx', '-p', dir, '-c', join(dir, 'nginx.conf')]
-  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'inherit'] })
-  children.push(child)
-  await waitForPort(port)
-  return { child, port }
+  }`)
 }
 
 /** HTTP/2 load: h2load on the load core, 10 connections × 10 concurrent streams. */
@@ -89,7 +73,7 @@ async function h2Load (url: string, _headers: Record<string, string>, seconds: n
   const r = spawnSync(pin(LOAD_CORE)[0] ?? H2LOAD, [...pin(LOAD_CORE).slice(1), ...(TASKSET ? [H2LOAD] : []),
     '-c', '10', '-m', '10', '-t', '1', '-D', String(seconds), url], { encoding: 'utf8' })
   const out = r.stdout
-  const rps = Number(/finished in [\d.]+s, ([\d.]+) req\/s/.exec(out)?.[1] ?? NaN)
+  const rps = Number(/finished in [\d.]+m?s, ([\d.]+) req\/s/.exec(out)?.[1] ?? NaN)
   const done = /requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, (\d+) failed, (\d+) errored/.exec(out)
   const mean = /time for request:\s+\S+\s+\S+\s+(\S+)/.exec(out)?.[1] ?? ''
   if (Number.isNaN(rps) || done === null) throw new Error(`h2load output not understood:\n${out}\n${r.stderr}`)
@@ -124,7 +108,7 @@ async function main (): Promise<void> {
     stops.push(() => stop(upstream.child))
     const ws = await spawnServer([...pin(LOAD_CORE), node, here('./ws-upstream.js')])
     stops.push(() => stop(ws.child))
-    const nginx = await startNginx(dir, upstream.port, ws.port, cert)
+    const nginx = await startTlsNginx(dir, upstream.port, ws.port, cert)
     stops.push(() => stop(nginx.child))
     const file = join(dir, 'kong.json')
     writeFileSync(file, JSON.stringify({

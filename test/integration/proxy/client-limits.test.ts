@@ -6,8 +6,8 @@ import { createServer as createNetServer, connect as netConnect, type AddressInf
 import { connect as h2connect, type IncomingHttpHeaders } from 'node:http2'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startDataPlane, type DataPlane, type DataPlaneOptions } from '../../../src/data-plane/data-plane.js'
-import { captureLogger } from '../../support/plugin-gateway.js'
+import type { DataPlane, DataPlaneOptions } from '../../../src/data-plane/data-plane.js'
+import { startTlsNode } from '../../support/tls-node.js'
 import { httpCall } from '../../support/http-client.js'
 import { runAtrium, startAtrium } from '../../support/cli-process.js'
 import { selfSigned } from '../../support/tls-cert.js'
@@ -23,25 +23,9 @@ const certificate = selfSigned(['limits.example.test'])
 
 interface Node { dp: DataPlane, port: number, tlsPort: number }
 
-async function startNode (t: TestContext, doc: Record<string, unknown>, options: Partial<DataPlaneOptions> = {}): Promise<Node> {
-  const dir = mkdtempSync(join(tmpdir(), 'atrium-limits-'))
-  const file = join(dir, 'kong.json')
-  writeFileSync(file, JSON.stringify(doc))
-  const dp = await startDataPlane({
-    configFile: file,
-    proxyListen: { host: '127.0.0.1', port: 0 },
-    proxyTlsListen: { host: '127.0.0.1', port: 0 },
-    statusListen: { host: '127.0.0.1', port: 0 },
-    proxyTlsCertificate: certificate,
-    cacheDir: dir,
-    logger: captureLogger().logger,
-    ...options
-  })
-  t.after(async () => {
-    await dp.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
-  return { dp, port: dp.proxyAddress.port, tlsPort: dp.proxyTlsAddress!.port }
+async function startNode (t: TestContext, doc: Record<string, unknown>, more: Partial<DataPlaneOptions> = {}): Promise<Node> {
+  const node = await startTlsNode(t, doc, { certificate, more })
+  return { dp: node.dp, port: node.dp.proxyAddress.port, tlsPort: node.tlsPort }
 }
 
 function serviceTo (port: number, extra: Record<string, unknown> = {}): Record<string, unknown> {

@@ -2,14 +2,11 @@ import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { once } from 'node:events'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { connect, constants, type ClientHttp2Session, type IncomingHttpHeaders } from 'node:http2'
 import { request as httpsRequest, type RequestOptions } from 'node:https'
 import type { IncomingMessage } from 'node:http'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { startDataPlane, type DataPlane } from '../../../src/data-plane/data-plane.js'
-import { captureLogger } from '../../support/plugin-gateway.js'
+import type { DataPlane } from '../../../src/data-plane/data-plane.js'
+import { startTlsNode } from '../../support/tls-node.js'
 import { httpCall } from '../../support/http-client.js'
 import { selfSigned } from '../../support/tls-cert.js'
 import { echoHandler, refusedPort, startUpstream, type EchoReply } from '../../support/upstream.js'
@@ -24,23 +21,8 @@ const certificate = selfSigned(['h2.example.test'])
 interface H2Node { dp: DataPlane, port: number, statusPort: number }
 
 async function startH2Node (t: TestContext, doc: Record<string, unknown>): Promise<H2Node> {
-  const dir = mkdtempSync(join(tmpdir(), 'atrium-h2-'))
-  const file = join(dir, 'kong.json')
-  writeFileSync(file, JSON.stringify(doc))
-  const dp = await startDataPlane({
-    configFile: file,
-    proxyListen: { host: '127.0.0.1', port: 0 },
-    proxyTlsListen: { host: '127.0.0.1', port: 0 },
-    statusListen: { host: '127.0.0.1', port: 0 },
-    proxyTlsCertificate: certificate,
-    cacheDir: dir,
-    logger: captureLogger().logger
-  })
-  t.after(async () => {
-    await dp.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
-  return { dp, port: dp.proxyTlsAddress!.port, statusPort: dp.statusAddress.port }
+  const node = await startTlsNode(t, doc, { certificate })
+  return { dp: node.dp, port: node.tlsPort, statusPort: node.dp.statusAddress.port }
 }
 
 async function session (t: TestContext, node: H2Node): Promise<ClientHttp2Session> {

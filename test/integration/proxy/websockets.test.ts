@@ -6,6 +6,7 @@ import { connect as netConnect } from 'node:net'
 import { WebSocket } from 'ws'
 import { startDataPlane } from '../../../src/data-plane/data-plane.js'
 import { captureLogger, startPluginNode } from '../../support/plugin-gateway.js'
+import { startTlsNode } from '../../support/tls-node.js'
 import { httpCall } from '../../support/http-client.js'
 import { selfSigned } from '../../support/tls-cert.js'
 import { startWebSocketUpstream } from '../../support/websocket-upstream.js'
@@ -246,23 +247,8 @@ test('wss:// to the gateway\'s TLS listener, and to a TLS upstream (service prot
   const upstreamCert = selfSigned(['127.0.0.1'])
   const upstream = await startWebSocketUpstream(t, { tls: upstreamCert })
   const gatewayCert = selfSigned(['chat.example.test'])
-  const dir = mkdtempSync(join(tmpdir(), 'atrium-wss-'))
-  const file = join(dir, 'kong.json')
-  writeFileSync(file, JSON.stringify({ _format_version: '3.0', services: [service(upstream.port, { tls_verify: false }, 'https')] }))
-  const dp = await startDataPlane({
-    configFile: file,
-    proxyListen: { host: '127.0.0.1', port: 0 },
-    proxyTlsListen: { host: '127.0.0.1', port: 0 },
-    statusListen: { host: '127.0.0.1', port: 0 },
-    proxyTlsCertificate: gatewayCert,
-    cacheDir: dir,
-    logger: captureLogger().logger
-  })
-  t.after(async () => {
-    await dp.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
-  const { ws } = await open(`wss://127.0.0.1:${dp.proxyTlsAddress!.port}/chat`, { ca: gatewayCert.cert, servername: 'chat.example.test' })
+  const node = await startTlsNode(t, { _format_version: '3.0', services: [service(upstream.port, { tls_verify: false }, 'https')] }, { certificate: gatewayCert })
+  const { ws } = await open(`wss://127.0.0.1:${node.tlsPort}/chat`, { ca: gatewayCert.cert, servername: 'chat.example.test' })
   t.after(() => ws.terminate())
   assert.equal(upstream.handshakes[0]!.headers['x-forwarded-proto'], 'https')
   ws.send('secure')
@@ -286,19 +272,10 @@ test('stopping the node closes its open tunnels', async (t) => {
 
 test('an open tunnel is not subject to the client header or send timeouts: a quiet tunnel outlives them', async (t) => {
   const upstream = await startWebSocketUpstream(t)
-  const dir = mkdtempSync(join(tmpdir(), 'atrium-ws-limits-'))
-  t.after(() => rmSync(dir, { recursive: true, force: true }))
-  const file = join(dir, 'kong.json')
-  writeFileSync(file, JSON.stringify({ _format_version: '3.0', services: [service(upstream.port)] }))
-  const dp = await startDataPlane({
-    configFile: file,
-    proxyListen: { host: '127.0.0.1', port: 0 },
-    statusListen: { host: '127.0.0.1', port: 0 },
-    logger: captureLogger().logger,
-    clientLimits: { headerTimeoutMs: 200, bodyTimeoutMs: 200, sendTimeoutMs: 200 }
+  const node = await startTlsNode(t, { _format_version: '3.0', services: [service(upstream.port)] }, {
+    more: { clientLimits: { headerTimeoutMs: 200, bodyTimeoutMs: 200, sendTimeoutMs: 200 } }
   })
-  t.after(async () => { await dp.close() })
-  const { ws } = await open(`ws://127.0.0.1:${dp.proxyAddress.port}/chat`)
+  const { ws } = await open(`${node.plainUrl.replace('http', 'ws')}/chat`)
   t.after(() => ws.terminate())
   let closed = false
   ws.on('close', () => { closed = true })
