@@ -33,6 +33,8 @@ test('a certificate created on the control plane is presented by a real node for
   // Child-process nodes never bind 8443: the TLS listener on port 0, read from its log line.
   const node = await startNodeProcess(t, cp.url, token, join(dir, 'cache'), ['--proxy-tls-listen', '127.0.0.1:0'])
   const port = Number((await node.proc.waitForLog((l) => l.msg === 'proxy TLS listening')).port)
+  // The first snapshot (empty) is in before any certificate is written, so each change is one delta.
+  await node.proc.waitForLog((l) => l.msg === 'snapshot applied')
   const first = selfSigned(['api.example.test'])
   const renewed = selfSigned(['api.example.test'])
   const served = async (name: string, pem: string, what: string): Promise<void> => {

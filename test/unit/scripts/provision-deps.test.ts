@@ -19,9 +19,9 @@ test('the test runner provisions PostgreSQL, redis-server, promtool, openssl and
   assert.deepEqual(TEST_DEPENDENCIES.map((d) => d.pkg), ['postgresql', 'redis-server', 'prometheus', 'openssl', 'chromium'])
 })
 
-test('the benchmarks provision wrk and nginx', async () => {
+test('the benchmarks provision wrk, nginx and h2load', async () => {
   const { BENCH_DEPENDENCIES } = await load()
-  assert.deepEqual(BENCH_DEPENDENCIES.map((d) => d.pkg), ['wrk', 'nginx-light'])
+  assert.deepEqual(BENCH_DEPENDENCIES.map((d) => d.pkg), ['wrk', 'nginx-light', 'nghttp2-client'])
 })
 
 test('a server URL in the environment stands in for the PostgreSQL and Redis packages', async () => {
