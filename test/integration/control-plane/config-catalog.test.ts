@@ -83,6 +83,22 @@ describeStores((store) => {
     assert.deepEqual((await call('GET', '/service-packages/payments/versions/v1')).body.implementation, { service: { id: s.service, name: 'payments-v1' } })
   })
 
+  test('a group holding a copy of the implementation (same ids) applies without it, and the version in the other group keeps it', async (t) => {
+    const call = await startAdmin(t, store)
+    const s = await setup(call)
+    assert.equal((await call('POST', '/runtime-groups', { name: 'staging' })).status, 201)
+    const copied = await call('PUT', '/runtime-groups/staging/config', await exported(call))
+    assert.equal(copied.status, 200, copied.text)
+    assert.equal((await call('GET', `/runtime-groups/staging/services/${s.service}`)).status, 200, 'staging holds the same service id')
+
+    assert.deepEqual((await call('POST', '/runtime-groups/staging/config/diff', WITHOUT_PAYMENTS)).body.catalog, [])
+    const r = await call('PUT', '/runtime-groups/staging/config', WITHOUT_PAYMENTS)
+    assert.equal(r.status, 200, r.text)
+    assert.deepEqual(r.body.detached_versions, [])
+    assert.deepEqual((await call('GET', '/service-packages/payments/versions/v1')).body.implementation, { service: { id: s.service, name: 'payments-v1' } })
+    assert.equal((await call('PUT', '/runtime-groups/production/config', WITHOUT_PAYMENTS)).status, 409, 'production still refuses')
+  })
+
   test('POST /config/diff lists the versions whose implementation a change deletes or changes', async (t) => {
     const call = await startAdmin(t, store)
     const s = await setup(call)
