@@ -60,6 +60,8 @@ export const ErrorCodes = {
   ATRIUM_ERR_ADMIN_METHOD_NOT_ALLOWED: { status: 405, message: 'method not allowed' },
   /** A duplicate name, slug, version or credential, or the delete of an entity still referenced. */
   ATRIUM_ERR_ADMIN_CONFLICT: { status: 409, message: 'conflict' },
+  /** `PUT /runtime-groups/{rg}/config` would delete services that implement catalog versions; nothing is written. The body's `versions` lists them (`package_id`, `package`, `version_id`, `version`, `service_id`, `service`); `?detach_versions=true` (`atrium config apply --detach-versions`) applies the file and detaches them. */
+  ATRIUM_ERR_CATALOG_IMPLEMENTATION_IN_USE: { status: 409, message: 'the change deletes services that implement catalog versions' },
   /** The request body is over 1 MiB (64 MiB for `/config`, 5 MiB for an API spec, 4 MiB for a document). */
   ATRIUM_ERR_ADMIN_BODY_TOO_LARGE: { status: 413, message: 'request body is too large' },
   /** The body is not `application/json` (or YAML, for `/config` and API specs). */
@@ -90,12 +92,15 @@ export class GatewayError extends Error {
   readonly code: ErrorCode
   readonly statusCode: number
   readonly fields: FieldError[]
+  /** More of the answer, beside `code`, `message` and `fields` (e.g. the `versions` of ATRIUM_ERR_CATALOG_IMPLEMENTATION_IN_USE). */
+  readonly details: Record<string, unknown>
 
-  constructor (code: ErrorCode, message?: string, options?: { cause?: unknown, fields?: FieldError[] }) {
+  constructor (code: ErrorCode, message?: string, options?: { cause?: unknown, fields?: FieldError[], details?: Record<string, unknown> }) {
     super(message ?? ErrorCodes[code].message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'GatewayError'
     this.code = code
     this.statusCode = ErrorCodes[code].status
     this.fields = options?.fields ?? []
+    this.details = options?.details ?? {}
   }
 }

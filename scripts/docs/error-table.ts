@@ -55,6 +55,7 @@ const AREAS: ReadonlyArray<{ prefix: string, title: string }> = [
   { prefix: 'DATA_PLANE', title: 'Data plane' },
   { prefix: 'STORE', title: 'Store' },
   { prefix: 'ADMIN', title: 'Admin API' },
+  { prefix: 'CATALOG', title: 'Service catalog' },
   { prefix: 'SYNC', title: 'Hybrid-mode sync' }
 ]
 

@@ -5,8 +5,8 @@ import { OPTIONS } from './options.js'
 import { usageError } from './usage.js'
 
 // `atrium config apply|dump|diff`: the declarative round trip against a control plane's Admin API
-// (PUT/GET /runtime-groups/{rg}/config, POST …/config/diff; dump's --select-tag → ?select_tags=).
-// Errors print as `path: message` lines.
+// (PUT/GET /runtime-groups/{rg}/config, POST …/config/diff; dump's --select-tag → ?select_tags=,
+// apply's --detach-versions → ?detach_versions=true). Errors print as `path: message` lines.
 
 interface Remote { base: string, group: string, token: string | undefined }
 
@@ -57,10 +57,11 @@ export async function applyCommand (line: CommandLine): Promise<number> {
   const remote = remoteOf(line)
   const fileName = line.file as string
   const file = await readConfigFile(fileName)
-  const res = await call(remote, 'PUT', '', file)
+  const res = await call(remote, 'PUT', readOption(line, OPTIONS.detachVersions) ? '?detach_versions=true' : '', file)
   if (res.status !== 200) return failure(res.status, res.text)
-  const out = JSON.parse(res.text) as { config_version: number, created: number, updated: number, deleted: number }
+  const out = JSON.parse(res.text) as { config_version: number, created: number, updated: number, deleted: number, detached_versions: CatalogVersion[] }
   process.stdout.write(`${fileName}: applied to runtime group ${remote.group}: ${out.created} created, ${out.updated} updated, ${out.deleted} deleted (config version ${out.config_version})\n`)
+  for (const v of out.detached_versions) process.stdout.write(`detached catalog version ${versionName(v)}\n`)
   return 0
 }
 
@@ -76,16 +77,26 @@ export async function dumpCommand (line: CommandLine): Promise<number> {
 }
 
 interface DiffItem { kind: string, id: string, name: string }
+interface CatalogVersion { package: string, version: string, service_id: string, service: string | null }
+
+function versionName (v: CatalogVersion): string {
+  return `${v.package} ${v.version} (service ${v.service ?? v.service_id})`
+}
 
 export async function diffCommand (line: CommandLine): Promise<number> {
   const remote = remoteOf(line)
   const file = await readConfigFile(line.file as string)
   const res = await call(remote, 'POST', '/diff', file)
   if (res.status !== 200) return failure(res.status, res.text)
-  const diff = JSON.parse(res.text) as { create: DiffItem[], update: DiffItem[], delete: DiffItem[] }
+  const diff = JSON.parse(res.text) as { create: DiffItem[], update: DiffItem[], delete: DiffItem[], catalog: Array<CatalogVersion & { change: 'delete' | 'update' }> }
   for (const [sign, items] of [['+', diff.create], ['~', diff.update], ['-', diff.delete]] as const) {
     for (const item of items) process.stdout.write(`${sign} ${item.kind} ${item.name}${item.name === item.id ? '' : ` (${item.id})`}\n`)
   }
   process.stdout.write(`${diff.create.length} to create, ${diff.update.length} to update, ${diff.delete.length} to delete\n`)
+  for (const v of diff.catalog) {
+    process.stdout.write(v.change === 'delete'
+      ? `! catalog version ${versionName(v)} loses its implementation: apply refuses this without --detach-versions\n`
+      : `~ catalog version ${versionName(v)}: its implementation changes\n`)
+  }
   return 0
 }

@@ -260,6 +260,12 @@ export const OPTIONS = {
     help: 'Sent as Authorization: Bearer TOKEN.',
     parse: text
   }),
+  detachVersions: option({
+    flag: 'detach-versions', default: 'off', value: '', switch: true, commands: ['config apply'],
+    help: 'Apply a file that deletes services implementing catalog versions, and detach those versions (their implementation becomes none); ' +
+      'without it such a file is refused and nothing changes. Sends PUT …/config?detach_versions=true.',
+    parse: onOff
+  }),
   format: option({
     flag: 'format', default: 'yaml', value: 'yaml|json', commands: ['config dump'],
     help: 'The output format.',

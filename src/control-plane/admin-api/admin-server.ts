@@ -19,13 +19,13 @@ export interface AdminServerOptions {
   ui?: (req: IncomingMessage, res: ServerResponse) => boolean
 }
 
-/** The one place an error becomes a response: `{ code, message, fields: { path: reason } }`. */
+/** The one place an error becomes a response: `{ code, message, fields: { path: reason } }`, with the error's `details` beside them. */
 export function errorResult (err: unknown): AdminResult {
   if (err instanceof GatewayError) {
     // A Map, not an object literal: a body's `__proto__` or `constructor` field is a path like any other.
     const fields = new Map<string, string>()
     for (const f of err.fields) fields.set(f.path, fields.has(f.path) ? `${fields.get(f.path) as string}; ${f.message}` : f.message)
-    return { status: err.statusCode, body: { code: err.code, message: err.message, fields: Object.fromEntries(fields) } }
+    return { status: err.statusCode, body: { ...err.details, code: err.code, message: err.message, fields: Object.fromEntries(fields) } }
   }
   return { status: 500, body: { code: 'ATRIUM_ERR_ADMIN_INTERNAL', message: 'an unexpected error occurred', fields: {} } }
 }

@@ -16,10 +16,14 @@ import { invalidError } from './group-document.js'
 import { hashPlaintextPasswords } from './credential-plan.js'
 import { isRecord } from './credential-kinds.js'
 import { documentFor } from './certificate-redaction.js'
+import { catalogChanges, type CatalogChange } from './config-catalog.js'
+import { detachVersions } from '../catalog/implementation-links.js'
 
 // The declarative round trip: GET /config exports the group, PUT /config replaces it atomically
 // (one transaction, one version bump), POST /config/diff says what a PUT would change. The whole
 // file is validated once by the contract; the store write is a delete plus batched inserts.
+// A PUT that would delete a catalog version's implementation is refused unless the caller asks to
+// detach the version (config-catalog.ts); the diff lists every version a change touches.
 
 const TAG = 'Declarative config'
 export const CONFIG_BODY_LIMIT = 64 * 1024 * 1024
@@ -86,10 +90,10 @@ async function readDocument (ctx: AdminContext, db: Db): Promise<Record<string, 
  * updated or deleted; the others are kept as they are. The group that results is checked whole,
  * since a kept entity may reference one the file deletes.
  */
-async function plan (tx: DbExecutor, rgId: string, doc: Record<string, unknown>): Promise<ConfigPlan> {
+async function plan (tx: DbExecutor, rgId: string, doc: Record<string, unknown>): Promise<{ p: ConfigPlan, existing: StoredEntity[] }> {
   const existing = await loadEntities(tx, rgId)
   const tags = selectTagsOf(doc)
-  if (tags.length === 0) return planConfig(doc, existing, nowSeconds())
+  if (tags.length === 0) return { p: planConfig(doc, existing, nowSeconds()), existing }
   const inScope = (e: StoredEntity): boolean => hasTags(e.body, tags)
   const p = planConfig(doc, existing.filter(inScope), nowSeconds())
   const positions = new Map<string, number>()
@@ -102,7 +106,7 @@ async function plan (tx: DbExecutor, rgId: string, doc: Record<string, unknown>)
   // The file's own certificates were checked for expiry (readDocument); kept ones may have expired since.
   const result = loadDeclarativeDocument(exportDocument(p.entities), { acceptExpiredCertificates: true })
   if (!result.ok) throw invalidError(result.errors.map((e) => ({ path: e.path, message: `${e.message} (in the group after this apply: entities outside _info.select_tags are kept)` })))
-  return p
+  return { p, existing }
 }
 
 function selectTagsOf (doc: Record<string, unknown>): string[] {
@@ -113,6 +117,24 @@ function selectTagsOf (doc: Record<string, unknown>): string[] {
 
 function summary (p: ConfigPlan): string {
   return `config: ${p.create.length} created, ${p.update.length} updated, ${p.delete.length} deleted`
+}
+
+function detachOf (ctx: AdminContext): boolean {
+  const v = ctx.query.get('detach_versions')
+  return v === 'true' || v === '1'
+}
+
+type VersionRef = Omit<CatalogChange, 'change'>
+
+function versionRef ({ change, ...ref }: CatalogChange): VersionRef {
+  return ref
+}
+
+function inUseError (versions: VersionRef[]): GatewayError {
+  const names = versions.map((v) => `${v.package} ${v.version} (service ${v.service ?? v.service_id})`).join(', ')
+  return new GatewayError('ATRIUM_ERR_CATALOG_IMPLEMENTATION_IN_USE',
+    `the change deletes services that implement catalog versions: ${names}; add ?detach_versions=true (atrium config apply --detach-versions) to detach them`,
+    { details: { versions } })
 }
 
 export function configRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
@@ -135,31 +157,37 @@ export function configRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
     },
     {
       method: 'PUT', path: '/runtime-groups/:rg/config', tag: TAG, bodyLimit: CONFIG_BODY_LIMIT,
-      summary: 'Replace the group\'s config with a declarative document (JSON or YAML), atomically',
+      summary: 'Replace the group\'s config with a declarative document (JSON or YAML), atomically; ' +
+        '409 ATRIUM_ERR_CATALOG_IMPLEMENTATION_IN_USE when it deletes a catalog version\'s implementation, unless ?detach_versions=true',
       handler: async (ctx) => {
         const doc = await readDocument(ctx, db)
+        const detach = detachOf(ctx)
         const out = await db.transaction(async (tx) => {
           const rg = await lockRuntimeGroup(tx, ctx.params.rg)
-          const p = await plan(tx, rg.id, doc)
+          const { p, existing } = await plan(tx, rg.id, doc)
+          const detached = (await catalogChanges(tx, rg.id, existing, p)).filter((c) => c.change === 'delete').map(versionRef)
+          if (detached.length > 0 && !detach) throw inUseError(detached)
+          await detachVersions(tx, detached.map((v) => v.version_id), nowSeconds())
           let version = rg.config_version
           if (p.create.length + p.update.length + p.delete.length > 0) {
             await deleteAllEntities(tx, rg.id)
             await insertEntities(tx, rg.id, p.entities)
             version = await bumpConfigVersion(tx, rg.id, summary(p))
           }
-          return { config_version: version, created: p.create.length, updated: p.update.length, deleted: p.delete.length }
+          return { config_version: version, created: p.create.length, updated: p.update.length, deleted: p.delete.length, detached_versions: detached }
         })
         return { status: 200, body: out }
       }
     },
     {
       method: 'POST', path: '/runtime-groups/:rg/config/diff', tag: TAG, bodyLimit: CONFIG_BODY_LIMIT,
-      summary: 'What PUT /config would create, update and delete; changes nothing',
+      summary: 'What PUT /config would create, update and delete, and the catalog versions whose implementation it deletes or changes; changes nothing',
       handler: async (ctx) => {
         const doc = await readDocument(ctx, db)
         const rg = await requireRuntimeGroup(db, ctx.params.rg)
-        const p = await plan(db, rg.id, doc)
-        return { status: 200, body: { create: p.create, update: p.update, delete: p.delete } }
+        const { p, existing } = await plan(db, rg.id, doc)
+        const catalog = await catalogChanges(db, rg.id, existing, p)
+        return { status: 200, body: { create: p.create, update: p.update, delete: p.delete, catalog } }
       }
     }
   ]

@@ -140,6 +140,35 @@ describeStores((store) => {
   })
 })
 
+describeStores((store) => {
+  test('atrium config diff names the catalog version a file takes the implementation of; apply refuses it unless --detach-versions', async (t) => {
+    const { adminUrl, dir, common } = await startWithGroup(t, store)
+    const post = async (method: string, path: string, body: unknown): Promise<number> =>
+      (await httpCall(`${adminUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status
+    assert.equal(await post('POST', '/service-packages', { name: 'payments' }), 201)
+    assert.equal(await post('POST', '/service-packages/payments/versions', { version: 'v1', runtime_group: 'prod' }), 201)
+    assert.equal(await post('PUT', '/service-packages/payments/versions/v1/implementation', { service: { name: 'payments-v1', host: 'payments.internal' } }), 201)
+    const file = join(dir, 'kong.yaml')
+    writeFileSync(file, FILE)
+
+    const diff = await runAtrium(['config', 'diff', file, ...common])
+    assert.equal(diff.code, 0, diff.stderr)
+    assert.match(diff.stdout, /^- service payments-v1 /m)
+    assert.match(diff.stdout, /^! catalog version payments v1 \(service payments-v1\) loses its implementation: apply refuses this without --detach-versions$/m)
+
+    const refused = await runAtrium(['config', 'apply', file, ...common])
+    assert.equal(refused.code, 1, refused.stdout)
+    assert.match(refused.stderr, /^error: the change deletes services that implement catalog versions: payments v1 \(service payments-v1\);/m)
+    assert.equal(JSON.parse((await httpCall(`${adminUrl}/runtime-groups/prod`)).body).config_version, 1, 'only the implementation was written')
+
+    const apply = await runAtrium(['config', 'apply', file, ...common, '--detach-versions'])
+    assert.equal(apply.code, 0, apply.stderr)
+    assert.match(apply.stdout, /4 created, 0 updated, 1 deleted \(config version 2\)/)
+    assert.match(apply.stdout, /^detached catalog version payments v1 \(service payments-v1\)$/m)
+    assert.equal(JSON.parse((await httpCall(`${adminUrl}/service-packages/payments/versions/v1`)).body).implementation, null)
+  })
+})
+
 test('atrium config validate still works next to the remote subcommands', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'atrium-config-cli-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
