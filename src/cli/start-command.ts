@@ -12,6 +12,7 @@ import { readOption, type CommandLine } from './command-line.js'
 import { proxyLimitOptions } from './proxy-options.js'
 import { proxyTlsOptions } from './tls-options.js'
 import { OPTIONS } from './options.js'
+import { logServiceHubUrls } from './service-hub-urls.js'
 
 // `atrium start` (what `npm start` runs): a control plane on embedded SQLite and one data-plane node
 // joined to it over the sync protocol, plus the demo echo upstream that config/example.yaml proxies
@@ -133,6 +134,7 @@ export async function startCommand (line: CommandLine): Promise<number> {
     })
     closers.push(() => dp.close())
     log.info({ runtime_group: o.group }, 'atrium started: control plane and one data-plane node')
+    logServiceHubUrls(log, cp)
   } catch (err) {
     await closeAll()
     throw err

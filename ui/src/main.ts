@@ -7,8 +7,10 @@ import { renderCatalog } from './catalog-page.js'
 import { renderPackage } from './package-page.js'
 import { renderRuntimeGroups } from './runtime-groups-page.js'
 
-// Hash routes: #/catalog, #/packages/{id}, #/runtime-groups. The token prompt shows first when no
-// token is kept, and again whenever the Admin API answers 401.
+// Hash routes: #/catalog, #/packages/{id}, #/runtime-groups. With no token kept, the page first asks
+// the Admin API without one: a control plane without admin tokens answers, and the page opens with no
+// prompt (the empty token is kept, and there is nothing to sign out of). Otherwise the token prompt
+// shows, and again whenever the Admin API answers 401.
 
 const app = document.getElementById('app') as HTMLElement
 const logout = document.getElementById('logout') as HTMLButtonElement
@@ -42,9 +44,22 @@ function renderLogin (reason?: string): void {
   input.focus()
 }
 
+/** True when the Admin API answers without a token (no admin tokens configured). */
+async function anonymousAllowed (): Promise<boolean> {
+  try {
+    await api('GET', '/runtime-groups?size=1')
+    return true
+  } catch {
+    return false
+  }
+}
+
 async function route (): Promise<void> {
-  if (getToken() === null) { renderLogin(); return }
-  logout.hidden = false
+  if (getToken() === null) {
+    if (!await anonymousAllowed()) { renderLogin(); return }
+    setToken('')
+  }
+  logout.hidden = getToken() === ''
   const hash = location.hash.replace(/^#/, '')
   const parts = hash.split('/').filter((p) => p !== '').map(decodeURIComponent)
   for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', hash.startsWith((a.getAttribute('href') ?? '').slice(1)))

@@ -52,17 +52,20 @@ function loadFiles (dir: string): Map<string, UiFile> {
 
 export type UiHandler = (req: IncomingMessage, res: ServerResponse) => boolean
 
-/** Answers GET/HEAD under /ui and returns true; returns false for any other path (the Admin API's). */
+/** Answers GET/HEAD under /ui (and of `/`, redirected to /ui/) and returns true; returns false for any other path (the Admin API's). */
 export function createUiHandler (dir: string | null = findUiDist()): UiHandler {
   const files = dir === null ? new Map<string, UiFile>() : loadFiles(dir)
   return (req, res) => {
     const path = (req.url ?? '/').split('?')[0]
-    if (path !== '/ui' && !path.startsWith('/ui/')) return false
     const send = (status: number, type: string, body: Buffer | string, extra: Record<string, string> = {}): true => {
       res.writeHead(status, { ...HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(body), ...extra })
       res.end(req.method === 'HEAD' ? undefined : body)
       return true
     }
+    // The Admin API has no `/` resource: a GET or HEAD of the listener's root opens the UI. A 302,
+    // not a 301, so a later `/` resource is not hidden by a browser's cached redirect.
+    if (path === '/' && (req.method === 'GET' || req.method === 'HEAD')) return send(302, 'text/plain; charset=utf-8', 'see /ui/\n', { location: '/ui/' })
+    if (path !== '/ui' && !path.startsWith('/ui/')) return false
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'text/plain; charset=utf-8', 'method not allowed\n', { allow: 'GET, HEAD' })
     if (path === '/ui') return send(301, 'text/plain; charset=utf-8', 'moved to /ui/\n', { location: '/ui/' })
     const file = files.get(path)

@@ -17,13 +17,17 @@ async function start (dir: string, demoPort: number, extra: string[] = []): Prom
   writeFileSync(file, example.replaceAll(DEFAULT_DEMO_LISTEN, `127.0.0.1:${demoPort}`))
   const proc = startAtrium(['start', '--db', `sqlite:${join(dir, 'atrium.db')}`, '--config', file, '--cache-dir', join(dir, 'cache'),
     '--admin-listen', '127.0.0.1:0', '--cluster-listen', '127.0.0.1:0', '--proxy-listen', '127.0.0.1:0', '--status-listen', '127.0.0.1:0',
-    '--demo-listen', `127.0.0.1:${demoPort}`, ...extra])
+    '--portal-listen', '127.0.0.1:0', '--demo-listen', `127.0.0.1:${demoPort}`, ...extra])
   try {
     const proxy = await proc.waitForLog((l) => l.msg === 'proxy listening')
     const admin = await proc.waitForLog((l) => l.msg === 'admin listening')
     const status = await proc.waitForLog((l) => l.msg === 'status listening')
     // A fresh node applies the snapshot; a restarted one already serves it from its cache.
     await proc.waitForLog((l) => l.msg === 'snapshot applied' || (l.msg === 'control plane welcomed the node' && l.sync_status === 'in_sync'))
+    // Once all is listening, the URLs to open: the UI on the admin listener, the portal on its own.
+    assert.equal((await proc.waitForLog((l) => l.msg === 'service hub ui')).url, `http://127.0.0.1:${admin.port as number}/ui/`)
+    const portal = await proc.waitForLog((l) => l.msg === 'dev portal listening')
+    assert.equal((await proc.waitForLog((l) => l.msg === 'dev portal')).url, `http://127.0.0.1:${portal.port as number}/`)
     return { proc, proxy: `http://127.0.0.1:${proxy.port as number}`, admin: `http://127.0.0.1:${admin.port as number}`, status: `http://127.0.0.1:${status.port as number}` }
   } catch (err) {
     await proc.stop()

@@ -7,6 +7,7 @@ import { createAdminServer, errorResult } from '../../../src/control-plane/admin
 import { GatewayError } from '../../../src/errors.js'
 import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
 import type { AdminRoute } from '../../../src/control-plane/admin-api/admin-route.js'
+import { createUiHandler } from '../../../src/control-plane/ui/ui-static.js'
 import { httpCall } from '../../support/http-client.js'
 
 const ECHO: AdminRoute[] = [
@@ -122,4 +123,23 @@ test('a NUL 400 names the path parameter, query parameter or body field that hol
 test('error fields named __proto__ or constructor are reported like any other (the first was dropped, the second merged with Object)', () => {
   const err = new GatewayError('ATRIUM_ERR_ADMIN_INVALID', 'bad', { fields: [{ path: '__proto__', message: 'unknown field' }, { path: 'constructor', message: 'unknown field' }, { path: 'a', message: 'x' }, { path: 'a', message: 'y' }] })
   assert.equal(JSON.stringify(errorResult(err).body), '{"code":"ATRIUM_ERR_ADMIN_INVALID","message":"bad","fields":{"__proto__":"unknown field","constructor":"unknown field","a":"x; y"}}')
+})
+
+test('a GET or HEAD of / redirects to the Service Hub UI, before auth; other methods and paths reach the Admin API', async (t) => {
+  const server = createAdminServer({ routes: ECHO, auth: createAdminAuth({ tokens: 'admin:s3cret-admin' }), logger: pino({ level: 'silent' }), ui: createUiHandler() })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  t.after(() => { server.closeAllConnections(); server.close() })
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  for (const method of ['GET', 'HEAD']) {
+    const r = await httpCall(`${base}/`, { method, headers: { accept: 'application/json' } })
+    assert.equal(r.status, 302, method)
+    assert.equal(r.headers.location, '/ui/')
+  }
+  assert.equal((await httpCall(`${base}/?x=1`)).headers.location, '/ui/')
+  const post = await httpCall(`${base}/`, { method: 'POST' })
+  assert.equal(post.status, 401)
+  assert.equal(json(post.body).code, 'ATRIUM_ERR_ADMIN_UNAUTHORIZED')
+  assert.equal((await httpCall(`${base}/nothing`)).status, 401)
+  assert.equal((await httpCall(`${base}/ui`)).headers.location, '/ui/')
 })

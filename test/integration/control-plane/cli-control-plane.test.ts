@@ -36,6 +36,23 @@ test('control-plane creates the SQLite file with its folder and requires tokens 
   assert.equal(await cp.stop(), 0)
 })
 
+test('control-plane logs the Service Hub UI and Dev Portal URLs from its actual listeners; / opens the UI', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'atrium-cp-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const cp = startAtrium(['control-plane', '--db', `sqlite:${join(dir, 'atrium.db')}`, '--admin-listen', '0.0.0.0:0', '--portal-listen', '127.0.0.1:0'], { ATRIUM_ADMIN_TOKENS: 'admin:s3cret-admin' })
+  t.after(() => cp.stop())
+  const admin = await cp.waitForLog((l) => l.msg === 'admin listening')
+  const portal = await cp.waitForLog((l) => l.msg === 'dev portal listening')
+  const ui = String((await cp.waitForLog((l) => l.msg === 'service hub ui')).url)
+  assert.equal(ui, `http://127.0.0.1:${admin.port as number}/ui/`, 'a wildcard listener is shown as loopback')
+  assert.equal((await cp.waitForLog((l) => l.msg === 'dev portal')).url, `http://127.0.0.1:${portal.port as number}/`)
+  assert.equal((await httpCall(ui)).status, 200)
+  const root = await httpCall(`http://127.0.0.1:${admin.port as number}/`)
+  assert.equal(root.status, 302)
+  assert.equal(root.headers.location, '/ui/')
+  assert.equal(await cp.stop(), 0)
+})
+
 describeStores((store) => {
   test('control-plane migrates a fresh store once and restarts on it without re-running migrations', async (t) => {
     const fresh = await store.fresh(t)

@@ -236,3 +236,26 @@ test('the Service Hub UI: token prompt, catalog, package dashboard with versions
     assert.match(await page.locator('#error').innerText(), /403 ATRIUM_ERR_ADMIN_FORBIDDEN/)
   })
 })
+
+test('without admin tokens the Service Hub UI opens on the catalog with no sign-in prompt, from / too', async (t) => {
+  const store = await createTestStore('sqlite')
+  const cp = await startControlPlane({
+    dbUrl: store.url,
+    adminListen: { host: '127.0.0.1', port: 0 },
+    auth: createAdminAuth({}),
+    logger: pino({ level: 'silent' })
+  })
+  t.after(async () => { await cp.close(); await store.drop() })
+  const base = `http://127.0.0.1:${cp.adminAddress.port}`
+  const browser = await openBrowser()
+  t.after(browser.close)
+  const { page } = browser
+  await page.goto(`${base}/`)
+  await page.locator('form.create-package').waitFor()
+  assert.equal(new URL(page.url()).pathname, '/ui/', 'the root redirects to the UI')
+  assert.equal(await page.locator('form.login').count(), 0)
+  assert.equal(await page.locator('#logout').isHidden(), true, 'nothing to sign out of')
+  await page.goto(`${base}/ui/#/runtime-groups`)
+  await page.locator('#app p.empty').waitFor()
+  assert.equal(await page.locator('form.login').count(), 0)
+})
