@@ -8,9 +8,9 @@ import { renderPackage } from './package-page.js'
 import { renderRuntimeGroups } from './runtime-groups-page.js'
 
 // Hash routes: #/catalog, #/packages/{id}, #/runtime-groups. With no token kept, the page first asks
-// the Admin API without one: a control plane without admin tokens answers, and the page opens with no
-// prompt (the empty token is kept, and there is nothing to sign out of). Otherwise the token prompt
-// shows, and again whenever the Admin API answers 401.
+// the Admin API without one when it loads: a control plane without admin tokens answers, and the page
+// opens with no prompt (the empty token is kept, and there is nothing to sign out of). Otherwise the
+// token prompt shows, and again whenever the Admin API answers 401.
 
 const app = document.getElementById('app') as HTMLElement
 const logout = document.getElementById('logout') as HTMLButtonElement
@@ -55,10 +55,7 @@ async function anonymousAllowed (): Promise<boolean> {
 }
 
 async function route (): Promise<void> {
-  if (getToken() === null) {
-    if (!await anonymousAllowed()) { renderLogin(); return }
-    setToken('')
-  }
+  if (getToken() === null) { renderLogin(); return }
   logout.hidden = getToken() === ''
   const hash = location.hash.replace(/^#/, '')
   const parts = hash.split('/').filter((p) => p !== '').map(decodeURIComponent)
@@ -80,4 +77,9 @@ async function route (): Promise<void> {
 
 logout.addEventListener('click', () => { setToken(null); hideError(); renderLogin() })
 window.addEventListener('hashchange', () => { hideError(); void route() })
-void route()
+// Asked once, when the page loads: later routes (after a sign-out, a hash change) stay synchronous
+// up to their first render, so a prompt shown never races a second one.
+void (async () => {
+  if (getToken() === null && await anonymousAllowed()) setToken('')
+  await route()
+})()

@@ -52,7 +52,11 @@ test('serves index.html and assets under /ui with security headers, and leaves o
     assert.equal((await httpCall(base + path)).status, 404, path)
   }
   assert.equal((await httpCall(`${base}/ui/`, { method: 'POST' })).status, 405)
-  for (const path of ['/', '/uix', '/service-packages', '/ui-dist/index.html']) {
+  const root = await httpCall(`${base}/`)
+  assert.equal(root.status, 302, 'the admin listener\'s / leads browsers to the UI')
+  assert.equal(root.headers.location, '/ui/')
+  assert.equal((await httpCall(`${base}/`, { method: 'POST' })).body, 'admin api', 'another method on / is the Admin API\'s')
+  for (const path of ['/uix', '/service-packages', '/ui-dist/index.html']) {
     const r = await httpCall(base + path)
     assert.equal(r.status, 401, path)
     assert.equal(r.body, 'admin api')
