@@ -2,7 +2,7 @@ import { ServerResponse, type IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { sendErrorResponse } from './error-response.js'
-import { openTunnel } from './websocket-tunnel.js'
+import { endSocket, openTunnel } from './websocket-tunnel.js'
 
 // Requests with an `Upgrade` header. Node hands them to the server's 'upgrade' listener with the raw
 // socket instead of a response; this module gives them a ServerResponse on that socket so they take
@@ -71,8 +71,7 @@ export function createUpgradeHandler (handler: (req: IncomingMessage, res: Serve
 /** The response was not a 101: once it is written, the connection closes (res 'close' follows). */
 function onResponseFinish (this: UpgradeResponse): void {
   if (this[kTunnel] === true) return
-  const socket = this.socket
-  if (socket !== null) socket.end(() => socket.destroy())
+  if (this.socket !== null) endSocket(this.socket as Socket)
 }
 
 function onSocketError (this: Socket): void {
@@ -120,5 +119,5 @@ export function completeUpgrade (req: IncomingMessage, res: ServerResponse, head
  * upstream side too).
  */
 export function closeTunnels (server: object): void {
-  for (const socket of (server as WithTunnels)[kTunnels] ?? []) socket.end(() => socket.destroy())
+  for (const socket of (server as WithTunnels)[kTunnels] ?? []) endSocket(socket)
 }

@@ -20,8 +20,8 @@ export function openTunnel (client: Socket, upstream: Socket, clientHead: Buffer
     if (ended) return
     ended = true
     // Flush what each side was sent, then close it; a side already gone is destroyed at once.
-    finish(client)
-    finish(upstream)
+    endSocket(client)
+    endSocket(upstream)
   }
   let open = 2
   const onClose = (): void => {
@@ -48,7 +48,8 @@ export function openTunnel (client: Socket, upstream: Socket, clientHead: Buffer
   client.resume()
 }
 
-function finish (socket: Socket): void {
+/** Flushes what `socket` was sent, then closes it (at once when it can no longer be written). */
+export function endSocket (socket: Socket): void {
   if (socket.destroyed) return
   if (!socket.writable) {
     socket.destroy()
