@@ -1,3 +1,5 @@
+import { GatewayError } from '../../errors.js'
+import type { AdminContext } from '../admin-api/admin-route.js'
 import { versionsImplementedBy, type ImplementedVersion } from '../catalog/implementation-links.js'
 import type { DbExecutor } from '../store/db.js'
 import type { ConfigPlan, DiffItem } from './config-plan.js'
@@ -37,4 +39,24 @@ export async function catalogChanges (ex: DbExecutor, rgId: string, existing: St
   return versions.filter((v) => before.has(v.service_id)).map((v) => ({
     ...v, service: before.get(v.service_id)?.name ?? null, change: deleted.has(v.service_id) ? 'delete' : 'update'
   }))
+}
+
+/** `?detach_versions=true`: the caller accepts that versions lose their implementation. */
+export function detachRequested (ctx: AdminContext): boolean {
+  const v = ctx.query.get('detach_versions')
+  return v === 'true' || v === '1'
+}
+
+export type VersionRef = Omit<CatalogChange, 'change'>
+
+export function versionRef ({ change, ...ref }: CatalogChange): VersionRef {
+  return ref
+}
+
+/** 409 naming the versions (`details.versions`) whose implementation a write would delete. */
+export function inUseError (what: string, versions: VersionRef[], how = '?detach_versions=true (atrium config apply --detach-versions)'): GatewayError {
+  const names = versions.map((v) => `${v.package} ${v.version} (service ${v.service ?? v.service_id})`).join(', ')
+  return new GatewayError('ATRIUM_ERR_CATALOG_IMPLEMENTATION_IN_USE',
+    `${what}: ${names}; add ${how} to detach them`,
+    { details: { versions } })
 }

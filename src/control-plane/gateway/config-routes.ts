@@ -16,7 +16,7 @@ import { invalidError } from './group-document.js'
 import { hashPlaintextPasswords } from './credential-plan.js'
 import { isRecord } from './credential-kinds.js'
 import { documentFor } from './certificate-redaction.js'
-import { catalogChanges, type CatalogChange } from './config-catalog.js'
+import { catalogChanges, detachRequested, inUseError, versionRef } from './config-catalog.js'
 import { detachVersions } from '../catalog/implementation-links.js'
 
 // The declarative round trip: GET /config exports the group, PUT /config replaces it atomically
@@ -119,24 +119,6 @@ function summary (p: ConfigPlan): string {
   return `config: ${p.create.length} created, ${p.update.length} updated, ${p.delete.length} deleted`
 }
 
-function detachOf (ctx: AdminContext): boolean {
-  const v = ctx.query.get('detach_versions')
-  return v === 'true' || v === '1'
-}
-
-type VersionRef = Omit<CatalogChange, 'change'>
-
-function versionRef ({ change, ...ref }: CatalogChange): VersionRef {
-  return ref
-}
-
-function inUseError (versions: VersionRef[]): GatewayError {
-  const names = versions.map((v) => `${v.package} ${v.version} (service ${v.service ?? v.service_id})`).join(', ')
-  return new GatewayError('ATRIUM_ERR_CATALOG_IMPLEMENTATION_IN_USE',
-    `the change deletes services that implement catalog versions: ${names}; add ?detach_versions=true (atrium config apply --detach-versions) to detach them`,
-    { details: { versions } })
-}
-
 export function configRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
   return [
     {
@@ -161,12 +143,12 @@ export function configRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
         '409 ATRIUM_ERR_CATALOG_IMPLEMENTATION_IN_USE when it deletes a catalog version\'s implementation, unless ?detach_versions=true',
       handler: async (ctx) => {
         const doc = await readDocument(ctx, db)
-        const detach = detachOf(ctx)
+        const detach = detachRequested(ctx)
         const out = await db.transaction(async (tx) => {
           const rg = await lockRuntimeGroup(tx, ctx.params.rg)
           const { p, existing } = await plan(tx, rg.id, doc)
           const detached = (await catalogChanges(tx, rg.id, existing, p)).filter((c) => c.change === 'delete').map(versionRef)
-          if (detached.length > 0 && !detach) throw inUseError(detached)
+          if (detached.length > 0 && !detach) throw inUseError('the change deletes services that implement catalog versions', detached)
           await detachVersions(tx, detached.map((v) => v.version_id), nowSeconds())
           let version = rg.config_version
           if (p.create.length + p.update.length + p.delete.length > 0) {

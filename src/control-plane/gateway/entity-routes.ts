@@ -8,6 +8,9 @@ import { findEntity, listEntities } from './entity-store.js'
 import { ENTITY_KINDS, KINDS, toResponse, type EntityKind, type StoredEntity } from './entity-types.js'
 import { deleteEntity, writeEntity } from './entity-writes.js'
 import { certificateFor } from './certificate-redaction.js'
+import { detachRequested, inUseError } from './config-catalog.js'
+import { detachVersions, versionsImplementedBy } from '../catalog/implementation-links.js'
+import { nowSeconds } from '../shared/ids.js'
 
 // Kong's Admin API per runtime group: `/runtime-groups/:rg/{services,routes,plugins,consumers,upstreams,certificates}`,
 // `/…/:id_or_name`, and routes nested under their service. A certificate is addressed by id or by
@@ -31,7 +34,7 @@ function answer (ctx: AdminContext, e: StoredEntity): Record<string, unknown> {
 }
 
 const DELETE_NOTE: Partial<Record<EntityKind, string>> = {
-  service: ' (409 while routes or plugins use it, unless ?cascade=true)',
+  service: ' (409 while routes or plugins use it, unless ?cascade=true; 409 ATRIUM_ERR_CATALOG_IMPLEMENTATION_IN_USE while it implements a catalog version, unless ?detach_versions=true)',
   certificate: ' with its SNIs'
 }
 
@@ -42,6 +45,20 @@ const ADDRESSED_BY: Record<EntityKind, string> = {
 function cascadeOf (ctx: AdminContext): boolean {
   const v = ctx.query.get('cascade')
   return v === 'true' || v === '1'
+}
+
+/**
+ * A service that implements catalog versions is deleted only with ?detach_versions=true (the versions
+ * then have no implementation), as PUT /config: a plain delete would leave them pointing at nothing.
+ */
+async function releaseCatalogVersions (tx: DbExecutor, ctx: AdminContext, rg: RuntimeGroup): Promise<void> {
+  const service = await findEntity(tx, rg.id, 'service', ctx.params.id)
+  if (service === null) return
+  const versions = await versionsImplementedBy(tx, rg.id, new Set([service.id]))
+  if (versions.length === 0) return
+  const name = typeof service.body.name === 'string' ? service.body.name : null
+  if (!detachRequested(ctx)) throw inUseError(`service "${name ?? service.id}" implements catalog versions`, versions.map((v) => ({ ...v, service: name })), '?detach_versions=true')
+  await detachVersions(tx, versions.map((v) => v.version_id), nowSeconds())
 }
 
 /** The routes of one entity kind, mounted at `base` (`/runtime-groups/:rg/routes` or nested under a service). */
@@ -88,6 +105,7 @@ function kindRoutes (db: Db, kind: EntityKind, base: string, nested: boolean): A
       handler: async (ctx) => {
         await db.transaction(async (tx) => {
           const { rg, parent } = await scope(tx, ctx, true)
+          if (kind === 'service') await releaseCatalogVersions(tx, ctx, rg)
           await deleteEntity(tx, rg, kind, ctx.params.id, { cascade: cascadeOf(ctx), parentService: parent })
         })
         return { status: 204 }

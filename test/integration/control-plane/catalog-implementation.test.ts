@@ -112,11 +112,12 @@ describeStores((store) => {
     assert.equal((await call('DELETE', '/runtime-groups/staging')).status, 204, 'no versions hold the group any more')
   })
 
-  test('a service deleted under /runtime-groups leaves the version without implementation, and PUT creates a new one', async (t) => {
+  test('a service deleted under /runtime-groups with ?detach_versions=true leaves the version without implementation, and PUT creates a new one', async (t) => {
     const call = await startCatalog(t, store)
     await setup(call)
     const first = (await call('PUT', IMPL, { service: { name: 'payments-v1', host: 'payments.internal' } })).body.service
-    assert.equal((await call('DELETE', `/runtime-groups/production/services/${first.id}`)).status, 204)
+    assert.equal((await call('DELETE', `/runtime-groups/production/services/${first.id}`)).status, 409, 'refused without the flag')
+    assert.equal((await call('DELETE', `/runtime-groups/production/services/${first.id}?detach_versions=true`)).status, 204)
     assert.equal((await call('GET', '/service-packages/payments/versions/v1')).body.implementation, null)
     assert.equal((await call('GET', IMPL)).status, 404)
     const again = await call('PUT', IMPL, { service: { name: 'payments-v1', host: 'payments.internal' } })

@@ -5,7 +5,8 @@ import { startAdmin, versionOf, type Call } from './gateway-kit.js'
 
 // PUT /config and the catalog: a file that leaves out a version's implementation service is refused
 // (409 ATRIUM_ERR_CATALOG_IMPLEMENTATION_IN_USE, nothing written) unless ?detach_versions=true;
-// POST /config/diff lists the versions a change deletes or changes the implementation of.
+// POST /config/diff lists the versions a change deletes or changes the implementation of. The same
+// rule holds for DELETE /runtime-groups/{rg}/services/{id}.
 
 interface Setup { pkg: string, version: string, service: string }
 
@@ -123,5 +124,28 @@ describeStores((store) => {
     const plugin = structuredClone(await exported(call))
     plugin.plugins = [{ name: 'correlation-id', route: 'pay' }]
     assert.deepEqual((await call('POST', '/runtime-groups/production/config/diff', plugin)).body.catalog, [{ ...link(s), change: 'update' }], 'a plugin on its route')
+  })
+
+  test('DELETE of a service implementing a version is refused naming the version, unless ?detach_versions=true', async (t) => {
+    const call = await startAdmin(t, store)
+    const s = await setup(call)
+    const before = await versionOf(call, 'production')
+    for (const ref of [s.service, 'payments-v1']) {
+      const r = await call('DELETE', `/runtime-groups/production/services/${ref}?cascade=true`)
+      assert.equal(r.status, 409, JSON.stringify(r.body))
+      assert.equal(r.body.code, 'ATRIUM_ERR_CATALOG_IMPLEMENTATION_IN_USE')
+      assert.deepEqual(r.body.versions, [link(s)])
+      assert.match(r.body.message, /detach_versions=true/)
+    }
+    assert.equal(await versionOf(call, 'production'), before, 'nothing written')
+    assert.equal((await call('DELETE', '/runtime-groups/production/services/other')).status, 204, 'a service no version uses goes at once')
+
+    const r = await call('DELETE', `/runtime-groups/production/services/${s.service}?cascade=true&detach_versions=true`)
+    assert.equal(r.status, 204)
+    assert.equal((await call('GET', `/runtime-groups/production/services/${s.service}`)).status, 404)
+    assert.equal((await call('GET', '/service-packages/payments/versions/v1')).body.implementation, null)
+    // Detached in the row, not only hidden: a service given the old id again is not the implementation.
+    assert.equal((await call('PUT', `/runtime-groups/production/services/${s.service}`, { name: 'payments-v1', host: 'payments.internal' })).status, 201)
+    assert.equal((await call('GET', '/service-packages/payments/versions/v1')).body.implementation, null)
   })
 })
