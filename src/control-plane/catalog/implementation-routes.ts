@@ -5,6 +5,7 @@ import { nowSeconds } from '../shared/ids.js'
 import { findImplementationService, upsertVersionService } from './gateway-port.js'
 import { invalid, requireObject } from './package-input.js'
 import { requirePackage, requirePackageForUpdate } from './package-store.js'
+import { versionAddress } from './query-input.js'
 import { mapConstraintErrors } from './sql-errors.js'
 import { requireVersion, updateVersion } from './version-store.js'
 
@@ -27,7 +28,7 @@ async function put (deps: ControlPlaneDeps, ctx: AdminContext): Promise<{ create
   const service = readImplementationBody(await ctx.json())
   return await mapConstraintErrors(() => deps.db.transaction(async (tx) => {
     const pkg = await requirePackageForUpdate(tx, ctx.params.id)
-    const version = await requireVersion(tx, pkg.id, ctx.params.vid)
+    const version = await requireVersion(tx, pkg.id, versionAddress(ctx.params, ctx.query))
     const { created, service: saved } = await upsertVersionService(tx, version.runtime_group_id, version.service_id, service)
     await updateVersion(tx, { ...version, service_id: saved.id, updated_at: nowSeconds() })
     return { created, body: { service: saved } }
@@ -44,7 +45,7 @@ export function implementationRoutes (deps: ControlPlaneDeps): AdminRoute[] {
       tag: TAG,
       handler: async (ctx) => {
         const pkg = await requirePackage(deps.db, ctx.params.id)
-        const version = await requireVersion(deps.db, pkg.id, ctx.params.vid)
+        const version = await requireVersion(deps.db, pkg.id, versionAddress(ctx.params, ctx.query))
         const service = version.service_id === null ? null : await findImplementationService(deps.db, version.runtime_group_id, version.service_id)
         if (service === null) throw new GatewayError('ATRIUM_ERR_ADMIN_NOT_FOUND', `version "${version.version}" has no implementation`)
         return { status: 200, body: { service } }

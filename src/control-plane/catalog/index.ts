@@ -3,6 +3,7 @@ import type { ControlPlaneDeps } from '../deps.js'
 import { documentRoutes } from './document-routes.js'
 import { implementationRoutes } from './implementation-routes.js'
 import { packageRoutes } from './package-routes.js'
+import { promoteRoutes } from './promote-routes.js'
 import { specRoutes } from './spec-routes.js'
 import { versionRoutes } from './version-routes.js'
 
@@ -11,5 +12,5 @@ export type { VersionView } from './version-routes.js'
 
 /** Service packages, their versions, implementations, API specs and documents: the catalog part of the Admin API. */
 export function catalogRoutes (deps: ControlPlaneDeps): AdminRoute[] {
-  return [...packageRoutes(deps), ...versionRoutes(deps), ...implementationRoutes(deps), ...specRoutes(deps), ...documentRoutes(deps)]
+  return [...packageRoutes(deps), ...versionRoutes(deps), ...implementationRoutes(deps), ...promoteRoutes(deps), ...specRoutes(deps), ...documentRoutes(deps)]
 }

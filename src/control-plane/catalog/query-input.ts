@@ -1,6 +1,7 @@
 import { parseLabelFilters } from '../shared/labels.js'
 import { readPage, type Page } from '../shared/pagination.js'
 import { hasNul, invalid } from './package-input.js'
+import type { VersionAddress } from './version-store.js'
 
 // Query parameters of the catalog's lists. Anything a store would choke on (NUL, an offset past
 // what SQL integers hold) is a 400 here, so both stores answer alike.
@@ -28,4 +29,9 @@ export function readLabelFilters (query: URLSearchParams): Array<[string, string
   const labels = values.some(hasNul) ? null : parseLabelFilters(values)
   if (labels === null) throw invalid('labels filters are malformed', [{ path: 'labels', message: 'must be key:value pairs (repeat the parameter or separate with commas)' }])
   return labels
+}
+
+/** `…/versions/{vid}[?runtime_group=]`: the version a URL names. */
+export function versionAddress (params: Record<string, string>, query: URLSearchParams): VersionAddress {
+  return { vid: params.vid, runtimeGroup: readTextParam(query, 'runtime_group') }
 }

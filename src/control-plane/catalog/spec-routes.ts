@@ -6,6 +6,7 @@ import { hasNul } from './package-input.js'
 import { requirePackage, requirePackageForUpdate } from './package-store.js'
 import { parseSpec, SPEC_BODY_LIMIT } from './spec-parse.js'
 import { deleteSpec, findSpecContent, saveSpec, type SpecSummary } from './spec-store.js'
+import { versionAddress } from './query-input.js'
 import { requireVersion } from './version-store.js'
 
 // /service-packages/{id}/versions/{vid}/spec: one API spec per version. PUT takes the spec itself as
@@ -22,11 +23,11 @@ async function put (deps: ControlPlaneDeps, ctx: AdminContext): Promise<{ create
   if (hasNul(text)) throw new GatewayError('ATRIUM_ERR_ADMIN_INVALID', 'the API spec must not contain NUL characters', { fields: [{ path: '', message: 'must not contain NUL characters' }] })
   // The version must exist before the (possibly slow) validation says anything about the body.
   const pkg = await requirePackage(deps.db, ctx.params.id)
-  await requireVersion(deps.db, pkg.id, ctx.params.vid)
+  await requireVersion(deps.db, pkg.id, versionAddress(ctx.params, ctx.query))
   const spec = await parseSpec(text, mediaType)
   return await deps.db.transaction(async (tx) => {
     const locked = await requirePackageForUpdate(tx, ctx.params.id)
-    const version = await requireVersion(tx, locked.id, ctx.params.vid)
+    const version = await requireVersion(tx, locked.id, versionAddress(ctx.params, ctx.query))
     const { created, summary } = await saveSpec(tx, version.id, text, spec, nowSeconds())
     return { created, body: { service_version: { id: version.id }, ...summary } }
   })
@@ -42,7 +43,7 @@ export function specRoutes (deps: ControlPlaneDeps): AdminRoute[] {
       tag: TAG,
       handler: async (ctx) => {
         const pkg = await requirePackage(deps.db, ctx.params.id)
-        const version = await requireVersion(deps.db, pkg.id, ctx.params.vid)
+        const version = await requireVersion(deps.db, pkg.id, versionAddress(ctx.params, ctx.query))
         const found = await findSpecContent(deps.db, version.id)
         if (found === null) throw new GatewayError('ATRIUM_ERR_ADMIN_NOT_FOUND', `version "${version.version}" has no API spec`)
         return { status: 200, body: { service_version: { id: version.id }, ...found.summary, content: found.content } satisfies SpecView }
@@ -68,7 +69,7 @@ export function specRoutes (deps: ControlPlaneDeps): AdminRoute[] {
       handler: async (ctx) => {
         await deps.db.transaction(async (tx) => {
           const pkg = await requirePackageForUpdate(tx, ctx.params.id)
-          const version = await requireVersion(tx, pkg.id, ctx.params.vid)
+          const version = await requireVersion(tx, pkg.id, versionAddress(ctx.params, ctx.query))
           if (!await deleteSpec(tx, version.id)) throw new GatewayError('ATRIUM_ERR_ADMIN_NOT_FOUND', `version "${version.version}" has no API spec`)
         })
         return { status: 204 }

@@ -91,3 +91,11 @@ export async function deleteSpec (ex: DbExecutor, versionId: string): Promise<bo
   await ex.query('DELETE FROM service_version_specs WHERE service_version_id = $1', [versionId])
   return true
 }
+
+/** The target version's spec becomes a copy of the source version's (none when the source has none). */
+export async function copySpec (ex: DbExecutor, fromVersionId: string, toVersionId: string, now: number): Promise<void> {
+  await ex.query('DELETE FROM service_version_specs WHERE service_version_id = $1', [toVersionId])
+  await ex.query(`INSERT INTO service_version_specs (service_version_id, format, spec_type, spec_version, title, api_version, size, operations, content, document, created_at, updated_at)
+    SELECT $2, format, spec_type, spec_version, title, api_version, size, operations, content, document, $3, $3 FROM service_version_specs WHERE service_version_id = $1`,
+  [fromVersionId, toVersionId, now])
+}

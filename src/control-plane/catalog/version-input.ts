@@ -19,7 +19,7 @@ export interface VersionFields {
 }
 
 /** `"production"`, `"<uuid>"`, or `{ "id": … }` / `{ "name": … }` as the API returns it. */
-function readGroupRef (value: unknown, errors: FieldError[]): string | undefined {
+export function readGroupRef (value: unknown, errors: FieldError[]): string | undefined {
   if (typeof value === 'string' && value !== '' && !hasNul(value)) return value
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const ref = value as Record<string, unknown>

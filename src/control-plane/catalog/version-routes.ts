@@ -7,7 +7,7 @@ import { pageResult } from '../shared/pagination.js'
 import { deleteImplementationService, findImplementationService, resolveRuntimeGroup } from './gateway-port.js'
 import { invalid } from './package-input.js'
 import { requirePackage, requirePackageForUpdate } from './package-store.js'
-import { readCatalogPage, readTextParam } from './query-input.js'
+import { readCatalogPage, readTextParam, versionAddress } from './query-input.js'
 import { mapConstraintErrors } from './sql-errors.js'
 import { findSpecSummary, type SpecSummary } from './spec-store.js'
 import { parseVersionBody } from './version-input.js'
@@ -86,7 +86,7 @@ async function patch (deps: ControlPlaneDeps, ctx: AdminContext): Promise<Versio
   const fields = parseVersionBody(await ctx.json(), 'patch')
   return await mapConstraintErrors(() => deps.db.transaction(async (tx) => {
     const pkg = await requirePackageForUpdate(tx, ctx.params.id)
-    const current = await requireVersion(tx, pkg.id, ctx.params.vid)
+    const current = await requireVersion(tx, pkg.id, versionAddress(ctx.params, ctx.query))
     if (fields.id !== undefined && fields.id !== current.id) throw invalid('id cannot change', [{ path: 'id', message: 'must be the id of this version' }])
     const next: VersionRecord = { ...current, version: fields.version ?? current.version, status: fields.status ?? current.status, updated_at: nowSeconds() }
     if (fields.runtimeGroup !== undefined) {
@@ -134,7 +134,7 @@ export function versionRoutes (deps: ControlPlaneDeps): AdminRoute[] {
       tag: TAG,
       handler: async (ctx) => {
         const pkg = await requirePackage(deps.db, ctx.params.id)
-        return { status: 200, body: await viewVersion(deps.db, await requireVersion(deps.db, pkg.id, ctx.params.vid)) }
+        return { status: 200, body: await viewVersion(deps.db, await requireVersion(deps.db, pkg.id, versionAddress(ctx.params, ctx.query))) }
       }
     },
     { method: 'PATCH', path: `${base}/:vid`, summary: 'Update a service version (version, status, runtime_group)', tag: TAG, handler: async (ctx) => ({ status: 200, body: await patch(deps, ctx) }) },
@@ -146,7 +146,7 @@ export function versionRoutes (deps: ControlPlaneDeps): AdminRoute[] {
       handler: async (ctx) => {
         await deps.db.transaction(async (tx) => {
           const pkg = await requirePackageForUpdate(tx, ctx.params.id)
-          await deleteVersionWithImplementation(tx, await requireVersion(tx, pkg.id, ctx.params.vid))
+          await deleteVersionWithImplementation(tx, await requireVersion(tx, pkg.id, versionAddress(ctx.params, ctx.query)))
         })
         return { status: 204 }
       }

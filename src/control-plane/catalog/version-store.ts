@@ -29,20 +29,36 @@ function toRecord (row: VersionRecord): VersionRecord {
   return { ...row, created_at: Number(row.created_at), updated_at: Number(row.updated_at) }
 }
 
-/** `vid` is a version id, or a version name when exactly one version of the package has it. */
-export async function requireVersion (ex: DbExecutor, packageId: string, vid: string): Promise<VersionRecord> {
-  const rows = hasNul(vid)
-    ? []
-    : isUuid(vid)
-    ? await ex.query<VersionRecord>(`SELECT ${COLUMNS} FROM ${FROM} WHERE v.service_package_id = $1 AND v.id = $2`, [packageId, vid.toLowerCase()])
-    : await ex.query<VersionRecord>(`SELECT ${COLUMNS} FROM ${FROM} WHERE v.service_package_id = $1 AND v.version = $2 LIMIT 2`, [packageId, vid])
-  if (rows.length === 0) throw new GatewayError('ATRIUM_ERR_ADMIN_NOT_FOUND', `no version "${vid}" in this service package`)
+/** How a URL names a version: `vid` (an id or a version name) and, optionally, `?runtime_group=` (id or name). */
+export interface VersionAddress { vid: string, runtimeGroup?: string }
+
+/**
+ * The version `vid` names: an id, or a version name — one version in several runtime groups is one
+ * name, so `runtimeGroup` picks the group's row; without it the name must be unique in the package.
+ */
+export async function requireVersion (ex: DbExecutor, packageId: string, address: VersionAddress): Promise<VersionRecord> {
+  const { vid, runtimeGroup } = address
+  const params: unknown[] = [packageId, isUuid(vid) ? vid.toLowerCase() : vid]
+  let where = isUuid(vid) ? 'v.id = $2' : 'v.version = $2'
+  if (runtimeGroup !== undefined) {
+    params.push(runtimeGroup)
+    where += ' AND (g.id = $3 OR g.name = $3)'
+  }
+  const rows = hasNul(vid) ? [] : await ex.query<VersionRecord>(`SELECT ${COLUMNS} FROM ${FROM} WHERE v.service_package_id = $1 AND ${where} LIMIT 2`, params)
+  const inGroup = runtimeGroup === undefined ? '' : ` in runtime group "${runtimeGroup}"`
+  if (rows.length === 0) throw new GatewayError('ATRIUM_ERR_ADMIN_NOT_FOUND', `no version "${vid}"${inGroup} in this service package`)
   if (rows.length > 1) {
-    throw new GatewayError('ATRIUM_ERR_ADMIN_CONFLICT', `version "${vid}" exists in several runtime groups of this package: address it by id`, {
-      fields: [{ path: 'vid', message: 'ambiguous version name: use the version id' }]
+    throw new GatewayError('ATRIUM_ERR_ADMIN_CONFLICT', `version "${vid}" exists in several runtime groups of this package: add ?runtime_group= or use the version id`, {
+      fields: [{ path: 'vid', message: 'ambiguous version name: add ?runtime_group= or use the version id' }]
     })
   }
   return toRecord(rows[0])
+}
+
+/** The package's version named `version` in the runtime group, or null. */
+export async function findVersionInGroup (ex: DbExecutor, packageId: string, version: string, runtimeGroupId: string): Promise<VersionRecord | null> {
+  const rows = await ex.query<VersionRecord>(`SELECT ${COLUMNS} FROM ${FROM} WHERE v.service_package_id = $1 AND v.version = $2 AND v.runtime_group_id = $3`, [packageId, version, runtimeGroupId])
+  return rows.length === 0 ? null : toRecord(rows[0])
 }
 
 export async function listVersions (ex: DbExecutor, dialect: Dialect, packageId: string, runtimeGroup: string | undefined, page: Page): Promise<VersionRecord[]> {

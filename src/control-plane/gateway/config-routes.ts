@@ -5,13 +5,12 @@ import { nulPaths } from '../admin-api/read-body.js'
 import type { ControlPlaneDeps } from '../deps.js'
 import type { Db, DbExecutor } from '../store/db.js'
 import { nowSeconds } from '../shared/ids.js'
-import { bumpConfigVersion, lockRuntimeGroup, requireRuntimeGroup } from '../runtime-groups/index.js'
-import { planConfig, type ConfigPlan } from './config-plan.js'
-import type { StoredEntity } from './entity-types.js'
+import { lockRuntimeGroup, requireRuntimeGroup } from '../runtime-groups/index.js'
+import { applyPlan, planDocument } from './config-apply.js'
 import { exportDocument } from './config-export.js'
-import { hasTags, readSelectTags, selectEntities, withSelectTags } from './config-select.js'
+import { readSelectTags, selectEntities, withSelectTags } from './config-select.js'
 import { toYamlText } from './config-yaml.js'
-import { deleteAllEntities, insertEntities, loadEntities } from './entity-store.js'
+import { loadEntities } from './entity-store.js'
 import { invalidError } from './group-document.js'
 import { hashPlaintextPasswords } from './credential-plan.js'
 import { isRecord } from './credential-kinds.js'
@@ -85,40 +84,6 @@ async function readDocument (ctx: AdminContext, db: Db): Promise<Record<string, 
   return doc as Record<string, unknown>
 }
 
-/**
- * decK's select_tags also scope a sync: only entities carrying every one of them are matched,
- * updated or deleted; the others are kept as they are. The group that results is checked whole,
- * since a kept entity may reference one the file deletes.
- */
-async function plan (tx: DbExecutor, rgId: string, doc: Record<string, unknown>): Promise<{ p: ConfigPlan, existing: StoredEntity[] }> {
-  const existing = await loadEntities(tx, rgId)
-  const tags = selectTagsOf(doc)
-  if (tags.length === 0) return { p: planConfig(doc, existing, nowSeconds()), existing }
-  const inScope = (e: StoredEntity): boolean => hasTags(e.body, tags)
-  const p = planConfig(doc, existing.filter(inScope), nowSeconds())
-  const positions = new Map<string, number>()
-  for (const e of p.entities) positions.set(e.kind, Math.max(positions.get(e.kind) ?? 0, e.position + 1))
-  for (const e of existing.filter((x) => !inScope(x))) {
-    const position = positions.get(e.kind) ?? 0
-    positions.set(e.kind, position + 1)
-    p.entities.push({ ...e, position })
-  }
-  // The file's own certificates were checked for expiry (readDocument); kept ones may have expired since.
-  const result = loadDeclarativeDocument(exportDocument(p.entities), { acceptExpiredCertificates: true })
-  if (!result.ok) throw invalidError(result.errors.map((e) => ({ path: e.path, message: `${e.message} (in the group after this apply: entities outside _info.select_tags are kept)` })))
-  return { p, existing }
-}
-
-function selectTagsOf (doc: Record<string, unknown>): string[] {
-  const info = doc._info
-  if (!isRecord(info) || !Array.isArray(info.select_tags)) return []
-  return info.select_tags.filter((t): t is string => typeof t === 'string')
-}
-
-function summary (p: ConfigPlan): string {
-  return `config: ${p.create.length} created, ${p.update.length} updated, ${p.delete.length} deleted`
-}
-
 export function configRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
   return [
     {
@@ -146,16 +111,11 @@ export function configRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
         const detach = detachRequested(ctx)
         const out = await db.transaction(async (tx) => {
           const rg = await lockRuntimeGroup(tx, ctx.params.rg)
-          const { p, existing } = await plan(tx, rg.id, doc)
+          const { p, existing } = await planDocument(tx, rg.id, doc)
           const detached = (await catalogChanges(tx, rg.id, existing, p)).filter((c) => c.change === 'delete').map(versionRef)
           if (detached.length > 0 && !detach) throw inUseError('the change deletes services that implement catalog versions', detached)
           await detachVersions(tx, detached.map((v) => v.version_id), nowSeconds())
-          let version = rg.config_version
-          if (p.create.length + p.update.length + p.delete.length > 0) {
-            await deleteAllEntities(tx, rg.id)
-            await insertEntities(tx, rg.id, p.entities)
-            version = await bumpConfigVersion(tx, rg.id, summary(p))
-          }
+          const version = await applyPlan(tx, rg, p)
           return { config_version: version, created: p.create.length, updated: p.update.length, deleted: p.delete.length, detached_versions: detached }
         })
         return { status: 200, body: out }
@@ -167,7 +127,7 @@ export function configRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
       handler: async (ctx) => {
         const doc = await readDocument(ctx, db)
         const rg = await requireRuntimeGroup(db, ctx.params.rg)
-        const { p, existing } = await plan(db, rg.id, doc)
+        const { p, existing } = await planDocument(db, rg.id, doc)
         const catalog = await catalogChanges(db, rg.id, existing, p)
         return { status: 200, body: { create: p.create, update: p.update, delete: p.delete, catalog } }
       }

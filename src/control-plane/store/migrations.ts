@@ -274,6 +274,31 @@ export const MIGRATIONS: Migration[] = [
       )`,
       'CREATE INDEX upstream_target_marks_at ON upstream_target_marks (at_ms)'
     ]
+  },
+  {
+    version: 8,
+    name: 'catalog: promotion overrides, package-wide plugins, runtime groups\' public URL',
+    sql: [
+      // What a promotion into this version's runtime group overrides (promotion-overrides.ts), remembered.
+      `CREATE TABLE service_version_overrides (
+        service_version_id TEXT PRIMARY KEY REFERENCES service_versions(id) ON DELETE CASCADE,
+        overrides TEXT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      // A plugin of every version's implementation of the package (package-plugins.ts); instance_name '' when none.
+      `CREATE TABLE service_package_plugins (
+        id TEXT PRIMARY KEY,
+        service_package_id TEXT NOT NULL REFERENCES service_packages(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        instance_name TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      'CREATE UNIQUE INDEX service_package_plugins_scope ON service_package_plugins (service_package_id, name, instance_name)',
+      // Where consumers reach the group's proxy (the Dev Portal's "Reachable at").
+      'ALTER TABLE runtime_groups ADD COLUMN public_url TEXT'
+    ]
   }
 ]
 

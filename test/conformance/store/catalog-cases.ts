@@ -133,19 +133,23 @@ export const catalogCases: StoreCaseGroup = {
       assert.ok(isUniqueViolation(await rejection(addVersion(db, pkg, prod, 'v1'))))
       assert.deepEqual(conflict(await rejection(checkVersionUnique(db, pkg.id, 'v1', prod.id, newId()))), ['version'])
       await checkVersionUnique(db, pkg.id, 'v1', prod.id, v1prod.id)
-      assert.deepEqual(conflict(await rejection(requireVersion(db, pkg.id, 'v1'))), ['vid'])
-      assert.deepEqual(await requireVersion(db, pkg.id, v1staging.id.toUpperCase()), v1staging)
-      assert.deepEqual(await requireVersion(db, pkg.id, 'v2'), v2)
+      assert.deepEqual(conflict(await rejection(requireVersion(db, pkg.id, { vid: 'v1' }))), ['vid'])
+      assert.deepEqual(await requireVersion(db, pkg.id, { vid: 'v1', runtimeGroup: 'staging' }), v1staging, 'a name plus its group')
+      assert.deepEqual(await requireVersion(db, pkg.id, { vid: 'v1', runtimeGroup: prod.id }), v1prod)
+      assert.deepEqual(await requireVersion(db, pkg.id, { vid: v1staging.id.toUpperCase() }), v1staging)
+      assert.deepEqual(await requireVersion(db, pkg.id, { vid: 'v2' }), v2)
       assert.deepEqual((await listVersions(db, kind, pkg.id, undefined, PAGE)).map((v) => [v.version, v.runtime_group_name]),
         [['v1', 'production'], ['v1', 'staging'], ['v2', 'production']])
       assert.deepEqual((await listVersions(db, kind, pkg.id, 'staging', PAGE)).map((v) => v.id), [v1staging.id])
       assert.deepEqual((await listVersions(db, kind, pkg.id, prod.id, PAGE)).map((v) => v.id), [v1prod.id, v2.id])
       await updateVersion(db, { ...v2, version: 'v3', status: 'deprecated', service_id: null, updated_at: T0 + 5 })
-      assert.deepEqual(await requireVersion(db, pkg.id, v2.id), { ...v2, version: 'v3', status: 'deprecated', service_id: null, updated_at: T0 + 5 })
+      assert.deepEqual(await requireVersion(db, pkg.id, { vid: v2.id }), { ...v2, version: 'v3', status: 'deprecated', service_id: null, updated_at: T0 + 5 })
       await deleteVersionRow(db, v1staging.id)
       assert.deepEqual((await allVersions(db, pkg.id)).map((v) => v.id).sort(), [v1prod.id, v2.id].sort())
-      const err = await rejection(requireVersion(db, pkg.id, 'v9'))
+      const err = await rejection(requireVersion(db, pkg.id, { vid: 'v9' }))
       assert.ok(err instanceof GatewayError && err.code === 'ATRIUM_ERR_ADMIN_NOT_FOUND')
+      const elsewhere = await rejection(requireVersion(db, pkg.id, { vid: 'v3', runtimeGroup: 'staging' }))
+      assert.ok(elsewhere instanceof GatewayError && elsewhere.code === 'ATRIUM_ERR_ADMIN_NOT_FOUND', 'v3 is not in staging')
     }),
 
     storeCase('documents: found by id or slug, listed without content by parent and status, sized in UTF-8 bytes; a parent takes its subtree along', async ({ kind, db }) => {
