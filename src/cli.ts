@@ -9,6 +9,7 @@ import { applyCommand, diffCommand, dumpCommand } from './cli/config-remote.js'
 import { dataPlaneCommand } from './cli/data-plane-command.js'
 import { controlPlaneCommand } from './cli/control-plane-command.js'
 import { startCommand } from './cli/start-command.js'
+import { promoteCommand } from './cli/promote-command.js'
 
 const RUN: Record<CommandName, (line: CommandLine) => Promise<number>> = {
   start: startCommand,
@@ -17,7 +18,8 @@ const RUN: Record<CommandName, (line: CommandLine) => Promise<number>> = {
   'config validate': async (line) => await validateCommand(line.file as string),
   'config apply': applyCommand,
   'config dump': dumpCommand,
-  'config diff': diffCommand
+  'config diff': diffCommand,
+  promote: promoteCommand
 }
 
 function isCommandName (name: string): name is CommandName {

@@ -17,6 +17,8 @@ export interface CommandLine {
   repeated: Readonly<Record<string, readonly string[]>>
   /** The FILE argument of config validate/apply/diff. */
   file: string | undefined
+  /** The positional arguments, in the order of the command's `args`. */
+  args: readonly string[]
   help: boolean
 }
 
@@ -54,11 +56,11 @@ export function parseCommandLine (command: CommandName, args: string[]): Command
       ;(repeated[token.name] ??= []).push(token.value)
     }
   }
-  if (help) return { command, flags, repeated, file: undefined, help }
-  const wanted = commandSpec(command).file ? 1 : 0
-  if (positionals.length > wanted) throw usageError(`unexpected argument "${positionals[wanted]}" for "atrium ${command}"`)
-  if (positionals.length < wanted) throw usageError(`"atrium ${command}" needs FILE`)
-  return { command, flags, repeated, file: positionals[0], help }
+  if (help) return { command, flags, repeated, file: undefined, args: [], help }
+  const wanted = commandSpec(command).args
+  if (positionals.length > wanted.length) throw usageError(`unexpected argument "${positionals[wanted.length]}" for "atrium ${command}"`)
+  if (positionals.length < wanted.length) throw usageError(`"atrium ${command}" needs ${wanted.slice(positionals.length).join(' ')}`)
+  return { command, flags, repeated, file: wanted[0] === 'FILE' ? positionals[0] : undefined, args: positionals, help }
 }
 
 /** The flag (or, without one, the variable) as written in help and error messages. */

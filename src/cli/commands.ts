@@ -1,7 +1,7 @@
 // The subcommands of `atrium`: how each is written and what it does. Their options live in
 // src/cli/options.ts; --help and docs/command-line.md are rendered from both tables.
 
-export const COMMAND_NAMES = ['start', 'control-plane', 'data-plane', 'config validate', 'config apply', 'config dump', 'config diff'] as const
+export const COMMAND_NAMES = ['start', 'control-plane', 'data-plane', 'config validate', 'config apply', 'config dump', 'config diff', 'promote'] as const
 export type CommandName = typeof COMMAND_NAMES[number]
 
 export interface CommandSpec {
@@ -10,8 +10,8 @@ export interface CommandSpec {
   usage: readonly string[]
   /** What it does, one paragraph. */
   summary: string
-  /** The FILE argument: required (config validate/apply/diff) or none. */
-  file: boolean
+  /** The positional arguments, all required: FILE (config validate/apply/diff), PACKAGE VERSION (promote), or none. */
+  args: readonly string[]
 }
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -21,7 +21,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'What `npm start` runs: a control plane on embedded SQLite, one data-plane node joined to it, and the ' +
       'DEMO echo upstream that config/example.yaml proxies to. On an empty store it creates the runtime group and ' +
       'loads the seed file into it; later starts keep the store\'s config.',
-    file: false
+    args: []
   },
   {
     name: 'control-plane',
@@ -29,7 +29,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Run the control plane: the catalog store (migrations run at start), the Admin API, the Dev Portal ' +
       '(read-only pages of what is published) and the cluster listener where data-plane nodes connect ' +
       '(WebSocket /v1/sync, data-plane token required).',
-    file: false
+    args: []
   },
   {
     name: 'data-plane',
@@ -40,32 +40,40 @@ export const COMMANDS: readonly CommandSpec[] = [
       'directory and serve it at start even when the control plane is unreachable; reconnect forever with ' +
       'jittered backoff. A revoked or unknown token is logged and retried every --sync-backoff-max ms while ' +
       'the node keeps serving: issue a new token and restart the node with it. SIGTERM/SIGINT stop gracefully.',
-    file: false
+    args: []
   },
   {
     name: 'config validate',
     usage: ['config validate FILE'],
     summary: 'Exit 0 when FILE is a valid declarative config; exit 1 listing every error as `path: message`. ' +
       'Warnings (such as a disabled service) are printed as `warning: path: message`; a Kong feature Atrium does not implement is an error.',
-    file: true
+    args: ['FILE']
   },
   {
     name: 'config apply',
     usage: ['config apply FILE --runtime-group NAME [OPTIONS]'],
     summary: 'Replace the runtime group\'s config on a control plane with FILE (YAML or JSON), atomically.',
-    file: true
+    args: ['FILE']
   },
   {
     name: 'config dump',
     usage: ['config dump --runtime-group NAME [OPTIONS]'],
     summary: 'Print the runtime group\'s config as a Kong 3.0 declarative file.',
-    file: false
+    args: []
   },
   {
     name: 'config diff',
     usage: ['config diff FILE --runtime-group NAME [OPTIONS]'],
     summary: 'Show what `config apply` would create (+), update (~) and delete (-).',
-    file: true
+    args: ['FILE']
+  },
+  {
+    name: 'promote',
+    usage: ['promote PACKAGE VERSION --from GROUP --to GROUP [OPTIONS]'],
+    summary: 'Promote a catalog version (PACKAGE by id, slug or name; VERSION by name or id) from one runtime group into ' +
+      'another: its implementation (service, routes, their plugins), API spec and status, as the same version. Prints the ' +
+      'target group\'s diff (+ ~ -); with --dry-run changes nothing. POST /service-packages/{PACKAGE}/versions/{VERSION}/promote.',
+    args: ['PACKAGE', 'VERSION']
   }
 ]
 

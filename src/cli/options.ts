@@ -50,6 +50,8 @@ export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../../config/example.yam
 const CP = ['control-plane', 'start'] as const
 const DP = ['data-plane', 'start'] as const
 const REMOTE = ['config apply', 'config dump', 'config diff'] as const
+/** The commands that talk to a control plane's Admin API. */
+const ADMIN_CLIENT = [...REMOTE, 'promote'] as const
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -251,12 +253,12 @@ export const OPTIONS = {
     parse: text
   }),
   adminUrl: option({
-    flag: 'admin-url', env: 'ATRIUM_ADMIN_URL', default: D.DEFAULT_ADMIN_URL, value: 'URL', commands: REMOTE,
+    flag: 'admin-url', env: 'ATRIUM_ADMIN_URL', default: D.DEFAULT_ADMIN_URL, value: 'URL', commands: ADMIN_CLIENT,
     help: 'The control plane\'s Admin API.',
     parse: httpUrl
   }),
   adminToken: option({
-    flag: 'admin-token', env: 'ATRIUM_ADMIN_TOKEN', value: 'TOKEN', commands: REMOTE, defaultNote: 'none',
+    flag: 'admin-token', env: 'ATRIUM_ADMIN_TOKEN', value: 'TOKEN', commands: ADMIN_CLIENT, defaultNote: 'none',
     help: 'Sent as Authorization: Bearer TOKEN.',
     parse: text
   }),
@@ -265,6 +267,27 @@ export const OPTIONS = {
     help: 'Apply a file that deletes services implementing catalog versions, and detach those versions (their implementation becomes none); ' +
       'without it such a file is refused and nothing changes. Sends PUT …/config?detach_versions=true.',
     parse: onOff
+  }),
+  promoteFrom: option({
+    flag: 'from', value: 'GROUP', commands: ['promote'], defaultNote: 'required',
+    help: 'The runtime group the version is promoted from (its name or id).',
+    parse: text
+  }),
+  promoteTo: option({
+    flag: 'to', value: 'GROUP', commands: ['promote'], defaultNote: 'required',
+    help: 'The runtime group the version is promoted into.',
+    parse: text
+  }),
+  dryRun: option({
+    flag: 'dry-run', default: 'off', value: '', switch: true, commands: ['promote'],
+    help: 'Print the target group\'s diff and change nothing.',
+    parse: onOff
+  }),
+  overrides: option({
+    flag: 'overrides', value: 'FILE', commands: ['promote'], defaultNote: 'the remembered ones',
+    help: 'A JSON or YAML file of per-environment overrides ({"service": {…}, "routes": {NAME: {…}}, "plugins": {NAME or ROUTE/NAME: {…}}}), ' +
+      'merged into those the target version remembers.',
+    parse: text
   }),
   format: option({
     flag: 'format', default: 'yaml', value: 'yaml|json', commands: ['config dump'],
