@@ -1,5 +1,5 @@
 import type { FieldError } from '../../errors.js'
-import type { ServiceTree } from '../gateway/index.js'
+import { patchEntityBody, type ServiceTree } from '../gateway/index.js'
 import { invalid } from './package-input.js'
 
 // Per-environment values of a promotion (`"overrides"`): what must differ in the target runtime
@@ -10,9 +10,10 @@ import { invalid } from './package-input.js'
 //     "plugins": { "<plugin name>": { … }, "<route name>/<plugin name>": { … } } }
 //
 // A plugin on the service is keyed by its name (or instance_name), one on a route by
-// "route/plugin". Each value is a JSON merge patch (RFC 7396) onto what is promoted: objects merge,
-// anything else replaces, null removes (the field takes its default). The target version remembers
-// them: a request's overrides are merged into the remembered ones by the same rule, so the next
+// "route/plugin". Each value applies as a PATCH of that entity would (a service's `url` replaces
+// protocol/host/port/path, a plugin's `config` merges field by field, null resets a field to its
+// default). The target version remembers them: a request's overrides are merged into the remembered
+// ones as a JSON merge patch (RFC 7396: objects merge, null removes a remembered value), so the next
 // promotion applies them without being told again.
 
 export type Overrides = Record<string, unknown> & {
@@ -63,14 +64,6 @@ export function mergePatch (target: unknown, patch: unknown): unknown {
   return out
 }
 
-/** A service's override with `url` stands for protocol, host, port and path (Kong's shorthand): those go first. */
-function patchService (service: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
-  const base = typeof patch.url === 'string'
-    ? Object.fromEntries(Object.entries(service).filter(([k]) => !['protocol', 'host', 'port', 'path', 'url'].includes(k)))
-    : service
-  return mergePatch(base, patch) as Record<string, unknown>
-}
-
 function pluginKey (plugin: Record<string, unknown>): string {
   return String(plugin.instance_name ?? plugin.name)
 }
@@ -95,16 +88,16 @@ export function applyOverrides (tree: ServiceTree, overrides: Overrides, strict:
     if (!pluginKeys.has(key)) errors.push({ path: `overrides.plugins.${key}`, message: 'the version\'s implementation has no such plugin (its name on the service, or "route/plugin")' })
   }
   if (errors.length > 0) throw invalid('the overrides name what the version does not have', errors)
-  const patchPlugin = (p: Record<string, unknown>, key: string): Record<string, unknown> => plugins[key] === undefined ? p : mergePatch(p, plugins[key]) as Record<string, unknown>
+  const patchPlugin = (p: Record<string, unknown>, key: string): Record<string, unknown> => plugins[key] === undefined ? p : patchEntityBody('plugin', p, plugins[key])
   return {
     ...tree,
-    service: overrides.service === undefined ? tree.service : patchService(tree.service, overrides.service),
+    service: overrides.service === undefined ? tree.service : patchEntityBody('service', tree.service, overrides.service),
     plugins: tree.plugins.map((p) => patchPlugin(p, pluginKey(p))),
     routes: tree.routes.map((r) => {
       const name = typeof r.route.name === 'string' ? r.route.name : null
       const patch = name === null ? undefined : routes[name]
       return {
-        route: patch === undefined ? r.route : mergePatch(r.route, patch) as Record<string, unknown>,
+        route: patch === undefined ? r.route : patchEntityBody('route', r.route, patch),
         plugins: r.plugins.map((p) => patchPlugin(p, `${String(name)}/${pluginKey(p)}`))
       }
     })

@@ -9,3 +9,4 @@ export { exportServiceTree, hasUpstream, planServiceTree } from './service-tree.
 export type { ServiceTree, TreeRoute } from './service-tree.js'
 export { applyPlan } from './config-apply.js'
 export type { DiffItem } from './config-plan.js'
+export { mergePatch as patchEntityBody } from './entity-body.js'
