@@ -1,5 +1,5 @@
-export { upsertImplementationService, deleteServiceCascade, getService } from './service-api.js'
-export type { ServiceEntity } from './service-api.js'
+export { canonicalServicePlugin, upsertImplementationService, deleteServiceCascade, getService, pluginsApplyingTo } from './service-api.js'
+export type { PluginInScope, ServiceEntity } from './service-api.js'
 export { gatewayEntityRoutes } from './entity-routes.js'
 export { configRoutes } from './config-routes.js'
 export { credentialRoutes } from './credential-routes.js'

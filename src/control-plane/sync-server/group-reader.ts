@@ -2,12 +2,15 @@ import type { Db } from '../store/db.js'
 import { exportDocument } from '../gateway/config-export.js'
 import { loadEntitiesById, readRevisions } from '../gateway/entity-store.js'
 import type { StoredEntity } from '../gateway/entity-types.js'
+import { packagePluginsInGroup, withPackagePlugins } from '../catalog/index.js'
 
 // Reads one runtime group's document for a snapshot, re-reading only the rows written since the
 // previous read: every entity row carries a random revision, renewed on each insert and update
 // (entity-store.ts), so the ordered (id, revision) list says exactly which rows are new or changed,
 // and which are gone. At 10k routes that is one narrow query plus the changed rows instead of
-// every row and every body parsed again.
+// every row and every body parsed again. The catalog's package-wide plugins join the document as
+// plugins on each implementation service (catalog/package-plugin-expansion.ts); their writes bump
+// the version too, so the same check covers them.
 //
 // Consistency: the version is read before and after; equal versions mean the rows read in between
 // are exactly that version's (every commit that changes entities bumps the version; READ COMMITTED
@@ -45,6 +48,7 @@ export function createGroupReader (db: Db, runtimeGroupId: string): GroupReader 
       const stale = order.filter((r) => cache.get(r.id)?.revision !== r.revision).map((r) => r.id)
       const fresh = new Map(cache)
       for (const { entity, revision } of await loadEntitiesById(db, runtimeGroupId, stale)) fresh.set(entity.id, { revision, entity })
+      const packagePlugins = await packagePluginsInGroup(db, runtimeGroupId)
       const after = await versionOf()
       if (after === null) return null
       cache = fresh
@@ -61,7 +65,9 @@ export function createGroupReader (db: Db, runtimeGroupId: string): GroupReader 
       if (!complete) continue // a row changed between the two queries; the version check will settle it
       // Keep only what this version has: deleted rows leave the cache.
       cache = new Map([...revisions.keys()].map((id) => [id, fresh.get(id) as { revision: string, entity: StoredEntity }]))
-      return { version: before, doc: exportDocument(entities), revisions }
+      const expanded = withPackagePlugins(exportDocument(entities), packagePlugins)
+      for (const [id, revision] of expanded.revisions) revisions.set(id, revision)
+      return { version: before, doc: expanded.doc, revisions }
     }
   }
 
