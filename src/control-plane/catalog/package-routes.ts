@@ -10,6 +10,7 @@ import {
   type PackageSearch, type ServicePackage
 } from './package-store.js'
 import { readCatalogPage, readLabelFilters, readTextParam } from './query-input.js'
+import { parseSearch } from './search-query.js'
 import { mapConstraintErrors } from './sql-errors.js'
 import { deleteVersionWithImplementation } from './version-routes.js'
 import { allVersions } from './version-store.js'
@@ -22,12 +23,13 @@ const TAG = 'Service catalog'
 const CONFLICT = 'the service package name, slug or id is taken'
 
 function readSearch (query: URLSearchParams): PackageSearch {
+  const q = readTextParam(query, 'q')
   const published = readTextParam(query, 'portal_published')
   if (published !== undefined && published !== 'true' && published !== 'false') {
     throw invalid('portal_published must be true or false', [{ path: 'portal_published', message: 'must be true or false' }])
   }
   return {
-    q: readTextParam(query, 'q'),
+    query: q === undefined ? undefined : parseSearch(q),
     labels: readLabelFilters(query),
     runtimeGroup: readTextParam(query, 'runtime_group'),
     portalPublished: published === undefined ? undefined : published === 'true'
@@ -115,7 +117,7 @@ export function packageRoutes (deps: ControlPlaneDeps): AdminRoute[] {
     {
       method: 'GET',
       path: '/service-packages',
-      summary: 'List and search service packages (q, labels=k:v, runtime_group, portal_published, size, next)',
+      summary: 'List and search service packages (q: text, name:, description:, labels.KEY:, runtime_group:, AND, OR, parentheses; labels=k:v, runtime_group, portal_published, size, next)',
       tag: TAG,
       handler: async (ctx) => {
         const search = readSearch(ctx.query)

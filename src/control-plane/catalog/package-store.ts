@@ -3,6 +3,7 @@ import type { DbExecutor } from '../store/db.js'
 import { isUuid } from '../shared/ids.js'
 import type { Page } from '../shared/pagination.js'
 import { hasNul } from './package-input.js'
+import { searchCondition, type SearchNode } from './search-query.js'
 
 // SQL for service packages. The JSON `labels` column is what the API returns; the label rows and
 // the lower-cased search columns are derived copies, rewritten with it in the same transaction.
@@ -124,6 +125,8 @@ export async function deletePackageRow (ex: DbExecutor, id: string): Promise<voi
 export interface PackageSearch {
   /** Case-insensitive substring of the name, the description, a label key or a label value. */
   q?: string
+  /** A parsed Admin API search (search-query.ts): filters and operators. */
+  query?: SearchNode
   /** Every pair must be a label of the package (exact key, exact value). */
   labels: Array<[string, string]>
   /** Id or name of a runtime group the package has a version in. */
@@ -133,30 +136,16 @@ export interface PackageSearch {
 }
 
 /** `\`, `%` and `_` taken literally in a LIKE pattern with ESCAPE '\'. */
-function likeContains (text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-}
-
 /** One page (size + 1 rows, for the next cursor) in (name, id) order. */
 export async function searchPackages (ex: DbExecutor, dialect: Dialect, search: PackageSearch, page: Page): Promise<ServicePackage[]> {
   const where: string[] = []
   const params: unknown[] = []
   const param = (value: unknown): string => { params.push(value); return `$${params.length}` }
-  if (search.q !== undefined) {
-    const p = param(likeContains(search.q.toLowerCase()))
-    where.push(`(p.search_name LIKE ${p} ESCAPE '\\' OR p.search_description LIKE ${p} ESCAPE '\\'
-      OR EXISTS (SELECT 1 FROM service_package_labels l WHERE l.service_package_id = p.id
-        AND (lower(l.key) LIKE ${p} ESCAPE '\\' OR lower(l.value) LIKE ${p} ESCAPE '\\')))`)
-  }
-  for (const [key, value] of search.labels) {
-    where.push(`EXISTS (SELECT 1 FROM service_package_labels l WHERE l.service_package_id = p.id AND l.key = ${param(key)} AND l.value = ${param(value)})`)
-  }
+  if (search.q !== undefined) where.push(searchCondition({ kind: 'text', text: search.q }, param))
+  if (search.query !== undefined) where.push(searchCondition(search.query, param))
+  for (const [key, value] of search.labels) where.push(searchCondition({ kind: 'label', key, value }, param))
   if (search.portalPublished !== undefined) where.push(`p.portal_published = ${param(search.portalPublished ? 1 : 0)}`)
-  if (search.runtimeGroup !== undefined) {
-    const g = param(search.runtimeGroup)
-    where.push(`EXISTS (SELECT 1 FROM service_versions v JOIN runtime_groups g ON g.id = v.runtime_group_id
-      WHERE v.service_package_id = p.id AND (g.id = ${g} OR g.name = ${g}))`)
-  }
+  if (search.runtimeGroup !== undefined) where.push(searchCondition({ kind: 'runtime_group', ref: search.runtimeGroup }, param))
   const sql = `SELECT ${COLUMNS} FROM service_packages p ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY ${textOrder(dialect, 'p.name')}, p.id LIMIT ${param(page.size + 1)} OFFSET ${param(page.offset)}`
   return (await ex.query<PackageRow>(sql, params)).map(toPackage)

@@ -132,6 +132,40 @@ describeStores((store) => {
     assert.deepEqual(await search('Payments Moves'), [], 'no match across fields')
   })
 
+  test('q takes Konnect-style filters: name:, description:, labels.KEY:, runtime_group:, AND, OR and parentheses', async (t) => {
+    const call = await startCatalog(t, store)
+    assert.equal((await call('POST', '/runtime-groups', { name: 'staging' })).status, 201)
+    await call('POST', '/service-packages', { name: 'Payments', description: 'Moves money', labels: { team: 'payments', tier: 'gold' } })
+    await call('POST', '/service-packages', { name: 'Payouts', description: 'Sends money out', labels: { team: 'finance' } })
+    await call('POST', '/service-packages', { name: 'Users', description: 'Who pays whom', labels: { team: 'payments-old' } })
+    await call('POST', '/service-packages', { name: 'Ledger API', description: 'Books', labels: { tier: 'gold' } })
+    assert.equal((await call('POST', '/service-packages/users/versions', { version: 'v1', runtime_group: 'staging' })).status, 201)
+    const search = async (q: string): Promise<string[]> => {
+      const r = await call('GET', `/service-packages?q=${encodeURIComponent(q)}`)
+      assert.equal(r.status, 200, `${q}: ${r.text}`)
+      return names(r)
+    }
+    assert.deepEqual(await search('name:pay'), ['Payments', 'Payouts'], 'name contains, case-insensitive')
+    assert.deepEqual(await search('description:money'), ['Payments', 'Payouts'])
+    assert.deepEqual(await search('labels.team:payments'), ['Payments'], 'a label value is exact')
+    assert.deepEqual(await search('labels.tier:*'), ['Ledger API', 'Payments'], '* means the key is there')
+    assert.deepEqual(await search('name:pay AND labels.team:finance'), ['Payouts'])
+    assert.deepEqual(await search('name:pay labels.team:finance'), ['Payouts'], 'side by side means AND')
+    assert.deepEqual(await search('labels.team:finance OR labels.tier:gold'), ['Ledger API', 'Payments', 'Payouts'])
+    assert.deepEqual(await search('(name:users OR name:ledger) AND labels.tier:gold'), ['Ledger API'])
+    assert.deepEqual(await search('name:users OR name:ledger AND labels.tier:gold'), ['Ledger API', 'Users'], 'AND binds tighter than OR')
+    assert.deepEqual(await search('runtime_group:staging'), ['Users'])
+    assert.deepEqual(await search('name:"ledger api"'), ['Ledger API'], 'a quoted value keeps its space')
+    assert.deepEqual(await search('pays whom'), ['Users'], 'plain words are one phrase')
+    assert.deepEqual(await search('money and more'), [], '"and" in lower case is text')
+    assert.deepEqual(await search('"name:pay"'), [], 'a quoted filter is text')
+    for (const bad of ['lables.team:payments', 'name:', '(name:pay', 'name:pay)', 'name:pay AND', 'OR name:pay', '"open']) {
+      const r = await call('GET', `/service-packages?q=${encodeURIComponent(bad)}`)
+      assert.equal(r.status, 400, bad)
+      assert.deepEqual(Object.keys(r.body.fields), ['q'], bad)
+    }
+  })
+
   test('labels filters match exact key and value pairs, all of them', async (t) => {
     const call = await startCatalog(t, store)
     await call('POST', '/service-packages', { name: 'a', labels: { team: 'payments', env: 'prod' } })
