@@ -13,7 +13,7 @@ import { readCatalogPage, readLabelFilters, readTextParam } from './query-input.
 import { parseSearch } from './search-query.js'
 import { mapConstraintErrors } from './sql-errors.js'
 import { deleteVersionWithImplementation } from './version-routes.js'
-import { allVersions } from './version-store.js'
+import { allVersions, type VersionRecord } from './version-store.js'
 import { packageSummary } from '../analytics/index.js'
 
 // /service-packages and /service-packages/{id|slug|name}. Each write is one transaction; a
@@ -24,16 +24,31 @@ const CONFLICT = 'the service package name, slug or id is taken'
 
 function readSearch (query: URLSearchParams): PackageSearch {
   const q = readTextParam(query, 'q')
-  const published = readTextParam(query, 'portal_published')
-  if (published !== undefined && published !== 'true' && published !== 'false') {
-    throw invalid('portal_published must be true or false', [{ path: 'portal_published', message: 'must be true or false' }])
-  }
+  const published = readFlag(query, 'portal_published') ? true : readTextParam(query, 'portal_published') === undefined ? undefined : false
   return {
     query: q === undefined ? undefined : parseSearch(q),
     labels: readLabelFilters(query),
     runtimeGroup: readTextParam(query, 'runtime_group'),
-    portalPublished: published === undefined ? undefined : published === 'true'
+    portalPublished: published
   }
+}
+
+function readFlag (query: URLSearchParams, name: string): boolean {
+  const v = readTextParam(query, name)
+  if (v !== undefined && v !== 'true' && v !== 'false') throw invalid(`${name} must be true or false`, [{ path: name, message: 'must be true or false' }])
+  return v === 'true'
+}
+
+/** One entry per version name, with the runtime groups (environments) it is in: the catalog list's view. */
+function versionSummary (versions: VersionRecord[]): Array<{ version: string, environments: Array<{ runtime_group: { id: string, name: string }, status: string, implemented: boolean }> }> {
+  const byName = new Map<string, Array<{ runtime_group: { id: string, name: string }, status: string, implemented: boolean }>>()
+  for (const v of versions) {
+    const list = byName.get(v.version) ?? []
+    list.push({ runtime_group: { id: v.runtime_group_id, name: v.runtime_group_name }, status: v.status, implemented: v.service_id !== null })
+    byName.set(v.version, list)
+  }
+  return [...byName.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
+    .map(([version, environments]) => ({ version, environments: environments.sort((a, b) => a.runtime_group.name < b.runtime_group.name ? -1 : 1) }))
 }
 
 /** A package from a create/replace body: absent optional fields take their defaults. */
@@ -117,12 +132,17 @@ export function packageRoutes (deps: ControlPlaneDeps): AdminRoute[] {
     {
       method: 'GET',
       path: '/service-packages',
-      summary: 'List and search service packages (q: text, name:, description:, labels.KEY:, runtime_group:, AND, OR, parentheses; labels=k:v, runtime_group, portal_published, size, next)',
+      summary: 'List and search service packages (q: text, name:, description:, labels.KEY:, runtime_group:, AND, OR, parentheses; labels=k:v, runtime_group, portal_published, size, next; summary=true adds each package\'s versions by environment and last-hour analytics)',
       tag: TAG,
       handler: async (ctx) => {
         const search = readSearch(ctx.query)
         const page = readCatalogPage(ctx.query)
-        return { status: 200, body: pageResult(page, await searchPackages(deps.db, deps.db.dialect, search, page)) }
+        const summary = readFlag(ctx.query, 'summary')
+        const result = pageResult(page, await searchPackages(deps.db, deps.db.dialect, search, page))
+        if (!summary) return { status: 200, body: result }
+        const data = []
+        for (const pkg of result.data) data.push({ ...pkg, versions: versionSummary(await allVersions(deps.db, pkg.id)), analytics: await packageSummary(deps.db, pkg.id) })
+        return { status: 200, body: { data, next: result.next } }
       }
     },
     { method: 'POST', path: '/service-packages', summary: 'Create a service package', tag: TAG, handler: async (ctx) => ({ status: 201, body: await create(deps, ctx) }) },

@@ -203,6 +203,16 @@ describeStores((store) => {
       assert.equal(v.body.runtime_group.name, g)
       assert.notEqual(v.body.implementation, null)
     }
+    // The catalog list's summary: one version, three environments, and the last hour's traffic.
+    const [summary] = (await ok(call, 'GET', '/service-packages?summary=true')).data
+    assert.deepEqual(summary.versions, [{
+      version: 'v2',
+      environments: ['development', 'production', 'staging'].map((name) => ({ runtime_group: { id: list.find((v: any) => v.runtime_group.name === name).runtime_group.id, name }, status: 'published', implemented: true }))
+    }])
+    assert.equal(summary.analytics.requests, 0)
+    assert.equal(summary.analytics.window_seconds, 3600)
+    assert.equal((await ok(call, 'GET', '/service-packages')).data[0].versions, undefined, 'only on request')
+    assert.equal((await call('GET', '/service-packages?summary=yes')).status, 400)
     const ambiguous = await call('GET', '/service-packages/payments/versions/v2')
     assert.equal(ambiguous.status, 409)
     assert.match(ambiguous.body.message, /runtime_group=/)
