@@ -21,7 +21,7 @@ const WINDOWS: Array<{ label: string, seconds: number }> = [
 ]
 const GROUP_BY = [{ value: '', label: 'no breakdown' }, { value: 'version', label: 'per version' }, { value: 'route', label: 'per route' }, { value: 'status_class', label: 'per status class' }]
 const COLORS = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#dc2626', '#0891b2', '#64748b']
-export const REFRESH_MS = 10_000
+const REFRESH_MS = 10_000
 
 let charts: uPlot[] = []
 
@@ -69,8 +69,10 @@ function breakdownTable (groups: Series[]): HTMLElement {
       h('td', {}, String(s.total.errors_5xx)), h('td', {}, errorRate(s.total)), h('td', {}, s.total.p95 === null ? '—' : `${s.total.p95} ms`)))))
 }
 
-async function renderBody (body: HTMLElement, packageId: string, q: Query): Promise<void> {
+/** `current`: false once a later render started (its answer may come first; the latest query wins). */
+async function renderBody (body: HTMLElement, packageId: string, q: Query, current: () => boolean): Promise<void> {
   const [overall, groups] = await Promise.all([fetchSeries(packageId, q, ''), q.groupBy === '' ? Promise.resolve([]) : fetchSeries(packageId, q, q.groupBy)])
+  if (!current()) return
   for (const c of charts) c.destroy()
   charts = []
   clear(body)
@@ -107,7 +109,12 @@ export async function renderAnalytics (root: HTMLElement, packageId: string, gro
   const group = h('select', { name: 'runtime_group' }, h('option', { value: '' }, 'every runtime group'), ...groups.map((g) => h('option', { value: g.id }, g.name)))
   const auto = h('input', { type: 'checkbox', name: 'auto-refresh' })
   const body = h('div', { class: 'analytics-body' })
-  const refresh = (): Promise<boolean> => attempt(() => renderBody(body, packageId, q))
+  let renders = 0
+  const render = async (): Promise<void> => {
+    const mine = ++renders
+    await renderBody(body, packageId, { ...q }, () => mine === renders)
+  }
+  const refresh = (): Promise<boolean> => attempt(render)
   for (const [el, apply] of [
     [windowSelect, () => { q.windowSeconds = Number(windowSelect.value) }],
     [groupBy, () => { q.groupBy = groupBy.value }],
@@ -134,5 +141,5 @@ export async function renderAnalytics (root: HTMLElement, packageId: string, gro
   root.append(h('h2', {}, 'Analytics'),
     h('div', { class: 'analytics-controls' }, windowSelect, ' ', groupBy, ' ', group, ' ', h('label', {}, auto, ` auto-refresh (every ${REFRESH_MS / 1000} s)`)),
     body)
-  await renderBody(body, packageId, q)
+  await render()
 }

@@ -12,10 +12,10 @@ import { lines } from './form-fields.js'
 // meant for `novalidate`: the API judges, and its messages show on the field.
 
 export interface JsonSchema {
-  type?: string | string[], title?: string, description?: string, default?: unknown, const?: unknown, enum?: unknown[], anyOf?: JsonSchema[]
+  type?: string | string[], description?: string, default?: unknown, const?: unknown, enum?: unknown[], anyOf?: JsonSchema[]
   properties?: Record<string, JsonSchema>, required?: string[], items?: JsonSchema
   patternProperties?: Record<string, JsonSchema>, additionalProperties?: boolean | JsonSchema
-  minimum?: number, maximum?: number, minLength?: number, maxLength?: number
+  minimum?: number, maximum?: number, minLength?: number
 }
 
 export interface SchemaControl { element: HTMLElement, read: () => unknown }
