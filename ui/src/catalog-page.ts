@@ -1,9 +1,10 @@
 import { api, enc } from './api.js'
 import { clear, formatTime, h, labelChips, parseLabels } from './dom.js'
-import { attempt } from './errors.js'
+import { createFieldErrors } from './field-errors.js'
+import { createLabelEditor } from './label-editor.js'
 
 // Catalog: the service packages with the Admin API's search (?q=) and label filters (?labels=k:v,
-// all must match), and a form to create a package.
+// all must match), and a form to create a package (labels in the key/value editor).
 
 interface Package { id: string, name: string, slug: string, description: string | null, labels: Record<string, string>, portal_published: boolean, updated_at: number }
 
@@ -43,19 +44,22 @@ export async function renderCatalog (app: HTMLElement): Promise<void> {
 }
 
 function createForm (): HTMLElement {
+  const errors = createFieldErrors()
   const name = h('input', { type: 'text', name: 'name', required: true })
   const description = h('input', { type: 'text', name: 'description' })
-  const labels = h('input', { type: 'text', name: 'labels', placeholder: 'team:payments' })
-  const form = h('form', { class: 'card create-package' },
+  const labels = createLabelEditor({}, errors)
+  errors.bind('name', name)
+  errors.bind('description', description)
+  const form = h('form', { class: 'card create-package', novalidate: true },
     h('h2', {}, 'New service package'),
     h('label', {}, 'Name ', name), ' ',
-    h('label', {}, 'Description ', description), ' ',
-    h('label', {}, 'Labels ', labels), ' ',
+    h('label', {}, 'Description ', description),
+    labels.element,
     h('button', { type: 'submit' }, 'Create'))
   form.addEventListener('submit', (ev) => {
     ev.preventDefault()
-    void attempt(async () => {
-      const body: Record<string, unknown> = { name: name.value, labels: parseLabels(labels.value) }
+    void errors.run(async () => {
+      const body: Record<string, unknown> = { name: name.value, labels: labels.value() }
       if (description.value !== '') body.description = description.value
       const created = await api<Package>('POST', '/service-packages', { body })
       location.hash = `#/packages/${enc(created.id)}`

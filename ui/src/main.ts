@@ -6,8 +6,11 @@ import { hideError, showError } from './errors.js'
 import { renderCatalog } from './catalog-page.js'
 import { renderPackage } from './package-page.js'
 import { renderRuntimeGroups } from './runtime-groups-page.js'
+import { renderConsumers } from './consumers-page.js'
+import { leavePage } from './page-lifecycle.js'
 
-// Hash routes: #/catalog, #/packages/{id}, #/runtime-groups. With no token kept, the page first asks
+// Hash routes: #/catalog, #/packages/{id}, #/runtime-groups, #/runtime-groups/{rg}/consumers; what
+// a page left behind running is stopped first (page-lifecycle.ts). With no token kept, the page first asks
 // the Admin API without one when it loads: a control plane without admin tokens answers, and the page
 // opens with no prompt (the empty token is kept, and there is nothing to sign out of). Otherwise the
 // token prompt shows, and again whenever the Admin API answers 401.
@@ -60,9 +63,11 @@ async function route (): Promise<void> {
   const hash = location.hash.replace(/^#/, '')
   const parts = hash.split('/').filter((p) => p !== '').map(decodeURIComponent)
   for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', hash.startsWith((a.getAttribute('href') ?? '').slice(1)))
+  leavePage()
   clear(app)
   try {
     if (parts[0] === 'packages' && parts[1] !== undefined) await renderPackage(app, parts[1])
+    else if (parts[0] === 'runtime-groups' && parts[1] !== undefined && parts[2] === 'consumers') await renderConsumers(app, parts[1])
     else if (parts[0] === 'runtime-groups') await renderRuntimeGroups(app)
     else await renderCatalog(app)
   } catch (err) {

@@ -3,11 +3,14 @@ import { append, h, labelChips } from './dom.js'
 import { attempt } from './errors.js'
 import { renderAnalytics } from './analytics-panel.js'
 import { renderDocuments } from './documents-panel.js'
-import { renderUpstreamHealth } from './upstream-health-panel.js'
+import { packageMetaForm } from './package-meta-form.js'
+import { routeSummary, type Route } from './routes-editor.js'
+import { renderVersionDetails } from './version-details.js'
 
-// Package dashboard: the package (with its portal toggle), its versions (runtime group, status,
-// implementation, routes; details with the upstream's target health, spec upload, delete), the
-// analytics panel and the documents.
+// Package dashboard: the package (name, description and labels editable; its portal toggle), its
+// versions (runtime group, status, implementation, routes; details with the implementation, routes
+// and plugins editors and the upstream's target health; add, delete), the analytics panel and the
+// documents.
 
 export interface Version {
   id: string
@@ -17,19 +20,30 @@ export interface Version {
   implementation: { service: { id: string, name: string | null } } | null
   api_spec: { title: string | null, api_version: string | null, specification: { type: string, version: string }, operations: Array<{ method: string, path: string, summary: string | null }> } | null
 }
-interface Route { name: string | null, paths?: string[] | null, hosts?: string[] | null, methods?: string[] | null }
+
+/** Versions whose details are open: kept while the dashboard renders again after a write, forgotten when it is navigated to. */
+const openDetails = new Set<string>()
+let keepDetails = false
+
+function reload (): void {
+  keepDetails = true
+  window.dispatchEvent(new HashChangeEvent('hashchange'))
+}
 
 export async function renderPackage (app: HTMLElement, id: string): Promise<void> {
   const pkg = await api('GET', `/service-packages/${enc(id)}`)
   const base = `/service-packages/${enc(pkg.id)}`
-  const reload = (): void => { window.dispatchEvent(new HashChangeEvent('hashchange')) }
+  if (!keepDetails) openDetails.clear()
+  keepDetails = false
   const publish = h('input', { type: 'checkbox', name: 'portal_published', checked: pkg.portal_published === true })
+  const meta = packageMetaForm(base, pkg, reload)
   publish.addEventListener('change', () => { void attempt(async () => { await api('PATCH', base, { body: { portal_published: publish.checked } }) }) })
   append(app,
     h('p', {}, h('a', { href: '#/catalog' }, '← Catalog')),
     h('h1', { class: 'package-name' }, pkg.name, ' ', labelChips(pkg.labels)),
     pkg.description !== null ? h('p', { class: 'description' }, pkg.description) : null,
     h('label', { class: 'toggle' }, publish, ' Published in the Dev Portal'), ' ',
+    h('button', { type: 'button', class: 'edit-package', onclick: () => { meta.hidden = !meta.hidden } }, 'Edit details'), ' ',
     h('button', {
       type: 'button',
       class: 'danger',
@@ -37,30 +51,35 @@ export async function renderPackage (app: HTMLElement, id: string): Promise<void
         if (!confirm(`Delete the package ${pkg.name as string} with its versions and documents?`)) return
         void attempt(async () => { await api('DELETE', base); location.hash = '#/catalog' })
       }
-    }, 'Delete package'))
+    }, 'Delete package'),
+    meta)
 
   const versions = (await api<{ data: Version[] }>('GET', `${base}/versions?size=1000`)).data
   app.append(await versionsSection(base, versions, reload))
   const analytics = h('section', { class: 'card analytics', id: 'analytics' })
   const docs = h('section', { class: 'card documents', id: 'documents' })
   app.append(analytics, docs)
-  await Promise.all([renderAnalytics(analytics, pkg.id), renderDocuments(docs, base, versions)])
+  await Promise.all([renderAnalytics(analytics, pkg.id, uniqueGroups(versions)), renderDocuments(docs, base, versions)])
+}
+
+function uniqueGroups (versions: Version[]): Array<{ id: string, name: string }> {
+  return [...new Map(versions.map((v) => [v.runtime_group.id, v.runtime_group])).values()]
 }
 
 async function routesOf (v: Version): Promise<string> {
   if (v.implementation === null) return ''
   const routes = (await api<{ data: Route[] }>('GET', `/runtime-groups/${enc(v.runtime_group.id)}/services/${enc(v.implementation.service.id)}/routes?size=1000`)).data
-  return routes.map((r) => {
-    const where = [...(r.hosts ?? []).map((x) => x), ...(r.paths ?? [])].join(' ')
-    return `${(r.methods ?? []).join(',')}${r.methods != null && r.methods.length > 0 ? ' ' : ''}${where}`.trim() || (r.name ?? '')
-  }).join('; ')
+  return routes.map(routeSummary).join('; ')
 }
 
 async function versionsSection (base: string, versions: Version[], reload: () => void): Promise<HTMLElement> {
   const tbody = h('tbody')
   const routes = await Promise.all(versions.map(routesOf))
   versions.forEach((v, i) => {
-    const details = h('tr', { class: 'details', hidden: true }, h('td', { colspan: '6' }, versionDetails(v)))
+    const box = h('div', { class: 'version-details' })
+    const details = h('tr', { class: 'details', 'data-version': v.version, hidden: !openDetails.has(v.id) }, h('td', { colspan: '6' }, box))
+    const show = (): void => { void attempt(() => renderVersionDetails(box, base, v, reload)) }
+    if (openDetails.has(v.id)) show()
     tbody.append(h('tr', { class: 'version', 'data-version': v.version },
       h('td', {}, v.version),
       h('td', {}, v.runtime_group.name),
@@ -68,7 +87,14 @@ async function versionsSection (base: string, versions: Version[], reload: () =>
       h('td', {}, v.implementation === null ? '—' : (v.implementation.service.name ?? v.implementation.service.id)),
       h('td', { class: 'routes' }, routes[i] === '' ? '—' : routes[i]),
       h('td', {},
-        h('button', { type: 'button', onclick: () => { details.hidden = !details.hidden } }, 'Details'), ' ',
+        h('button', {
+          type: 'button',
+          onclick: () => {
+            details.hidden = !details.hidden
+            if (details.hidden) openDetails.delete(v.id)
+            else { openDetails.add(v.id); show() }
+          }
+        }, 'Details'), ' ',
         h('button', {
           type: 'button',
           class: 'danger',
@@ -111,20 +137,4 @@ function statusSelect (base: string, v: Version): HTMLElement {
     })
   })
   return select
-}
-
-function versionDetails (v: Version): HTMLElement {
-  const div = h('div', { class: 'version-details' }, h('p', {}, 'Id: ', h('code', {}, v.id)))
-  if (v.implementation !== null) {
-    const health = h('div', { class: 'upstream' })
-    div.append(health)
-    void attempt(async () => { await renderUpstreamHealth(health, v.runtime_group.id, (v.implementation as NonNullable<Version['implementation']>).service.id) })
-  }
-  if (v.api_spec === null) { div.append(h('p', {}, 'No API spec.')); return div }
-  const s = v.api_spec
-  div.append(h('p', {}, `${s.title ?? ''} ${s.api_version ?? ''} — ${s.specification.type} ${s.specification.version}`))
-  const ul = h('ul', { class: 'operations' })
-  for (const op of s.operations) ul.append(h('li', {}, h('code', {}, `${op.method.toUpperCase()} ${op.path}`), op.summary !== null ? ` ${op.summary}` : ''))
-  div.append(ul)
-  return div
 }

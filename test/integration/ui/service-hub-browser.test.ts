@@ -86,7 +86,9 @@ test('the Service Hub UI: token prompt, catalog, package dashboard with versions
   await t.test('create a package, add a version; the catalog searches and filters it; API data is never markup', async () => {
     await page.fill('form.create-package input[name=name]', 'Orders')
     await page.fill('form.create-package input[name=description]', 'Orders <img src=x onerror=alert(1)>')
-    await page.fill('form.create-package input[name=labels]', 'team:shop')
+    await page.click('form.create-package button.add-label')
+    await page.fill('form.create-package input[name=label-key]', 'team')
+    await page.fill('form.create-package input[name=label-value]', 'shop')
     await page.click('form.create-package button[type=submit]')
     await page.locator('h1.package-name').waitFor()
     packageId = decodeURIComponent(new URL(page.url()).hash.split('/')[2])
@@ -162,8 +164,8 @@ test('the Service Hub UI: token prompt, catalog, package dashboard with versions
     await page.fill('form.spec-form textarea', PETS_YAML)
     await page.click('form.spec-form button[type=submit]')
     await page.locator('tr.version[data-version=v1] button:has-text("Details")').waitFor()
-    await page.locator('ul.operations li').first().waitFor({ state: 'attached' })
     await page.click('tr.version[data-version=v1] button:has-text("Details")')
+    await page.locator('ul.operations li').first().waitFor()
     assert.match(await page.locator('ul.operations').innerText(), /GET \/pets/)
   })
 

@@ -1,0 +1,33 @@
+import { api, enc } from './api.js'
+import { clear, h } from './dom.js'
+import { attempt } from './errors.js'
+import { implementationEditor, type Service } from './implementation-editor.js'
+import type { Version } from './package-page.js'
+import { pluginsPanel } from './plugins-panel.js'
+import { routesEditor, type Route } from './routes-editor.js'
+import { renderUpstreamHealth } from './upstream-health-panel.js'
+
+// A version's details, read when they are opened: its implementation (editable), and with one
+// its routes, the plugins that apply to it and its upstream's target health; the spec's operations.
+// Every write calls `saved`, which renders the dashboard again (open details stay open).
+
+export async function renderVersionDetails (box: HTMLElement, base: string, v: Version, saved: () => void): Promise<void> {
+  clear(box)
+  const versionPath = `${base}/versions/${enc(v.id)}`
+  const group = v.runtime_group
+  const serviceId = v.implementation?.service.id ?? null
+  const service = serviceId === null ? null : await api<Service>('GET', `/runtime-groups/${enc(group.id)}/services/${enc(serviceId)}`)
+  box.append(h('p', {}, 'Id: ', h('code', {}, v.id)), await implementationEditor(versionPath, group.id, service, saved))
+  if (serviceId !== null) {
+    const routes = (await api<{ data: Route[] }>('GET', `/runtime-groups/${enc(group.id)}/services/${enc(serviceId)}/routes?size=1000`)).data
+    const health = h('div', { class: 'upstream' })
+    box.append(routesEditor(group.id, serviceId, routes, saved), await pluginsPanel({ group, serviceId, routes }, saved), health)
+    void attempt(async () => { await renderUpstreamHealth(health, group.id, serviceId) })
+  }
+  if (v.api_spec === null) { box.append(h('p', {}, 'No API spec.')); return }
+  const s = v.api_spec
+  box.append(h('h3', {}, 'API spec'), h('p', {}, `${s.title ?? ''} ${s.api_version ?? ''} — ${s.specification.type} ${s.specification.version}`))
+  const ul = h('ul', { class: 'operations' })
+  for (const op of s.operations) ul.append(h('li', {}, h('code', {}, `${op.method.toUpperCase()} ${op.path}`), op.summary !== null ? ` ${op.summary}` : ''))
+  box.append(ul)
+}
