@@ -1,10 +1,12 @@
 import { ApiError, api, enc } from './api.js'
 import { append, clear, formatTime, h } from './dom.js'
 import { attempt } from './errors.js'
+import { deleteTargetButton, upstreamControls } from './upstream-editor.js'
 
 // Target health of a version whose implementation balances over an upstream (its service host
 // names one): every node's view, from GET /runtime-groups/{rg}/upstreams/{u}/health, and Kong's
-// healthy / unhealthy marks sent to every connected node of the group.
+// healthy / unhealthy marks sent to every connected node of the group; the upstream's algorithm and
+// its targets edited (upstream-editor.ts).
 
 interface Address { ip: string, port: number, weight: number, health: string }
 interface TargetRow { id: string | null, target: string, weight: number, health: string, data: { addresses: Address[] } }
@@ -20,16 +22,16 @@ function badge (state: string | null): HTMLElement {
   return h('span', { class: `health ${s.toLowerCase().replace(/[^a-z]+/g, '-')}` }, s)
 }
 
-/** Fills `box` when the service's host is an upstream of the group; leaves it empty otherwise. */
-export async function renderUpstreamHealth (box: HTMLElement, group: string, serviceId: string): Promise<void> {
+/** Fills `box` when the service's host is an upstream of the group (true); leaves it empty otherwise. */
+export async function renderUpstreamHealth (box: HTMLElement, group: string, serviceId: string): Promise<boolean> {
   const service = await api<{ host?: string }>('GET', `/runtime-groups/${enc(group)}/services/${enc(serviceId)}`)
-  if (typeof service.host !== 'string') return
+  if (typeof service.host !== 'string') return false
   const path = `/runtime-groups/${enc(group)}/upstreams/${enc(service.host)}`
   let upstream: { id: string, name: string, algorithm: string }
   try {
     upstream = await api('GET', path)
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404) return
+    if (err instanceof ApiError && err.status === 404) return false
     throw err
   }
   const targets = (await api<{ data: Array<{ id: string, target: string, weight: number }> }>('GET', `${path}/targets?size=1000`)).data
@@ -43,16 +45,17 @@ export async function renderUpstreamHealth (box: HTMLElement, group: string, ser
 
   append(box,
     h('h3', {}, 'Upstream ', h('code', {}, upstream.name), ` (${upstream.algorithm})`, ' ', h('button', { type: 'button', class: 'refresh', onclick: refresh }, 'Refresh')),
+    upstreamControls(path, upstream, refresh),
     targets.length === 0
       ? h('p', { class: 'empty' }, 'No targets: every request gets 503.')
       : h('table', { class: 'targets' },
         h('thead', {}, h('tr', {}, ...['Target', 'Weight', ''].map((t) => h('th', {}, t)))),
         h('tbody', {}, ...targets.map((t) => h('tr', { 'data-target': t.target },
           h('td', {}, h('code', {}, t.target)), h('td', {}, String(t.weight)),
-          h('td', {}, mark(t.id, 'healthy'), ' ', mark(t.id, 'unhealthy')))))))
+          h('td', {}, mark(t.id, 'healthy'), ' ', mark(t.id, 'unhealthy'), ' ', deleteTargetButton(path, t, refresh, attempt)))))))
   if (health.length === 0) {
     box.append(h('p', { class: 'empty' }, 'No data-plane node in this runtime group.'))
-    return
+    return true
   }
   const rows = h('tbody')
   for (const n of health) {
@@ -69,4 +72,5 @@ export async function renderUpstreamHealth (box: HTMLElement, group: string, ser
   }
   box.append(h('table', { class: 'upstream-health' },
     h('thead', {}, h('tr', {}, ...['Node', 'Balancer', 'Targets', 'Reported'].map((t) => h('th', {}, t)))), rows))
+  return true
 }

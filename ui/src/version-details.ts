@@ -5,10 +5,12 @@ import { implementationEditor, type Service } from './implementation-editor.js'
 import type { Version } from './package-page.js'
 import { pluginsPanel } from './plugins-panel.js'
 import { routesEditor, type Route } from './routes-editor.js'
+import { balanceForm } from './upstream-editor.js'
 import { renderUpstreamHealth } from './upstream-health-panel.js'
 
 // A version's details, read when they are opened: its implementation (editable), and with one
-// its routes, the plugins that apply to it and its upstream's target health; the spec's operations.
+// its routes, the plugins that apply to it, and its upstream (targets, their health) or a form to
+// balance it over targets; the spec's operations.
 // Every write calls `saved`, which renders the dashboard again (open details stay open).
 
 export async function renderVersionDetails (box: HTMLElement, base: string, v: Version, saved: () => void): Promise<void> {
@@ -22,7 +24,9 @@ export async function renderVersionDetails (box: HTMLElement, base: string, v: V
     const routes = (await api<{ data: Route[] }>('GET', `/runtime-groups/${enc(group.id)}/services/${enc(serviceId)}/routes?size=1000`)).data
     const health = h('div', { class: 'upstream' })
     box.append(routesEditor(group.id, serviceId, routes, saved), await pluginsPanel({ group, serviceId, routes }, saved), health)
-    void attempt(async () => { await renderUpstreamHealth(health, group.id, serviceId) })
+    void attempt(async () => {
+      if (!await renderUpstreamHealth(health, group.id, serviceId)) health.append(balanceForm(group.id, service as Service, saved))
+    })
   }
   if (v.api_spec === null) { box.append(h('p', {}, 'No API spec.')); return }
   const s = v.api_spec
