@@ -102,7 +102,7 @@ test('the Service Hub UI edits, revokes and deletes what it created, and the Adm
   })
 
   await t.test('an implementation balanced over an upstream, a route edited and deleted, a plugin edited and deleted', async () => {
-    await call('POST', '/runtime-groups/staging/upstreams', { name: 'orders.upstream' }) // the UI has no upstream editor
+    await call('POST', '/runtime-groups/staging/upstreams', { name: 'orders.upstream' }) // service-hub-upstream.test.ts drives the upstream editor
     const pkg = await call('POST', '/service-packages', { name: 'Billing' })
     const version = await call('POST', `/service-packages/${pkg.id as string}/versions`, { version: 'v2', runtime_group: 'staging' })
     await page.goto(`${base}/ui/#/packages/${pkg.id as string}`)
