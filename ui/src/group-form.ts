@@ -5,8 +5,8 @@ import { createLabelEditor } from './label-editor.js'
 
 // A runtime group's form: created with POST /runtime-groups (name, description, labels,
 // public_url) or edited with PATCH /runtime-groups/{rg} (the name stays). `public_url` is the base
-// URL consumers reach the group's proxy at (absolute http(s), or null); it is sent only when typed
-// or changed, so a group's other fields save on a control plane that predates the field.
+// URL consumers reach the group's proxy at (absolute http(s), or null; the Dev Portal's "Reachable
+// at"); it is sent only when typed or changed, so an edit of other fields leaves it as it is.
 
 export interface Group { id: string, name: string, description: string | null, labels: Record<string, string>, config_version: number, public_url?: string | null }
 

@@ -27,7 +27,7 @@ async function create (tx: DbExecutor, input: RuntimeGroupInput): Promise<Runtim
   }
   const now = nowSeconds()
   const group: RuntimeGroup = {
-    id: input.id ?? newId(), name, description: input.description ?? null, labels: input.labels ?? {}, config_version: 0, created_at: now, updated_at: now
+    id: input.id ?? newId(), name, description: input.description ?? null, labels: input.labels ?? {}, public_url: input.public_url ?? null, config_version: 0, created_at: now, updated_at: now
   }
   await insertRuntimeGroup(tx, group)
   return group
@@ -36,7 +36,7 @@ async function create (tx: DbExecutor, input: RuntimeGroupInput): Promise<Runtim
 async function update (tx: DbExecutor, current: RuntimeGroup, input: RuntimeGroupInput, replace: boolean): Promise<RuntimeGroup> {
   if (input.id !== undefined && input.id !== current.id) throw invalid([{ path: 'id', message: 'cannot be changed' }])
   const next: RuntimeGroup = replace
-    ? { ...current, name: input.name ?? current.name, description: input.description ?? null, labels: input.labels ?? {} }
+    ? { ...current, name: input.name ?? current.name, description: input.description ?? null, labels: input.labels ?? {}, public_url: input.public_url ?? null }
     : { ...current, ...input, id: current.id }
   if (next.name !== current.name) await assertNameFree(tx, next.name, current.id)
   next.updated_at = nowSeconds()

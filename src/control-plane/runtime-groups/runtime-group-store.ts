@@ -18,6 +18,8 @@ export interface RuntimeGroup {
   name: string
   description: string | null
   labels: Record<string, string>
+  /** Where consumers reach this group's proxy (the portal's "Reachable at"); null when not set. */
+  public_url: string | null
   config_version: number
   created_at: number
   updated_at: number
@@ -28,12 +30,13 @@ type GroupRow = {
   name: string
   description: string | null
   labels: string
+  public_url: string | null
   config_version: number
   created_at: number
   updated_at: number
 }
 
-const COLUMNS = 'id, name, description, labels, config_version, created_at, updated_at'
+const COLUMNS = 'id, name, description, labels, public_url, config_version, created_at, updated_at'
 
 function toGroup (row: GroupRow): RuntimeGroup {
   return {
@@ -41,6 +44,7 @@ function toGroup (row: GroupRow): RuntimeGroup {
     name: row.name,
     description: row.description,
     labels: JSON.parse(row.labels) as Record<string, string>,
+    public_url: row.public_url ?? null,
     config_version: Number(row.config_version),
     created_at: Number(row.created_at),
     updated_at: Number(row.updated_at)
@@ -95,13 +99,13 @@ export async function listRuntimeGroups (ex: DbExecutor, page: Page): Promise<Ru
 }
 
 export async function insertRuntimeGroup (ex: DbExecutor, group: RuntimeGroup): Promise<void> {
-  await ex.query(`INSERT INTO runtime_groups (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [group.id, group.name, group.description, JSON.stringify(group.labels), group.config_version, group.created_at, group.updated_at])
+  await ex.query(`INSERT INTO runtime_groups (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [group.id, group.name, group.description, JSON.stringify(group.labels), group.public_url, group.config_version, group.created_at, group.updated_at])
 }
 
 export async function updateRuntimeGroup (ex: DbExecutor, group: RuntimeGroup): Promise<void> {
-  await ex.query('UPDATE runtime_groups SET name = $2, description = $3, labels = $4, updated_at = $5 WHERE id = $1',
-    [group.id, group.name, group.description, JSON.stringify(group.labels), group.updated_at])
+  await ex.query('UPDATE runtime_groups SET name = $2, description = $3, labels = $4, public_url = $5, updated_at = $6 WHERE id = $1',
+    [group.id, group.name, group.description, JSON.stringify(group.labels), group.public_url, group.updated_at])
 }
 
 export async function deleteRuntimeGroup (ex: DbExecutor, id: string): Promise<void> {

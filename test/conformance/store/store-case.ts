@@ -30,7 +30,7 @@ export function storeCase (name: string, run: StoreCase['run']): StoreCase {
 export const T0 = 1_700_000_000
 
 export async function addGroup (ex: DbExecutor, name: string, fields: Partial<RuntimeGroup> = {}): Promise<RuntimeGroup> {
-  const group: RuntimeGroup = { id: newId(), name, description: null, labels: {}, config_version: 0, created_at: T0, updated_at: T0, ...fields }
+  const group: RuntimeGroup = { id: newId(), name, description: null, labels: {}, public_url: null, config_version: 0, created_at: T0, updated_at: T0, ...fields }
   await insertRuntimeGroup(ex, group)
   return group
 }

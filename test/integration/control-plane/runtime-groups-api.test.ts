@@ -16,6 +16,29 @@ describeStores((store) => {
     assert.deepEqual((await call('GET', '/runtime-groups/production')).body, created.body)
   })
 
+  test('public_url: an absolute http(s) base URL, stored without its trailing slash, cleared with null; anything else refused on the field', async (t) => {
+    const call = await startAdmin(t, store)
+    const created = await call('POST', '/runtime-groups', { name: 'staging', public_url: 'https://staging.example.com/gw/' })
+    assert.equal(created.status, 201)
+    assert.equal(created.body.public_url, 'https://staging.example.com/gw')
+    assert.equal((await call('GET', '/runtime-groups/staging')).body.public_url, 'https://staging.example.com/gw')
+    assert.equal((await call('POST', '/runtime-groups', { name: 'dev' })).body.public_url, null)
+    for (const bad of ['staging.example.com', 'ftp://example.com', 'https://u:p@example.com', 'https://example.com/?a=1', 'https://example.com/#top', 42]) {
+      const r = await call('PATCH', '/runtime-groups/staging', { public_url: bad })
+      assert.equal(r.status, 400, `public_url ${JSON.stringify(bad)}`)
+      assert.equal(r.body.code, 'ATRIUM_ERR_ADMIN_INVALID')
+      assert.deepEqual(Object.keys(r.body.fields), ['public_url'])
+    }
+    assert.equal((await call('GET', '/runtime-groups/staging')).body.public_url, 'https://staging.example.com/gw', 'a refused PATCH changes nothing')
+    const patched = await call('PATCH', '/runtime-groups/staging', { public_url: 'http://127.0.0.1:8000' })
+    assert.equal(patched.body.public_url, 'http://127.0.0.1:8000')
+    assert.equal((await call('PATCH', '/runtime-groups/staging', { description: 'kept' })).body.public_url, 'http://127.0.0.1:8000', 'a PATCH without it keeps it')
+    assert.equal((await call('PATCH', '/runtime-groups/staging', { public_url: null })).body.public_url, null)
+    const put = await call('PUT', '/runtime-groups/staging', { name: 'staging', public_url: 'https://api.example.com' })
+    assert.equal(put.body.public_url, 'https://api.example.com')
+    assert.equal((await call('PUT', '/runtime-groups/staging', { name: 'staging' })).body.public_url, null, 'PUT replaces: left out is unset')
+  })
+
   test('lists runtime groups a page at a time with an opaque next cursor', async (t) => {
     const call = await startAdmin(t, store)
     for (const name of ['a', 'b', 'c']) assert.equal((await call('POST', '/runtime-groups', { name })).status, 201)
