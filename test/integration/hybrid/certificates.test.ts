@@ -54,7 +54,11 @@ test('a certificate created on the control plane is presented by a real node for
 
   await expectStatus(cp.call, 204, 'DELETE', `/runtime-groups/prod/certificates/${String(created.body.id)}`)
   await waitUntil('the deleted certificate is no longer presented', async () => await presented(port, 'api.example.test') !== fingerprint(renewed.cert))
-  const applied = node.proc.logs.filter((l) => l.msg === 'snapshot applied')
+  // The node installs a snapshot before it logs it, so the handshake can see the delete before
+  // its log line has crossed the pipe: wait for the fifth line rather than read the logs at once.
+  const appliedLogs = (): typeof node.proc.logs => node.proc.logs.filter((l) => l.msg === 'snapshot applied')
+  await waitUntil(() => `five snapshots applied (got ${appliedLogs().length})`, async () => appliedLogs().length >= 5)
+  const applied = appliedLogs()
   assert.ok(applied.length >= 5 && applied.slice(1).every((l) => l.delta === true), `certificate changes reach the node as deltas: ${JSON.stringify(applied.map((l) => l.delta))}`)
   assert.equal(node.proc.logs.some((l) => l.msg.startsWith('delta does not fit')), false)
 })
