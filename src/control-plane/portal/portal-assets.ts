@@ -32,6 +32,12 @@ section.content{flex:1;min-width:0}
 table.versions{border-collapse:collapse;width:100%;background:#fff}
 table.versions th,table.versions td{border:1px solid #dde2ea;padding:.4rem .6rem;text-align:left;vertical-align:top}
 ul.routes{list-style:none;padding:0;margin:0}
+ul.environments{list-style:none;padding:0;margin:0}
+div.environment + div.environment{margin-top:.4rem}
+.environment-name{display:block;font-size:.8rem;color:#6b7486}
+section.environment h2{font-size:1.1rem}
+nav.spec-environments ul{list-style:none;padding:0;display:flex;gap:.8rem}
+nav.spec-environments a[aria-current]{font-weight:700;color:#1d2330}
 .status{display:inline-block;padding:.05rem .45rem;border-radius:4px;font-size:.8rem;text-transform:uppercase;letter-spacing:.03em}
 .status-published{background:#dcf3e3;color:#17603a}
 .status-deprecated{background:#fde6c8;color:#8a4b00}

@@ -6,6 +6,8 @@ import { findImplementationService, listImplementationRoutes } from '../catalog/
 import { findPackage, searchPackages, type ServicePackage } from '../catalog/package-store.js'
 import { findSpecDocument, findSpecSummary } from '../catalog/spec-store.js'
 import { allVersions, type VersionRecord } from '../catalog/version-store.js'
+import { findRuntimeGroup, type RuntimeGroup } from '../runtime-groups/runtime-group-store.js'
+import { routeEndpoints, type PortalEndpoint } from './portal-endpoints.js'
 
 // Everything the Dev Portal reads, and the one place its visibility rules live:
 // - a package is visible when portal_published is true;
@@ -15,20 +17,21 @@ import { allVersions, type VersionRecord } from '../catalog/version-store.js'
 // Every function answers null / [] for anything not visible, so a page cannot leak what it was not
 // given. Reads only: the portal holds no write path into the store.
 
-export interface PortalRoute {
-  name: string | null
-  methods: string[]
-  /** `https://api.example.com/pets`, or `/pets` when the route matches any host. */
-  urls: string[]
+/** One version in one runtime group (an environment). */
+export interface PortalEnvironment {
+  /** The version record's id: only for the spec lookup and old id URLs, never shown. */
+  id: string
+  runtime_group: string
+  status: 'published' | 'deprecated'
+  endpoints: PortalEndpoint[]
+  spec: { title: string, api_version: string, specification: string, operations: number } | null
 }
 
+/** A version as consumers see it: one name, in every environment where it is visible. */
 export interface PortalVersion {
-  id: string
   version: string
-  status: 'published' | 'deprecated'
-  runtime_group: string
-  routes: PortalRoute[]
-  spec: { title: string, api_version: string, specification: string, operations: number } | null
+  /** In the order the runtime groups were created (development before production, as usually made). */
+  environments: PortalEnvironment[]
 }
 
 const PORTAL_STATUSES = new Set(['published', 'deprecated'])
@@ -50,52 +53,67 @@ export async function findPortalPackage (db: Db, slug: string): Promise<ServiceP
   return pkg !== null && pkg.slug === slug && pkg.portal_published ? pkg : null
 }
 
-function routeUrls (route: Record<string, unknown>): string[] {
-  const protocols = Array.isArray(route.protocols) ? route.protocols as string[] : ['http', 'https']
-  const scheme = protocols.includes('https') ? 'https' : 'http'
-  const hosts = Array.isArray(route.hosts) && route.hosts.length > 0 ? route.hosts as string[] : [null]
-  const paths = Array.isArray(route.paths) && route.paths.length > 0 ? route.paths as string[] : ['/']
-  return hosts.flatMap((host) => paths.map((path) => host === null ? path : `${scheme}://${host}${path.startsWith('~') ? ` ${path}` : path}`))
-}
-
-async function portalVersion (db: Db, v: VersionRecord): Promise<PortalVersion> {
-  const routes: PortalRoute[] = []
+async function portalEnvironment (db: Db, v: VersionRecord, publicUrl: string | null): Promise<PortalEnvironment> {
+  const endpoints: PortalEndpoint[] = []
   if (v.service_id !== null && await findImplementationService(db, v.runtime_group_id, v.service_id) !== null) {
-    for (const r of await listImplementationRoutes(db, v.runtime_group_id, v.service_id)) {
-      routes.push({ name: typeof r.name === 'string' ? r.name : null, methods: Array.isArray(r.methods) ? r.methods as string[] : [], urls: routeUrls(r) })
-    }
+    for (const r of await listImplementationRoutes(db, v.runtime_group_id, v.service_id)) endpoints.push(...routeEndpoints(r, publicUrl))
   }
   const spec = await findSpecSummary(db, v.id)
   return {
     id: v.id,
-    version: v.version,
-    status: v.status as PortalVersion['status'],
     runtime_group: v.runtime_group_name,
-    routes,
+    status: v.status as PortalEnvironment['status'],
+    endpoints,
     spec: spec === null
       ? null
       : { title: spec.title, api_version: spec.api_version, specification: `${spec.specification.type === 'openapi' ? 'OpenAPI' : 'Swagger'} ${spec.specification.version}`, operations: spec.operations.length }
   }
 }
 
-/** Visible versions of a visible package, by version then runtime group. */
+const byVersionName = new Intl.Collator('en', { numeric: true }).compare
+
+/** Visible versions of a visible package by name (v2 before v10), each with its environments. */
 export async function portalVersions (db: Db, pkg: ServicePackage): Promise<PortalVersion[]> {
   if (!pkg.portal_published) return []
   const visible = (await allVersions(db, pkg.id)).filter((v) => PORTAL_STATUSES.has(v.status))
-  visible.sort((a, b) => a.version < b.version ? -1 : a.version > b.version ? 1 : a.runtime_group_name < b.runtime_group_name ? -1 : 1)
+  const groups = new Map<string, RuntimeGroup | null>()
+  for (const v of visible) if (!groups.has(v.runtime_group_id)) groups.set(v.runtime_group_id, await findRuntimeGroup(db, v.runtime_group_id))
+  const created = (v: VersionRecord): number => groups.get(v.runtime_group_id)?.created_at ?? 0
+  visible.sort((a, b) => byVersionName(a.version, b.version) || created(a) - created(b) || (a.runtime_group_name < b.runtime_group_name ? -1 : 1))
   const out: PortalVersion[] = []
-  for (const v of visible) out.push(await portalVersion(db, v))
+  for (const v of visible) {
+    const environment = await portalEnvironment(db, v, groups.get(v.runtime_group_id)?.public_url ?? null)
+    const last = out.at(-1)
+    if (last?.version === v.version) last.environments.push(environment)
+    else out.push({ version: v.version, environments: [environment] })
+  }
   return out
 }
 
-export async function findPortalVersion (db: Db, pkg: ServicePackage, versionId: string): Promise<PortalVersion | null> {
-  return (await portalVersions(db, pkg)).find((v) => v.id === versionId) ?? null
+/** A visible version by name, or the name a visible version's id belongs to (old id URLs redirect). */
+export async function findPortalVersion (db: Db, pkg: ServicePackage, nameOrId: string): Promise<{ version: PortalVersion } | { redirect: { version: string, environment: string } } | null> {
+  const versions = await portalVersions(db, pkg)
+  const named = versions.find((v) => v.version === nameOrId)
+  if (named !== undefined) return { version: named }
+  for (const v of versions) {
+    const env = v.environments.find((e) => e.id === nameOrId)
+    if (env !== undefined) return { redirect: { version: v.version, environment: env.runtime_group } }
+  }
+  return null
+}
+
+/**
+ * The environment whose spec a version's API reference shows: the one named, else the first that
+ * has a spec. Null when the name is not one of the version's environments.
+ */
+export function specEnvironment (version: PortalVersion, name: string | null): PortalEnvironment | null {
+  if (name !== null) return version.environments.find((e) => e.runtime_group === name) ?? null
+  return version.environments.find((e) => e.spec !== null) ?? version.environments[0]
 }
 
 /** The spec document (JSON text) of a visible version, for the API reference. */
-export async function portalSpecDocument (db: Db, pkg: ServicePackage, versionId: string): Promise<string | null> {
-  const version = await findPortalVersion(db, pkg, versionId)
-  return version?.spec == null ? null : await findSpecDocument(db, version.id)
+export async function portalSpecDocument (db: Db, environment: PortalEnvironment): Promise<string | null> {
+  return environment.spec === null ? null : await findSpecDocument(db, environment.id)
 }
 
 /** Visible documents of a visible package, in title order (the navigation is built from them). */

@@ -3,7 +3,7 @@ import type { DocumentHead } from '../catalog/document-store.js'
 import { childrenMap } from '../catalog/document-tree.js'
 import { html, layout, seg, trustedHtml, type SafeHtml } from './html.js'
 import { renderMarkdown } from './markdown.js'
-import type { PortalVersion } from './portal-data.js'
+import type { PortalEnvironment, PortalVersion } from './portal-data.js'
 
 // The portal's pages, server-rendered. Every value is escaped by `html`; the only unescaped HTML is
 // the sanitised markdown. The API reference is drawn in the browser by Swagger UI from the spec
@@ -68,21 +68,36 @@ function statusBadge (status: string): SafeHtml {
   return html`<span class="status status-${status}">${status}</span>`
 }
 
+function versionHref (pkg: ServicePackage, v: PortalVersion, environment?: string): string {
+  const base = `/packages/${seg(pkg.slug)}/versions/${seg(v.version)}`
+  return environment === undefined ? base : `${base}?environment=${encodeURIComponent(environment)}`
+}
+
 function versionsTable (pkg: ServicePackage, versions: PortalVersion[]): SafeHtml {
   if (versions.length === 0) return html`<p class="empty">No published versions yet.</p>`
   return html`<table class="versions">
-<thead><tr><th>Version</th><th>Runtime group</th><th>Status</th><th>Reachable at</th><th>API reference</th></tr></thead>
-<tbody>${versions.map((v) => html`<tr>
-<td>${v.version}</td><td>${v.runtime_group}</td><td>${statusBadge(v.status)}</td>
-<td>${routeList(v)}</td>
-<td>${v.spec === null ? 'no spec' : html`<a href="/packages/${seg(pkg.slug)}/versions/${seg(v.id)}">${v.spec.title} (${v.spec.specification})</a>`}</td>
-</tr>`)}</tbody></table>`
+<thead><tr><th>Version</th><th>Environments</th><th>Reachable at</th><th>API reference</th></tr></thead>
+<tbody>${versions.map((v) => {
+  const withSpec = v.environments.filter((e) => e.spec !== null)
+  return html`<tr>
+<td><a href="${versionHref(pkg, v)}">${v.version}</a></td>
+<td><ul class="environments">${v.environments.map((e) => html`<li>${e.runtime_group} ${statusBadge(e.status)}</li>`)}</ul></td>
+<td>${v.environments.map((e) => html`<div class="environment"><span class="environment-name">${e.runtime_group}</span>${endpointList(e)}</div>`)}</td>
+<td>${withSpec.length === 0
+  ? 'no spec'
+  : html`<a href="${versionHref(pkg, v)}">${withSpec[0].spec?.title} (${withSpec[0].spec?.specification})</a>`}</td>
+</tr>`
+})}</tbody></table>`
 }
 
-function routeList (v: PortalVersion): SafeHtml {
-  const urls = v.routes.flatMap((r) => r.urls.map((u) => ({ url: u, methods: r.methods })))
-  if (urls.length === 0) return html`<span class="empty">no route</span>`
-  return html`<ul class="routes">${urls.map((u) => html`<li><code>${u.methods.length > 0 ? `${u.methods.join(', ')} ` : ''}${u.url}</code></li>`)}</ul>`
+function endpointList (e: PortalEnvironment): SafeHtml {
+  if (e.endpoints.length === 0) return html`<span class="empty">no route</span>`
+  return html`<ul class="routes">${e.endpoints.map((u) => {
+    const methods = u.methods.length > 0 ? `${u.methods.join(', ')} ` : ''
+    return u.pattern === null
+      ? html`<li><code>${methods}${u.url}</code></li>`
+      : html`<li><code>${methods}${u.url === '' ? '' : `${u.url} `}</code>paths matching <code class="pattern">${u.pattern}</code></li>`
+  })}</ul>`
 }
 
 function packageHeader (pkg: ServicePackage): SafeHtml {
@@ -108,18 +123,24 @@ export function documentPage (pkg: ServicePackage, docs: DocumentHead[], doc: { 
   return layout(`${doc.title} · ${pkg.name}`, body)
 }
 
-export function versionPage (pkg: ServicePackage, docs: DocumentHead[], v: PortalVersion): string {
-  const specUrl = `/api/packages/${seg(pkg.slug)}/versions/${seg(v.id)}/spec.json`
+/** A version's page: every environment it is in, and the API reference of `shown` (one of them). */
+export function versionPage (pkg: ServicePackage, docs: DocumentHead[], v: PortalVersion, shown: PortalEnvironment): string {
+  const specUrl = `/api/packages/${seg(pkg.slug)}/versions/${seg(v.version)}/spec.json?environment=${encodeURIComponent(shown.runtime_group)}`
+  const withSpec = v.environments.filter((e) => e.spec !== null)
   const body = html`<div class="with-nav">${docNav(pkg, docs, null)}<section class="content">
 <p class="crumbs"><a href="/packages/${seg(pkg.slug)}">${pkg.name}</a></p>
-<h1>${pkg.name} ${v.version} <small>${v.runtime_group}</small> ${statusBadge(v.status)}</h1>
-${v.status === 'deprecated' ? html`<div class="banner deprecated" role="alert">Version ${v.version} is deprecated: plan to move to a newer version.</div>` : ''}
-<h2>Reachable at</h2>
-${routeList(v)}
-<h2>API reference</h2>
-${v.spec === null ? html`<p class="empty">This version has no API spec.</p>` : html`<div id="swagger-ui" data-spec-url="${specUrl}"></div>`}
+<h1>${pkg.name} ${v.version}</h1>
+${v.environments.map((e) => html`<section class="environment" data-environment="${e.runtime_group}">
+<h2>${e.runtime_group} ${statusBadge(e.status)}</h2>
+${e.status === 'deprecated' ? html`<div class="banner deprecated" role="alert">Version ${v.version} is deprecated in ${e.runtime_group}: plan to move to a newer version.</div>` : ''}
+<h3>Reachable at</h3>
+${endpointList(e)}
+</section>`)}
+<h2>API reference${withSpec.length > 0 ? html` <small>${shown.runtime_group}</small>` : ''}</h2>
+${withSpec.length > 1 ? html`<nav class="spec-environments" aria-label="API reference by environment"><ul>${withSpec.map((e) => html`<li><a href="${versionHref(pkg, v, e.runtime_group)}"${e === shown ? html` aria-current="page"` : ''}>${e.runtime_group}</a></li>`)}</ul></nav>` : ''}
+${shown.spec === null ? html`<p class="empty">This version has no API spec${withSpec.length > 0 ? ` in ${shown.runtime_group}` : ''}.</p>` : html`<div id="swagger-ui" data-spec-url="${specUrl}"></div>`}
 </section></div>`
-  return layout(`${pkg.name} ${v.version}`, body, v.spec === null
+  return layout(`${pkg.name} ${v.version}`, body, shown.spec === null
     ? {}
     : { styles: ['/assets/swagger-ui/swagger-ui.css'], scripts: ['/assets/swagger-ui/swagger-ui-bundle.js', '/assets/api-reference.js'] })
 }

@@ -7,7 +7,8 @@ import { pageResult, readPage } from '../shared/pagination.js'
 import { readLabelFilters, readTextParam } from '../catalog/query-input.js'
 import { findAsset } from './portal-assets.js'
 import {
-  findPortalDocument, findPortalPackage, findPortalVersion, portalDocuments, portalLabels, portalSpecDocument, portalVersions, searchPortalPackages
+  findPortalDocument, findPortalPackage, findPortalVersion, portalDocuments, portalLabels, portalSpecDocument, portalVersions, searchPortalPackages,
+  specEnvironment
 } from './portal-data.js'
 import { documentPage, homePage, messagePage, packagePage, versionPage } from './portal-pages.js'
 
@@ -41,6 +42,11 @@ type Handler = (params: Record<string, string | undefined>, query: URLSearchPara
 
 const page = (body: string, status = 200): Answer => ({ status, type: 'text/html; charset=utf-8', body })
 const notFound = (): Answer => page(messagePage(404, 'Nothing is published here.'), 404)
+/** Versions are addressed by name; an id URL (as before) moves there, to the environment it named. */
+const moved = (path: string, environment: string): Answer => {
+  const location = `${path}?environment=${encodeURIComponent(environment)}`
+  return { ...page(messagePage(301, 'This version moved.'), 301), headers: { location } }
+}
 
 export interface PortalServerOptions { db: Db, logger: Logger }
 
@@ -67,15 +73,23 @@ function portalRoutes (db: Db): Array<[string, Handler]> {
       if (pkg === null || doc === null) return notFound()
       return page(documentPage(pkg, await portalDocuments(db, pkg), doc))
     }],
-    ['/packages/:slug/versions/:vid', async (p) => {
+    ['/packages/:slug/versions/:version', async (p, query) => {
       const pkg = await findPortalPackage(db, p.slug ?? '')
-      const version = pkg === null ? null : await findPortalVersion(db, pkg, p.vid ?? '')
-      if (pkg === null || version === null) return notFound()
-      return page(versionPage(pkg, await portalDocuments(db, pkg), version))
+      const found = pkg === null ? null : await findPortalVersion(db, pkg, p.version ?? '')
+      if (pkg === null || found === null) return notFound()
+      if ('redirect' in found) return moved(`/packages/${encodeURIComponent(pkg.slug)}/versions/${encodeURIComponent(found.redirect.version)}`, found.redirect.environment)
+      const shown = specEnvironment(found.version, query.get('environment'))
+      if (shown === null) return notFound()
+      return page(versionPage(pkg, await portalDocuments(db, pkg), found.version, shown))
     }],
-    ['/api/packages/:slug/versions/:vid/spec.json', async (p) => {
+    ['/api/packages/:slug/versions/:version/spec.json', async (p, query) => {
       const pkg = await findPortalPackage(db, p.slug ?? '')
-      const spec = pkg === null ? null : await portalSpecDocument(db, pkg, p.vid ?? '')
+      const found = pkg === null ? null : await findPortalVersion(db, pkg, p.version ?? '')
+      if (pkg !== null && found !== null && 'redirect' in found) {
+        return moved(`/api/packages/${encodeURIComponent(pkg.slug)}/versions/${encodeURIComponent(found.redirect.version)}/spec.json`, found.redirect.environment)
+      }
+      const shown = found === null || 'redirect' in found ? null : specEnvironment(found.version, query.get('environment'))
+      const spec = shown === null ? null : await portalSpecDocument(db, shown)
       if (spec === null) return { status: 404, type: 'application/json; charset=utf-8', body: '{"message":"not found"}' }
       return { status: 200, type: 'application/json; charset=utf-8', body: spec }
     }],
