@@ -4,13 +4,14 @@ import { attempt } from './errors.js'
 import { renderAnalytics } from './analytics-panel.js'
 import { renderDocuments } from './documents-panel.js'
 import { packageMetaForm } from './package-meta-form.js'
+import { promotePanel } from './promote-panel.js'
 import { routeSummary, type Route } from './routes-editor.js'
 import { renderVersionDetails } from './version-details.js'
 
 // Package dashboard: the package (name, description and labels editable; its portal toggle), its
 // versions (runtime group, status, implementation, routes; details with the implementation, routes
-// and plugins editors and the upstream's target health; add, delete), the analytics panel and the
-// documents.
+// and plugins editors and the upstream's target health; promotion to another group; add, delete),
+// the analytics panel and the documents.
 
 export interface Version {
   id: string
@@ -77,10 +78,12 @@ async function versionsSection (base: string, versions: Version[], reload: () =>
   const routes = await Promise.all(versions.map(routesOf))
   versions.forEach((v, i) => {
     const box = h('div', { class: 'version-details' })
-    const details = h('tr', { class: 'details', 'data-version': v.version, hidden: !openDetails.has(v.id) }, h('td', { colspan: '6' }, box))
+    const details = h('tr', { class: 'details', 'data-version': v.version, 'data-runtime-group': v.runtime_group.name, hidden: !openDetails.has(v.id) }, h('td', { colspan: '6' }, box))
     const show = (): void => { void attempt(() => renderVersionDetails(box, base, v, reload)) }
     if (openDetails.has(v.id)) show()
-    tbody.append(h('tr', { class: 'version', 'data-version': v.version },
+    const promoteBox = h('div', { class: 'version-promote' })
+    const promoteRow = h('tr', { class: 'promote', 'data-version': v.version, 'data-runtime-group': v.runtime_group.name, hidden: true }, h('td', { colspan: '6' }, promoteBox))
+    tbody.append(h('tr', { class: 'version', 'data-version': v.version, 'data-runtime-group': v.runtime_group.name },
       h('td', {}, v.version),
       h('td', {}, v.runtime_group.name),
       h('td', {}, statusSelect(base, v)),
@@ -97,12 +100,22 @@ async function versionsSection (base: string, versions: Version[], reload: () =>
         }, 'Details'), ' ',
         h('button', {
           type: 'button',
+          class: 'promote-version',
+          disabled: v.implementation === null,
+          title: v.implementation === null ? 'implement the version first' : `copy ${v.version} into another runtime group`,
+          onclick: () => {
+            promoteRow.hidden = !promoteRow.hidden
+            if (!promoteRow.hidden) void attempt(async () => { promoteBox.replaceChildren(await promotePanel(base, v, reload)) })
+          }
+        }, 'Promote…'), ' ',
+        h('button', {
+          type: 'button',
           class: 'danger',
           onclick: () => {
             if (!confirm(`Delete version ${v.version} (${v.runtime_group.name}) and its implementation?`)) return
             void attempt(async () => { await api('DELETE', `${base}/versions/${enc(v.id)}`); reload() })
           }
-        }, 'Delete'))), details)
+        }, 'Delete'))), promoteRow, details)
   })
   const version = h('input', { type: 'text', name: 'version', placeholder: 'v1', required: true })
   const group = h('select', { name: 'runtime_group' })

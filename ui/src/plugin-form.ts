@@ -7,7 +7,8 @@ import { objectFieldset, type JsonSchema, type SchemaControl } from './schema-fo
 // Adding or editing a plugin of a version: the plugin (from GET /schemas/plugins), where it applies
 // (a target of one of the scopes), enabled, and its config in a form generated from
 // GET /schemas/plugins/{name}. A new plugin is POSTed to its scope's collection; an edit PUTs the
-// whole plugin (its protocols kept), so a field emptied in the form goes back to its default.
+// whole plugin (its protocols kept), so a field emptied in the form goes back to its default (a
+// package plugin has no PUT: its edit is a PATCH, whose config merges field by field).
 
 interface PluginInfo { name: string, description: string }
 
@@ -71,7 +72,7 @@ export async function pluginForm (ctx: VersionContext, saved: () => void): Promi
       if (chosen === undefined || config === null) throw new Error('choose where the plugin applies')
       const body: Record<string, unknown> = { name: name.value, enabled: enabled.checked, config: config.read(), ...chosen.target.refs }
       if (editing === null) await api('POST', chosen.scope.collection(ctx), { body })
-      else await api('PUT', `${editing.scope.collection(ctx)}/${enc(editing.plugin.id)}`, { body: { ...body, protocols: editing.plugin.protocols } })
+      else await api(editing.scope.update, `${editing.scope.collection(ctx)}/${enc(editing.plugin.id)}`, { body: { ...body, protocols: editing.plugin.protocols } })
       saved()
     })
   })

@@ -23,7 +23,7 @@ export async function renderVersionDetails (box: HTMLElement, base: string, v: V
   if (serviceId !== null) {
     const routes = (await api<{ data: Route[] }>('GET', `/runtime-groups/${enc(group.id)}/services/${enc(serviceId)}/routes?size=1000`)).data
     const health = h('div', { class: 'upstream' })
-    box.append(routesEditor(group.id, serviceId, routes, saved), await pluginsPanel({ group, serviceId, routes }, saved), health)
+    box.append(routesEditor(group.id, serviceId, routes, saved), await pluginsPanel({ group, serviceId, routes, packagePath: base, versionPath }, saved), health)
     void attempt(async () => {
       if (!await renderUpstreamHealth(health, group.id, serviceId)) health.append(balanceForm(group.id, service as Service, saved))
     })
