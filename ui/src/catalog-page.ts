@@ -19,7 +19,8 @@ function versionsCell (versions: VersionSummary[]): HTMLElement {
   if (versions.length === 0) return h('span', { class: 'empty' }, '—')
   return h('ul', { class: 'version-summary' }, ...versions.map((v) => h('li', { 'data-version': v.version },
     h('strong', {}, v.version), ' ',
-    ...v.environments.map((e) => h('span', { class: `environment status ${e.status}`, title: `${e.status}${e.implemented ? '' : ', not implemented'}` }, e.runtime_group.name)))))
+    ...v.environments.flatMap((e, i) => [i === 0 ? '' : ' ',
+      h('span', { class: `environment status ${e.status}`, title: `${e.status}${e.implemented ? '' : ', not implemented'}` }, e.runtime_group.name)]))))
 }
 
 function trafficCell (a: Package['analytics']): string {
