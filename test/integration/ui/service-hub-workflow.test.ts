@@ -19,7 +19,7 @@ import { startNodeProcess, tempDir, waitUntil, type NodeProcess } from '../hybri
 // checked by requests through the nodes; v2 promoted dev → staging → production from its row, the
 // diff shown first, with an overlay (the service URL and the rate limit differ per environment); a
 // second promotion changes nothing; the catalog list, the Dev Portal and the analytics per version
-// show the result. (Consumers and keys from the UI are in service-hub-configure.test.ts.)
+// show the result; last, a consumer with a key and key-auth on production's v2 only.
 // Screenshots in test-results/ui/.
 
 const SHOTS = join('test-results', 'ui')
@@ -301,6 +301,37 @@ test('a version goes from development to production through the Service Hub UI, 
       return await requests('v1 (production)') >= 3 && await requests('v2 (production)') >= 3
     }, 20_000)
     await page.screenshot({ path: join(SHOTS, 'workflow-analytics.png'), fullPage: true })
+  })
+
+  await t.test('a consumer with a key in production, and key-auth on v2 there: production\'s v2 asks for the key, v1 and staging\'s v2 do not', async () => {
+    await page.goto(`${base}/ui/#/runtime-groups`)
+    await page.click('section.runtime-group[data-name=production] a.consumers-link')
+    const create = page.locator('form.create-consumer')
+    await create.locator('input[name=username]').fill('checkout')
+    await create.locator('button[type=submit]').click()
+    const card = page.locator('section.consumer[data-consumer=checkout]')
+    await card.waitFor()
+    await card.locator('form.create-key button[type=submit]').click()
+    const secret = card.locator('.secret-once input.secret-value')
+    await secret.waitFor()
+    const key = await secret.inputValue()
+
+    await page.goto(`${base}/ui/#/packages/${packageId}`)
+    await openDetails('v2', 'production')
+    const form = details('v2', 'production').locator('form.plugin-form')
+    await form.locator('select[name=plugin-name]').selectOption('key-auth')
+    await form.locator('textarea[name="config.key_names"]').waitFor()
+    await form.locator('select[name=plugin-target]').selectOption({ label: 'this version (every route of it)' })
+    await form.locator('button[type=submit]').click()
+    await details('v2', 'production').locator('tr.plugin[data-plugin=key-auth][data-scope=version]').waitFor()
+    await waitUntil('production\'s v2 asks for a key', async () => (await through('production', '/payments/5')).status === 401, 15_000)
+    const keyed = await httpCall(nodes.production.proxy + '/payments/5', { agent, headers: { apikey: key } })
+    assert.equal(keyed.status, 200)
+    assert.equal(served(keyed).headers['x-consumer-username'], 'checkout')
+    assert.equal((await httpCall(nodes.production.proxy + '/payments/5', { agent, headers: { apikey: 'not-the-key' } })).status, 401)
+    assert.equal((await through('production', '/v1/payments')).status, 200, 'v1 needs no key')
+    assert.equal((await through('staging', '/payments/5')).status, 200, 'staging\'s v2 needs no key')
+    await page.screenshot({ path: join(SHOTS, 'workflow-key-auth.png'), fullPage: true })
     assert.deepEqual(dialogs, [])
   })
 })
