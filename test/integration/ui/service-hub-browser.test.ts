@@ -1,14 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Agent } from 'node:http'
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { pino } from 'pino'
-import { openBrowser } from '../../support/browser.js'
-import { startControlPlane } from '../../../src/control-plane/control-plane.js'
-import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
+import { SHOTS, openHubPage, startHub } from './hub-kit.js'
 import { httpCall } from '../../support/http-client.js'
-import { createTestStore } from '../../support/stores.js'
 import { startUpstream } from '../../support/upstream.js'
 import { startNodeProcess, tempDir, waitUntil } from '../hybrid/hybrid-kit.js'
 import { PETS_YAML } from '../portal/spec-fixtures.js'
@@ -20,28 +15,11 @@ import { PETS_YAML } from '../portal/spec-fixtures.js'
 // analytics charts drawn from traffic sent through the node. One browser for the file; screenshots
 // go to test-results/ui/.
 
-const SHOTS = join('test-results', 'ui')
 const TOKEN = 'admin-token-for-ui-tests'
 const VIEWER = 'viewer-token-for-ui-tests'
 
 test('the Service Hub UI: token prompt, catalog, package dashboard with versions, documents, spec and analytics charts from real traffic, runtime groups with their node', async (t) => {
-  const store = await createTestStore('sqlite')
-  const cp = await startControlPlane({
-    dbUrl: store.url,
-    adminListen: { host: '127.0.0.1', port: 0 },
-    clusterListen: { host: '127.0.0.1', port: 0 },
-    auth: createAdminAuth({ tokens: `admin:${TOKEN},viewer:${VIEWER}` }),
-    logger: pino({ level: 'silent' })
-  })
-  t.after(async () => { await cp.close(); await store.drop() })
-  const base = `http://127.0.0.1:${cp.adminAddress.port}`
-  const admin = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }
-    if (body !== undefined) headers['content-type'] = 'application/json'
-    const r = await httpCall(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
-    assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${r.body}`)
-    return r.body === '' ? undefined : JSON.parse(r.body)
-  }
+  const { base, cluster, call: admin } = await startHub(t, { tokens: `admin:${TOKEN},viewer:${VIEWER}`, token: TOKEN })
 
   const up = await startUpstream(t, (req, res) => {
     req.resume()
@@ -53,17 +31,12 @@ test('the Service Hub UI: token prompt, catalog, package dashboard with versions
   process.env.ATRIUM_ANALYTICS_INTERVAL_MS = '500'
   let node
   try {
-    node = await startNodeProcess(t, `ws://127.0.0.1:${cp.clusterAddress?.port ?? 0}`, token as string, join(tempDir(t), 'node'))
+    node = await startNodeProcess(t, cluster, token as string, join(tempDir(t), 'node'))
   } finally {
     delete process.env.ATRIUM_ANALYTICS_INTERVAL_MS
   }
 
-  const browser = await openBrowser()
-  t.after(browser.close)
-  const { page } = browser
-  mkdirSync(SHOTS, { recursive: true })
-  const dialogs: string[] = []
-  page.on('dialog', (d) => { dialogs.push(d.message()); void d.accept() })
+  const { page, dialogs } = await openHubPage(t)
 
   await t.test('the page loads without a token and asks for one; a wrong token shows the API error', async () => {
     const noToken = await httpCall(`${base}/ui/`)
@@ -240,18 +213,8 @@ test('the Service Hub UI: token prompt, catalog, package dashboard with versions
 })
 
 test('without admin tokens the Service Hub UI opens on the catalog with no sign-in prompt, from / too', async (t) => {
-  const store = await createTestStore('sqlite')
-  const cp = await startControlPlane({
-    dbUrl: store.url,
-    adminListen: { host: '127.0.0.1', port: 0 },
-    auth: createAdminAuth({}),
-    logger: pino({ level: 'silent' })
-  })
-  t.after(async () => { await cp.close(); await store.drop() })
-  const base = `http://127.0.0.1:${cp.adminAddress.port}`
-  const browser = await openBrowser()
-  t.after(browser.close)
-  const { page } = browser
+  const { base } = await startHub(t)
+  const { page } = await openHubPage(t)
   await page.goto(`${base}/`)
   await page.locator('form.create-package').waitFor()
   assert.equal(new URL(page.url()).pathname, '/ui/', 'the root redirects to the UI')

@@ -1,14 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Agent } from 'node:http'
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { pino } from 'pino'
-import { openBrowser } from '../../support/browser.js'
-import { startControlPlane } from '../../../src/control-plane/control-plane.js'
-import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
+import { SHOTS, openHubPage, startHub } from './hub-kit.js'
 import { httpCall, type SimpleResponse } from '../../support/http-client.js'
-import { createTestStore } from '../../support/stores.js'
 import { echoHandler, startUpstream } from '../../support/upstream.js'
 import { startNodeProcess, tempDir, waitUntil, type NodeProcess } from '../hybrid/hybrid-kit.js'
 
@@ -21,34 +16,15 @@ import { startNodeProcess, tempDir, waitUntil, type NodeProcess } from '../hybri
 // and a key-auth plugin on one route, toggled off; then the analytics breakdown per route, with the
 // auto-refresh timer stopped when the page is left. One browser; screenshots in test-results/ui/.
 
-const SHOTS = join('test-results', 'ui')
 
 test('a service owner configures a package end to end from the Service Hub UI, and the node applies each plugin at its scope', async (t) => {
-  const store = await createTestStore('sqlite')
-  const cp = await startControlPlane({
-    dbUrl: store.url,
-    adminListen: { host: '127.0.0.1', port: 0 },
-    clusterListen: { host: '127.0.0.1', port: 0 },
-    auth: createAdminAuth({}),
-    logger: pino({ level: 'silent' })
-  })
-  t.after(async () => { await cp.close(); await store.drop() })
-  const base = `http://127.0.0.1:${cp.adminAddress.port}`
-  const admin = async (path: string): Promise<any> => {
-    const r = await httpCall(base + path)
-    assert.equal(r.status, 200, `GET ${path}: ${r.body}`)
-    return JSON.parse(r.body)
-  }
+  const { base, cluster, call } = await startHub(t)
+  const admin = async (path: string): Promise<any> => await call('GET', path)
   const up = await startUpstream(t, echoHandler)
   const agent = new Agent({ keepAlive: true })
   t.after(() => agent.destroy())
 
-  const browser = await openBrowser()
-  t.after(browser.close)
-  const { page } = browser
-  mkdirSync(SHOTS, { recursive: true })
-  const dialogs: string[] = []
-  page.on('dialog', (d) => { dialogs.push(d.message()); void d.accept() })
+  const { page, dialogs } = await openHubPage(t)
   // Counts the page's live intervals, to see the auto-refresh timer stop when the page is left.
   // (Script text: the tests compile without the DOM's types.)
   await page.addInitScript({
@@ -84,7 +60,7 @@ test('a service owner configures a package end to end from the Service Hub UI, a
     assert.match(await card.locator('tr.token[data-token=node-1]').innerText(), /node-1/)
     process.env.ATRIUM_ANALYTICS_INTERVAL_MS = '500'
     try {
-      node = await startNodeProcess(t, `ws://127.0.0.1:${cp.clusterAddress?.port ?? 0}`, token, join(tempDir(t), 'node'))
+      node = await startNodeProcess(t, cluster, token, join(tempDir(t), 'node'))
     } finally {
       delete process.env.ATRIUM_ANALYTICS_INTERVAL_MS
     }

@@ -1,13 +1,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { pino } from 'pino'
-import { openBrowser } from '../../support/browser.js'
-import { startControlPlane } from '../../../src/control-plane/control-plane.js'
-import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
+import { SHOTS, openHubPage, startHub } from './hub-kit.js'
 import { httpCall } from '../../support/http-client.js'
-import { createTestStore } from '../../support/stores.js'
 import { waitUntil } from '../hybrid/hybrid-kit.js'
 
 // The Service Hub UI's edit, revoke and delete paths, in a real browser against a control plane
@@ -17,29 +12,10 @@ import { waitUntil } from '../hybrid/hybrid-kit.js'
 // names an upstream of the group; a route edited (headers as `name: v1,v2` lines) and deleted; a
 // plugin edited through its generated form and deleted, next to a runtime-group (global) plugin.
 
-const SHOTS = join('test-results', 'ui')
 
 test('the Service Hub UI edits, revokes and deletes what it created, and the Admin API holds the result', async (t) => {
-  const store = await createTestStore('sqlite')
-  const cp = await startControlPlane({
-    dbUrl: store.url,
-    adminListen: { host: '127.0.0.1', port: 0 },
-    auth: createAdminAuth({}),
-    logger: pino({ level: 'silent' })
-  })
-  t.after(async () => { await cp.close(); await store.drop() })
-  const base = `http://127.0.0.1:${cp.adminAddress.port}`
-  const call = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const r = await httpCall(base + path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
-    assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${r.body}`)
-    return r.body === '' ? undefined : JSON.parse(r.body)
-  }
-  const browser = await openBrowser()
-  t.after(browser.close)
-  const { page } = browser
-  mkdirSync(SHOTS, { recursive: true })
-  const dialogs: string[] = []
-  page.on('dialog', (d) => { dialogs.push(d.message()); void d.accept() })
+  const { base, call } = await startHub(t)
+  const { page, dialogs } = await openHubPage(t)
 
   await t.test('runtime groups: a bad name shown on its input, create, edit, issue and revoke a token, delete', async () => {
     await page.goto(`${base}/ui/#/runtime-groups`)

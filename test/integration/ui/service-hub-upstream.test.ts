@@ -1,14 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Agent } from 'node:http'
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { pino } from 'pino'
-import { openBrowser } from '../../support/browser.js'
-import { startControlPlane } from '../../../src/control-plane/control-plane.js'
-import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
+import { SHOTS, openHubPage, startHub } from './hub-kit.js'
 import { httpCall } from '../../support/http-client.js'
-import { createTestStore } from '../../support/stores.js'
 import { startUpstream } from '../../support/upstream.js'
 import { startNodeProcess, tempDir, waitUntil } from '../hybrid/hybrid-kit.js'
 
@@ -16,24 +11,9 @@ import { startNodeProcess, tempDir, waitUntil } from '../hybrid/hybrid-kit.js'
 // real node: the "Balance over targets" form (a bad target refused on its line, and nothing left
 // behind), two targets that both take traffic, a third added, one deleted, the algorithm changed.
 
-const SHOTS = join('test-results', 'ui')
 
 test('a version\'s implementation is balanced over targets from the UI, and the node spreads requests over exactly those targets', async (t) => {
-  const store = await createTestStore('sqlite')
-  const cp = await startControlPlane({
-    dbUrl: store.url,
-    adminListen: { host: '127.0.0.1', port: 0 },
-    clusterListen: { host: '127.0.0.1', port: 0 },
-    auth: createAdminAuth({}),
-    logger: pino({ level: 'silent' })
-  })
-  t.after(async () => { await cp.close(); await store.drop() })
-  const base = `http://127.0.0.1:${cp.adminAddress.port}`
-  const call = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const r = await httpCall(base + path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
-    assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${r.body}`)
-    return r.body === '' ? undefined : JSON.parse(r.body)
-  }
+  const { base, cluster, call } = await startHub(t)
   const backends = await Promise.all(['a', 'b', 'c'].map(async (name) => ({ name, up: await startUpstream(t, (_req, res) => { res.end(name) }) })))
   const [a, b, c] = backends.map((x) => `127.0.0.1:${x.up.port}`)
 
@@ -44,7 +24,7 @@ test('a version\'s implementation is balanced over targets from the UI, and the 
   await call('PUT', `/service-packages/${pkg.id as string}/versions/${version.id as string}/implementation`, { service: { name: 'payments', url: `http://${a}` } })
   const service = (await call('GET', `/service-packages/${pkg.id as string}/versions/${version.id as string}/implementation`)).service
   await call('POST', `/runtime-groups/production/services/${service.id as string}/routes`, { name: 'pay', paths: ['/pay'] })
-  const node = await startNodeProcess(t, `ws://127.0.0.1:${cp.clusterAddress?.port ?? 0}`, token, join(tempDir(t), 'node'))
+  const node = await startNodeProcess(t, cluster, token, join(tempDir(t), 'node'))
   const agent = new Agent({ keepAlive: false })
   t.after(() => agent.destroy())
   /** Which backends answer 30 requests through the node. */
@@ -58,11 +38,7 @@ test('a version\'s implementation is balanced over targets from the UI, and the 
   }
   await waitUntil('the node serves /pay from a', async () => await answering() === 'a', 15_000)
 
-  const browser = await openBrowser()
-  t.after(browser.close)
-  const { page } = browser
-  mkdirSync(SHOTS, { recursive: true })
-  page.on('dialog', (d) => { void d.accept() })
+  const { page } = await openHubPage(t)
   await page.goto(`${base}/ui/#/packages/${pkg.id as string}`)
   await page.click('tr.version[data-version=v1] button:has-text("Details")')
   const details = page.locator('tr.details[data-version=v1]')

@@ -1,14 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Agent, type IncomingMessage, type ServerResponse } from 'node:http'
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { pino } from 'pino'
-import { openBrowser } from '../../support/browser.js'
-import { startControlPlane } from '../../../src/control-plane/control-plane.js'
-import { createAdminAuth } from '../../../src/control-plane/admin-api/auth.js'
+import { SHOTS, openHubPage, startHub } from './hub-kit.js'
 import { httpCall, type SimpleResponse } from '../../support/http-client.js'
-import { createTestStore } from '../../support/stores.js'
 import { startUpstream } from '../../support/upstream.js'
 import { startNodeProcess, tempDir, waitUntil, type NodeProcess } from '../hybrid/hybrid-kit.js'
 
@@ -22,7 +17,6 @@ import { startNodeProcess, tempDir, waitUntil, type NodeProcess } from '../hybri
 // show the result; last, a consumer with a key and key-auth on production's v2 only.
 // Screenshots in test-results/ui/.
 
-const SHOTS = join('test-results', 'ui')
 const GROUPS = ['development', 'staging', 'production'] as const
 type Group = typeof GROUPS[number]
 
@@ -38,33 +32,12 @@ function backend (env: Group) {
 }
 
 test('a version goes from development to production through the Service Hub UI, with its routes, its plugins at every scope and a per-environment overlay', async (t) => {
-  const store = await createTestStore('sqlite')
-  const cp = await startControlPlane({
-    dbUrl: store.url,
-    adminListen: { host: '127.0.0.1', port: 0 },
-    clusterListen: { host: '127.0.0.1', port: 0 },
-    portalListen: { host: '127.0.0.1', port: 0 },
-    auth: createAdminAuth({}),
-    logger: pino({ level: 'silent' })
-  })
-  t.after(async () => { await cp.close(); await store.drop() })
-  const base = `http://127.0.0.1:${cp.adminAddress.port}`
-  const portal = `http://127.0.0.1:${cp.portalAddress?.port ?? 0}`
-  const call = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const r = await httpCall(base + path, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
-    assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${r.body}`)
-    return r.body === '' ? undefined : JSON.parse(r.body)
-  }
+  const { base, portal, cluster, call } = await startHub(t)
   const backends = Object.fromEntries(await Promise.all(GROUPS.map(async (g) => [g, `http://127.0.0.1:${(await startUpstream(t, backend(g))).port}`]))) as Record<Group, string>
   const agent = new Agent({ keepAlive: true })
   t.after(() => agent.destroy())
 
-  const browser = await openBrowser()
-  t.after(browser.close)
-  const { page } = browser
-  mkdirSync(SHOTS, { recursive: true })
-  const dialogs: string[] = []
-  page.on('dialog', (d) => { dialogs.push(d.message()); void d.accept() })
+  const { page, dialogs } = await openHubPage(t)
 
   const nodes = {} as Record<Group, NodeProcess>
   const through = async (group: Group, path: string): Promise<SimpleResponse> => await httpCall(nodes[group].proxy + path, { agent })
@@ -84,7 +57,7 @@ test('a version goes from development to production through the Service Hub UI, 
     try {
       for (const name of GROUPS) {
         const { token } = await call('POST', `/runtime-groups/${name}/data-plane-tokens`, { name: `${name}-node` })
-        nodes[name] = await startNodeProcess(t, `ws://127.0.0.1:${cp.clusterAddress?.port ?? 0}`, token, join(tempDir(t), name))
+        nodes[name] = await startNodeProcess(t, cluster, token, join(tempDir(t), name))
       }
     } finally {
       delete process.env.ATRIUM_ANALYTICS_INTERVAL_MS
