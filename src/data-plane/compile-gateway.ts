@@ -6,7 +6,7 @@ import { systemResolver, type TargetResolver } from './balancer/target-resolver.
 import type { CompiledGateway, GatewayState } from './compiled-gateway.js'
 import type { NodeMetrics } from './metrics/node-metrics.js'
 import { compilePlugins } from './plugin-runner/compile-plugins.js'
-import { compileRouter } from './router/compile-router.js'
+import { compileRouter } from '../router/compile-router.js'
 import { buildUpstreams } from './proxy/upstreams.js'
 import { compileCertificates } from './tls/certificate-selector.js'
 

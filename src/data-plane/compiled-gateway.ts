@@ -3,7 +3,7 @@ import type { PluginHandlerSet } from '../plugins/handlers.js'
 import type { TargetResolver } from './balancer/target-resolver.js'
 import type { GatewayMetrics, NodeMetrics } from './metrics/node-metrics.js'
 import type { CompiledPlugins } from './plugin-runner/compile-plugins.js'
-import type { Router } from './router/types.js'
+import type { Router } from '../router/types.js'
 import type { UpstreamSet } from './proxy/upstreams.js'
 import type { CertificateSelector } from './tls/certificate-selector.js'
 

@@ -9,7 +9,7 @@ import { systemResolver } from '../../src/data-plane/balancer/target-resolver.js
 import { buildUpstreams } from '../../src/data-plane/proxy/upstreams.js'
 import { compilePlugins } from '../../src/data-plane/plugin-runner/compile-plugins.js'
 import { BUNDLED_PLUGIN_HANDLERS } from '../../src/plugins/handlers.js'
-import { compileRouter } from '../../src/data-plane/router/compile-router.js'
+import { compileRouter } from '../../src/router/compile-router.js'
 import { createLogger } from '../../src/log.js'
 
 export type ServiceInput = Partial<ServiceConfig> & Pick<ServiceConfig, 'host' | 'port'>

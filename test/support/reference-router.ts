@@ -1,13 +1,13 @@
 // A slow, literal reference matcher with the same Router interface as compileRouter. It checks every
 // criterion of every (route, path) candidate on every request, builds Kong's priority tuple and sorts.
-// It shares no matching code with src/data-plane/router (only percent-normalisation of route paths),
+// It shares no matching code with src/router (only percent-normalisation of route paths),
 // so the conformance table and the differential test compare two independent readings of the rules.
 
 import RE2 from 're2'
 import type { IncomingHttpHeaders } from 'node:http'
 import type { GatewayConfig, RouteConfig } from '../../src/contract/index.js'
-import { normalizePercentEncoding } from '../../src/data-plane/router/normalize-path.js'
-import type { MatchInput, RouteCaptures, RouteMatch, Router } from '../../src/data-plane/router/types.js'
+import { normalizePercentEncoding } from '../../src/router/normalize-path.js'
+import type { MatchInput, RouteCaptures, RouteMatch, Router } from '../../src/router/types.js'
 
 interface Hit {
   routeIndex: number

@@ -28,7 +28,10 @@ const RULES: Array<{ from: string, mustNotImport: string }> = [
   { from: 'data-plane', mustNotImport: 'control-plane' },
   { from: 'control-plane', mustNotImport: 'data-plane' },
   { from: 'contract', mustNotImport: 'data-plane' },
-  { from: 'contract', mustNotImport: 'control-plane' }
+  { from: 'contract', mustNotImport: 'control-plane' },
+  { from: 'contract', mustNotImport: 'router' },
+  { from: 'router', mustNotImport: 'data-plane' },
+  { from: 'router', mustNotImport: 'control-plane' }
 ]
 
 for (const rule of RULES) {

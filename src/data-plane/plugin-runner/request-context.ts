@@ -5,7 +5,7 @@ import type {
   AuthenticatedCredential, ExitBody, PluginClientRequest, PluginRequestContext, PluginResponse, PluginTimings, PluginUpstreamRequest
 } from '../../plugins/types.js'
 import { clientAddressOf, hostWithoutPort } from '../proxy/forward-headers.js'
-import type { RouteMatch } from '../router/types.js'
+import type { RouteMatch } from '../../router/types.js'
 import { HeaderList, lowerName } from './header-list.js'
 
 // The objects a plugin sees for one request (the interfaces in src/plugins/types.ts). Built only on

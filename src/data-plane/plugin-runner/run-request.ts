@@ -9,7 +9,7 @@ import { errorBody, errorHeaders, JSON_TYPE, sendErrorResponse } from '../proxy/
 import { endUnreadHttp2Request, isHttp2Response } from '../proxy/http2-request.js'
 import type { UpstreamCall } from '../proxy/upstream-call.js'
 import type { UpstreamRequestOptions } from '../proxy/upstream-request.js'
-import type { RouteMatch } from '../router/types.js'
+import type { RouteMatch } from '../../router/types.js'
 import { readRequestBody, REQUEST_BODY_LIMIT } from './read-request-body.js'
 import { RequestContext, ResponseState } from './request-context.js'
 import type { PluginChain, PluginInstance } from './plugin-instance.js'

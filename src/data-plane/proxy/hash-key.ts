@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import type { UpstreamConfig, UpstreamHashOn } from '../../contract/index.js'
 import { cookieValue } from '../../cookie-value.js'
-import type { RouteCaptures } from '../router/types.js'
+import type { RouteCaptures } from '../../router/types.js'
 
 // What a consistent-hashing upstream hashes a request on: Kong's get_value_to_hash
 // (kong/runloop/balancer/init.lua). hash_on first; when it yields nothing, hash_fallback (with its

@@ -4,7 +4,7 @@
 // bucket for routes without hosts. A configured `:port` stays on the key, so it only meets a request
 // Host carrying that port.
 
-import { GatewayError } from '../../errors.js'
+import { GatewayError } from '../errors.js'
 
 export const HOST_EXACT = 0
 export const HOST_SUFFIX = 1

@@ -4,7 +4,7 @@
 // anything else equality. The route's predicate is `net.protocol != "https" || <any of them>`
 // (Kong #6425): a plain-HTTP request ignores snis, an HTTPS one without SNI matches none.
 
-import { GatewayError } from '../../errors.js'
+import { GatewayError } from '../errors.js'
 
 export interface SniRule {
   exact: ReadonlySet<string>

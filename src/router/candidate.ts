@@ -3,7 +3,7 @@
 
 import type RE2 from 're2'
 import type { IncomingHttpHeaders } from 'node:http'
-import type { RouteConfig, ServiceConfig } from '../../contract/index.js'
+import type { RouteConfig, ServiceConfig } from '../contract/index.js'
 import type { RoutePriorityKey } from './route-priority.js'
 import { sniRuleAccepts, type SniRule } from './sni-rule.js'
 

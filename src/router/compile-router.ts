@@ -6,9 +6,9 @@
 // here, never later.
 
 import type RE2 from 're2'
-import { cachedRE2 } from '../../contract/re2-cache.js'
-import type { GatewayConfig, RouteConfig } from '../../contract/index.js'
-import { GatewayError } from '../../errors.js'
+import { cachedRE2 } from '../contract/re2-cache.js'
+import type { GatewayConfig, RouteConfig } from '../contract/index.js'
+import { GatewayError } from '../errors.js'
 import { PATH_NONE, PATH_PREFIX, PATH_REGEX, createCandidate } from './candidate.js'
 import type { Candidate, HeaderRule } from './candidate.js'
 import { CompiledRouter, createBucket } from './compiled-router.js'

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { collectMatchHeaders, headerNamesOf } from '../../../../src/data-plane/router/match-headers.js'
-import { rawPath } from '../../../../src/data-plane/router/normalize-path.js'
+import { collectMatchHeaders, headerNamesOf } from '../../../src/router/match-headers.js'
+import { rawPath } from '../../../src/router/normalize-path.js'
 
 describe('collectMatchHeaders', () => {
   test('keeps every line of a repeated header, in order, and only the names asked for', () => {

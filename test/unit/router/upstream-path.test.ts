@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { buildUpstreamPath } from '../../../../src/data-plane/router/upstream-path.js'
+import { buildUpstreamPath } from '../../../src/router/upstream-path.js'
 
 // [service path, strip_path, request path, matched prefix, upstream path]
 type Row = [string | null, boolean, string, string, string]

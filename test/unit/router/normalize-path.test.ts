@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { normalizePath, normalizePercentEncoding, splitQuery } from '../../../../src/data-plane/router/normalize-path.js'
+import { normalizePath, normalizePercentEncoding, splitQuery } from '../../../src/router/normalize-path.js'
 
 describe('normalizePath', () => {
   const cases: Array<[string, string | null, string]> = [

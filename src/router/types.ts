@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import type { RouteConfig, ServiceConfig } from '../../contract/index.js'
+import type { RouteConfig, ServiceConfig } from '../contract/index.js'
 
 /** What the router looks at. `path` is already normalised (see normalize-path.ts) and has no query. */
 export interface MatchInput {

@@ -5,7 +5,7 @@
 // Inputs are Buffers: re2 converts a JS string to UTF-8 on every call (~1.4 µs for a new string),
 // while Buffer.from(path) once per request costs ~0.15 µs.
 
-import { cachedRE2Set, type RE2Set } from '../../contract/re2-cache.js'
+import { cachedRE2Set, type RE2Set } from '../contract/re2-cache.js'
 import type { Candidate } from './candidate.js'
 
 export const SET_MIN_SIZE = 5
