@@ -91,6 +91,16 @@ export function candidateAccepts (c: Candidate, method: string, headers: Incomin
   return true
 }
 
+/**
+ * One header rule on its own, as candidateAccepts checks it (explain-match.ts names the rule that
+ * failed; the request path keeps its inlined loop).
+ */
+export function headerRuleAccepts (rule: HeaderRule, headers: IncomingHttpHeaders): boolean {
+  const value = headers[rule.name]
+  if (value === undefined) return false
+  return typeof value === 'string' ? headerValueMatches(value, rule.values) : anyHeaderValueMatches(value, rule.values)
+}
+
 function anyHeaderValueMatches (list: string[], wanted: string[]): boolean {
   for (let i = 0; i < list.length; i++) if (headerValueMatches(list[i], wanted)) return true
   return false

@@ -21,9 +21,8 @@ import { createRegexGroup, finishRegexGroup } from './regex-group.js'
 import { regexLiteralPrefix } from './regex-literal-prefix.js'
 import { compareRoutePriority, hasHostPort, isPlainHostOnly } from './route-priority.js'
 import { compileSniRule } from './sni-rule.js'
-import type { Router } from './types.js'
 
-export function compileRouter (config: GatewayConfig): Router {
+export function compileRouter (config: GatewayConfig): CompiledRouter {
   const candidates: Candidate[] = []
   config.routes.forEach((route, routeIndex) => { buildCandidates(config, route, routeIndex, candidates) })
   candidates.sort(compareRoutePriority)
@@ -44,7 +43,7 @@ export function compileRouter (config: GatewayConfig): Router {
     })
   }
   for (const bucket of index.buckets()) finishBucket(bucket)
-  return new CompiledRouter(index, headerNamesOf(config.routes), config.routes.some((route) => hasHostPort(route.hosts)),
+  return new CompiledRouter(index, candidates, headerNamesOf(config.routes), config.routes.some((route) => hasHostPort(route.hosts)),
     candidates.some((c) => c.snis !== null))
 }
 

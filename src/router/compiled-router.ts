@@ -38,7 +38,9 @@ export class CompiledRouter implements Router {
   private readonly index: HostIndex<Bucket>
   private readonly hasHostBuckets: boolean
   /** Some route host names a port: only then does a Host without a port take the listener's port. */
-  private readonly hasPortHosts: boolean
+  readonly hasPortHosts: boolean
+  /** Every candidate in rank order: not used by `match`; explain-match.ts reads why each won or lost. */
+  readonly candidates: readonly Candidate[]
   /** Some route has snis: only then is the request's server name read. */
   private readonly hasSniRoutes: boolean
   // per-call scratch, see the top of the file
@@ -51,7 +53,8 @@ export class CompiledRouter implements Router {
   private pendingCount = 0
   private pathBuffer: Buffer | null = null
 
-  constructor (index: HostIndex<Bucket>, headerNames: ReadonlySet<string> | null, hasPortHosts: boolean, hasSniRoutes: boolean) {
+  constructor (index: HostIndex<Bucket>, candidates: readonly Candidate[], headerNames: ReadonlySet<string> | null, hasPortHosts: boolean, hasSniRoutes: boolean) {
+    this.candidates = candidates
     this.hasPortHosts = hasPortHosts
     this.hasSniRoutes = hasSniRoutes
     this.headerNames = headerNames

@@ -9,6 +9,7 @@ import { normalizePath } from '../../src/router/normalize-path.js'
 import { ROUTE_PRIORITY_RULES } from '../../src/router/route-priority.js'
 import type { Router } from '../../src/router/types.js'
 import { buildUpstreamPath } from '../../src/router/upstream-path.js'
+import { explainMatch } from '../../src/router/explain-match.js'
 import { createReferenceRouter } from '../support/reference-router.js'
 import { route, service } from './routing-case-kit.js'
 import { routingCases } from './routing-cases.js'
@@ -55,6 +56,32 @@ for (const [implName, build] of implementations) {
     }
   })
 }
+
+// An explanation's winner is the router's answer, and its per-criterion checks agree with the
+// router on every case: explainMatch throws when a route it calls accepting ranks before the winner,
+// or when the winner's own criteria reject the request. The winner's upstream path is the node's.
+for (const [tableName, cases] of tables) describe(`route explanations${tableName}`, () => {
+  for (const kase of cases) {
+    const path = normalizePath(kase.request.target)
+    if (path === null) continue
+    test(kase.name, () => {
+      const { request, expect } = kase
+      const input = {
+        method: request.method ?? 'GET', host: request.host, path, headers: request.headers ?? {}, port: request.port,
+        tls: request.tls, sni: request.sni, query: ''
+      }
+      const explained = explainMatch(compileRouter(kase.config), kase.config, input)
+      assert.equal(explained.route?.name ?? null, expect.route)
+      assert.equal(explained.route === null, explained.message === 'no Route matched with those values')
+      for (const c of explained.candidates) {
+        assert.notEqual(c.route.name, expect.route)
+        assert.ok(c.lost_because.length > 0)
+      }
+      if (expect.route !== null && expect.upstreamPath !== undefined) assert.equal(explained.upstream_path, expect.upstreamPath)
+      if (expect.route !== null && expect.matchedPath !== undefined) assert.equal(explained.matched_path, expect.matchedPath)
+    })
+  }
+})
 
 describe('compiled router', () => {
   test('the conformance table has at least 50 cases', () => {
