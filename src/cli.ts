@@ -10,6 +10,7 @@ import { dataPlaneCommand } from './cli/data-plane-command.js'
 import { controlPlaneCommand } from './cli/control-plane-command.js'
 import { startCommand } from './cli/start-command.js'
 import { promoteCommand } from './cli/promote-command.js'
+import { explainCommand } from './cli/routes-explain-command.js'
 
 const RUN: Record<CommandName, (line: CommandLine) => Promise<number>> = {
   start: startCommand,
@@ -19,19 +20,31 @@ const RUN: Record<CommandName, (line: CommandLine) => Promise<number>> = {
   'config apply': applyCommand,
   'config dump': dumpCommand,
   'config diff': diffCommand,
-  promote: promoteCommand
+  promote: promoteCommand,
+  'routes explain': explainCommand
 }
 
 function isCommandName (name: string): name is CommandName {
   return (COMMAND_NAMES as readonly string[]).includes(name)
 }
 
+/** The commands written as two words (`atrium config apply`, `atrium routes explain`). */
+const GROUPS = ['config', 'routes'] as const
+type Group = typeof GROUPS[number]
+
+function isGroup (word: string | undefined): word is Group {
+  return (GROUPS as readonly string[]).includes(word ?? '')
+}
+
 /** `atrium config …` → the command name and its arguments, or a usage error. */
-function configCommand (rest: string[]): { name: CommandName | 'config', args: string[] } {
+function groupCommand (group: Group, rest: string[]): { name: CommandName | Group, args: string[] } {
   const sub = rest[0]
-  if (sub === '--help' || sub === '-h' || sub === 'help') return { name: 'config', args: [] }
-  const name = `config ${sub ?? ''}`
-  if (!isCommandName(name)) throw usageError(`unknown config subcommand "${sub ?? ''}"; expected validate, apply, dump or diff`)
+  if (sub === '--help' || sub === '-h' || sub === 'help') return { name: group, args: [] }
+  const name = `${group} ${sub ?? ''}`
+  if (!isCommandName(name)) {
+    const expected = COMMAND_NAMES.filter((c) => c.startsWith(`${group} `)).map((c) => c.slice(group.length + 1))
+    throw usageError(`unknown ${group} subcommand "${sub ?? ''}"; expected ${expected.length === 1 ? expected[0] : `${expected.slice(0, -1).join(', ')} or ${expected[expected.length - 1]}`}`)
+  }
   return { name, args: rest.slice(1) }
 }
 
@@ -52,13 +65,13 @@ export async function main (argv: string[]): Promise<number> {
         process.stdout.write(`${ATRIUM_VERSION}\n`)
         return 0
     }
-    label = command === 'config' ? 'atrium config' : label
-    const { name, args } = command === 'config' ? configCommand(rest) : { name: command, args: rest }
-    if (name === 'config') {
-      process.stdout.write(COMMANDS.filter((c) => c.name.startsWith('config ')).map((c) => renderCommandHelp(c.name)).join('\n'))
+    label = isGroup(command) ? `atrium ${command}` : label
+    const { name, args } = isGroup(command) ? groupCommand(command, rest) : { name: command, args: rest }
+    if (isGroup(name)) {
+      process.stdout.write(COMMANDS.filter((c) => c.name.startsWith(`${name} `)).map((c) => renderCommandHelp(c.name)).join('\n'))
       return 0
     }
-    if (!isCommandName(name) || (command !== 'config' && command.includes(' '))) throw usageError(`unknown command "${command}"`)
+    if (!isCommandName(name) || (!isGroup(command) && command.includes(' '))) throw usageError(`unknown command "${command}"`)
     label = `atrium ${name}`
     const line = parseCommandLine(name, args)
     if (line.help) {

@@ -104,3 +104,14 @@ export class GatewayError extends Error {
     this.details = options?.details ?? {}
   }
 }
+
+/**
+ * The JSON body of an error answer, the same on every listener that answers JSON errors:
+ * `{ code, message, fields: { path: reason } }` with the error's `details` beside them.
+ */
+export function errorBody (err: GatewayError): Record<string, unknown> {
+  // A Map, not an object literal: a body's `__proto__` or `constructor` field is a path like any other.
+  const fields = new Map<string, string>()
+  for (const f of err.fields) fields.set(f.path, fields.has(f.path) ? `${fields.get(f.path) as string}; ${f.message}` : f.message)
+  return { ...err.details, code: err.code, message: err.message, fields: Object.fromEntries(fields) }
+}

@@ -29,7 +29,7 @@ function defaultCell (option: AnyOption): string {
 }
 
 function optionRow (option: AnyOption, spec: CommandSpec): string {
-  const flag = takesFlag(option, spec.name) ? code(`--${option.flag as string}${option.value === '' ? '' : ` ${option.value}`}`) : ''
+  const flag = takesFlag(option, spec.name) ? (option.short === undefined ? '' : `${code(`-${option.short}`)}, `) + code(`--${option.flag as string}${option.value === '' ? '' : ` ${option.value}`}`) : ''
   const env = option.env === undefined ? '' : code(option.env) + (takesFlag(option, spec.name) || option.flag === undefined ? '' : ' (environment only)')
   const help = option.help + (spec.name === 'data-plane' && option.hybridOnly === true ? ' Hybrid mode only.' : '')
   return `| ${cell(flag)} | ${cell(env)} | ${defaultCell(option)} | ${cell(prose(help))} |`

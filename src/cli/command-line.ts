@@ -26,7 +26,9 @@ type ArgOptions = Record<string, { type: 'string' | 'boolean', short?: string }>
 
 function argOptions (command: CommandName): ArgOptions {
   const options: ArgOptions = { help: { type: 'boolean', short: 'h' } }
-  for (const o of OPTION_LIST) if (takesFlag(o, command)) options[o.flag as string] = { type: o.switch === true ? 'boolean' : 'string' }
+  for (const o of OPTION_LIST) {
+    if (takesFlag(o, command)) options[o.flag as string] = { type: o.switch === true ? 'boolean' : 'string', ...(o.short === undefined ? {} : { short: o.short }) }
+  }
   return options
 }
 

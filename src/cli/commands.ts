@@ -1,7 +1,7 @@
 // The subcommands of `atrium`: how each is written and what it does. Their options live in
 // src/cli/options.ts; --help and docs/command-line.md are rendered from both tables.
 
-export const COMMAND_NAMES = ['start', 'control-plane', 'data-plane', 'config validate', 'config apply', 'config dump', 'config diff', 'promote'] as const
+export const COMMAND_NAMES = ['start', 'control-plane', 'data-plane', 'config validate', 'config apply', 'config dump', 'config diff', 'promote', 'routes explain'] as const
 export type CommandName = typeof COMMAND_NAMES[number]
 
 export interface CommandSpec {
@@ -10,7 +10,7 @@ export interface CommandSpec {
   usage: readonly string[]
   /** What it does, one paragraph. */
   summary: string
-  /** The positional arguments, all required: FILE (config validate/apply/diff), PACKAGE VERSION (promote), or none. */
+  /** The positional arguments, all required: FILE (config validate/apply/diff), PACKAGE VERSION (promote), URL (routes explain), or none. */
   args: readonly string[]
 }
 
@@ -74,6 +74,15 @@ export const COMMANDS: readonly CommandSpec[] = [
       'another: its implementation (service, routes, their plugins), API spec and status, as the same version. Prints the ' +
       'target group\'s diff (+ ~ -); with --dry-run changes nothing. POST /service-packages/{PACKAGE}/versions/{VERSION}/promote.',
     args: ['PACKAGE', 'VERSION']
+  },
+  {
+    name: 'routes explain',
+    usage: ['routes explain URL --runtime-group NAME [OPTIONS]', 'routes explain URL --config FILE [OPTIONS]'],
+    summary: 'Which route a request to URL takes and why: the winning route, the path it sends upstream and its priority, ' +
+      'every other route that matched with the priority rule it lost on, and near misses with the criterion that failed. ' +
+      'URL is absolute (its host is the Host header; https means TLS, with the host as SNI) or a path. With --runtime-group it asks the ' +
+      'control plane (POST /runtime-groups/{NAME}/routes/explain); with --config it compiles the declarative FILE as a DB-less node would.',
+    args: ['URL']
   }
 ]
 

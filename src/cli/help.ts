@@ -41,7 +41,7 @@ export function defaultText (option: AnyOption): string | undefined {
 function optionBlock (option: AnyOption, command: CommandName | null): string[] {
   // `start` reads some variables without taking their flags: show those as variables only.
   const envOnly = option.flag === undefined || (command !== null && !takesFlag(option, command))
-  const head = envOnly ? `  ${option.env as string}=${option.value === '' ? 'on|off' : option.value}` : `  --${option.flag as string}${option.value === '' ? '' : ` ${option.value}`}`
+  const head = envOnly ? `  ${option.env as string}=${option.value === '' ? 'on|off' : option.value}` : `  ${option.short === undefined ? '' : `-${option.short}, `}--${option.flag as string}${option.value === '' ? '' : ` ${option.value}`}`
   const env = envOnly ? 'environment only' : option.env
   let help = option.help
   if (command === null) help += ` [${optionCommands(option)}]`

@@ -85,3 +85,9 @@ export const dnsServers: ValueParser<string[]> = (value, name) => {
     return server
   })
 }
+
+/** An HTTP header name (RFC 9110 token), kept as written. */
+export const headerName: ValueParser<string> = (value, from) => {
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(value)) throw usageError(`${from} must be an HTTP header name, got "${value}"`)
+  return value
+}

@@ -3,7 +3,7 @@ import * as D from '../defaults.js'
 import { LATENCY_UNITS } from '../data-plane/metrics/index.js'
 import type { ListenerName } from '../listen-address.js'
 import type { CommandName } from './commands.js'
-import { dnsServers, duration, durationMs, httpUrl, listenAddress, listenAddressOrOff, oneOf, onOff, positiveSeconds, tagList, text, wholeNumber, type ValueParser } from './option-values.js'
+import { dnsServers, headerName, duration, durationMs, httpUrl, listenAddress, listenAddressOrOff, oneOf, onOff, positiveSeconds, tagList, text, wholeNumber, type ValueParser } from './option-values.js'
 
 // THE table of command-line options. Each subcommand's parseArgs options, the values it reads (flag,
 // else environment variable, else default), --help and docs/command-line.md all come from here: a
@@ -35,6 +35,8 @@ export interface OptionSpec<T> {
   hidden?: true
   /** A flag without a value (given: `on`); its variable takes on|off. */
   switch?: true
+  /** A one-letter alias (`-H`), as curl spells it. */
+  short?: string
   parse: ValueParser<T>
 }
 
@@ -51,7 +53,7 @@ const CP = ['control-plane', 'start'] as const
 const DP = ['data-plane', 'start'] as const
 const REMOTE = ['config apply', 'config dump', 'config diff'] as const
 /** The commands that talk to a control plane's Admin API. */
-const ADMIN_CLIENT = [...REMOTE, 'promote'] as const
+const ADMIN_CLIENT = [...REMOTE, 'promote', 'routes explain'] as const
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -224,6 +226,17 @@ export const OPTIONS = {
     help: 'nginx\'s ssl_handshake_timeout: a TLS handshake on the proxy TLS listener must complete within this, else the connection is closed.',
     parse: durationMs
   }),
+  routeDebugHeader: option({
+    flag: 'route-debug-header', env: 'ATRIUM_ROUTE_DEBUG_HEADER', value: 'NAME', commands: DP, defaultNote: 'off',
+    help: 'A request carrying this header is answered with Atrium-Route (the route\'s name, else its id) and Atrium-Route-Priority (its priority tuple). ' +
+      'Only with the --route-debug-token value, or without a token from a loopback client. The header is not sent upstream.',
+    parse: headerName
+  }),
+  routeDebugToken: option({
+    flag: 'route-debug-token', env: 'ATRIUM_ROUTE_DEBUG_TOKEN', value: 'TOKEN', commands: DP, defaultNote: 'none: loopback clients only',
+    help: 'The value the --route-debug-header header must carry to be heard (compared in constant time).',
+    parse: text
+  }),
   upstreamMaxConnections: option({
     flag: 'upstream-max-connections', env: 'ATRIUM_UPSTREAM_MAX_CONNECTIONS', default: String(D.DEFAULT_UPSTREAM_MAX_CONNECTIONS), value: 'N', commands: DP,
     help: 'Connections one upstream pool (a service\'s origin, or one address of an upstream\'s target) may open; more requests wait for a free one, ' +
@@ -288,6 +301,31 @@ export const OPTIONS = {
     help: 'A JSON or YAML file of per-environment overrides ({"service": {…}, "routes": {NAME: {…}}, "plugins": {NAME or ROUTE/NAME: {…}}}), ' +
       'merged into those the target version remembers.',
     parse: text
+  }),
+  explainRuntimeGroup: option({
+    flag: 'runtime-group', value: 'NAME', commands: ['routes explain'], defaultNote: 'required unless --config',
+    help: 'The runtime group whose current config is asked (its name or id).',
+    parse: text
+  }),
+  explainConfig: option({
+    flag: 'config', value: 'FILE', commands: ['routes explain'], defaultNote: 'ask the control plane',
+    help: 'DB-less: explain against this declarative file (Kong 3.x format), compiled as `atrium data-plane --config FILE` compiles it; no control plane is asked.',
+    parse: text
+  }),
+  explainHeader: option({
+    flag: 'header', short: 'H', value: 'NAME: VALUE', commands: ['routes explain'], defaultNote: 'none',
+    help: 'A request header, as curl -H; repeat for more (a repeated name gives the header several lines). `Host: …` sets the Host.',
+    parse: text
+  }),
+  explainMethod: option({
+    flag: 'request', short: 'X', default: 'GET', value: 'METHOD', commands: ['routes explain'],
+    help: 'The request method, as curl -X.',
+    parse: text
+  }),
+  explainFormat: option({
+    flag: 'format', default: 'text', value: 'text|json', commands: ['routes explain'],
+    help: 'text: the explanation in lines; json: the Admin API\'s answer as it is.',
+    parse: oneOf(['text', 'json'])
   }),
   format: option({
     flag: 'format', default: 'yaml', value: 'yaml|json', commands: ['config dump'],

@@ -5,6 +5,7 @@ import { dataPlaneTokenRoutes } from './data-plane-tokens/index.js'
 import type { ControlPlaneDeps } from './deps.js'
 import { configRoutes, credentialRoutes, gatewayEntityRoutes, sniRoutes, targetRoutes } from './gateway/index.js'
 import { pluginSchemaRoutes } from './plugin-schemas/index.js'
+import { routeAnalysisRoutes } from './route-analysis/index.js'
 import { runtimeGroupRoutes } from './runtime-groups/index.js'
 import { dataPlaneRoutes, upstreamHealthRoutes } from './sync-server/index.js'
 
@@ -20,6 +21,7 @@ export function buildAdminRoutes (deps: ControlPlaneDeps): AdminRoute[] {
     ...targetRoutes(deps),
     ...sniRoutes(deps),
     ...configRoutes(deps),
+    ...routeAnalysisRoutes(deps),
     ...pluginSchemaRoutes(),
     ...dataPlaneTokenRoutes(deps),
     ...dataPlaneRoutes(deps),

@@ -3,7 +3,7 @@ import type { PluginHandlerSet } from '../plugins/handlers.js'
 import type { TargetResolver } from './balancer/target-resolver.js'
 import type { GatewayMetrics, NodeMetrics } from './metrics/node-metrics.js'
 import type { CompiledPlugins } from './plugin-runner/compile-plugins.js'
-import type { Router } from '../router/types.js'
+import type { CompiledRouter } from '../router/compiled-router.js'
 import type { UpstreamSet } from './proxy/upstreams.js'
 import type { CertificateSelector } from './tls/certificate-selector.js'
 
@@ -15,7 +15,7 @@ import type { CertificateSelector } from './tls/certificate-selector.js'
 export interface CompiledGateway {
   hash: string
   config: GatewayConfig
-  router: Router
+  router: CompiledRouter
   upstreams: UpstreamSet
   /** The TLS listener's choice of certificate by server name (none: the default certificate). */
   certificates?: CertificateSelector

@@ -13,6 +13,7 @@ import { AnalyticsReporter, createMetricsRegistry, NodeMetrics, type LatencyUnit
 import { NODE_PLUGINS } from './node-plugins.js'
 import { createProxyServer, closeProxyServer } from './proxy/proxy-server.js'
 import { DEFAULT_CLIENT_LIMITS, type ClientLimits } from './proxy/client-limits.js'
+import { createRouteDebug } from './proxy/route-debug.js'
 import { createStatusServer, type ReloadOutcome } from './status-server.js'
 import { createSyncClient, type ClusterClientTls, type ScheduleRetry, type SyncClient } from './sync-client/sync-client.js'
 import { defaultIdentity, loadNodeId, type NodeIdentity } from './sync-client/node-identity.js'
@@ -66,6 +67,8 @@ export interface DataPlaneOptions {
   clientLimits?: Partial<ClientLimits>
   /** Connections one upstream pool may open (a service's or upstream's max_connections overrides it); default 1024. */
   upstreamMaxConnections?: number
+  /** The route debug headers on demand: the request header that asks for them, and the token it must carry (none: loopback clients only). */
+  routeDebug?: { header: string, token?: string | null } | null
 }
 
 export interface DataPlane {
@@ -120,7 +123,8 @@ export async function startDataPlane (options: DataPlaneOptions): Promise<DataPl
   }
 
   const limits: ClientLimits = { ...DEFAULT_CLIENT_LIMITS, ...options.clientLimits }
-  const proxy = createProxyServer({ state, logger: options.logger, limits })
+  const routeDebug = options.routeDebug == null ? null : createRouteDebug(options.routeDebug)
+  const proxy = createProxyServer({ state, logger: options.logger, limits, routeDebug })
   const client = syncClient
   const status = createStatusServer({
     state,
@@ -133,7 +137,7 @@ export async function startDataPlane (options: DataPlaneOptions): Promise<DataPl
   const tlsListen = options.proxyTlsListen ?? null
   const tlsProxy = tlsListen === null
     ? null
-    : createProxyServer({ state, logger: options.logger, limits, tls: { defaultCertificate: options.proxyTlsCertificate ?? await defaultCertificate(options.cacheDir ?? null, log) } })
+    : createProxyServer({ state, logger: options.logger, limits, routeDebug, tls: { defaultCertificate: options.proxyTlsCertificate ?? await defaultCertificate(options.cacheDir ?? null, log) } })
   const proxyAddress = await listenOn(proxy, options.proxyListen, 'proxy')
   let statusAddress: AddressInfo
   let proxyTlsAddress: AddressInfo | null = null

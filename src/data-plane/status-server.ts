@@ -1,8 +1,10 @@
-import { createServer, type Server, type ServerResponse } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { Registry } from 'prom-client'
 import type { GatewayState } from './compiled-gateway.js'
 import type { ControlPlaneStatus } from './sync-client/sync-client.js'
 import { balancerHealthBody, targetsHealthBody } from './upstream-health.js'
+import { explainRoutes } from './explain-routes.js'
+import { sendJson } from './send-json.js'
 
 export interface ReloadOutcome {
   ok: boolean
@@ -25,21 +27,21 @@ function safeDecode (text: string): string | null {
   try { return decodeURIComponent(text) } catch { return null }
 }
 
-function sendJson (res: ServerResponse, status: number, body: unknown): void {
-  const payload = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) })
-  res.end(payload)
-}
 
 /**
  * The node's status listener (Kong's status API on 8100): `GET /status` for the loaded config (and,
  * in hybrid mode, the control-plane connection), `GET /status/ready` for load balancers (200 once a
  * config is serving, else 503), `GET /metrics` for Prometheus (text format 0.0.4), `GET
- * /upstreams/{name}/health` for the node's view of an upstream's targets (upstream-health.ts).
+ * /upstreams/{name}/health` for the node's view of an upstream's targets (upstream-health.ts), `POST
+ * /routes/explain` for which route of the applied config a request would take and why (explain-routes.ts).
  */
 export function createStatusServer (source: StatusSource): Server {
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?', 1)[0]
+    if (path === '/routes/explain') {
+      explainRoutes(source.state.current, req, res)
+      return
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       sendJson(res, 405, { message: 'Method not allowed' })
       return

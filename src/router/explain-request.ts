@@ -1,10 +1,11 @@
 // The request an explanation is about, as JSON: what the Admin API, the status listener and
 // `atrium routes explain` take. {"method", "url" | "path", "host", "headers", "port", "tls", "sni"}.
 // A `url` may be absolute (`https://api.example.com:8443/orders?x=1`: host, port and TLS come from it
-// unless given) or a path with a query; `path` is the request target as a client sends it. The target
+// unless given; an https URL's host name is the SNI, as a TLS client sends it) or a path with a query; `path` is the request target as a client sends it. The target
 // is normalised exactly as the proxy does (normalize-path.ts) before it is matched.
 
 import type { IncomingHttpHeaders } from 'node:http'
+import { isIP } from 'node:net'
 import { GatewayError } from '../errors.js'
 import type { ExplainInput } from './explain-match.js'
 import { normalizePath, splitQuery } from './normalize-path.js'
@@ -79,6 +80,8 @@ export function parseExplainRequest (body: unknown): ExplainInput {
         target = url.pathname + url.search
         host ??= url.host
         tls ??= url.protocol === 'https:'
+        // A TLS client sends the URL's host name as SNI (never an IP address, RFC 6066 §3).
+        if (url.protocol === 'https:' && isIP(url.hostname.replace(/^\[|\]$/g, '')) === 0) sni ??= url.hostname
         if (port === undefined && url.port !== '') port = Number(url.port)
       }
     }

@@ -34,6 +34,8 @@ export interface AdminRoute {
   /** JSON Schemas for the OpenAPI document (optional; a plain object schema otherwise). */
   requestSchema?: Record<string, unknown>
   responseSchema?: Record<string, unknown>
+  /** A POST that changes nothing (an explanation, an analysis): viewer tokens may call it. */
+  readOnly?: boolean
   /** Largest accepted body in bytes (default 1 MiB). */
   bodyLimit?: number
   handler: (ctx: AdminContext) => Promise<AdminResult>

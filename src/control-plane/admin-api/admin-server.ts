@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import FindMyWay from 'find-my-way'
-import { GatewayError } from '../../errors.js'
+import { GatewayError, errorBody } from '../../errors.js'
 import type { Logger } from '../../log.js'
 import type { AdminAuth } from './auth.js'
 import { DEFAULT_BODY_LIMIT, type AdminContext, type AdminResult, type AdminRoute, type HttpMethod } from './admin-route.js'
@@ -21,12 +21,7 @@ export interface AdminServerOptions {
 
 /** The one place an error becomes a response: `{ code, message, fields: { path: reason } }`, with the error's `details` beside them. */
 export function errorResult (err: unknown): AdminResult {
-  if (err instanceof GatewayError) {
-    // A Map, not an object literal: a body's `__proto__` or `constructor` field is a path like any other.
-    const fields = new Map<string, string>()
-    for (const f of err.fields) fields.set(f.path, fields.has(f.path) ? `${fields.get(f.path) as string}; ${f.message}` : f.message)
-    return { status: err.statusCode, body: { ...err.details, code: err.code, message: err.message, fields: Object.fromEntries(fields) } }
-  }
+  if (err instanceof GatewayError) return { status: err.statusCode, body: errorBody(err) }
   return { status: 500, body: { code: 'ATRIUM_ERR_ADMIN_INTERNAL', message: 'an unexpected error occurred', fields: {} } }
 }
 
@@ -58,9 +53,11 @@ export function createAdminServer (options: AdminServerOptions): Server {
       const r = options.auth.roleOf(req.headers.authorization)
       if (r === null) return { ...errorResult(new GatewayError('ATRIUM_ERR_ADMIN_UNAUTHORIZED')), headers: { 'www-authenticate': 'Bearer realm="atrium-admin"' } }
       role = r
-      if (role === 'viewer' && method !== 'GET') throw new GatewayError('ATRIUM_ERR_ADMIN_FORBIDDEN', 'the viewer role can only read')
     }
     const found = METHODS.includes(method) ? router.find(method, url.pathname) : null
+    if (role === 'viewer' && method !== 'GET' && (found === null || (found.store as AdminRoute).readOnly !== true)) {
+      throw new GatewayError('ATRIUM_ERR_ADMIN_FORBIDDEN', 'the viewer role can only read')
+    }
     if (found === null) {
       const allowed = METHODS.filter((m) => router.find(m, url.pathname) !== null)
       if (allowed.length > 0) {

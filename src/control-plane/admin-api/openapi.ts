@@ -53,7 +53,7 @@ export function buildOpenApiDocument (routes: AdminRoute[]): Record<string, unkn
     paths,
     components: {
       schemas: { Error: ERROR_SCHEMA },
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'ATRIUM_ADMIN_TOKENS role:token; viewer tokens may only GET' } }
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'ATRIUM_ADMIN_TOKENS role:token; viewer tokens may only GET (and POST to the read-only analyses: routes/explain)' } }
     }
   }
 }

@@ -16,6 +16,7 @@ import { http1HeaderList } from './http2-request.js'
 import { UpstreamCall } from './upstream-call.js'
 import { isWebSocketHandshake } from './upgrade-request.js'
 import { IDEMPOTENT, UpstreamRequestOptions } from './upstream-request.js'
+import { setRouteDebugHeaders, wantsRouteDebug, withoutDebugHeader, type RouteDebug } from './route-debug.js'
 
 // The request path's entry: match the route, prepare the upstream request, and hand it to an
 // UpstreamCall (upstream-call.ts). HOT PATH, CHANGE WITH CARE.
@@ -38,6 +39,8 @@ export interface ProxyRequestHandlerOptions {
   logger: Logger
   /** The node's client timeouts (default: nginx's 60 s each). */
   limits?: ClientLimits
+  /** The route debug headers on demand (route-debug.ts); absent or null: off. */
+  routeDebug?: RouteDebug | null
 }
 
 export type ProxyRequestHandler = (req: IncomingMessage, res: ServerResponse) => void
@@ -53,6 +56,7 @@ export function createProxyRequestHandler (options: ProxyRequestHandlerOptions):
   const state = options.state
   const log = options.logger.child({ component: 'proxy' })
   const limits = options.limits ?? DEFAULT_CLIENT_LIMITS
+  const debug = options.routeDebug ?? null
   const failed = (err: unknown, res: ServerResponse): void => {
     log.error({ err }, 'proxy request failed unexpectedly')
     sendErrorResponse(res, 'ATRIUM_ERR_PROXY_INTERNAL', true)
@@ -63,7 +67,7 @@ export function createProxyRequestHandler (options: ProxyRequestHandlerOptions):
       return
     }
     try {
-      proxyRequest(state, state.current, req, res, req.rawHeaders, log, state.metrics != null ? performance.now() : 0, limits)
+      proxyRequest(state, state.current, req, res, req.rawHeaders, log, state.metrics != null ? performance.now() : 0, limits, debug)
     } catch (err) {
       failed(err, res)
     }
@@ -76,7 +80,7 @@ export function createProxyRequestHandler (options: ProxyRequestHandlerOptions):
       const s1 = res as unknown as ServerResponse
       try {
         const receivedAt = state.metrics != null ? performance.now() : 0
-        proxyRequest(state, state.current, r1, s1, http1HeaderList(req), log, receivedAt, limits)
+        proxyRequest(state, state.current, r1, s1, http1HeaderList(req), log, receivedAt, limits, debug)
       } catch (err) {
         failed(err, s1)
       }
@@ -117,7 +121,7 @@ function answerUnmatched (state: GatewayState, req: IncomingMessage, res: Server
 }
 
 /** `raw`: the request's header list (req.rawHeaders; for HTTP/2, without pseudo-headers). */
-function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req: IncomingMessage, res: ServerResponse, raw: string[], log: Logger, receivedAt: number, limits: ClientLimits): void {
+function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req: IncomingMessage, res: ServerResponse, raw: string[], log: Logger, receivedAt: number, limits: ClientLimits, debug: RouteDebug | null): void {
   if (gateway === null) {
     answerUnmatched(state, req, res, 'ATRIUM_ERR_PROXY_NO_CONFIG', receivedAt)
     return
@@ -155,6 +159,12 @@ function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req
     return
   }
   const route = match.route
+  if (debug !== null && headers[debug.header] !== undefined) {
+    if (wantsRouteDebug(debug, req)) setRouteDebugHeaders(res, router, match)
+    raw = withoutDebugHeader(debug, raw)
+    // Neither the upstream nor a log plugin sees it: it may carry the token.
+    delete headers[debug.header]
+  }
   if (!tls && !route.protocols.includes('http')) {
     const redirect = route.https_redirect_status_code
     if (redirect === undefined) {

@@ -8,6 +8,7 @@ import { DEFAULT_CLIENT_LIMITS, type ClientLimits } from './client-limits.js'
 import { errorBody, JSON_TYPE } from './error-response.js'
 import { lingerOnClose } from './lingering-close.js'
 import { createProxyRequestHandler } from './proxy-handler.js'
+import type { RouteDebug } from './route-debug.js'
 import { TLS_SETTINGS } from '../tls/certificate-selector.js'
 import { closeTunnels, createUpgradeHandler } from './upgrade-request.js'
 
@@ -33,6 +34,8 @@ export interface ProxyServerOptions {
   tls?: { defaultCertificate: { cert: string, key: string } }
   /** The node's client timeouts (default: nginx's 60 s each). */
   limits?: ClientLimits
+  /** The route debug headers on demand (route-debug.ts); absent or null: off. */
+  routeDebug?: RouteDebug | null
 }
 
 const kSessions = Symbol('atrium.http2Sessions')

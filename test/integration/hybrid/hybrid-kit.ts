@@ -70,6 +70,8 @@ export async function kill (proc: AtriumProcess, signal: NodeJS.Signals = 'SIGKI
 export interface NodeProcess {
   proc: AtriumProcess
   proxy: string
+  /** The status listener, e.g. http://127.0.0.1:41234 */
+  statusBase: string
   get: (path: string, agent?: import('node:http').Agent) => Promise<SimpleResponse>
   status: () => Promise<Record<string, any>>
   stop: () => Promise<number | null>
@@ -85,10 +87,12 @@ export async function startNodeProcess (t: TestContext, cpUrl: string, token: st
   const proxyLine = await proc.waitForLog((l) => l.msg === 'proxy listening')
   const statusLine = await proc.waitForLog((l) => l.msg === 'status listening')
   const proxy = `http://127.0.0.1:${proxyLine.port as number}`
-  const statusUrl = `http://127.0.0.1:${statusLine.port as number}/status`
+  const statusBase = `http://127.0.0.1:${statusLine.port as number}`
+  const statusUrl = `${statusBase}/status`
   return {
     proc,
     proxy,
+    statusBase,
     get: async (path, agent) => await httpCall(proxy + path, { agent }),
     status: async () => JSON.parse((await httpCall(statusUrl)).body) as Record<string, any>,
     stop: proc.stop
