@@ -11,6 +11,7 @@ import { controlPlaneCommand } from './cli/control-plane-command.js'
 import { startCommand } from './cli/start-command.js'
 import { promoteCommand } from './cli/promote-command.js'
 import { explainCommand } from './cli/routes-explain-command.js'
+import { conflictsCommand } from './cli/routes-conflicts-command.js'
 
 const RUN: Record<CommandName, (line: CommandLine) => Promise<number>> = {
   start: startCommand,
@@ -21,7 +22,8 @@ const RUN: Record<CommandName, (line: CommandLine) => Promise<number>> = {
   'config dump': dumpCommand,
   'config diff': diffCommand,
   promote: promoteCommand,
-  'routes explain': explainCommand
+  'routes explain': explainCommand,
+  'routes conflicts': conflictsCommand
 }
 
 function isCommandName (name: string): name is CommandName {

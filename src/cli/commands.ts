@@ -1,7 +1,7 @@
 // The subcommands of `atrium`: how each is written and what it does. Their options live in
 // src/cli/options.ts; --help and docs/command-line.md are rendered from both tables.
 
-export const COMMAND_NAMES = ['start', 'control-plane', 'data-plane', 'config validate', 'config apply', 'config dump', 'config diff', 'promote', 'routes explain'] as const
+export const COMMAND_NAMES = ['start', 'control-plane', 'data-plane', 'config validate', 'config apply', 'config dump', 'config diff', 'promote', 'routes explain', 'routes conflicts'] as const
 export type CommandName = typeof COMMAND_NAMES[number]
 
 export interface CommandSpec {
@@ -83,6 +83,15 @@ export const COMMANDS: readonly CommandSpec[] = [
       'URL is absolute (its host is the Host header; https means TLS, with the host as SNI) or a path. With --runtime-group it asks the ' +
       'control plane (POST /runtime-groups/{NAME}/routes/explain); with --config it compiles the declarative FILE as a DB-less node would.',
     args: ['URL']
+  },
+  {
+    name: 'routes conflicts',
+    usage: ['routes conflicts --runtime-group NAME [OPTIONS]', 'routes conflicts --config FILE [OPTIONS]'],
+    summary: 'The route conflicts of a config: routes that can never win (every request they accept goes to a route ranked before them), ' +
+      'duplicates pointing at different services, and regex routes that take a prefix route\'s own path, each with an example request. ' +
+      'Exit 0 when there are none, 2 when there are some. With --runtime-group it asks the control plane (GET /runtime-groups/{NAME}/routes/conflicts); ' +
+      'with --config it analyses the declarative FILE here.',
+    args: []
   }
 ]
 

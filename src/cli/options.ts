@@ -53,7 +53,9 @@ const CP = ['control-plane', 'start'] as const
 const DP = ['data-plane', 'start'] as const
 const REMOTE = ['config apply', 'config dump', 'config diff'] as const
 /** The commands that talk to a control plane's Admin API. */
-const ADMIN_CLIENT = [...REMOTE, 'promote', 'routes explain'] as const
+const ADMIN_CLIENT = [...REMOTE, 'promote', 'routes explain', 'routes conflicts'] as const
+/** The route analyses: against a control plane's group or a declarative file. */
+const ROUTES = ['routes explain', 'routes conflicts'] as const
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -302,14 +304,14 @@ export const OPTIONS = {
       'merged into those the target version remembers.',
     parse: text
   }),
-  explainRuntimeGroup: option({
-    flag: 'runtime-group', value: 'NAME', commands: ['routes explain'], defaultNote: 'required unless --config',
+  routesRuntimeGroup: option({
+    flag: 'runtime-group', value: 'NAME', commands: ROUTES, defaultNote: 'required unless --config',
     help: 'The runtime group whose current config is asked (its name or id).',
     parse: text
   }),
-  explainConfig: option({
-    flag: 'config', value: 'FILE', commands: ['routes explain'], defaultNote: 'ask the control plane',
-    help: 'DB-less: explain against this declarative file (Kong 3.x format), compiled as `atrium data-plane --config FILE` compiles it; no control plane is asked.',
+  routesConfig: option({
+    flag: 'config', value: 'FILE', commands: ROUTES, defaultNote: 'ask the control plane',
+    help: 'DB-less: analyse this declarative file (Kong 3.x format), compiled as `atrium data-plane --config FILE` compiles it; no control plane is asked.',
     parse: text
   }),
   explainHeader: option({
@@ -322,9 +324,9 @@ export const OPTIONS = {
     help: 'The request method, as curl -X.',
     parse: text
   }),
-  explainFormat: option({
-    flag: 'format', default: 'text', value: 'text|json', commands: ['routes explain'],
-    help: 'text: the explanation in lines; json: the Admin API\'s answer as it is.',
+  routesFormat: option({
+    flag: 'format', default: 'text', value: 'text|json', commands: ROUTES,
+    help: 'text: the answer in lines; json: the Admin API\'s answer as it is.',
     parse: oneOf(['text', 'json'])
   }),
   format: option({

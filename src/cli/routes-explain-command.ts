@@ -1,13 +1,12 @@
-import { readDeclarativeConfigFile } from '../contract/index.js'
-import { GatewayError } from '../errors.js'
 import { compileRouter } from '../router/compile-router.js'
-import { explainMatch, type Explanation, type RouteRef } from '../router/explain-match.js'
+import { explainMatch, type Explanation } from '../router/explain-match.js'
 import { parseExplainRequest } from '../router/explain-request.js'
 import { formatPriority } from '../router/loss-reason.js'
 import { adminCall, adminClientOf, printFailure } from './admin-client.js'
 import { readOption, readOptionList, type CommandLine } from './command-line.js'
 import { OPTIONS } from './options.js'
 import { usageError } from './usage.js'
+import { routesSource, routeWords as ref } from './routes-source.js'
 
 // `atrium routes explain URL (--runtime-group G | --config FILE) [-X METHOD] [-H 'name: value' …]`:
 // the request is described as the Admin API takes it ({"method", "url", "headers"}); with
@@ -27,11 +26,6 @@ function headersOf (lines: readonly string[]): Record<string, string | string[]>
   return out
 }
 
-function ref (r: RouteRef): string {
-  const name = r.name ?? r.id ?? '(unnamed)'
-  return r.service === null ? `${name} (no service)` : `${name} (service ${r.service.name ?? r.service.id ?? '?'})`
-}
-
 function printExplanation (e: Explanation): void {
   const out: string[] = []
   if (e.route === null) out.push(`no route: ${e.message ?? ''}`)
@@ -47,21 +41,14 @@ function printExplanation (e: Explanation): void {
 
 export async function explainCommand (line: CommandLine): Promise<number> {
   const [url] = line.args
-  const group = readOption(line, OPTIONS.explainRuntimeGroup)
-  const file = readOption(line, OPTIONS.explainConfig)
-  if ((group === undefined) === (file === undefined)) throw usageError('give --runtime-group NAME (ask the control plane) or --config FILE (DB-less), one of them')
+  const source = await routesSource(line)
   const description = { method: readOption(line, OPTIONS.explainMethod), [url.startsWith('/') ? 'path' : 'url']: url, headers: headersOf(readOptionList(line, OPTIONS.explainHeader)) }
-  const json = readOption(line, OPTIONS.explainFormat) === 'json'
+  const json = readOption(line, OPTIONS.routesFormat) === 'json'
   let explained: Explanation
-  if (file !== undefined) {
-    const input = parseExplainRequest(description)
-    const loaded = await readDeclarativeConfigFile(file)
-    if (!loaded.ok) {
-      throw new GatewayError(loaded.code, `${file}: invalid: ${loaded.errors.map((e) => `${e.path === '' ? '(file)' : e.path}: ${e.message}`).join('; ')}`)
-    }
-    explained = explainMatch(compileRouter(loaded.config), loaded.config, input)
+  if ('config' in source) {
+    explained = explainMatch(compileRouter(source.config), source.config, parseExplainRequest(description))
   } else {
-    const res = await adminCall(adminClientOf(line), 'POST', `/runtime-groups/${encodeURIComponent(group as string)}/routes/explain`,
+    const res = await adminCall(adminClientOf(line), 'POST', `/runtime-groups/${encodeURIComponent(source.group)}/routes/explain`,
       { contentType: 'application/json', body: JSON.stringify(description) })
     if (res.status !== 200) return printFailure(res.status, res.text)
     explained = JSON.parse(res.text) as Explanation

@@ -5,7 +5,7 @@ import { dataPlaneTokenRoutes } from './data-plane-tokens/index.js'
 import type { ControlPlaneDeps } from './deps.js'
 import { configRoutes, credentialRoutes, gatewayEntityRoutes, sniRoutes, targetRoutes } from './gateway/index.js'
 import { pluginSchemaRoutes } from './plugin-schemas/index.js'
-import { routeAnalysisRoutes } from './route-analysis/index.js'
+import { createRouteAnalysis, routeAnalysisRoutes } from './route-analysis/index.js'
 import { runtimeGroupRoutes } from './runtime-groups/index.js'
 import { dataPlaneRoutes, upstreamHealthRoutes } from './sync-server/index.js'
 
@@ -13,7 +13,9 @@ import { dataPlaneRoutes, upstreamHealthRoutes } from './sync-server/index.js'
  * Every Admin API endpoint, by module. The OpenAPI document is generated from this list, so an
  * endpoint cannot exist without being described.
  */
-export function buildAdminRoutes (deps: ControlPlaneDeps): AdminRoute[] {
+export function buildAdminRoutes (given: ControlPlaneDeps): AdminRoute[] {
+  const analysis = createRouteAnalysis(given)
+  const deps: ControlPlaneDeps = { ...given, routeConflicts: given.routeConflicts ?? analysis.conflicts }
   return [
     ...runtimeGroupRoutes(deps),
     ...gatewayEntityRoutes(deps),
@@ -21,7 +23,7 @@ export function buildAdminRoutes (deps: ControlPlaneDeps): AdminRoute[] {
     ...targetRoutes(deps),
     ...sniRoutes(deps),
     ...configRoutes(deps),
-    ...routeAnalysisRoutes(deps),
+    ...routeAnalysisRoutes(deps, analysis),
     ...pluginSchemaRoutes(),
     ...dataPlaneTokenRoutes(deps),
     ...dataPlaneRoutes(deps),

@@ -35,7 +35,8 @@ export function createBucket (): Bucket {
 
 export class CompiledRouter implements Router {
   readonly headerNames: ReadonlySet<string> | null
-  private readonly index: HostIndex<Bucket>
+  /** The host buckets `match` searches; route-conflicts.ts walks the same ones. */
+  readonly index: HostIndex<Bucket>
   private readonly hasHostBuckets: boolean
   /** Some route host names a port: only then does a Host without a port take the listener's port. */
   readonly hasPortHosts: boolean

@@ -1,4 +1,4 @@
-import { createIssues, loadDeclarativeDocument, parseConfigText, withDeckInfo, withGeneratedCredentials, withKongDigests, withNestedCredentials } from '../../contract/index.js'
+import { createIssues, loadDeclarativeDocument, type GatewayConfig, parseConfigText, withDeckInfo, withGeneratedCredentials, withKongDigests, withNestedCredentials } from '../../contract/index.js'
 import { GatewayError } from '../../errors.js'
 import type { AdminContext, AdminRoute } from '../admin-api/admin-route.js'
 import { nulPaths } from '../admin-api/read-body.js'
@@ -50,7 +50,7 @@ export function prefersYaml (accept: string | undefined): boolean {
  * basic-auth passwords are hashed first (keeping the stored hash of a password that did not change),
  * so neither the contract nor the store ever holds them.
  */
-async function readDocument (ctx: AdminContext, db: Db): Promise<Record<string, unknown>> {
+async function readDocument (ctx: AdminContext, db: Db): Promise<{ doc: Record<string, unknown>, config: GatewayConfig }> {
   const { text, mediaType } = await ctx.text()
   const json = JSON_TYPES.has(mediaType) || mediaType.endsWith('+json')
   if (!json && !YAML_TYPES.has(mediaType)) {
@@ -81,10 +81,10 @@ async function readDocument (ctx: AdminContext, db: Db): Promise<Record<string, 
   const doc = await hashPlaintextPasswords(prepared, async () => await loadEntities(db, (await requireRuntimeGroup(db, ctx.params.rg)).id))
   const result = loadDeclarativeDocument(doc as object)
   if (!result.ok) throw invalidError(result.errors)
-  return doc as Record<string, unknown>
+  return { doc: doc as Record<string, unknown>, config: result.config }
 }
 
-export function configRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
+export function configRoutes ({ db, routeConflicts }: ControlPlaneDeps): AdminRoute[] {
   return [
     {
       method: 'GET', path: '/runtime-groups/:rg/config', tag: TAG,
@@ -107,8 +107,9 @@ export function configRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
       summary: 'Replace the group\'s config with a declarative document (JSON or YAML), atomically; ' +
         '409 ATRIUM_ERR_CATALOG_IMPLEMENTATION_IN_USE when it deletes a catalog version\'s implementation, unless ?detach_versions=true',
       handler: async (ctx) => {
-        const doc = await readDocument(ctx, db)
+        const { doc } = await readDocument(ctx, db)
         const detach = detachRequested(ctx)
+        const before = routeConflicts === undefined ? null : await routeConflicts.current((await requireRuntimeGroup(db, ctx.params.rg)).id)
         const out = await db.transaction(async (tx) => {
           const rg = await lockRuntimeGroup(tx, ctx.params.rg)
           const { p, existing } = await planDocument(tx, rg.id, doc)
@@ -116,20 +117,23 @@ export function configRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
           if (detached.length > 0 && !detach) throw inUseError('the change deletes services that implement catalog versions', detached)
           await detachVersions(tx, detached.map((v) => v.version_id), nowSeconds())
           const version = await applyPlan(tx, rg, p)
-          return { config_version: version, created: p.create.length, updated: p.update.length, deleted: p.delete.length, detached_versions: detached }
+          return { config_version: version, created: p.create.length, updated: p.update.length, deleted: p.delete.length, detached_versions: detached, rgId: rg.id }
         })
-        return { status: 200, body: out }
+        const { rgId, ...body } = out
+        const warnings = routeConflicts === undefined || before === null ? [] : await routeConflicts.introduced(rgId, before)
+        return { status: 200, body: { ...body, warnings } }
       }
     },
     {
       method: 'POST', path: '/runtime-groups/:rg/config/diff', tag: TAG, bodyLimit: CONFIG_BODY_LIMIT,
       summary: 'What PUT /config would create, update and delete, and the catalog versions whose implementation it deletes or changes; changes nothing',
       handler: async (ctx) => {
-        const doc = await readDocument(ctx, db)
+        const { doc, config } = await readDocument(ctx, db)
         const rg = await requireRuntimeGroup(db, ctx.params.rg)
         const { p, existing } = await planDocument(db, rg.id, doc)
         const catalog = await catalogChanges(db, rg.id, existing, p)
-        return { status: 200, body: { create: p.create, update: p.update, delete: p.delete, catalog } }
+        const warnings = routeConflicts === undefined ? [] : await routeConflicts.introducedBy(rg.id, config)
+        return { status: 200, body: { create: p.create, update: p.update, delete: p.delete, catalog, warnings } }
       }
     }
   ]

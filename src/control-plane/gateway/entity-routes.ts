@@ -62,7 +62,7 @@ async function releaseCatalogVersions (tx: DbExecutor, ctx: AdminContext, rg: Ru
 }
 
 /** The routes of one entity kind, mounted at `base` (`/runtime-groups/:rg/routes` or nested under a service). */
-function kindRoutes (db: Db, kind: EntityKind, base: string, nested: boolean): AdminRoute[] {
+function kindRoutes ({ db, routeConflicts }: ControlPlaneDeps, kind: EntityKind, base: string, nested: boolean): AdminRoute[] {
   const label = KINDS[kind].label
   const where = nested ? ' of a service' : ''
   // Writes lock the group before reading anything of it (see lockRuntimeGroup).
@@ -70,13 +70,18 @@ function kindRoutes (db: Db, kind: EntityKind, base: string, nested: boolean): A
     const rg = forWrite ? await lockRuntimeGroup(ex, ctx.params.rg) : await requireRuntimeGroup(ex, ctx.params.rg)
     return nested ? { rg, parent: await requireService(ex, rg, ctx.params.svc) } : { rg }
   }
+  // A route write answers with the route conflicts it introduces (`warnings`, route-analysis/).
+  const conflicts = kind === 'route' ? routeConflicts : undefined
   const write = (mode: 'create' | 'replace' | 'patch') => async (ctx: AdminContext): Promise<AdminResult> => {
     const body = await ctx.json()
-    const { created, entity } = await db.transaction(async (tx) => {
+    const before = conflicts === undefined ? null : await conflicts.current((await requireRuntimeGroup(db, ctx.params.rg)).id)
+    const { created, entity, rgId } = await db.transaction(async (tx) => {
       const { rg, parent } = await scope(tx, ctx, true)
-      return await writeEntity(tx, rg, { kind, mode, ref: ctx.params.id, body, parentService: parent })
+      return { ...await writeEntity(tx, rg, { kind, mode, ref: ctx.params.id, body, parentService: parent }), rgId: rg.id }
     })
-    return { status: created ? 201 : 200, body: answer(ctx, entity) }
+    const out = answer(ctx, entity)
+    if (conflicts !== undefined && before !== null) out.warnings = await conflicts.introduced(rgId, before)
+    return { status: created ? 201 : 200, body: out }
   }
   return [
     {
@@ -114,9 +119,9 @@ function kindRoutes (db: Db, kind: EntityKind, base: string, nested: boolean): A
   ]
 }
 
-export function gatewayEntityRoutes ({ db }: ControlPlaneDeps): AdminRoute[] {
+export function gatewayEntityRoutes (deps: ControlPlaneDeps): AdminRoute[] {
   return [
-    ...ENTITY_KINDS.flatMap((kind) => kindRoutes(db, kind, `/runtime-groups/:rg/${KINDS[kind].segment}`, false)),
-    ...kindRoutes(db, 'route', '/runtime-groups/:rg/services/:svc/routes', true)
+    ...ENTITY_KINDS.flatMap((kind) => kindRoutes(deps, kind, `/runtime-groups/:rg/${KINDS[kind].segment}`, false)),
+    ...kindRoutes(deps, 'route', '/runtime-groups/:rg/services/:svc/routes', true)
   ]
 }

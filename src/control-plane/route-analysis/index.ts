@@ -1,10 +1,22 @@
 import type { AdminRoute } from '../admin-api/admin-route.js'
-import type { ControlPlaneDeps } from '../deps.js'
+import type { ControlPlaneDeps, RouteConflictCheck } from '../deps.js'
+import { createConflictCheck } from './conflict-check.js'
+import { conflictRoutes } from './conflict-routes.js'
 import { explainRoutes } from './explain-routes.js'
-import { createGroupRouters } from './group-router.js'
+import { createGroupRouters, type GroupRouters } from './group-router.js'
 
-/** The route analyses of a runtime group, over one cache of compiled routes per group. */
-export function routeAnalysisRoutes (deps: ControlPlaneDeps): AdminRoute[] {
+export interface RouteAnalysis {
+  routers: GroupRouters
+  conflicts: RouteConflictCheck
+}
+
+/** One cache of compiled routes per group, for the analyses and the write warnings alike. */
+export function createRouteAnalysis (deps: ControlPlaneDeps): RouteAnalysis {
   const routers = createGroupRouters(deps.db)
-  return [...explainRoutes(deps, routers)]
+  return { routers, conflicts: createConflictCheck(routers, deps.logger.child({ component: 'route-analysis' })) }
+}
+
+/** The route analyses of a runtime group. */
+export function routeAnalysisRoutes (deps: ControlPlaneDeps, analysis: RouteAnalysis): AdminRoute[] {
+  return [...explainRoutes(deps, analysis.routers), ...conflictRoutes(deps, analysis.routers)]
 }
