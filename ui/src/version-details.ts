@@ -5,11 +5,12 @@ import { implementationEditor, type Service } from './implementation-editor.js'
 import type { Version } from './package-page.js'
 import { pluginsPanel } from './plugins-panel.js'
 import { routesEditor, type Route } from './routes-editor.js'
+import { routeAnalysis } from './route-analysis-panel.js'
 import { balanceForm } from './upstream-editor.js'
 import { renderUpstreamHealth } from './upstream-health-panel.js'
 
 // A version's details, read when they are opened: its implementation (editable), and with one
-// its routes, the plugins that apply to it, and its upstream (targets, their health) or a form to
+// its routes, their conflicts and a form explaining which route takes a request, the plugins that apply to it, and its upstream (targets, their health) or a form to
 // balance it over targets; the spec's operations.
 // Every write calls `saved`, which renders the dashboard again (open details stay open).
 
@@ -23,7 +24,8 @@ export async function renderVersionDetails (box: HTMLElement, base: string, v: V
   if (serviceId !== null) {
     const routes = (await api<{ data: Route[] }>('GET', `/runtime-groups/${enc(group.id)}/services/${enc(serviceId)}/routes?size=1000`)).data
     const health = h('div', { class: 'upstream' })
-    box.append(routesEditor(group.id, serviceId, routes, saved), await pluginsPanel({ group, serviceId, routes, packagePath: base, versionPath }, saved), health)
+    box.append(routesEditor(group.id, serviceId, routes, saved), await routeAnalysis(group.id, routes),
+      await pluginsPanel({ group, serviceId, routes, packagePath: base, versionPath }, saved), health)
     void attempt(async () => {
       if (!await renderUpstreamHealth(health, group.id, serviceId)) health.append(balanceForm(group.id, service as Service, saved))
     })

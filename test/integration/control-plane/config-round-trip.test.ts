@@ -25,7 +25,7 @@ describeStores((store) => {
     await call('POST', '/runtime-groups', { name: 'prod' })
     const put = await call('PUT', '/runtime-groups/prod/config', FILE)
     assert.equal(put.status, 200, put.text)
-    assert.deepEqual(put.body, { config_version: 1, created: 8, updated: 0, deleted: 0, detached_versions: [] })
+    assert.deepEqual(put.body, { config_version: 1, created: 8, updated: 0, deleted: 0, detached_versions: [], warnings: [] })
     assert.equal(await versionOf(call, 'prod'), 1)
     const orders = (await call('GET', '/runtime-groups/prod/services/orders')).body
     assert.deepEqual([orders.host, orders.port, orders.path], ['orders.internal', 8080, '/v1'])
@@ -64,7 +64,7 @@ describeStores((store) => {
     assert.match(String(yaml.headers['content-type']), /application\/yaml/)
     assert.deepEqual(parseYaml(yaml.text), json.body)
     const again = await call('PUT', '/runtime-groups/prod/config', yaml.text, { 'content-type': 'application/yaml' })
-    assert.deepEqual(again.body, { config_version: 1, created: 0, updated: 0, deleted: 0, detached_versions: [] })
+    assert.deepEqual(again.body, { config_version: 1, created: 0, updated: 0, deleted: 0, detached_versions: [], warnings: [] })
     assert.deepEqual((await call('GET', '/runtime-groups/prod/config')).body, json.body)
     assert.equal((await call('GET', '/runtime-groups/prod/config', undefined, { accept: 'application/json, text/yaml;q=0.5' })).body._format_version, '3.0')
   })
@@ -80,7 +80,7 @@ describeStores((store) => {
     assert.match(alice.jwt_secrets[0].key, /^[A-Za-z0-9]{32}$/)
     assert.match(alice.jwt_secrets[0].secret, /^[A-Za-z0-9]{32}$/)
     const again = await call('PUT', '/runtime-groups/prod/config', exported)
-    assert.deepEqual(again.body, { config_version: 1, created: 0, updated: 0, deleted: 0, detached_versions: [] })
+    assert.deepEqual(again.body, { config_version: 1, created: 0, updated: 0, deleted: 0, detached_versions: [], warnings: [] })
   })
 
   test('PUT /config of a Kong export (_transform: false) stores a basic-auth password as Kong\'s digest, not as a password', async (t) => {
@@ -179,7 +179,7 @@ describeStores((store) => {
     const changed = structuredClone(FILE)
     changed.services[1].retries = 3
     const put = await call('PUT', '/runtime-groups/prod/config', changed)
-    assert.deepEqual(put.body, { config_version: 2, created: 0, updated: 1, deleted: 0, detached_versions: [] })
+    assert.deepEqual(put.body, { config_version: 2, created: 0, updated: 1, deleted: 0, detached_versions: [], warnings: [] })
     const after = (await call('GET', '/runtime-groups/prod/config')).body
     assert.deepEqual(after.services.map((s: any) => s.id), before.services.map((s: any) => s.id))
     assert.deepEqual(after.plugins.map((p: any) => p.id), before.plugins.map((p: any) => p.id))
@@ -229,7 +229,7 @@ describeStores((store) => {
     assert.equal(await versionOf(call, 'prod'), 1)
     assert.equal((await call('GET', '/runtime-groups/prod/services/users')).status, 200)
     const same = await call('POST', '/runtime-groups/prod/config/diff', FILE)
-    assert.deepEqual(same.body, { create: [], update: [], delete: [], catalog: [] })
+    assert.deepEqual(same.body, { create: [], update: [], delete: [], catalog: [], warnings: [] })
   })
 
   test('the same file with ids can be applied to two runtime groups', async (t) => {

@@ -54,7 +54,7 @@ describeStores((store) => {
       consumers: [{ username: 'alice', plugins: [{ name: 'request-termination', service: 'orders' }] }]
     }
     const put = await call('PUT', '/runtime-groups/prod/config', file)
-    assert.deepEqual([put.status, put.body], [200, { config_version: 1, created: 6, updated: 0, deleted: 0, detached_versions: [] }], put.text)
+    assert.deepEqual([put.status, put.body], [200, { config_version: 1, created: 6, updated: 0, deleted: 0, detached_versions: [], warnings: [] }], put.text)
     const orders = (await call('GET', '/runtime-groups/prod/services/orders')).body
     assert.equal(orders.plugins, undefined, 'not stored inside the service')
     const route = (await call('GET', '/runtime-groups/prod/routes/orders-api')).body
@@ -70,9 +70,9 @@ describeStores((store) => {
     assert.equal(exported.plugins.length, 3)
     assert.equal(exported.services[0].plugins, undefined)
     const again = await call('PUT', '/runtime-groups/prod/config', file)
-    assert.deepEqual(again.body, { config_version: 1, created: 0, updated: 0, deleted: 0, detached_versions: [] }, 're-applying the nested file changes nothing')
+    assert.deepEqual(again.body, { config_version: 1, created: 0, updated: 0, deleted: 0, detached_versions: [], warnings: [] }, 're-applying the nested file changes nothing')
     const reexport = await call('PUT', '/runtime-groups/prod/config', exported)
-    assert.deepEqual(reexport.body, { config_version: 1, created: 0, updated: 0, deleted: 0, detached_versions: [] }, 're-applying the export changes nothing')
+    assert.deepEqual(reexport.body, { config_version: 1, created: 0, updated: 0, deleted: 0, detached_versions: [], warnings: [] }, 're-applying the export changes nothing')
   })
 })
 
