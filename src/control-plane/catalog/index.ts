@@ -6,6 +6,7 @@ import { packagePluginRoutes } from './package-plugin-routes.js'
 import { packageRoutes } from './package-routes.js'
 import { promoteRoutes } from './promote-routes.js'
 import { specRoutes } from './spec-routes.js'
+import { routesFromSpecRoutes } from './routes-from-spec.js'
 import { versionRoutes } from './version-routes.js'
 
 export type { ServicePackage } from './package-store.js'
@@ -13,7 +14,7 @@ export type { VersionView } from './version-routes.js'
 
 /** Service packages, their versions, implementations, API specs and documents: the catalog part of the Admin API. */
 export function catalogRoutes (deps: ControlPlaneDeps): AdminRoute[] {
-  return [...packageRoutes(deps), ...packagePluginRoutes(deps), ...versionRoutes(deps), ...implementationRoutes(deps), ...promoteRoutes(deps), ...specRoutes(deps), ...documentRoutes(deps)]
+  return [...packageRoutes(deps), ...packagePluginRoutes(deps), ...versionRoutes(deps), ...implementationRoutes(deps), ...promoteRoutes(deps), ...specRoutes(deps), ...routesFromSpecRoutes(deps), ...documentRoutes(deps)]
 }
 export { packagePluginsInGroup } from './package-plugin-store.js'
 export { withPackagePlugins } from './package-plugin-expansion.js'
