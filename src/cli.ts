@@ -12,6 +12,7 @@ import { startCommand } from './cli/start-command.js'
 import { promoteCommand } from './cli/promote-command.js'
 import { explainCommand } from './cli/routes-explain-command.js'
 import { conflictsCommand } from './cli/routes-conflicts-command.js'
+import { fromSpecCommand } from './cli/routes-from-spec-command.js'
 
 const RUN: Record<CommandName, (line: CommandLine) => Promise<number>> = {
   start: startCommand,
@@ -23,7 +24,8 @@ const RUN: Record<CommandName, (line: CommandLine) => Promise<number>> = {
   'config diff': diffCommand,
   promote: promoteCommand,
   'routes explain': explainCommand,
-  'routes conflicts': conflictsCommand
+  'routes conflicts': conflictsCommand,
+  'routes from-spec': fromSpecCommand
 }
 
 function isCommandName (name: string): name is CommandName {

@@ -1,7 +1,7 @@
 // The subcommands of `atrium`: how each is written and what it does. Their options live in
 // src/cli/options.ts; --help and docs/command-line.md are rendered from both tables.
 
-export const COMMAND_NAMES = ['start', 'control-plane', 'data-plane', 'config validate', 'config apply', 'config dump', 'config diff', 'promote', 'routes explain', 'routes conflicts'] as const
+export const COMMAND_NAMES = ['start', 'control-plane', 'data-plane', 'config validate', 'config apply', 'config dump', 'config diff', 'promote', 'routes explain', 'routes conflicts', 'routes from-spec'] as const
 export type CommandName = typeof COMMAND_NAMES[number]
 
 export interface CommandSpec {
@@ -92,6 +92,14 @@ export const COMMANDS: readonly CommandSpec[] = [
       'Exit 0 when there are none, 2 when there are some. With --runtime-group it asks the control plane (GET /runtime-groups/{NAME}/routes/conflicts); ' +
       'with --config it analyses the declarative FILE here.',
     args: []
+  },
+  {
+    name: 'routes from-spec',
+    usage: ['routes from-spec PACKAGE VERSION [OPTIONS]'],
+    summary: 'Create or update a catalog version\'s implementation routes from its API spec (POST /service-packages/{PACKAGE}/versions/{VERSION}/implementation/routes-from-spec): ' +
+      'path templates become `~` regexes with named captures, the spec\'s base path is kept, routes the spec no longer has are deleted. Prints the diff (+ ~ -) and the routes; ' +
+      'with --dry-run changes nothing.',
+    args: ['PACKAGE', 'VERSION']
   }
 ]
 

@@ -53,7 +53,7 @@ const CP = ['control-plane', 'start'] as const
 const DP = ['data-plane', 'start'] as const
 const REMOTE = ['config apply', 'config dump', 'config diff'] as const
 /** The commands that talk to a control plane's Admin API. */
-const ADMIN_CLIENT = [...REMOTE, 'promote', 'routes explain', 'routes conflicts'] as const
+const ADMIN_CLIENT = [...REMOTE, 'promote', 'routes explain', 'routes conflicts', 'routes from-spec'] as const
 /** The route analyses: against a control plane's group or a declarative file. */
 const ROUTES = ['routes explain', 'routes conflicts'] as const
 
@@ -294,8 +294,8 @@ export const OPTIONS = {
     parse: text
   }),
   dryRun: option({
-    flag: 'dry-run', default: 'off', value: '', switch: true, commands: ['promote'],
-    help: 'Print the target group\'s diff and change nothing.',
+    flag: 'dry-run', default: 'off', value: '', switch: true, commands: ['promote', 'routes from-spec'],
+    help: 'Print the diff and change nothing.',
     parse: onOff
   }),
   overrides: option({
@@ -323,6 +323,21 @@ export const OPTIONS = {
     flag: 'request', short: 'X', default: 'GET', value: 'METHOD', commands: ['routes explain'],
     help: 'The request method, as curl -X.',
     parse: text
+  }),
+  specRuntimeGroup: option({
+    flag: 'runtime-group', value: 'NAME', commands: ['routes from-spec'], defaultNote: 'the version\'s only one',
+    help: 'The runtime group of the version, when its name is in several.',
+    parse: text
+  }),
+  specGrouping: option({
+    flag: 'grouping', default: 'operation', value: 'operation|path', commands: ['routes from-spec'],
+    help: 'A route per operation, or per path with its methods together.',
+    parse: oneOf(['operation', 'path'])
+  }),
+  specStaticPaths: option({
+    flag: 'static-paths', default: 'exact', value: 'exact|prefix', commands: ['routes from-spec'],
+    help: 'A path without parameters as an exact regex (`~/orders$`) or as a prefix (`/orders`).',
+    parse: oneOf(['exact', 'prefix'])
   }),
   routesFormat: option({
     flag: 'format', default: 'text', value: 'text|json', commands: ROUTES,

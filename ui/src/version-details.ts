@@ -6,6 +6,7 @@ import type { Version } from './package-page.js'
 import { pluginsPanel } from './plugins-panel.js'
 import { routesEditor, type Route } from './routes-editor.js'
 import { routeAnalysis } from './route-analysis-panel.js'
+import { specRoutesPanel } from './spec-routes-panel.js'
 import { balanceForm } from './upstream-editor.js'
 import { renderUpstreamHealth } from './upstream-health-panel.js'
 
@@ -36,4 +37,5 @@ export async function renderVersionDetails (box: HTMLElement, base: string, v: V
   const ul = h('ul', { class: 'operations' })
   for (const op of s.operations) ul.append(h('li', {}, h('code', {}, `${op.method.toUpperCase()} ${op.path}`), op.summary !== null ? ` ${op.summary}` : ''))
   box.append(ul)
+  if (serviceId !== null) box.append(specRoutesPanel(versionPath, saved))
 }

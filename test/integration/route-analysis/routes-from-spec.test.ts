@@ -2,6 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { httpCall } from '../../support/http-client.js'
+import { runAtrium } from '../../support/cli-process.js'
 import { echoHandler, startUpstream } from '../../support/upstream.js'
 import { startNodeProcess, tempDir, waitUntil } from '../hybrid/hybrid-kit.js'
 import { startHub } from '../ui/hub-kit.js'
@@ -97,6 +98,25 @@ test('routes from the API spec: dry run, import, every operation routed through 
     const noSpec = await raw('POST', `/service-packages/${pkg.id as string}/versions/v1/implementation/routes-from-spec`, {})
     assert.equal(noSpec.status, 409)
     assert.match(noSpec.body.message, /no API spec/)
+  })
+
+  await t.test('atrium routes from-spec: the dry run prints the diff and the routes, then the import', async () => {
+    const pkg = await call('POST', '/service-packages', { name: 'Cli' })
+    await call('POST', `/service-packages/${pkg.id as string}/versions`, { version: 'v1', runtime_group: 'production' })
+    await call('PUT', `/service-packages/${pkg.id as string}/versions/v1/implementation`, { service: { name: 'cli-v1', url: `http://127.0.0.1:${up.port}` } })
+    await call('PUT', `/service-packages/${pkg.id as string}/versions/v1/spec`, PETSTORE)
+    const args = ['routes', 'from-spec', 'Cli', 'v1', '--runtime-group', 'production', '--grouping', 'path', '--admin-url', base]
+    const dry = await runAtrium([...args, '--dry-run'])
+    assert.equal(dry.code, 0, dry.stderr)
+    assert.match(dry.stdout, /^\+ route cli-v1-pets \(/m)
+    assert.match(dry.stdout, /^2 to create, 0 to update, 0 to delete$/m)
+    assert.match(dry.stdout, /^route cli-v1-pets-petId: GET ~\/v1\/pets\/\(\?<petId>\[\^#\?\/\]\+\)\$ {2}\(GET \/pets\/\{petId\}\)$/m)
+    assert.match(dry.stdout, /^dry run: Cli v1 not changed$/m)
+    const done = await runAtrium(args)
+    assert.equal(done.code, 0, done.stderr)
+    assert.match(done.stdout, /^Cli v1: config version \d+$/m)
+    const bad = await runAtrium(['routes', 'from-spec', 'Cli', 'v9', '--admin-url', base])
+    assert.equal(bad.code, 1)
   })
 
   await t.test('after the spec changes: a route the spec dropped is deleted, a kept one keeps its plugin, a hand-made route stays', async () => {
