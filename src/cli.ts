@@ -13,6 +13,7 @@ import { promoteCommand } from './cli/promote-command.js'
 import { explainCommand } from './cli/routes-explain-command.js'
 import { conflictsCommand } from './cli/routes-conflicts-command.js'
 import { fromSpecCommand } from './cli/routes-from-spec-command.js'
+import { driftCommand } from './cli/drift-command.js'
 
 const RUN: Record<CommandName, (line: CommandLine) => Promise<number>> = {
   start: startCommand,
@@ -25,7 +26,8 @@ const RUN: Record<CommandName, (line: CommandLine) => Promise<number>> = {
   promote: promoteCommand,
   'routes explain': explainCommand,
   'routes conflicts': conflictsCommand,
-  'routes from-spec': fromSpecCommand
+  'routes from-spec': fromSpecCommand,
+  drift: driftCommand
 }
 
 function isCommandName (name: string): name is CommandName {

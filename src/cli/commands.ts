@@ -1,7 +1,7 @@
 // The subcommands of `atrium`: how each is written and what it does. Their options live in
 // src/cli/options.ts; --help and docs/command-line.md are rendered from both tables.
 
-export const COMMAND_NAMES = ['start', 'control-plane', 'data-plane', 'config validate', 'config apply', 'config dump', 'config diff', 'promote', 'routes explain', 'routes conflicts', 'routes from-spec'] as const
+export const COMMAND_NAMES = ['start', 'control-plane', 'data-plane', 'config validate', 'config apply', 'config dump', 'config diff', 'promote', 'routes explain', 'routes conflicts', 'routes from-spec', 'drift'] as const
 export type CommandName = typeof COMMAND_NAMES[number]
 
 export interface CommandSpec {
@@ -99,6 +99,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Create or update a catalog version\'s implementation routes from its API spec (POST /service-packages/{PACKAGE}/versions/{VERSION}/implementation/routes-from-spec): ' +
       'path templates become `~` regexes with named captures, the spec\'s base path is kept, routes the spec no longer has are deleted. Prints the diff (+ ~ -) and the routes; ' +
       'with --dry-run changes nothing.',
+    args: ['PACKAGE', 'VERSION']
+  },
+  {
+    name: 'drift',
+    usage: ['drift PACKAGE VERSION [OPTIONS]'],
+    summary: 'Spec drift of a catalog version from the traffic its nodes reported (GET /service-packages/{PACKAGE}/versions/{VERSION}/drift): ' +
+      'documented operations never called, requests no operation documents, statuses the spec does not declare. Exit 0 when there is none, 2 when there is some.',
     args: ['PACKAGE', 'VERSION']
   }
 ]

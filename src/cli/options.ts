@@ -53,7 +53,7 @@ const CP = ['control-plane', 'start'] as const
 const DP = ['data-plane', 'start'] as const
 const REMOTE = ['config apply', 'config dump', 'config diff'] as const
 /** The commands that talk to a control plane's Admin API. */
-const ADMIN_CLIENT = [...REMOTE, 'promote', 'routes explain', 'routes conflicts', 'routes from-spec'] as const
+const ADMIN_CLIENT = [...REMOTE, 'promote', 'routes explain', 'routes conflicts', 'routes from-spec', 'drift'] as const
 /** The route analyses: against a control plane's group or a declarative file. */
 const ROUTES = ['routes explain', 'routes conflicts'] as const
 
@@ -325,7 +325,7 @@ export const OPTIONS = {
     parse: text
   }),
   specRuntimeGroup: option({
-    flag: 'runtime-group', value: 'NAME', commands: ['routes from-spec'], defaultNote: 'the version\'s only one',
+    flag: 'runtime-group', value: 'NAME', commands: ['routes from-spec', 'drift'], defaultNote: 'the version\'s only one',
     help: 'The runtime group of the version, when its name is in several.',
     parse: text
   }),
@@ -339,8 +339,18 @@ export const OPTIONS = {
     help: 'A path without parameters as an exact regex (`~/orders$`) or as a prefix (`/orders`).',
     parse: oneOf(['exact', 'prefix'])
   }),
+  driftFrom: option({
+    flag: 'from', value: 'TIME', commands: ['drift'], defaultNote: 'an hour before --to',
+    help: 'Start of the window: epoch seconds or an RFC 3339 date-time.',
+    parse: text
+  }),
+  driftTo: option({
+    flag: 'to', value: 'TIME', commands: ['drift'], defaultNote: 'now',
+    help: 'End of the window: epoch seconds or an RFC 3339 date-time.',
+    parse: text
+  }),
   routesFormat: option({
-    flag: 'format', default: 'text', value: 'text|json', commands: ROUTES,
+    flag: 'format', default: 'text', value: 'text|json', commands: [...ROUTES, 'drift'],
     help: 'text: the answer in lines; json: the Admin API\'s answer as it is.',
     parse: oneOf(['text', 'json'])
   }),

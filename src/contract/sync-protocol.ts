@@ -99,6 +99,24 @@ export interface AnalyticsBucket {
 }
 
 /**
+ * What spec drift needs: requests of one minute on one route for one (method, path shape, status).
+ * The path is the normalised request path with id-like segments folded into `{id}` (at most 64
+ * shapes per route and report; the rest under `*`); `example` is one path as requested. Counts are
+ * deltas, as in AnalyticsBucket.
+ */
+export interface PathBucket {
+  minute: number
+  service_id: string | null
+  route_id: string
+  /** GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, or OTHER. */
+  method: string
+  path: string
+  status: number
+  requests: number
+  example: string
+}
+
+/**
  * Node → CP, text frame, at least every 10 s while there is traffic (and whenever buffered reports
  * are resent): the node's aggregates since its previous report. `(node_id, boot_id, seq)` identifies
  * a report: the CP counts a report once and acks it (again) whenever it arrives again.
@@ -112,6 +130,8 @@ export interface AnalyticsMessage {
   /** LATENCY_HISTOGRAM_SCHEME of the latency histograms (the CP keeps the counts of buckets of a scheme it does not know, and ignores their latency). */
   histogram: string
   buckets: AnalyticsBucket[]
+  /** The requested paths per route (absent from nodes before spec drift; the CP then has none). */
+  paths?: PathBucket[]
   /**
    * Totals since this boot_id started of what the node discarded because its bounded buffer was full
    * while the CP was away: whole reports (oldest first) and the requests they counted. Cumulative, so

@@ -28,7 +28,7 @@ const TEXT_MAX = 256
 const GROUP_BYS: GroupBy[] = ['status_class', 'route', 'version']
 
 /** Epoch seconds, or an RFC 3339 date-time (`2024-06-01T12:00:00Z`). */
-function readTime (query: URLSearchParams, name: string, fields: FieldError[]): number | undefined {
+export function readTime (query: URLSearchParams, name: string, fields: FieldError[]): number | undefined {
   const text = query.get(name)
   if (text === null || text === '') return undefined
   if (/^\d{1,12}$/.test(text)) return Number(text)

@@ -26,12 +26,49 @@ export interface ReportBucket {
   latency: SparseLatencyHistogram
 }
 
+/** A requested path of a route (spec drift), minutes in epoch seconds. */
+export interface ReportPath {
+  minute: number
+  serviceId: string
+  routeId: string
+  method: string
+  path: string
+  status: number
+  requests: number
+  example: string
+}
+
+export const MAX_PATHS_PER_REPORT = 20_000
+const MAX_PATH = 2048
+const PATH_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'OTHER'])
+
+function isPathText (v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= MAX_PATH && !v.includes('\0')
+}
+
+function readPath (v: unknown): ReportPath | string {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return ': must be an object'
+  const b = v as Record<string, unknown>
+  if (typeof b.minute !== 'number' || !Number.isSafeInteger(b.minute) || b.minute < 0 || b.minute % 60_000 !== 0) return '.minute: must be the start of a minute in epoch milliseconds'
+  const serviceId = optionalId(b.service_id)
+  if (serviceId === null) return `.service_id: must be null or a string of 1 to ${MAX_ID} characters`
+  if (!isId(b.route_id)) return `.route_id: must be a string of 1 to ${MAX_ID} characters`
+  if (typeof b.method !== 'string' || !PATH_METHODS.has(b.method)) return '.method: must be GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or OTHER'
+  if (!isPathText(b.path) || !(b.path === '*' || b.path.startsWith('/'))) return `.path: must be a path of at most ${MAX_PATH} characters, or *`
+  if (!isPathText(b.example) || !b.example.startsWith('/')) return `.example: must be a path of at most ${MAX_PATH} characters`
+  if (typeof b.status !== 'number' || !Number.isInteger(b.status) || b.status < 100 || b.status > 999) return '.status: must be an HTTP status'
+  if (!isCount(b.requests) || b.requests === 0) return '.requests: must be a positive integer'
+  return { minute: b.minute / 1000, serviceId, routeId: b.route_id, method: b.method, path: b.path, status: b.status, requests: b.requests, example: b.example }
+}
+
 export interface AnalyticsReport {
   bootId: string
   seq: number
   /** False when the node used a latency scheme this CP does not know: counts are kept, latency is not. */
   latencyKnown: boolean
   buckets: ReportBucket[]
+  /** Requested paths (none from nodes that do not report them). */
+  paths: ReportPath[]
   dropped: { reports: number, requests: number }
 }
 
@@ -126,7 +163,17 @@ export function parseAnalyticsReport (value: unknown): ParsedReport {
     if (typeof b === 'string') return fail(`buckets[${i}]${b}`)
     buckets.push(b)
   }
+  const paths: ReportPath[] = []
+  if (v.paths !== undefined) {
+    if (!Array.isArray(v.paths)) return fail('paths: must be an array')
+    if (v.paths.length > MAX_PATHS_PER_REPORT) return fail(`paths: at most ${MAX_PATHS_PER_REPORT} per report, got ${v.paths.length}`)
+    for (let i = 0; i < v.paths.length; i++) {
+      const p = readPath(v.paths[i])
+      if (typeof p === 'string') return fail(`paths[${i}]${p}`)
+      paths.push(p)
+    }
+  }
   const latencyKnown = v.histogram === LATENCY_HISTOGRAM_SCHEME
   if (!latencyKnown) for (const b of buckets) b.latency = {}
-  return { ok: true, report: { bootId, seq, latencyKnown, buckets, dropped: { reports: d.reports, requests: d.requests } } }
+  return { ok: true, report: { bootId, seq, latencyKnown, buckets, paths, dropped: { reports: d.reports, requests: d.requests } } }
 }

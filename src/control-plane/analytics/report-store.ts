@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { mergeLatencyHistograms } from '../../contract/latency-histogram.js'
-import type { Db } from '../store/db.js'
+import type { Db, DbExecutor } from '../store/db.js'
 import { hourOf } from './analytics-options.js'
 import type { AnalyticsReport } from './report-input.js'
 import { addRollupRows, rowKey, type RollupRow } from './rollup-sql.js'
@@ -55,6 +55,17 @@ function rowsOf (source: ReportSource, report: AnalyticsReport, window: { oldest
   return { rows: [...byKey.values()], tooOld, future }
 }
 
+/** The report's requested paths, added to their minute's counts (spec drift reads them). */
+async function addPathRows (tx: DbExecutor, source: ReportSource, report: AnalyticsReport, window: { oldest: number, newest: number }): Promise<void> {
+  for (const p of report.paths) {
+    if (p.minute < window.oldest || p.minute > window.newest) continue
+    await tx.query(`INSERT INTO analytics_paths (minute, runtime_group_id, service_id, route_id, method, path, status, requests, example)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      ON CONFLICT (minute, runtime_group_id, service_id, route_id, method, path, status) DO UPDATE SET requests = analytics_paths.requests + excluded.requests`,
+    [p.minute, source.runtimeGroupId, p.serviceId, p.routeId, p.method, p.path, p.status, p.requests, p.example])
+  }
+}
+
 export async function storeReport (db: Db, source: ReportSource, report: AnalyticsReport, now: number, window: { oldest: number, newest: number }): Promise<StoreResult> {
   const { rows, tooOld, future } = rowsOf(source, report, window)
   return await db.transaction(async (tx) => {
@@ -76,6 +87,7 @@ export async function storeReport (db: Db, source: ReportSource, report: Analyti
           updated_at = excluded.updated_at`,
       [source.nodeId, report.bootId, source.runtimeGroupId, report.dropped.reports, report.dropped.requests, now])
     }
+    await addPathRows(tx, source, report, window)
     if (rows.length > 0) {
       await addRollupRows(tx, db.dialect, 'analytics_minutes', rows)
       // Last, so the hot row (every report of the current hour renews it) is locked only until the commit.

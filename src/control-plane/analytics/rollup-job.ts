@@ -64,6 +64,7 @@ export async function expireAnalytics (db: Db, now: number, options: AnalyticsOp
   const dirty = oldestDirty[0]?.hour
   if (dirty !== null && dirty !== undefined) minuteCut = Math.min(minuteCut, Number(dirty))
   await db.query('DELETE FROM analytics_minutes WHERE minute < $1', [minuteCut])
+  await db.query('DELETE FROM analytics_paths WHERE minute < $1', [minuteCut])
   await db.query('DELETE FROM analytics_hours WHERE hour < $1', [hourOf(now - options.hourRetentionSeconds)])
   // A report resent after this is too old to add anything anyway (its minutes are outside the accept window).
   await db.query('DELETE FROM analytics_reports WHERE received_at < $1', [now - options.minuteRetentionSeconds])

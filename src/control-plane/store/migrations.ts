@@ -299,6 +299,26 @@ export const MIGRATIONS: Migration[] = [
       // Where consumers reach the group's proxy (the Dev Portal's "Reachable at").
       'ALTER TABLE runtime_groups ADD COLUMN public_url TEXT'
     ]
+  },
+  {
+    version: 9,
+    name: 'analytics: requested paths per route and minute, for spec drift',
+    sql: [
+      // Bounded by the nodes: at most 65 path shapes per route and report (path-shapes.ts).
+      `CREATE TABLE analytics_paths (
+        minute BIGINT NOT NULL,
+        runtime_group_id TEXT NOT NULL,
+        service_id TEXT NOT NULL,
+        route_id TEXT NOT NULL,
+        method TEXT NOT NULL,
+        path TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        requests BIGINT NOT NULL,
+        example TEXT NOT NULL,
+        PRIMARY KEY (minute, runtime_group_id, service_id, route_id, method, path, status)
+      )`,
+      'CREATE INDEX analytics_paths_service ON analytics_paths (runtime_group_id, service_id, minute)'
+    ]
   }
 ]
 

@@ -93,7 +93,7 @@ export class AnalyticsReporter {
   /** Closes the window into a report (if there is anything to say) and sends what is due. */
   tick (): void {
     const now = this.#now()
-    const buckets = this.#window.close(now)
+    const { buckets, paths } = this.#window.closeWithPaths(now)
     if (buckets.length > 0 || this.dropped.reports !== this.#reportedDrops) {
       let requests = 0
       for (const b of buckets) requests += b.requests
@@ -105,7 +105,7 @@ export class AnalyticsReporter {
         this.dropped.requests += old.requests
       }
       const report: AnalyticsMessage = {
-        type: 'analytics', boot_id: this.bootId, seq, histogram: LATENCY_HISTOGRAM_SCHEME, buckets, dropped: { ...this.dropped }
+        type: 'analytics', boot_id: this.bootId, seq, histogram: LATENCY_HISTOGRAM_SCHEME, buckets, ...(paths.length === 0 ? {} : { paths }), dropped: { ...this.dropped }
       }
       this.#queue[this.#queue.length - 1]!.json = JSON.stringify(report)
       this.#reportedDrops = this.dropped.reports

@@ -1,4 +1,5 @@
-import type { AnalyticsBucket } from '../../contract/sync-protocol.js'
+import type { AnalyticsBucket, PathBucket } from '../../contract/sync-protocol.js'
+import { PathTable } from './path-shapes.js'
 import { LATENCY_BUCKET_COUNT, latencyBucketIndex } from '../../contract/latency-histogram.js'
 
 // The analytics aggregation of one reporting window (docs/sync-protocol.md, "Analytics reports").
@@ -42,6 +43,8 @@ export class AnalyticsWindow {
   /** Epoch ms when the current window opened. */
   openedAt: number
   readonly touched: AnalyticsCell[] = []
+  /** Requested paths per route id, this window (path-shapes.ts). */
+  readonly #paths = new Map<string, PathTable>()
 
   constructor (now: number) {
     this.openedAt = now
@@ -62,6 +65,25 @@ export class AnalyticsWindow {
     cell.bytesIn += bytesIn
     cell.bytesOut += bytesOut
     cell.latency[latencyBucketIndex(totalMs)]!++
+  }
+
+  /** HOT PATH (analytics on): the request's path on its route, for spec drift. */
+  addPath (serviceId: string | null, routeId: string, method: string, path: string, status: number): void {
+    let table = this.#paths.get(routeId)
+    if (table === undefined) {
+      table = new PathTable(serviceId, routeId)
+      this.#paths.set(routeId, table)
+    }
+    table.add(method, path, status)
+  }
+
+  /** close(), with the window's path buckets. */
+  closeWithPaths (now: number): { buckets: AnalyticsBucket[], paths: PathBucket[] } {
+    const minute = Math.floor(this.openedAt / 60_000) * 60_000
+    const paths: PathBucket[] = []
+    for (const table of this.#paths.values()) for (const b of table.buckets(minute)) paths.push(b)
+    this.#paths.clear()
+    return { buckets: this.close(now), paths }
   }
 
   /**

@@ -133,7 +133,7 @@ export class GatewayMetrics {
    * One finished request on route `routeIndex`. HOT PATH. `upstreamMs` < 0 when no upstream
    * response arrived; `consumer` is the consumer index an auth plugin set, or −1.
    */
-  record (routeIndex: number, status: number, totalMs: number, upstreamMs: number, bytesIn: number, bytesOut: number, consumer: number): void {
+  record (routeIndex: number, status: number, totalMs: number, upstreamMs: number, bytesIn: number, bytesOut: number, consumer: number, method: string, path: string | null): void {
     let count = this.#switches.routes[routeIndex]!
     let byConsumer: ConsumerCounts | null = null
     if (consumer >= 0) {
@@ -142,7 +142,11 @@ export class GatewayMetrics {
     }
     if (count !== 0) this.slots[routeIndex]!.record(count, status, totalMs, upstreamMs, bytesIn, bytesOut, byConsumer)
     const window = this.node.analytics
-    if (window !== null) window.add(this.cell(routeIndex, statusClassOf(status), consumer), totalMs, bytesIn, bytesOut)
+    if (window !== null) {
+      const cell = this.cell(routeIndex, statusClassOf(status), consumer)
+      window.add(cell, totalMs, bytesIn, bytesOut)
+      if (path !== null && cell.routeId !== null) window.addPath(cell.serviceId, cell.routeId, method, path, status)
+    }
   }
 
   /** Counted as the route's prometheus instance without a consumer says (upstream_health_metrics). */

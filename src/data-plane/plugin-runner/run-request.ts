@@ -485,7 +485,8 @@ export class PluginRun implements UpstreamCallHooks {
     const response = ctx.response as ResponseState
     const upstreamMs = t.upstreamHeaders !== null && t.upstreamStart !== null ? t.upstreamHeaders - t.upstreamStart : -1
     const bytesIn = ctx.request.body !== null ? ctx.request.body.length : ctx.request.hasBody ? requestBodyBytes(this.#req, this.#call.streamedBodyBytes) : 0
-    metrics.record(this.#match.routeIndex, this.#res.headersSent ? this.#res.statusCode : response.status, (t.finished as number) - t.received, upstreamMs, bytesIn, response.bodyBytes, ctx.consumerIndex ?? -1)
+    metrics.record(this.#match.routeIndex, this.#res.headersSent ? this.#res.statusCode : response.status, (t.finished as number) - t.received, upstreamMs, bytesIn, response.bodyBytes, ctx.consumerIndex ?? -1,
+      this.#req.method as string, this.#call.requestPath)
   }
 
   #maybeLog (): void {

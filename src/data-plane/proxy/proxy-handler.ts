@@ -169,13 +169,13 @@ function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req
     const redirect = route.https_redirect_status_code
     if (redirect === undefined) {
       const bytes = sendErrorResponse(res, 'ATRIUM_ERR_PROXY_PROTOCOL')
-      gateway.metrics?.record(match.routeIndex, 426, performance.now() - receivedAt, -1, requestBodyBytes(req, 0), bytes, -1)
+      gateway.metrics?.record(match.routeIndex, 426, performance.now() - receivedAt, -1, requestBodyBytes(req, 0), bytes, -1, method, path)
       return
     }
     // Kong's redirect: https, the request's host without its port, the request target as sent.
     res.writeHead(redirect, { location: `https://${hostWithoutPort(headers.host) ?? ''}${rawUrl}`, 'content-length': 0 })
     res.end()
-    gateway.metrics?.record(match.routeIndex, redirect, performance.now() - receivedAt, -1, requestBodyBytes(req, 0), 0, -1)
+    gateway.metrics?.record(match.routeIndex, redirect, performance.now() - receivedAt, -1, requestBodyBytes(req, 0), 0, -1, method, path)
     return
   }
 
@@ -209,7 +209,7 @@ function proxyRequest (state: GatewayState, gateway: CompiledGateway | null, req
   )
   if (isWebSocketHandshake(req)) opts.upgrade = 'websocket'
   const chain = (tls ? gateway.plugins.https : gateway.plugins.http)[match.routeIndex]
-  const call = new UpstreamCall(req, res, match, opts, serviceIndex === null ? null : upstreams.pool(serviceIndex), serviceIndex === null ? null : upstreams.balancer(serviceIndex), gateway.metrics ?? null, log, receivedAt, limits)
+  const call = new UpstreamCall(req, res, match, opts, serviceIndex === null ? null : upstreams.pool(serviceIndex), serviceIndex === null ? null : upstreams.balancer(serviceIndex), gateway.metrics ?? null, log, receivedAt, limits, path)
   if (chain === null) call.start()
   else chain.handle(call, path, tls)
 }

@@ -82,6 +82,8 @@ export class UpstreamCall implements HookedCall {
   readonly receivedAt: number
   /** The config version's metric slots (null: metrics off), for the hooks' owner too. */
   readonly metrics: GatewayMetrics | null
+  /** The normalised request path the route matched (for the analytics' requested paths). */
+  readonly requestPath: string
   readonly log: Logger
   /** The service's pool, or the picked target's (balanced services); null before a pick. */
   private pool: Pool | null
@@ -136,7 +138,8 @@ export class UpstreamCall implements HookedCall {
   private statusText = ''
   private headers: string[] | null = null
 
-  constructor (req: IncomingMessage, res: ServerResponse, match: RouteMatch, opts: UpstreamRequestOptions, pool: Pool | null, balancer: ServiceBalancer | null, metrics: GatewayMetrics | null, log: Logger, receivedAt: number, limits: ClientLimits) {
+  constructor (req: IncomingMessage, res: ServerResponse, match: RouteMatch, opts: UpstreamRequestOptions, pool: Pool | null, balancer: ServiceBalancer | null, metrics: GatewayMetrics | null, log: Logger, receivedAt: number, limits: ClientLimits, requestPath: string) {
+    this.requestPath = requestPath
     this.req = req
     this.limits = limits
     this.res = res
@@ -481,7 +484,7 @@ export class UpstreamCall implements HookedCall {
     const res = this.res
     const upstreamMs = this.upstreamHeadersAt < 0 ? -1 : this.upstreamHeadersAt - this.receivedAt
     metrics.record(this.match.routeIndex, res.headersSent ? res.statusCode : 499, performance.now() - this.receivedAt, upstreamMs,
-      this.opts.body === null ? 0 : requestBodyBytes(this.req, this.bodyBytesIn), this.bytesOut, -1)
+      this.opts.body === null ? 0 : requestBodyBytes(this.req, this.bodyBytesIn), this.bytesOut, -1, this.req.method as string, this.requestPath)
   }
 
   // ---- shared listeners (no per-request closures) ----
