@@ -7,6 +7,7 @@ import { pluginsPanel } from './plugins-panel.js'
 import { routesEditor, type Route } from './routes-editor.js'
 import { routeAnalysis } from './route-analysis-panel.js'
 import { specRoutesPanel } from './spec-routes-panel.js'
+import { driftPanel } from './drift-panel.js'
 import { balanceForm } from './upstream-editor.js'
 import { renderUpstreamHealth } from './upstream-health-panel.js'
 
@@ -38,4 +39,5 @@ export async function renderVersionDetails (box: HTMLElement, base: string, v: V
   for (const op of s.operations) ul.append(h('li', {}, h('code', {}, `${op.method.toUpperCase()} ${op.path}`), op.summary !== null ? ` ${op.summary}` : ''))
   box.append(ul)
   if (serviceId !== null) box.append(specRoutesPanel(versionPath, saved))
+  box.append(driftPanel(versionPath))
 }

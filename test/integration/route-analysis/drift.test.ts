@@ -4,12 +4,12 @@ import { join } from 'node:path'
 import { httpCall } from '../../support/http-client.js'
 import { startUpstream } from '../../support/upstream.js'
 import { startNodeProcess, tempDir, waitUntil } from '../hybrid/hybrid-kit.js'
-import { startHub } from '../ui/hub-kit.js'
+import { SHOTS, openHubPage, startHub } from '../ui/hub-kit.js'
 import { runAtrium } from '../../support/cli-process.js'
 
 // Spec drift from real traffic: known requests through a real node (reporting analytics every
 // 500 ms) against a known spec give exactly the expected unused operations, undocumented requests
-// and undeclared statuses; the API's errors, and `atrium drift`.
+// and undeclared statuses; the API's errors, `atrium drift`, and the version page's drift panel.
 
 const ID = { name: 'id', in: 'path', required: true, schema: { type: 'string' } }
 const SPEC = {
@@ -90,6 +90,18 @@ test('spec drift: unused operations, undocumented requests and undeclared status
   const bad = await raw('/service-packages/shop/versions/v1/drift?from=yesterday')
   assert.equal(bad.status, 400)
   assert.deepEqual(Object.keys(bad.body.fields), ['from'])
+
+  const { page, dialogs } = await openHubPage(t)
+  await page.goto(`${base}/ui/#/packages/shop`)
+  await page.click('tr.version[data-version=v1] button:has-text("Details")')
+  const panel = page.locator('tr.details[data-version=v1] section.drift')
+  await panel.locator('ul.undocumented').waitFor()
+  assert.deepEqual(await panel.locator('ul.unused li').allInnerTexts(), ['POST /orders (createOrder)', 'POST /orders/{id}/cancel (cancelOrder)'])
+  assert.match(await panel.locator('ul.undocumented li[data-operation="GET /shop/admin/users"]').innerText(), /2 requests, e\.g\. \/shop\/admin\/users/)
+  assert.match(await panel.locator('ul.undeclared li[data-status="500"]').innerText(), /GET \/orders\/\{id\} answered 500/)
+  assert.match(await panel.locator('p.drift-totals').innerText(), new RegExp(`^${sent} requests, ${sent - 3} of them documented`))
+  await page.screenshot({ path: join(SHOTS, 'drift.png'), fullPage: true })
+  assert.deepEqual(dialogs, [])
 
   const cli = await runAtrium(['drift', 'Shop', 'v1', '--admin-url', base])
   assert.equal(cli.code, 2, cli.stderr)
